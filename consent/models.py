@@ -1,0 +1,123 @@
+import uuid
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+
+class Purpose(models.TextChoices):
+    IDENTITY_VERIFICATION = "identity_verification", "Identity verification (1:1)"
+    FRAUD_PREVENTION = "fraud_prevention", "Fraud prevention (1:N)"
+    ACCESS_CONTROL = "access_control", "Access control (1:N)"
+    # Internal: the platform finding a person's faces in order to erase them.
+    ERASURE_LOOKUP = "erasure_lookup", "Erasure lookup (internal)"
+
+
+CONSENTABLE_PURPOSES = [p for p in Purpose.values if p != Purpose.ERASURE_LOOKUP]
+
+
+class Tenant(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    slug = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.slug
+
+
+class ApiKey(models.Model):
+    """A client app's credential. Only the SHA-256 of the key is stored; the key is shown once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="api_keys")
+    prefix = models.CharField(max_length=16, unique=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    purposes = ArrayField(models.CharField(max_length=32, choices=Purpose.choices))
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.tenant.slug}:{self.prefix}"
+
+    # DRF's IsAuthenticated asks the authenticated "user" this.
+    is_authenticated = True
+
+
+class Subject(models.Model):
+    """A person within a tenant. After erasure only a tombstone stays (no email, no reference)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="subjects")
+    external_ref = models.CharField(max_length=200, null=True, blank=True)
+    jurisdiction = models.ForeignKey("compliance.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_interaction_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erasure_cause = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "external_ref"],
+                condition=Q(external_ref__isnull=False),
+                name="subject_unique_external_ref_per_tenant",
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "jurisdiction"])]
+
+    def __str__(self):
+        return f"{self.tenant_id}:{self.external_ref or self.id}"
+
+
+class Notice(models.Model):
+    """A published, immutable text a consent points at (a change is a new version)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="notices")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    version = models.CharField(max_length=32)
+    text = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    retention_days = models.PositiveIntegerField(null=True, blank=True)
+    published_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "purpose", "version"], name="notice_unique_version")
+        ]
+
+
+class ConsentMethod(models.TextChoices):
+    WRITTEN_RELEASE = "written_release", "Written release"
+    ELECTRONIC_SIGNATURE = "electronic_signature", "Electronic signature"
+    EXPLICIT_OPT_IN = "explicit_opt_in", "Explicit opt-in"
+
+
+class Consent(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="consents")
+    notice_sha256 = models.CharField(max_length=64)
+    method = models.CharField(max_length=32, choices=ConsentMethod.choices)
+    evidence = models.JSONField(default=dict, blank=True)
+    granted_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    # When the purpose was met (BIPA/CUBI retention anchor); no use for the purpose after it.
+    purpose_ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["subject", "purpose"])]
+
+    def is_active(self, at) -> bool:
+        """Pure check of this row's own dates; the policy gate's SQL is the authority for matching."""
+        return (
+            self.granted_at <= at
+            and (self.expires_at is None or self.expires_at > at)
+            and (self.withdrawn_at is None or self.withdrawn_at > at)
+            and (self.purpose_ended_at is None or self.purpose_ended_at > at)
+        )

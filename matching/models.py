@@ -1,0 +1,78 @@
+import uuid
+
+from django.db import models
+from pgvector.django import HnswIndex, VectorField
+
+from consent.models import Purpose
+
+EMBEDDING_DIMENSIONS = 128  # the Dlib model; another model with other dimensions needs its own column
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class FaceTemplate(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("consent.Subject", on_delete=models.CASCADE, related_name="templates")
+    enrollment = models.OneToOneField("Enrollment", null=True, on_delete=models.SET_NULL, related_name="template")
+    model_name = models.CharField(max_length=32)
+    detector = models.CharField(max_length=32)
+    embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS)
+    quality = models.FloatField(default=0.0)
+    source_sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_matched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "model_name"]),
+            HnswIndex(
+                name="facetemplate_embedding_hnsw",
+                fields=["embedding"],
+                m=16,
+                ef_construction=64,
+                opclasses=["vector_cosine_ops"],
+            ),
+        ]
+
+
+class Enrollment(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("consent.Subject", on_delete=models.CASCADE, related_name="enrollments")
+    api_key = models.ForeignKey("consent.ApiKey", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    image = models.BinaryField(null=True)  # kept only until the job ends
+    image_sha256 = models.CharField(max_length=64)
+    largest_face = models.BooleanField(default=False)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class MatchJob(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", null=True, on_delete=models.PROTECT, related_name="+")  # null: platform lookup
+    api_key = models.ForeignKey("consent.ApiKey", null=True, on_delete=models.SET_NULL, related_name="+")
+    purpose = models.CharField(max_length=32, choices=Purpose.choices)
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    model_name = models.CharField(max_length=32)
+    top_k = models.PositiveSmallIntegerField(default=5)
+    threshold = models.FloatField()
+    probe = models.BinaryField(null=True)  # kept only until the job ends
+    probe_sha256 = models.CharField(max_length=64)
+    faces_detected = models.PositiveSmallIntegerField(null=True)
+    results = models.JSONField(default=list)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    timings = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)

@@ -1,0 +1,47 @@
+"""Shared fixtures: real PostgreSQL+pgvector and Redis (started by `make test`), a real Celery worker."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+FACES_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "faces"
+
+
+@pytest.fixture(autouse=True)
+def _seed_data(request):
+    """Transactional tests truncate every table; put the migration-loaded seed rows back when they are gone."""
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker("django_db"):
+        return
+    request.getfixturevalue("django_db_setup")
+    from django.apps import apps as django_apps
+    from django.contrib.auth.models import Group
+
+    from compliance import seed
+    from compliance.models import Jurisdiction
+    from compliance.officers import OFFICERS_GROUP
+
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    if not Jurisdiction.objects.exists():
+        seed.load(django_apps, None)
+    Group.objects.get_or_create(name=OFFICERS_GROUP)
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker consuming the real Redis broker, in a thread of this process."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+        yield worker
+
+
+@pytest.fixture
+def faces_dir() -> Path:
+    if not (FACES_DIR / "people").is_dir():
+        pytest.skip(f"face photos not found at {FACES_DIR} (see ../shared/faces/README.md)")
+    return FACES_DIR
