@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", include("consent.urls")),
     path("api/v1/", include("matching.urls")),
     path("api/v1/", include("compliance.urls")),
+    path("portal/erasure/", include("compliance.portal_urls")),
     path("portal/", include("consent.portal_urls")),
     path("officer/", include("compliance.officer_urls")),
 ]

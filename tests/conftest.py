@@ -45,3 +45,29 @@ def faces_dir() -> Path:
     if not (FACES_DIR / "people").is_dir():
         pytest.skip(f"face photos not found at {FACES_DIR} (see ../shared/faces/README.md)")
     return FACES_DIR
+
+
+@pytest.fixture
+def browser_page(live_server):
+    """A real Chromium (Debian's package) driven by Playwright; yields (page, base_url)."""
+    import os
+    import shutil
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("Debian's chromium is not installed (make test installs it when run as root)")
+    # Playwright's sync API runs an event loop in this thread; the test's ORM calls are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=chromium,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        page = browser.new_page()
+        try:
+            yield page, live_server.url
+        finally:
+            browser.close()
