@@ -72,6 +72,7 @@ def run() -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
+        _manage("preflight")
         _manage("migrate", "--no-input", "-v", "0")
         _manage("bootstrap")
         # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
