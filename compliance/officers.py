@@ -15,8 +15,10 @@ OFFICERS_GROUP = "compliance_officers"
 
 
 def is_officer(user) -> bool:
+    # An API key authenticates a client app, never an officer.
     return bool(
-        user and user.is_authenticated and user.is_active and user.is_staff
+        isinstance(user, get_user_model())
+        and user.is_authenticated and user.is_active and user.is_staff
         and (user.is_superuser or user.groups.filter(name=OFFICERS_GROUP).exists())
     )
 
