@@ -1,0 +1,93 @@
+"""Uploaded image checks and decoding: the only place raw image bytes become pixels.
+
+`validate_image_bytes` runs in the request before anything is queued; `decode_image` runs in the
+worker (and in `evaluate`) and repeats the same checks, since bytes at rest are not trusted either.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+from django.conf import settings
+from PIL import Image, ImageOps, UnidentifiedImageError
+from rest_framework import status
+
+from config.errors import DomainError
+
+ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP")
+
+
+class InvalidImage(DomainError):
+    code = "invalid_image"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = "The image is corrupt, truncated or too large to decode."
+
+
+class ImageTooLarge(DomainError):
+    code = "image_too_large"
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_message = "The image file is too large."
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_message = "Only JPEG, PNG, WebP and BMP images are accepted."
+
+
+def _open(data: bytes) -> Image.Image:
+    """Open and fully decode `data`, refusing anything outside the limits before pixels are allocated."""
+    if not data:
+        raise InvalidImage("The image is empty.")
+    if len(data) > settings.MAX_IMAGE_BYTES:
+        raise ImageTooLarge(max_bytes=settings.MAX_IMAGE_BYTES, size=len(data))
+    # Pillow warns (or raises past 2x) on bombs only above its global limit; every warning here is an error.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except UnidentifiedImageError as exc:
+            raise UnsupportedMediaType("The file is not a JPEG, PNG, WebP or BMP image.") from exc
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise InvalidImage("The image declares too many pixels.", max_pixels=settings.MAX_IMAGE_PIXELS) from exc
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise InvalidImage() from exc
+        if image.format not in ALLOWED_FORMATS:
+            raise UnsupportedMediaType(format=image.format)
+        width, height = image.size
+        # The header alone gives the size: refuse before decoding a bomb.
+        if width <= 0 or height <= 0 or width * height > settings.MAX_IMAGE_PIXELS:
+            raise InvalidImage(
+                "The image declares too many pixels.", max_pixels=settings.MAX_IMAGE_PIXELS, width=width, height=height
+            )
+        if image.format == "JPEG":
+            # DCT-domain downscaling: decodes every byte (so truncation is still caught) at a fraction of the cost.
+            image.draft("RGB", (settings.DETECT_MAX_SIDE, settings.DETECT_MAX_SIDE))
+        try:
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise InvalidImage("The image declares too many pixels.", max_pixels=settings.MAX_IMAGE_PIXELS) from exc
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise InvalidImage("The image is corrupt or truncated.") from exc
+    return image
+
+
+def validate_image_bytes(data: bytes) -> str:
+    """Cheap check before queueing; returns the format ("JPEG", "PNG", "WEBP" or "BMP")."""
+    return _open(data).format
+
+
+def decode_image(data: bytes) -> np.ndarray:
+    """RGB uint8 pixels, upright per the EXIF orientation, long side at most settings.DETECT_MAX_SIDE."""
+    image = _open(data)
+    try:
+        image = ImageOps.exif_transpose(image)
+    except (OSError, ValueError, SyntaxError) as exc:  # a malformed EXIF block
+        raise InvalidImage("The image's EXIF data is corrupt.") from exc
+    if image.mode != "RGB":
+        image = image.convert("RGB")
+    max_side = settings.DETECT_MAX_SIDE
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
