@@ -1,0 +1,332 @@
+"""The policy gate, rule by rule, on templates made directly (random unit vectors), at explicit times."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta, timezone as dt_timezone
+
+import numpy as np
+import pytest
+import time_machine
+
+from compliance import gate
+from compliance.models import OrderAction, RegulatorOrder, RetentionRule
+from consent.models import Consent, ConsentMethod, Notice, Purpose, Subject, Tenant
+from matching.models import FaceTemplate
+
+NOW = datetime(2026, 6, 1, 12, 0, tzinfo=dt_timezone.utc)
+FRAUD = Purpose.FRAUD_PREVENTION
+ACCESS = Purpose.ACCESS_CONTROL
+MODEL = "Dlib"
+
+pytestmark = pytest.mark.django_db
+_rng = np.random.default_rng(7)
+
+
+def make_tenant(slug=None) -> Tenant:
+    slug = slug or f"t-{uuid.uuid4().hex[:8]}"
+    return Tenant.objects.create(slug=slug, name=slug)
+
+
+def make_notice(tenant, purpose=FRAUD, published_at=NOW - timedelta(days=400), retention_days=None) -> Notice:
+    text = f"notice {uuid.uuid4()}"
+    return Notice.objects.create(
+        tenant=tenant, purpose=purpose, version=uuid.uuid4().hex[:8], text=text,
+        sha256=hashlib.sha256(text.encode()).hexdigest(), retention_days=retention_days, published_at=published_at,
+    )
+
+
+def make_consent(subject, purpose=FRAUD, granted_at=NOW - timedelta(days=30), notice=None, **dates) -> Consent:
+    notice = notice or make_notice(subject.tenant, purpose)
+    return Consent.objects.create(
+        subject=subject, purpose=purpose, notice=notice, notice_sha256=notice.sha256,
+        method=ConsentMethod.EXPLICIT_OPT_IN, granted_at=granted_at, **dates,
+    )
+
+
+def make_subject(tenant, jurisdiction="GB", consent=True, **fields) -> Subject:
+    subject = Subject.objects.create(
+        tenant=tenant, external_ref=uuid.uuid4().hex[:10], jurisdiction_id=jurisdiction, **fields
+    )
+    if consent:
+        make_consent(subject)
+    return subject
+
+
+def make_template(subject, model=MODEL) -> FaceTemplate:
+    vector = _rng.normal(size=128)
+    return FaceTemplate.objects.create(
+        tenant=subject.tenant, subject=subject, model_name=model, detector="dlib",
+        embedding=(vector / np.linalg.norm(vector)).tolist(), source_sha256="0" * 64,
+    )
+
+
+def eligible(tenant, purpose=FRAUD, at=NOW, model=MODEL) -> set:
+    return set(gate.templates_eligible(tenant=tenant, purpose=purpose, model=model, at=at).values_list("id", flat=True))
+
+
+def order(action=OrderAction.ERASE, lifted_at=None, **scope) -> RegulatorOrder:
+    return RegulatorOrder.objects.create(
+        regulator="UK ICO", reference=uuid.uuid4().hex[:8], action=action, received_at=NOW - timedelta(days=1),
+        lifted_at=lifted_at, **scope,
+    )
+
+
+@pytest.fixture
+def tenant():
+    return make_tenant()
+
+
+@pytest.fixture
+def template(tenant):
+    return make_template(make_subject(tenant))
+
+
+# --- rule 1 and 5: tenant and model ---------------------------------------------------------------------
+def test_consented_template_is_eligible(tenant, template):
+    assert eligible(tenant) == {template.id}
+
+
+def test_other_tenant_never_sees_the_template(tenant, template):
+    other = make_tenant()
+    mine = make_template(make_subject(other))
+    assert eligible(other) == {mine.id}
+
+
+def test_other_model_is_excluded(tenant, template):
+    assert eligible(tenant, model="Facenet") == set()
+    make_template(template.subject, model="Facenet")
+    assert eligible(tenant) == {template.id}
+
+
+# --- rule 2: erasure and orders -------------------------------------------------------------------------
+def test_erased_subject_is_excluded(tenant, template):
+    Subject.objects.filter(pk=template.subject_id).update(erased_at=NOW - timedelta(hours=1))
+    assert eligible(tenant) == set()
+
+
+@pytest.mark.parametrize("action", [OrderAction.ERASE, OrderAction.SUSPEND_PROCESSING])
+def test_order_by_jurisdiction_excludes_only_that_jurisdiction(tenant, template, action):
+    quebec = make_template(make_subject(tenant, jurisdiction="CA-QC"))
+    order(action, scope_jurisdictions=["GB"])
+    assert eligible(tenant) == {quebec.id}
+
+
+def test_order_by_tenant_excludes_the_tenant(tenant, template):
+    other = make_tenant()
+    theirs = make_template(make_subject(other))
+    order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id])
+    assert eligible(tenant) == set()
+    assert eligible(other) == {theirs.id}
+
+
+def test_order_by_subject_excludes_the_subject(tenant, template):
+    kept = make_template(make_subject(tenant))
+    order(OrderAction.ERASE, scope_subjects=[template.subject_id])
+    assert eligible(tenant) == {kept.id}
+
+
+def test_lifted_order_no_longer_excludes(tenant, template):
+    order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id], lifted_at=NOW - timedelta(minutes=1))
+    assert eligible(tenant) == {template.id}
+    # ...but before it was lifted it did.
+    assert eligible(tenant, at=NOW - timedelta(minutes=2)) == set()
+
+
+def test_restrict_collection_does_not_stop_matching(tenant, template):
+    order(OrderAction.RESTRICT_COLLECTION, scope_tenants=[tenant.id])
+    assert eligible(tenant) == {template.id}
+
+
+# --- rule 3: consent for the purpose at t -----------------------------------------------------------------
+def test_no_consent_is_excluded(tenant):
+    make_template(make_subject(tenant, consent=False))
+    assert eligible(tenant) == set()
+
+
+def test_consent_for_another_purpose_only_is_excluded(tenant):
+    subject = make_subject(tenant, consent=False)
+    make_consent(subject, purpose=ACCESS)
+    template = make_template(subject)
+    assert eligible(tenant, purpose=FRAUD) == set()
+    assert eligible(tenant, purpose=ACCESS) == {template.id}
+
+
+def test_expired_consent_is_excluded_from_its_expiry(tenant):
+    subject = make_subject(tenant, consent=False)
+    make_consent(subject, expires_at=NOW)
+    template = make_template(subject)
+    assert eligible(tenant, at=NOW - timedelta(seconds=1)) == {template.id}
+    assert eligible(tenant, at=NOW) == set()
+
+
+def test_withdrawn_consent_is_excluded_from_its_withdrawal(tenant):
+    subject = make_subject(tenant, consent=False)
+    make_consent(subject, withdrawn_at=NOW - timedelta(days=1))
+    template = make_template(subject)
+    assert eligible(tenant) == set()
+    assert eligible(tenant, at=NOW - timedelta(days=2)) == {template.id}
+
+
+def test_consent_not_yet_granted_and_purpose_ended(tenant):
+    subject = make_subject(tenant, consent=False)
+    make_consent(subject, granted_at=NOW + timedelta(days=1))
+    ended = make_subject(tenant, consent=False)
+    make_consent(ended, purpose_ended_at=NOW - timedelta(days=1))
+    make_template(subject), make_template(ended)
+    assert eligible(tenant) == set()
+
+
+def test_consent_needs_a_notice_published_by_then_with_its_exact_text(tenant):
+    subject = make_subject(tenant, consent=False)
+    notice = make_notice(tenant, published_at=NOW + timedelta(days=1))
+    make_consent(subject, notice=notice)
+    tampered = make_subject(tenant, consent=False)
+    consent = make_consent(tampered)
+    Consent.objects.filter(pk=consent.pk).update(notice_sha256="f" * 64)
+    make_template(subject), make_template(tampered)
+    assert eligible(tenant) == set()
+    assert eligible(tenant, at=NOW + timedelta(days=2)) != set()
+
+
+def test_time_travel_with_the_clock(tenant):
+    """The gate at 'now': eligible until the consent's expiry passes on the wall clock."""
+    subject = make_subject(tenant, consent=False)
+    make_consent(subject, expires_at=NOW + timedelta(days=10))
+    template = make_template(subject)
+    from django.utils import timezone
+
+    with time_machine.travel(NOW + timedelta(days=9), tick=False):
+        assert eligible(tenant, at=timezone.now()) == {template.id}
+    with time_machine.travel(NOW + timedelta(days=11), tick=False):
+        assert eligible(tenant, at=timezone.now()) == set()
+
+
+# --- rule 4: retention ------------------------------------------------------------------------------------
+def test_notice_retention_days_from_grant(tenant):
+    subject = make_subject(tenant, consent=False)
+    make_consent(subject, granted_at=NOW - timedelta(days=100), notice=make_notice(tenant, retention_days=100))
+    template = make_template(subject)
+    assert eligible(tenant) == set()
+    assert eligible(tenant, at=NOW - timedelta(days=1)) == {template.id}
+    assert set(gate.templates_past_retention(at=NOW).values_list("id", flat=True)) == {template.id}
+
+
+def test_rule_anchored_on_grant_for_this_tenant_and_purpose(tenant, template):
+    RetentionRule.objects.create(tenant=tenant, purpose=FRAUD, anchor="granted", max_age_days=30)
+    assert eligible(tenant) == set()  # granted 30 days ago
+    assert eligible(tenant, at=NOW - timedelta(days=1)) == {template.id}
+
+
+def test_rule_for_another_purpose_tenant_or_jurisdiction_or_inactive_does_not_apply(tenant, template):
+    RetentionRule.objects.create(tenant=tenant, purpose=ACCESS, anchor="granted", max_age_days=1)
+    RetentionRule.objects.create(tenant=make_tenant(), anchor="granted", max_age_days=1)
+    RetentionRule.objects.create(jurisdiction_id="IT", anchor="granted", max_age_days=1)
+    RetentionRule.objects.create(tenant=tenant, anchor="granted", max_age_days=1, active=False)
+    assert eligible(tenant) == {template.id}
+
+
+def test_bipa_last_interaction_anchor(tenant):
+    """Seeded US-IL rule: 3 years after the last interaction, or the template's creation if never matched."""
+    matched = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=3 * 365 + 1))
+    never = make_subject(tenant, jurisdiction="US-IL")
+    recent = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=10))
+    t_matched, t_never, t_recent = make_template(matched), make_template(never), make_template(recent)
+    FaceTemplate.objects.filter(pk=t_never.pk).update(created_at=NOW - timedelta(days=3 * 365))
+    FaceTemplate.objects.filter(pk=t_recent.pk).update(created_at=NOW - timedelta(days=5 * 365))
+    assert eligible(tenant) == {t_recent.id}
+    assert set(gate.templates_past_retention(at=NOW).values_list("id", flat=True)) == {t_matched.id, t_never.id}
+
+
+def test_texas_purpose_end_anchor(tenant):
+    """Seeded US-TX rule: one year after the purpose ends. Not matchable once ended; erased a year later."""
+    subject = make_subject(tenant, jurisdiction="US-TX", consent=False)
+    make_consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=200))
+    template = make_template(subject)
+    assert eligible(tenant) == set()
+    assert eligible(tenant, at=NOW - timedelta(days=201)) == {template.id}
+    assert not gate.templates_past_retention(at=NOW).filter(pk=template.pk).exists()
+    assert gate.templates_past_retention(at=NOW + timedelta(days=166)).filter(pk=template.pk).exists()
+
+
+def test_past_retention_needs_every_consent_past_its_limit(tenant):
+    subject = make_subject(tenant, jurisdiction="US-TX", consent=False)
+    make_consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=400))
+    make_consent(subject, purpose=ACCESS)
+    template = make_template(subject)
+    assert not gate.templates_past_retention(at=NOW).filter(pk=template.pk).exists()
+    assert eligible(tenant, purpose=ACCESS) == {template.id}
+
+
+# --- erasure_lookup: platform-wide -----------------------------------------------------------------------
+def test_erasure_lookup_is_cross_tenant_and_ignores_consent_and_orders(tenant, template):
+    other = make_tenant()
+    theirs = make_template(make_subject(other, consent=False))
+    suspended = make_template(make_subject(other, jurisdiction="IT"))
+    order(OrderAction.SUSPEND_PROCESSING, scope_jurisdictions=["IT"])
+    erased = make_template(make_subject(other))
+    Subject.objects.filter(pk=erased.subject_id).update(erased_at=NOW)
+    make_template(template.subject, model="Facenet")
+    found = eligible(None, purpose=Purpose.ERASURE_LOOKUP)
+    assert found >= {template.id, theirs.id, suspended.id}
+    assert erased.id not in found
+    assert FaceTemplate.objects.filter(id__in=found, model_name="Facenet").count() == 0
+
+
+# --- the gate is in the same statement as the vector search -----------------------------------------------
+def test_gate_orders_by_distance_in_one_statement(tenant, template):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from pgvector.django import CosineDistance
+
+    blocked = make_template(make_subject(tenant, consent=False))
+    probe = list(blocked.embedding)
+    with CaptureQueriesContext(connection) as queries:
+        rows = list(
+            gate.templates_eligible(tenant=tenant, purpose=FRAUD, model=MODEL, at=NOW)
+            .annotate(distance=CosineDistance("embedding", probe)).order_by("distance")[:5]
+        )
+    assert [r.id for r in rows] == [template.id]
+    assert len(queries) == 1 and "<=>" in queries[0]["sql"] and "consent_consent" in queries[0]["sql"]
+
+
+# --- enrolment and the sweep's selectors -----------------------------------------------------------------
+def test_enrolment_check(tenant):
+    consented = make_subject(tenant)
+    gate.enrolment_check(subject=consented, at=NOW)
+    with pytest.raises(gate.ConsentRequired):
+        gate.enrolment_check(subject=make_subject(tenant, consent=False), at=NOW)
+    withdrawn = make_subject(tenant, consent=False)
+    make_consent(withdrawn, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=1))
+    with pytest.raises(gate.ConsentRequired):
+        gate.enrolment_check(subject=withdrawn, at=NOW)
+
+
+@pytest.mark.parametrize("action", [OrderAction.RESTRICT_COLLECTION, OrderAction.SUSPEND_PROCESSING])
+def test_enrolment_refused_under_collection_order(tenant, action):
+    subject = make_subject(tenant, jurisdiction="CA-QC")
+    order(action, scope_jurisdictions=["CA-QC"])
+    with pytest.raises(gate.CollectionRestricted):
+        gate.enrolment_check(subject=subject, at=NOW)
+    gate.enrolment_check(subject=make_subject(tenant), at=NOW)
+
+
+def test_erase_order_does_not_block_enrolment_check_but_blocks_matching(tenant, template):
+    order(OrderAction.ERASE, scope_subjects=[template.subject_id])
+    gate.enrolment_check(subject=template.subject, at=NOW)
+    assert eligible(tenant) == set()
+
+
+def test_subjects_without_active_consent(tenant):
+    withdrawn_long_ago = make_subject(tenant, consent=False)
+    make_consent(withdrawn_long_ago, withdrawn_at=NOW - timedelta(days=2))
+    withdrawn_just_now = make_subject(tenant, consent=False)
+    make_consent(withdrawn_just_now, withdrawn_at=NOW - timedelta(hours=1))
+    still_consenting = make_subject(tenant)
+    make_consent(still_consenting, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=5))
+    no_template = make_subject(tenant, consent=False)
+    make_consent(no_template, withdrawn_at=NOW - timedelta(days=5))
+    for subject in (withdrawn_long_ago, withdrawn_just_now, still_consenting):
+        make_template(subject)
+    found = gate.subjects_without_active_consent(before=NOW - timedelta(hours=24), at=NOW)
+    assert set(found.values_list("id", flat=True)) == {withdrawn_long_ago.id}
