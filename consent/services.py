@@ -1,18 +1,67 @@
 """Writes of the consent ledger. Each runs in one transaction and appends its audit event."""
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import status
 
 from compliance.audit import Actor, audit_append
+from compliance.models import Jurisdiction
+from config.errors import Conflict, DomainError, Forbidden
 from consent.auth import hash_key
-from consent.models import CONSENTABLE_PURPOSES, ApiKey, Purpose, Tenant
-from config.errors import DomainError
+from consent.models import CONSENTABLE_PURPOSES, ApiKey, Consent, ConsentMethod, Notice, Purpose, Subject, Tenant
 
 
 class UnknownPurpose(DomainError):
     code = "unknown_purpose"
+
+
+class SubjectExists(Conflict):
+    code = "subject_exists"
+    default_message = "A subject with this external_ref already exists in this tenant."
+
+
+class SubjectErased(Conflict):
+    code = "subject_erased"
+    default_message = "This subject has been erased."
+
+
+class NoticeExists(Conflict):
+    code = "notice_exists"
+    default_message = "This notice version already exists; publish a change as a new version."
+
+
+class UnknownJurisdiction(DomainError):
+    code = "unknown_jurisdiction"
+    default_message = "Unknown jurisdiction code."
+
+
+class NoticeMismatch(DomainError):
+    code = "notice_mismatch"
+    default_message = "The notice is not a notice of this tenant for this purpose."
+
+
+class ConsentEvidenceRequired(DomainError):
+    code = "consent_evidence_required"
+    default_message = (
+        "This jurisdiction requires a written release: method written_release, "
+        "or electronic_signature with evidence naming the signer (signed_name)."
+    )
+
+
+class PurposeNotAllowed(Forbidden):
+    code = "purpose_not_allowed"
+    default_message = "This purpose cannot be consented to with this key."
+
+
+class InvalidExpiry(DomainError):
+    code = "validation_error"
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_message = "expires_at must be later than the moment of consent."
 
 
 @transaction.atomic
@@ -40,3 +89,119 @@ def api_key_create(*, tenant: Tenant, purposes: list[str], name: str = "", actor
     )
     audit_append(actor=actor, action="api_key.create", obj=key, details={"prefix": prefix, "purposes": key.purposes})
     return key, raw
+
+
+@transaction.atomic
+def subject_create(
+    *, tenant: Tenant, external_ref: str | None, jurisdiction: str, email: str = "", actor: Actor
+) -> Subject:
+    jurisdiction_obj = Jurisdiction.objects.filter(code=jurisdiction).first()
+    if jurisdiction_obj is None:
+        raise UnknownJurisdiction(f"Unknown jurisdiction {jurisdiction!r}.", jurisdiction=jurisdiction)
+    try:
+        # Savepoint: a concurrent duplicate hits the unique constraint instead of a pre-check race.
+        with transaction.atomic():
+            subject = Subject.objects.create(
+                tenant=tenant, external_ref=external_ref or None, jurisdiction=jurisdiction_obj, email=email
+            )
+    except IntegrityError:
+        raise SubjectExists(external_ref=external_ref)
+    # The email is personal data; the audit log keeps only whether one was given.
+    audit_append(actor=actor, action="subject.create", obj=subject,
+                 details={"tenant": str(tenant.id), "jurisdiction": jurisdiction, "email_given": bool(email)})
+    return subject
+
+
+def notice_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def notice_create(
+    *, tenant: Tenant, purpose: str, version: str, text: str, retention_days: int | None = None, actor: Actor
+) -> Notice:
+    if purpose not in CONSENTABLE_PURPOSES:
+        raise PurposeNotAllowed(f"No notice can be published for {purpose!r}.", purpose=purpose)
+    try:
+        with transaction.atomic():
+            notice = Notice.objects.create(
+                tenant=tenant, purpose=purpose, version=version, text=text, sha256=notice_sha256(text),
+                retention_days=retention_days, published_at=timezone.now(),
+            )
+    except IntegrityError:
+        raise NoticeExists(purpose=purpose, version=version)
+    audit_append(actor=actor, action="notice.create", obj=notice,
+                 details={"tenant": str(tenant.id), "purpose": purpose, "version": version, "sha256": notice.sha256})
+    return notice
+
+
+def _has_signature_evidence(evidence: dict) -> bool:
+    return isinstance(evidence, dict) and bool(str(evidence.get("signed_name") or "").strip())
+
+
+def _check_consent_rules(
+    *, subject: Subject, purpose: str, notice: Notice | None, method: str, evidence: dict,
+    expires_at: datetime | None, allowed_purposes: list[str] | None, at: datetime,
+) -> None:
+    # erasure_lookup is the platform's own lawful basis (erasure), never something a client collects.
+    allowed = [p for p in CONSENTABLE_PURPOSES if allowed_purposes is None or p in allowed_purposes]
+    if purpose not in allowed:
+        raise PurposeNotAllowed(purpose=purpose, allowed=allowed)
+    if subject.erased_at is not None:
+        raise SubjectErased()
+    # One answer for an unknown notice and another tenant's notice: no oracle on other tenants' ids.
+    if notice is None or notice.tenant_id != subject.tenant_id or notice.purpose != purpose:
+        raise NoticeMismatch(purpose=purpose)
+    if subject.jurisdiction.written_release_required and not (
+        method == ConsentMethod.WRITTEN_RELEASE
+        or (method == ConsentMethod.ELECTRONIC_SIGNATURE and _has_signature_evidence(evidence))
+    ):
+        raise ConsentEvidenceRequired(jurisdiction=subject.jurisdiction_id, law=subject.jurisdiction.law,
+                                      citation=subject.jurisdiction.citation)
+    if expires_at is not None and expires_at <= at:
+        raise InvalidExpiry(expires_at=expires_at.isoformat())
+
+
+@transaction.atomic
+def consent_grant(
+    *, subject: Subject, purpose: str, notice: Notice | None, method: str, evidence: dict | None = None,
+    expires_at: datetime | None = None, allowed_purposes: list[str] | None = None, actor: Actor,
+) -> Consent:
+    """Record a consent under the exact notice text. `allowed_purposes` is the calling key's scope (None: platform).
+
+    The subject is emailed a signed link to their consent page once the consent has committed.
+    """
+    from consent.links import portal_link_send
+
+    evidence = evidence or {}
+    now = timezone.now()
+    _check_consent_rules(subject=subject, purpose=purpose, notice=notice, method=method, evidence=evidence,
+                         expires_at=expires_at, allowed_purposes=allowed_purposes, at=now)
+    consent = Consent.objects.create(
+        subject=subject, purpose=purpose, notice=notice, notice_sha256=notice.sha256, method=method,
+        evidence=evidence, granted_at=now, expires_at=expires_at,
+    )
+    # Evidence may hold a name and an IP address: the audit event records that it exists, not what it says.
+    audit_append(actor=actor, action="consent.grant", obj=consent, details={
+        "subject": str(subject.id), "purpose": purpose, "notice": str(notice.id), "notice_sha256": notice.sha256,
+        "method": method, "evidence_fields": sorted(evidence), "expires_at": expires_at,
+    })
+    if subject.email:
+        transaction.on_commit(lambda: portal_link_send(subject=subject, consent=consent))
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, actor: Actor) -> Consent:
+    """Idempotent: a second withdrawal returns the first one's time and writes nothing.
+
+    Commits before the caller answers; the policy gate reads withdrawn_at in SQL when a match starts.
+    """
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None:
+        return consent
+    consent.withdrawn_at = timezone.now()
+    consent.save(update_fields=["withdrawn_at"])
+    audit_append(actor=actor, action="consent.withdraw", obj=consent,
+                 details={"subject": str(consent.subject_id), "purpose": consent.purpose})
+    return consent

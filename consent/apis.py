@@ -1,0 +1,189 @@
+"""Client-app API of the consent ledger (Authorization: Api-Key). Every read and write is scoped to the key's tenant."""
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from compliance.audit import Actor
+from consent import selectors, services
+from consent.models import ApiKey, ConsentMethod, Purpose
+from consent.receipts import consent_receipt
+
+
+class IsClientApp(BasePermission):
+    """Officer tokens and sessions authenticate too, but only an API key carries a tenant."""
+
+    message = "This endpoint needs an API key (Authorization: Api-Key <key>)."
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, ApiKey)
+
+
+class ClientApi(APIView):
+    permission_classes = [IsClientApp]
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 1000
+
+
+class ConsentOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    subject = serializers.UUIDField(source="subject_id")
+    purpose = serializers.CharField()
+    notice = serializers.UUIDField(source="notice_id")
+    notice_version = serializers.CharField(source="notice.version")
+    notice_sha256 = serializers.CharField()
+    method = serializers.CharField()
+    granted_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    withdrawn_at = serializers.DateTimeField()
+
+
+class SubjectOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    external_ref = serializers.CharField()
+    jurisdiction = serializers.CharField(source="jurisdiction_id")
+    email = serializers.EmailField()
+    created_at = serializers.DateTimeField()
+    last_interaction_at = serializers.DateTimeField()
+    erased_at = serializers.DateTimeField()
+
+
+class SubjectListCreateApi(ClientApi):
+    class InputSerializer(serializers.Serializer):
+        external_ref = serializers.CharField(max_length=200, required=False, allow_null=True)
+        jurisdiction = serializers.CharField(max_length=8)
+        email = serializers.EmailField(required=False, allow_blank=True, default="")
+
+    @extend_schema(parameters=[inline_serializer("SubjectFilter", {"external_ref": serializers.CharField(required=False)})],
+                   responses=SubjectOutputSerializer(many=True))
+    def get(self, request):
+        subjects = selectors.subject_list(tenant=request.auth.tenant, external_ref=request.query_params.get("external_ref"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(subjects, request, view=self)
+        return paginator.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: SubjectOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        subject = services.subject_create(tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data)
+        return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
+
+
+class SubjectDetailApi(ClientApi):
+    class OutputSerializer(SubjectOutputSerializer):
+        consents = serializers.SerializerMethodField()
+        templates = serializers.IntegerField(source="template_count")
+
+        def get_consents(self, subject) -> list[dict]:
+            return ConsentOutputSerializer(selectors.subject_consents(subject=subject), many=True).data
+
+    @extend_schema(responses=OutputSerializer)
+    def get(self, request, subject_id):
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        return Response(self.OutputSerializer(subject).data)
+
+    @extend_schema(request=None, responses={202: inline_serializer("ErasureAccepted", {
+        "erasure_request": serializers.UUIDField(), "status": serializers.CharField()})})
+    def delete(self, request, subject_id):
+        """Asks for erasure; the compliance app runs it and certifies it."""
+        from compliance.services import subject_erasure_request_create
+
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        erasure = subject_erasure_request_create(subject=subject, actor=Actor.of_request(request))
+        return Response({"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED)
+
+
+class SubjectConsentCreateApi(ClientApi):
+    class InputSerializer(serializers.Serializer):
+        purpose = serializers.ChoiceField(choices=Purpose.choices)
+        notice = serializers.UUIDField()
+        method = serializers.ChoiceField(choices=ConsentMethod.choices)
+        evidence = serializers.DictField(required=False, default=dict)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    class OutputSerializer(ConsentOutputSerializer):
+        receipt = serializers.SerializerMethodField()
+
+        def get_receipt(self, consent) -> dict:
+            return consent_receipt(consent)
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request, subject_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        consent = services.consent_grant(
+            subject=subject, notice=selectors.notice_for_consent(notice_id=fields.pop("notice")),
+            allowed_purposes=request.auth.purposes, actor=Actor.of_request(request), **fields,
+        )
+        return Response(self.OutputSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+
+class ConsentDetailApi(ClientApi):
+    @extend_schema(responses=ConsentOutputSerializer)
+    def get(self, request, consent_id):
+        consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        return Response(ConsentOutputSerializer(consent).data)
+
+
+class ConsentWithdrawApi(ClientApi):
+    @extend_schema(request=None, responses=ConsentOutputSerializer)
+    def post(self, request, consent_id):
+        consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        consent = services.consent_withdraw(consent=consent, actor=Actor.of_request(request))
+        return Response(ConsentOutputSerializer(consent).data)
+
+
+class ConsentReceiptApi(ClientApi):
+    @extend_schema(responses=inline_serializer("ConsentReceipt", {"version": serializers.CharField()}))
+    def get(self, request, consent_id):
+        consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        return Response(consent_receipt(consent))
+
+
+class NoticeOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    purpose = serializers.CharField()
+    version = serializers.CharField()
+    text = serializers.CharField()
+    sha256 = serializers.CharField()
+    retention_days = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+
+
+class NoticeListCreateApi(ClientApi):
+    class InputSerializer(serializers.Serializer):
+        purpose = serializers.ChoiceField(choices=Purpose.choices)
+        version = serializers.CharField(max_length=32)
+        # Hashed exactly as sent: the SHA-256 must match the text the subject saw.
+        text = serializers.CharField(trim_whitespace=False)
+        retention_days = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=NoticeOutputSerializer(many=True))
+    def get(self, request):
+        notices = selectors.notice_list(tenant=request.auth.tenant, purpose=request.query_params.get("purpose"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(notices, request, view=self)
+        return paginator.get_paginated_response(NoticeOutputSerializer(page, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: NoticeOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        notice = services.notice_create(tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data)
+        return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+
+class NoticeDetailApi(ClientApi):
+    @extend_schema(responses=NoticeOutputSerializer)
+    def get(self, request, notice_id):
+        return Response(NoticeOutputSerializer(selectors.notice_get(tenant=request.auth.tenant, notice_id=notice_id)).data)

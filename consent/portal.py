@@ -1,0 +1,80 @@
+"""The subject's consent page, reached by a signed link: see every consent, withdraw any one (GDPR Art. 7(3))."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from compliance.audit import Actor
+from consent import selectors, services
+from consent.links import InvalidLink, portal_token_subject_id
+
+PLAIN_PURPOSES = {
+    "identity_verification": "Checking that you are who you say you are, by comparing a new photo of you "
+                             "with the face you enrolled.",
+    "fraud_prevention": "Searching for your face among the faces the organisation holds, to prevent fraud.",
+    "access_control": "Recognising your face to let you into a building, a room or a system.",
+}
+
+
+def _private(response):
+    # The token in the URL is a key to this page: keep it out of referrers and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _invalid(request, status=400):
+    return _private(render(request, "portal/link_invalid.html", status=status))
+
+
+def _subject_from_token(token):
+    try:
+        subject_id = portal_token_subject_id(token)
+    except InvalidLink:
+        return None
+    return selectors.portal_subject(subject_id=subject_id)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def consents_view(request, token):
+    subject = _subject_from_token(token)
+    if subject is None:
+        return _invalid(request)
+    now = timezone.now()
+    rows = [
+        {"consent": c, "plain": PLAIN_PURPOSES.get(c.purpose, c.get_purpose_display()), "active": c.is_active(now)}
+        for c in selectors.subject_consents(subject=subject)
+    ]
+    return _private(render(request, "portal/consents.html", {"subject": subject, "rows": rows, "token": token}))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def consent_withdraw_view(request, token, consent_id):
+    """GET asks for confirmation; POST (with the CSRF token) withdraws."""
+    subject = _subject_from_token(token)
+    if subject is None:
+        return _invalid(request)
+    consent = selectors.portal_consent(subject=subject, consent_id=consent_id)
+    if consent is None:
+        return _invalid(request, status=404)
+    if request.method == "POST":
+        consent = services.consent_withdraw(consent=consent, actor=Actor.subject(subject.id))
+        messages.success(request, f"Your consent for “{consent.get_purpose_display()}” is withdrawn. "
+                                  f"{subject.tenant.name} may no longer use your face for it.")
+        return redirect("consent-portal:consents", token=token)
+    context = {"subject": subject, "consent": consent, "token": token,
+               "plain": PLAIN_PURPOSES.get(consent.purpose, consent.get_purpose_display())}
+    return _private(render(request, "portal/consent_withdraw.html", context))
+
+
+@require_http_methods(["GET"])
+def notice_view(request, notice_id):
+    notice = selectors.public_notice(notice_id=notice_id)
+    if notice is None:
+        return _invalid(request, status=404)
+    return render(request, "portal/notice.html", {"notice": notice})

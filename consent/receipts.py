@@ -1,0 +1,63 @@
+"""Consent receipts after the Kantara Initiative Consent Receipt Specification v1.1."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+
+from consent.models import Consent
+
+KANTARA_VERSION = "KI-CR-v1.1.0"
+
+PURPOSE_CATEGORY = {
+    "identity_verification": "Identity verification (1:1 comparison with your enrolled face)",
+    "fraud_prevention": "Fraud prevention (search of your face among enrolled faces)",
+    "access_control": "Access control (search of your face among enrolled faces)",
+}
+
+
+def _termination(consent: Consent) -> str:
+    parts = ["Withdrawal by the PII principal at any time"]
+    if consent.expires_at:
+        parts.append(f"expiry at {consent.expires_at.isoformat()}")
+    if consent.notice.retention_days is not None:
+        parts.append(f"face data deleted at most {consent.notice.retention_days} days after the purpose ends")
+    return "; ".join(parts)
+
+
+def consent_receipt(consent: Consent) -> dict:
+    subject = consent.subject
+    tenant = subject.tenant
+    notice = consent.notice
+    return {
+        "version": KANTARA_VERSION,
+        "jurisdiction": subject.jurisdiction_id,
+        "consentTimestamp": int(consent.granted_at.timestamp()),
+        "collectionMethod": consent.get_method_display(),
+        "consentReceiptID": str(consent.id),
+        "language": "en",
+        "piiPrincipalId": str(subject.id),
+        "piiControllers": [{
+            "piiController": tenant.name,
+            "piiControllerId": str(tenant.id),
+            "onBehalf": False,
+        }],
+        "policyUrl": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("consent-portal:notice", kwargs={"notice_id": notice.id}),
+        "services": [{
+            "service": "Facegate face matching",
+            "purposes": [{
+                "purpose": consent.purpose,
+                "purposeCategory": [PURPOSE_CATEGORY.get(consent.purpose, consent.get_purpose_display())],
+                "consentType": "EXPLICIT",
+                "piiCategory": ["Biometric template (face)"],
+                "primaryPurpose": True,
+                "termination": _termination(consent),
+                "thirdPartyDisclosure": False,
+            }],
+        }],
+        "sensitive": True,
+        "spiCat": ["biometric"],
+        # Facegate extension: the exact text agreed to, and the consent's current state.
+        "notice": {"id": str(notice.id), "version": notice.version, "sha256": consent.notice_sha256},
+        "expiresAt": consent.expires_at.isoformat() if consent.expires_at else None,
+        "withdrawnAt": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+    }

@@ -1,0 +1,121 @@
+"""Reads of the consent ledger. Client-facing reads are always scoped to the caller's tenant."""
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from config.errors import NotFound
+from consent.models import Consent, Notice, Subject, Tenant
+
+
+def _uuid_or_404(value, what: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise NotFound(f"No such {what}.")
+
+
+def consent_active_q(*, at: datetime, prefix: str = "") -> Q:
+    """The SQL form of Consent.is_active(at); `prefix` reaches a consent through a relation ("consents__")."""
+    p = prefix
+    return (
+        Q(**{f"{p}granted_at__lte": at})
+        & (Q(**{f"{p}expires_at__isnull": True}) | Q(**{f"{p}expires_at__gt": at}))
+        & (Q(**{f"{p}withdrawn_at__isnull": True}) | Q(**{f"{p}withdrawn_at__gt": at}))
+        & (Q(**{f"{p}purpose_ended_at__isnull": True}) | Q(**{f"{p}purpose_ended_at__gt": at}))
+    )
+
+
+def consents_active(*, at: datetime, subject: Subject | None = None, purpose: str | None = None) -> QuerySet[Consent]:
+    qs = Consent.objects.filter(consent_active_q(at=at))
+    if subject is not None:
+        qs = qs.filter(subject=subject)
+    if purpose is not None:
+        qs = qs.filter(purpose=purpose)
+    return qs
+
+
+def subject_list(*, tenant: Tenant, external_ref: str | None = None) -> QuerySet[Subject]:
+    qs = Subject.objects.filter(tenant=tenant).order_by("created_at", "id")
+    if external_ref is not None:
+        qs = qs.filter(external_ref=external_ref)
+    return qs
+
+
+def subject_get(*, tenant: Tenant, subject_id) -> Subject:
+    """Another tenant's subject is indistinguishable from a missing one."""
+    subject = (
+        Subject.objects.filter(tenant=tenant, pk=_uuid_or_404(subject_id, "subject"))
+        .select_related("jurisdiction", "tenant")
+        .annotate(template_count=Count("templates"))
+        .first()
+    )
+    if subject is None:
+        raise NotFound("No such subject.")
+    return subject
+
+
+def subject_consents(*, subject: Subject) -> QuerySet[Consent]:
+    return subject.consents.select_related("notice").order_by("granted_at", "id")
+
+
+def notice_list(*, tenant: Tenant, purpose: str | None = None) -> QuerySet[Notice]:
+    qs = Notice.objects.filter(tenant=tenant).order_by("purpose", "published_at", "id")
+    if purpose is not None:
+        qs = qs.filter(purpose=purpose)
+    return qs
+
+
+def notice_get(*, tenant: Tenant, notice_id) -> Notice:
+    notice = Notice.objects.filter(tenant=tenant, pk=_uuid_or_404(notice_id, "notice")).first()
+    if notice is None:
+        raise NotFound("No such notice.")
+    return notice
+
+
+def notice_for_consent(*, notice_id) -> Notice | None:
+    """Unscoped on purpose: the consent service answers notice_mismatch for unknown and foreign notices alike."""
+    return Notice.objects.filter(pk=notice_id).first()
+
+
+def consent_get(*, tenant: Tenant, consent_id) -> Consent:
+    consent = (
+        Consent.objects.filter(subject__tenant=tenant, pk=_uuid_or_404(consent_id, "consent"))
+        .select_related("subject__tenant", "subject__jurisdiction", "notice")
+        .first()
+    )
+    if consent is None:
+        raise NotFound("No such consent.")
+    return consent
+
+
+def portal_subject(*, subject_id) -> Subject | None:
+    """The subject a valid portal link names; an erased subject has nothing left to show."""
+    try:
+        subject_id = uuid.UUID(str(subject_id))
+    except ValueError:
+        return None
+    return (
+        Subject.objects.filter(pk=subject_id, erased_at__isnull=True)
+        .select_related("tenant", "jurisdiction")
+        .first()
+    )
+
+
+def portal_consent(*, subject: Subject, consent_id) -> Consent | None:
+    try:
+        consent_id = uuid.UUID(str(consent_id))
+    except ValueError:
+        return None
+    return subject.consents.select_related("notice").filter(pk=consent_id).first()
+
+
+def public_notice(*, notice_id) -> Notice | None:
+    """Notices are published texts: anyone holding the id (from a receipt) may read them."""
+    try:
+        notice_id = uuid.UUID(str(notice_id))
+    except ValueError:
+        return None
+    return Notice.objects.select_related("tenant").filter(pk=notice_id).first()
