@@ -1,0 +1,60 @@
+"""Officer UI fixtures: rows made directly with the models (the UI only reads them) and officers via officer_create."""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from compliance.audit import Actor
+from compliance.models import DeletionCertificate, LegalHold, OrderAction, OrderStatus, RegulatorOrder
+from compliance.officers import officer_create
+from consent.models import Subject, Tenant
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def officer(db):
+    user, _, _ = officer_create(username="olivia", password=PASSWORD, actor=Actor.system("test"))
+    return user
+
+
+@pytest.fixture
+def officer_client(client, officer):
+    client.force_login(officer)
+    return client
+
+
+@pytest.fixture
+def tenant(db):
+    return Tenant.objects.create(slug="acme", name="Acme Bank")
+
+
+def make_subject(tenant, ref, jurisdiction="GB"):
+    return Subject.objects.create(tenant=tenant, external_ref=ref, jurisdiction_id=jurisdiction)
+
+
+def make_order(*, reference, deadline_in, status=OrderStatus.RUNNING, total=10, erased=3, held=(), **fields):
+    now = timezone.now()
+    return RegulatorOrder.objects.create(
+        regulator=fields.pop("regulator", "UK ICO"), reference=reference, action=OrderAction.ERASE, status=status,
+        received_at=now - timedelta(days=20), deadline=now + deadline_in, subjects_total=total,
+        subjects_erased=erased, held_subjects=list(held), scope_jurisdictions=["GB"], **fields,
+    )
+
+
+def make_certificate(*, subjects, finished_at=None):
+    finished_at = finished_at or timezone.now()
+    return DeletionCertificate.objects.create(
+        cause="order", cause_id=str(uuid.uuid4()), scope={"jurisdictions": ["GB"]},
+        counts={"consent.subject": len(subjects), "matching.facetemplate": 2 * len(subjects)},
+        subjects=list(subjects), started_at=finished_at - timedelta(minutes=2), finished_at=finished_at,
+        audit_seq_from=1, audit_seq_to=5, vacuumed_at=finished_at, sha256=hashlib.sha256(b"cert").hexdigest(),
+    )
+
+
+def make_hold(*, subjects, reason="Litigation: Doe v. Acme"):
+    return LegalHold.objects.create(scope_subjects=list(subjects), reason=reason, created_by="olivia")
