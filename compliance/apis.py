@@ -1,0 +1,239 @@
+"""Officer API of the compliance app: orders, legal holds, erasure requests, audit, certificates."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from compliance import selectors, services
+from compliance.audit import Actor, audit_verify
+from compliance.erasure import certificate_payload, certificate_sha256
+from compliance.models import DeletionCertificate, ErasureRequest, LegalHold, OrderAction, RegulatorOrder
+from compliance.officers import IsComplianceOfficer
+from config.errors import DomainError
+
+
+class ImageTooLarge(DomainError):
+    code = "image_too_large"
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_message = "The image is too large."
+
+
+class OfficerApi(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsComplianceOfficer]
+
+
+class ScopeSerializer(serializers.Serializer):
+    jurisdictions = serializers.ListField(child=serializers.CharField(max_length=8), required=False, default=list)
+    tenants = serializers.ListField(child=serializers.SlugField(max_length=64), required=False, default=list)
+    subjects = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+
+
+class ScopeOutputSerializer(serializers.Serializer):
+    """The scope as the officer gave it: tenant slugs, not the stored UUIDs."""
+
+    def to_representation(self, instance):
+        return services.scope_describe(instance)
+
+
+def _paged(request, default: int = 50, maximum: int = 500) -> tuple[int, int]:
+    class Params(serializers.Serializer):
+        offset = serializers.IntegerField(min_value=0, default=0)
+        limit = serializers.IntegerField(min_value=1, max_value=maximum, default=default)
+
+    params = Params(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data["offset"], params.validated_data["limit"]
+
+
+# --- Orders ---------------------------------------------------------------------------------------------
+class OrderOutputSerializer(serializers.ModelSerializer):
+    scope = ScopeOutputSerializer(source="*")
+    certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
+    certificates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegulatorOrder
+        fields = ["id", "regulator", "reference", "action", "status", "scope", "received_at", "issued_at",
+                  "deadline", "created_at", "completed_at", "subjects_total", "subjects_erased", "held_subjects",
+                  "exceptions", "certificate", "certificates"]
+
+    def get_certificates(self, order) -> list[str]:
+        return [str(c) for c in selectors.order_certificates(order=order).values_list("pk", flat=True)]
+
+
+class OrderListCreateApi(OfficerApi):
+    class InputSerializer(serializers.Serializer):
+        regulator = serializers.CharField(max_length=200)
+        reference = serializers.CharField(max_length=200)
+        action = serializers.ChoiceField(choices=OrderAction.choices)
+        scope = ScopeSerializer()
+        received_at = serializers.DateTimeField()
+        issued_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def get(self, request):
+        offset, limit = _paged(request)
+        orders = selectors.order_list()[offset:offset + limit]
+        return Response({"results": OrderOutputSerializer(orders, many=True).data})
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_create(**data.validated_data, actor=Actor.of_request(request))
+        return Response({"id": str(order.pk), "status": order.status}, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(OfficerApi):
+    def get(self, request, order_id):
+        order = get_object_or_404(RegulatorOrder, pk=order_id)
+        return Response(OrderOutputSerializer(order).data)
+
+
+class OrderExceptionCreateApi(OfficerApi):
+    class InputSerializer(serializers.Serializer):
+        subject = serializers.UUIDField()
+        reason = serializers.CharField(max_length=2000)
+
+    def post(self, request, order_id):
+        order = get_object_or_404(RegulatorOrder, pk=order_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = services.order_exception_add(order=order, subject_id=data.validated_data["subject"],
+                                             reason=data.validated_data["reason"], actor=Actor.of_request(request))
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+# --- Legal holds ----------------------------------------------------------------------------------------
+class LegalHoldOutputSerializer(serializers.ModelSerializer):
+    scope = ScopeOutputSerializer(source="*")
+
+    class Meta:
+        model = LegalHold
+        fields = ["id", "reason", "scope", "created_at", "created_by", "expires_at", "released_at"]
+
+
+class LegalHoldListCreateApi(OfficerApi):
+    class InputSerializer(serializers.Serializer):
+        scope = ScopeSerializer()
+        reason = serializers.CharField(max_length=2000)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def get(self, request):
+        offset, limit = _paged(request)
+        return Response({"results": LegalHoldOutputSerializer(selectors.legal_hold_list()[offset:offset + limit],
+                                                              many=True).data})
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hold = services.legal_hold_create(**data.validated_data, actor=Actor.of_request(request))
+        return Response(LegalHoldOutputSerializer(hold).data, status=status.HTTP_201_CREATED)
+
+
+class LegalHoldReleaseApi(OfficerApi):
+    def post(self, request, hold_id):
+        hold = services.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id),
+                                           actor=Actor.of_request(request))
+        return Response(LegalHoldOutputSerializer(hold).data)
+
+
+# --- Erasure requests -----------------------------------------------------------------------------------
+class ErasureRequestOutputSerializer(serializers.ModelSerializer):
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    jurisdiction = serializers.CharField(source="jurisdiction_id")
+    certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
+    lookup_job = serializers.UUIDField(source="lookup_job_id", allow_null=True)
+    subject = serializers.UUIDField(source="subject_id", allow_null=True)
+
+    class Meta:
+        model = ErasureRequest
+        fields = ["id", "status", "source", "jurisdiction", "tenant", "subject", "lookup_job", "candidates",
+                  "received_at", "due_at", "verified_at", "completed_at", "subjects_erased", "held_subjects",
+                  "certificate"]
+
+
+class ErasureRequestListCreateApi(OfficerApi):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField()
+        jurisdiction = serializers.CharField(max_length=8)
+        tenant = serializers.SlugField(max_length=64, required=False, default="")
+        external_ref = serializers.CharField(max_length=200, required=False, default="")
+        selfie = serializers.FileField(required=False, allow_null=True, default=None)
+
+    def get(self, request):
+        offset, limit = _paged(request)
+        requests = selectors.erasure_request_list().select_related("tenant")[offset:offset + limit]
+        return Response({"results": ErasureRequestOutputSerializer(requests, many=True).data})
+
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        selfie = values.pop("selfie")
+        if selfie is not None and selfie.size > settings.MAX_IMAGE_BYTES:
+            raise ImageTooLarge(max_bytes=settings.MAX_IMAGE_BYTES)
+        erasure_request = services.erasure_request_create(
+            **values, selfie=selfie.read() if selfie is not None else None, source="api",
+            actor=Actor.of_request(request))
+        return Response(ErasureRequestOutputSerializer(erasure_request).data, status=status.HTTP_201_CREATED)
+
+
+class ErasureRequestDetailApi(OfficerApi):
+    def get(self, request, request_id):
+        erasure_request = get_object_or_404(ErasureRequest.objects.select_related("tenant"), pk=request_id)
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+class ErasureRequestConfirmApi(OfficerApi):
+    """An officer confirms the candidates (when ERASURE_REQUIRES_OFFICER_CONFIRMATION is on)."""
+
+    def post(self, request, request_id):
+        erasure_request = services.erasure_request_officer_confirm(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=Actor.of_request(request))
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+# --- Audit and certificates -----------------------------------------------------------------------------
+class AuditEventOutputSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    actor = serializers.CharField()
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.CharField()
+    details = serializers.JSONField()
+    prev_hash = serializers.CharField()
+    hash = serializers.CharField()
+
+
+class AuditListApi(OfficerApi):
+    class FilterSerializer(serializers.Serializer):
+        after = serializers.IntegerField(min_value=0, default=0)
+        limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
+
+    def get(self, request):
+        params = self.FilterSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        events = selectors.audit_events_after(**params.validated_data)
+        next_after = events[-1].seq if len(events) == params.validated_data["limit"] else None
+        return Response({"results": AuditEventOutputSerializer(events, many=True).data, "next_after": next_after})
+
+
+class AuditVerifyApi(OfficerApi):
+    def get(self, request):
+        return Response(audit_verify())
+
+
+class CertificateDetailApi(OfficerApi):
+    def get(self, request, certificate_id):
+        cert = get_object_or_404(DeletionCertificate, pk=certificate_id)
+        return Response({**certificate_payload(cert), "sha256": cert.sha256,
+                         "sha256_valid": certificate_sha256(cert) == cert.sha256})

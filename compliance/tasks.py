@@ -1,0 +1,26 @@
+"""Celery tasks of the compliance app: ids in, a service call, done."""
+from celery import shared_task
+from django.utils import timezone
+
+from compliance import services
+from compliance.audit import Actor
+
+
+@shared_task(acks_late=True)
+def order_erase(order_id: str):
+    services.order_erase_run(order_id=order_id)
+
+
+@shared_task(acks_late=True)
+def erasure_request_erase(request_id: str):
+    services.erasure_request_erase_run(request_id=request_id)
+
+
+@shared_task(acks_late=True)
+def retention_sweep():
+    return services.retention_sweep(at=timezone.now(), dry_run=False, actor=Actor.system("retention_sweep"))
+
+
+@shared_task(acks_late=True)
+def deadlines_check():
+    return services.deadlines_check(at=timezone.now())

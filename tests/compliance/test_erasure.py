@@ -1,0 +1,136 @@
+"""What erasure leaves behind: nothing of the subject but a tombstone, and a certificate that proves it."""
+import json
+
+import pytest
+from django.db import connection
+
+from compliance import erasure, services
+from compliance.audit import Actor, audit_verify
+from compliance.erasure import certificate_sha256
+from compliance.models import AuditEvent, DeletionCertificate, ErasureRequest
+from consent.models import Consent, Purpose, Subject
+from matching.models import Enrollment, FaceTemplate, MatchJob
+from tests.compliance import factories
+
+ACTOR = Actor.system("test")
+PROBE = b"\xff\xd8PROBE-OF-THE-PERSON"
+
+
+def _rows_mentioning(needle: str) -> dict:
+    """Every table of the database, every row as text: where does `needle` still appear?"""
+    found = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s', [f"%{needle}%"])
+            if n := cursor.fetchone()[0]:
+                found[table] = n
+    return found
+
+
+def _erase(subjects, **kw):
+    return erasure.subjects_erase(subject_ids=[s.pk for s in subjects], cause="order", cause_id="test",
+                                  scope={"test": True}, actor=ACTOR, **kw)
+
+
+@pytest.mark.django_db
+def test_erasure_leaves_no_row_with_the_subjects_template_probe_or_email(tenant, notice, settings):
+    settings.ERASE_BATCH_SIZE = 2
+    people = [factories.consented_subject(tenant, notice) for _ in range(5)]
+    bystander = factories.consented_subject(tenant, notice)
+    target = people[0]
+    email, ref = target.email, target.external_ref
+    job = factories.match_job_naming([target, bystander], tenant)
+    lookup = factories.match_job_naming([target], None, purpose=Purpose.ERASURE_LOOKUP, probe=PROBE)
+    assert _rows_mentioning(email) and _rows_mentioning(PROBE.hex()[4:])
+
+    cert = _erase(people, probe_job_ids=[lookup.pk])
+
+    ids = [p.pk for p in people]
+    assert not FaceTemplate.objects.filter(subject_id__in=ids).exists()
+    assert not Enrollment.objects.filter(subject_id__in=ids).exists()
+    assert not Consent.objects.filter(subject_id__in=ids).exists()
+    for s in Subject.objects.filter(pk__in=ids):
+        assert (s.email, s.external_ref, s.erasure_cause) == ("", None, "order")
+        assert s.erased_at is not None
+    job.refresh_from_db()
+    assert [r["subject_id"] for r in job.results] == [str(bystander.pk)]
+    lookup.refresh_from_db()
+    assert lookup.results == [] and lookup.probe is None
+    # Nothing anywhere: not in any table, the audit log included.
+    assert _rows_mentioning(email) == {}
+    assert _rows_mentioning(ref) == {}
+    assert _rows_mentioning(PROBE.hex()[4:]) == {}
+    # The bystander is untouched.
+    assert FaceTemplate.objects.filter(subject=bystander).count() == 2
+    assert Subject.objects.get(pk=bystander.pk).email == bystander.email
+
+    assert cert.counts == {
+        "consent_consent": 5, "consent_subject": 5, "matching_enrollment": 10, "matching_facetemplate": 10,
+        "matching_matchjob.probe": 1, "matching_matchjob.results": 2,
+    }
+    assert sorted(cert.subjects) == sorted(str(i) for i in ids)
+    batches = AuditEvent.objects.filter(action="erasure.batch", object_id=str(cert.pk))
+    assert batches.count() == 3  # 5 subjects in batches of 2
+    assert cert.audit_seq_from <= batches.first().seq and batches.last().seq <= cert.audit_seq_to
+    assert email not in json.dumps(list(batches.values_list("details", flat=True)))
+    assert audit_verify()["valid"]
+
+
+@pytest.mark.django_db
+def test_certificate_sha256_recomputes_and_detects_a_changed_field(tenant, notice):
+    cert = _erase([factories.consented_subject(tenant, notice)])
+    cert = DeletionCertificate.objects.get(pk=cert.pk)
+    assert certificate_sha256(cert) == cert.sha256 and len(cert.sha256) == 64
+    cert.counts["matching_facetemplate"] = 1
+    assert certificate_sha256(cert) != cert.sha256
+
+
+@pytest.mark.django_db
+def test_held_subjects_are_never_erased_and_are_listed(tenant, notice):
+    held, free = factories.consented_subject(tenant, notice), factories.consented_subject(tenant, notice)
+    services.legal_hold_create(scope={"subjects": [held.pk]}, reason="litigation", expires_at=None, actor=ACTOR)
+    cert = _erase([held, free])
+    assert cert.subjects == [free.pk] or [str(s) for s in cert.subjects] == [str(free.pk)]
+    assert cert.scope["held_subjects"] == [str(held.pk)]
+    assert FaceTemplate.objects.filter(subject=held).count() == 2
+    assert Subject.objects.get(pk=held.pk).erased_at is None
+
+
+@pytest.mark.django_db
+def test_expired_or_released_holds_do_not_block(tenant, notice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    a, b = factories.consented_subject(tenant, notice), factories.consented_subject(tenant, notice)
+    services.legal_hold_create(scope={"subjects": [a.pk]}, reason="old", expires_at=timezone.now() - timedelta(days=1),
+                               actor=ACTOR)
+    hold = services.legal_hold_create(scope={"tenants": [tenant.slug]}, reason="x", expires_at=None, actor=ACTOR)
+    services.legal_hold_release(hold=hold, actor=ACTOR)
+    cert = _erase([a, b])
+    assert cert.scope["held_subjects"] == [] and len(cert.subjects) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vacuum_runs_outside_a_transaction_and_its_time_is_certified(tenant, notice):
+    s = factories.consented_subject(tenant, notice)
+    cert = _erase([s])
+    assert cert.vacuumed_at is not None and cert.started_at <= cert.vacuumed_at <= cert.finished_at
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'matching_facetemplate'")
+        assert cursor.fetchone()[0] == 0
+    assert certificate_sha256(DeletionCertificate.objects.get(pk=cert.pk)) == cert.sha256
+
+
+@pytest.mark.django_db
+def test_client_request_erases_the_subject_and_certifies(tenant, notice, django_capture_on_commit_callbacks):
+    s = factories.consented_subject(tenant, notice)
+    request = services.subject_erasure_request_create(subject=s, actor=ACTOR)
+    assert request.verified_at and request.source == "client"
+    request = services.erasure_request_erase_run(request_id=request.pk)
+    assert request.status == "done" and request.subjects_erased == 1
+    assert request.certificate.cause == "client_request"
+    assert Subject.objects.get(pk=s.pk).erasure_cause == "client_request"
+    with pytest.raises(services.SubjectAlreadyErased):
+        services.subject_erasure_request_create(subject=Subject.objects.get(pk=s.pk), actor=ACTOR)
+    assert ErasureRequest.objects.count() == 1
