@@ -1,0 +1,149 @@
+"""Client-app API of matching (Authorization: Api-Key): enrol faces, ask for matches. Tenant-scoped throughout."""
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from compliance.audit import Actor
+from consent.models import ApiKey, Purpose
+from matching import selectors, services
+from matching.images import ImageTooLarge
+from matching.models import FaceTemplate
+
+WAIT_POLL_SECONDS = 0.1
+
+
+class IsClientApp(BasePermission):
+    message = "This endpoint needs an API key (Authorization: Api-Key <key>)."
+
+    def has_permission(self, request, view):
+        return isinstance(request.auth, ApiKey)
+
+
+class ClientApi(APIView):
+    permission_classes = [IsClientApp]
+    parser_classes = [MultiPartParser, FormParser]
+
+
+def _read_image(upload) -> bytes:
+    """The upload's bytes; an oversized file is refused before it is read into memory."""
+    if upload.size > settings.MAX_IMAGE_BYTES:
+        raise ImageTooLarge(max_bytes=settings.MAX_IMAGE_BYTES, size=upload.size)
+    return upload.read()
+
+
+def _error(job) -> dict | None:
+    return {"code": job.error_code, "message": job.error_message} if job.error_code else None
+
+
+class QueuedSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+
+
+class EnrollmentOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    subject_id = serializers.UUIDField()
+    status = serializers.CharField()
+    template_id = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+    def get_template_id(self, enrollment) -> str | None:
+        template_id = FaceTemplate.objects.filter(enrollment=enrollment).values_list("id", flat=True).first()
+        return str(template_id) if template_id else None
+
+    def get_error(self, enrollment) -> dict | None:
+        return _error(enrollment)
+
+
+class MatchResultSerializer(serializers.Serializer):
+    subject_id = serializers.UUIDField()
+    external_ref = serializers.CharField(allow_null=True)
+    distance = serializers.FloatField()
+    score = serializers.FloatField()
+
+
+class MatchJobOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    purpose = serializers.CharField()
+    top_k = serializers.IntegerField()
+    threshold = serializers.FloatField()
+    faces_detected = serializers.IntegerField(allow_null=True)
+    results = MatchResultSerializer(many=True)
+    error = serializers.SerializerMethodField()
+    timings = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+    def get_error(self, job) -> dict | None:
+        return _error(job)
+
+
+class SubjectFaceCreateApi(ClientApi):
+    class InputSerializer(serializers.Serializer):
+        image = serializers.FileField()
+        largest_face = serializers.BooleanField(default=False)
+
+    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={202: QueuedSerializer})
+    def post(self, request, subject_id):
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        enrollment = services.enrollment_create(
+            subject=subject, api_key=request.auth, image=_read_image(data.validated_data["image"]),
+            largest_face=data.validated_data["largest_face"], actor=Actor.of_request(request),
+        )
+        return Response(QueuedSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
+
+
+class EnrollmentDetailApi(ClientApi):
+    @extend_schema(responses=EnrollmentOutputSerializer)
+    def get(self, request, enrollment_id):
+        enrollment = selectors.enrollment_get(tenant=request.auth.tenant, enrollment_id=enrollment_id)
+        return Response(EnrollmentOutputSerializer(enrollment).data)
+
+
+class MatchCreateApi(ClientApi):
+    class InputSerializer(serializers.Serializer):
+        image = serializers.FileField()
+        purpose = serializers.ChoiceField(choices=Purpose.values)
+        top_k = serializers.IntegerField(min_value=1, max_value=50, default=5)
+        threshold = serializers.FloatField(min_value=0.0, max_value=2.0, required=False, allow_null=True, default=None)
+        wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)
+
+    @extend_schema(request={"multipart/form-data": InputSerializer},
+                   responses={200: MatchJobOutputSerializer, 202: QueuedSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        args = data.validated_data
+        job = services.match_job_create(
+            tenant=request.auth.tenant, api_key=request.auth, purpose=args["purpose"],
+            image=_read_image(args["image"]), top_k=args["top_k"], threshold=args["threshold"],
+            actor=Actor.of_request(request),
+        )
+        # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.
+        deadline = time.monotonic() + args["wait"]
+        while job.status not in services.FINISHED and time.monotonic() < deadline:
+            time.sleep(WAIT_POLL_SECONDS)
+            job.refresh_from_db()
+        if job.status in services.FINISHED:
+            return Response(MatchJobOutputSerializer(job).data, status=status.HTTP_200_OK)
+        return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class MatchDetailApi(ClientApi):
+    @extend_schema(responses=MatchJobOutputSerializer)
+    def get(self, request, job_id):
+        job = selectors.match_job_get(tenant=request.auth.tenant, job_id=job_id)
+        return Response(MatchJobOutputSerializer(job).data)

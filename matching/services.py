@@ -1,0 +1,315 @@
+"""Writes of the matching app: enrolments and match jobs, queued by the API and run by Celery workers.
+
+Raw image bytes live in the job row only until the job ends (then NULL; the SHA-256 stays). Task messages
+carry ids only. Runs are idempotent: a finished job is never run again and an enrolment makes one template.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from rest_framework import status
+
+from compliance.audit import Actor, audit_append
+from compliance.gate import enrolment_check, templates_eligible
+from config.errors import DomainError
+from consent.models import Purpose, Subject
+from matching import face
+from matching.images import decode_image, validate_image_bytes
+from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
+from matching.selectors import templates_nearest
+
+FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+LEFTOVER_MAX_AGE = timedelta(hours=1)
+
+
+class PurposeNotAllowed(DomainError):
+    code = "purpose_not_allowed"
+    status_code = status.HTTP_403_FORBIDDEN
+    default_message = "This API key may not be used for that purpose."
+
+
+class InvalidMatchRequest(DomainError):
+    code = "invalid_match_request"
+
+
+class NoFace(DomainError):
+    code = "no_face"
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_message = "No face was found in the image."
+
+
+class MultipleFaces(DomainError):
+    code = "multiple_faces"
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_message = "Several faces were found; enrol a photo of one person, or ask for the largest face."
+
+
+class Expired(DomainError):
+    code = "expired"
+    default_message = "The job was not run within an hour; its image was deleted."
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+# --- Enrolment ----------------------------------------------------------------------------------------------
+@transaction.atomic
+def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
+    """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
+    from matching import tasks
+
+    validate_image_bytes(image)
+    enrolment_check(subject=subject, at=timezone.now())
+    enrollment = Enrollment.objects.create(
+        tenant_id=subject.tenant_id, subject=subject, api_key=api_key, image=image,
+        image_sha256=_sha256(image), largest_face=largest_face,
+    )
+    audit_append(actor=actor, action="enrollment.create", obj=enrollment,
+                 details={"subject": str(subject.pk), "image_sha256": enrollment.image_sha256})
+    transaction.on_commit(lambda: tasks.enrollment_run.delay(str(enrollment.pk)))
+    return enrollment
+
+
+def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, template: FaceTemplate | None) -> None:
+    """Record how the job ended and delete its image bytes, in the caller's transaction."""
+    enrollment.status = JobStatus.FAILED if error else JobStatus.DONE
+    enrollment.error_code = error.code if error else ""
+    enrollment.error_message = error.message[:500] if error else ""
+    enrollment.image = None
+    enrollment.finished_at = timezone.now()
+    enrollment.save(update_fields=["status", "error_code", "error_message", "image", "finished_at"])
+    audit_append(actor=Actor.system("matching.enrollment_run"), action=f"enrollment.{enrollment.status}",
+                 obj=enrollment, details={"subject": str(enrollment.subject_id), "error": enrollment.error_code,
+                                          "template": str(template.pk) if template else None})
+
+
+def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
+    """Mark the enrolment running and take its bytes; None when it is gone or already finished."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(pk=enrollment_id).first()
+        if enrollment is None or enrollment.status in FINISHED:
+            return enrollment, None
+        if FaceTemplate.objects.filter(enrollment=enrollment).exists():
+            # A re-delivered task after the template was written: just finish.
+            _enrollment_end(enrollment, error=None, template=enrollment.template)
+            return enrollment, None
+        if enrollment.image is None:
+            _enrollment_end(enrollment, error=Expired(), template=None)
+            return enrollment, None
+        enrollment.status = JobStatus.RUNNING
+        enrollment.started_at = timezone.now()
+        enrollment.save(update_fields=["status", "started_at"])
+        return enrollment, bytes(enrollment.image)
+
+
+def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:
+    faces = face.faces_in(decode_image(image))
+    if not faces:
+        raise NoFace()
+    if len(faces) > 1 and not largest_face:
+        raise MultipleFaces(faces=len(faces))
+    return faces[0]
+
+
+def enrollment_run(*, enrollment_id) -> Enrollment | None:
+    """The worker's part: detect exactly one face (or the largest), re-check the gate, store the template.
+
+    Domain errors (bad image, no face, several faces, consent gone, collection restricted) end the job as
+    failed with their code; they never crash the worker.
+    """
+    enrollment, image = _enrollment_start(enrollment_id)
+    if image is None:
+        return enrollment
+    try:
+        found = _one_face(image, largest_face=enrollment.largest_face)
+        error = None
+    except DomainError as exc:
+        found, error = None, exc
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().select_related("subject").get(pk=enrollment_id)
+        if enrollment.status in FINISHED:
+            return enrollment
+        template = None
+        if error is None:
+            try:
+                # Consent may have been withdrawn, or an order recorded, while the job waited.
+                enrolment_check(subject=enrollment.subject, at=timezone.now())
+            except DomainError as exc:
+                error = exc
+        if error is None:
+            template = FaceTemplate.objects.create(
+                tenant_id=enrollment.tenant_id, subject_id=enrollment.subject_id, enrollment=enrollment,
+                model_name=face.MODEL_NAME, detector=face.DETECTOR_NAME, embedding=found.embedding,
+                quality=found.score, source_sha256=enrollment.image_sha256,
+            )
+        _enrollment_end(enrollment, error=error, template=template)
+    return enrollment
+
+
+# --- Matching -----------------------------------------------------------------------------------------------
+@transaction.atomic
+def match_job_create(*, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None,
+                     actor: Actor) -> MatchJob:
+    """Queue a match. `erasure_lookup` is the platform's own lookup (no tenant, no key, strict threshold)."""
+    from matching import tasks
+
+    if purpose == Purpose.ERASURE_LOOKUP:
+        if api_key is not None:
+            raise PurposeNotAllowed("erasure_lookup is run by the platform only.", purpose=purpose)
+        tenant, default_threshold = None, settings.ERASURE_LOOKUP_THRESHOLD
+    else:
+        if api_key is None or purpose not in api_key.purposes:
+            raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes) if api_key else [])
+        default_threshold = settings.MATCH_THRESHOLD
+    if not 1 <= top_k <= 50:
+        raise InvalidMatchRequest("top_k must be between 1 and 50.", top_k=top_k)
+    threshold = default_threshold if threshold is None else threshold
+    if not 0 <= threshold <= 2:
+        raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
+    validate_image_bytes(image)
+    job = MatchJob.objects.create(
+        tenant=tenant, api_key=api_key, purpose=purpose, model_name=face.MODEL_NAME, top_k=top_k,
+        threshold=threshold, probe=image, probe_sha256=_sha256(image),
+    )
+    audit_append(actor=actor, action="match_job.create", obj=job,
+                 details={"purpose": purpose, "top_k": top_k, "threshold": threshold, "probe_sha256": job.probe_sha256})
+    transaction.on_commit(lambda: tasks.match_job_run.delay(str(job.pk)))
+    return job
+
+
+def _match_job_start(job_id) -> tuple[MatchJob | None, bytes | None]:
+    with transaction.atomic():
+        job = MatchJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in FINISHED:
+            return job, None
+        if job.probe is None:
+            _match_job_end(job, error=Expired())
+            return job, None
+        job.status = JobStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+        return job, bytes(job.probe)
+
+
+def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
+    """Record the outcome and delete the probe bytes, in the caller's transaction."""
+    job.status = JobStatus.FAILED if error else JobStatus.DONE
+    job.error_code = error.code if error else ""
+    job.error_message = error.message[:500] if error else ""
+    job.probe = None
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error_code", "error_message", "probe", "finished_at", "results",
+                            "faces_detected", "timings"])
+    audit_append(actor=Actor.system("matching.match_job_run"), action=f"match_job.{job.status}", obj=job,
+                 details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code})
+
+
+def match_job_run(*, job_id) -> MatchJob | None:
+    """The worker's part: embed the probe's largest face, then search and re-check the gate in one transaction.
+
+    The gate is judged when the search runs (not when the job was queued): the search statement holds the
+    gate, and the rows found are checked again, in a later statement of the same transaction, before results
+    are written.
+    """
+    started = time.perf_counter()
+    job, image = _match_job_start(job_id)
+    if image is None:
+        return job
+    timings = {"queued_ms": round((job.started_at - job.created_at).total_seconds() * 1000, 1)}
+    error, faces = None, []
+    try:
+        step = time.perf_counter()
+        pixels = decode_image(image)
+        timings["decode_ms"] = _ms(step)
+        step = time.perf_counter()
+        faces = face.faces_in(pixels)
+        timings["detect_embed_ms"] = _ms(step)
+        if not faces:
+            raise NoFace()
+    except DomainError as exc:
+        error = exc
+    with transaction.atomic():
+        job = MatchJob.objects.select_for_update().get(pk=job_id)
+        if job.status in FINISHED:
+            return job
+        job.faces_detected = len(faces)
+        if error is None:
+            step = time.perf_counter()
+            job.results, timings["search_path"] = _search(job, faces[0].embedding)
+            timings["search_ms"] = _ms(step)
+        timings["total_ms"] = _ms(started)
+        job.timings = timings
+        _match_job_end(job, error=error)
+    if job.purpose == Purpose.ERASURE_LOOKUP:
+        # The erasure request that started this lookup takes over (candidates, then erasure). It is called
+        # after the job's own commit, for a failed lookup too, so the request never waits on a lost job.
+        from compliance.services import erasure_request_lookup_done
+
+        erasure_request_lookup_done(job_id=job.id)
+    return job
+
+
+def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
+    """Gated search, gate re-check of the rows found, threshold, and the retention clocks of the returned rows."""
+    at = timezone.now()
+    gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
+    found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=job.top_k)
+    within = [t for t in found if t.distance <= job.threshold]
+    # Re-check with the gate at this instant: a withdrawal that committed while the search ran is honoured.
+    still = set(templates_eligible(**gate_args, at=timezone.now()).filter(id__in=[t.id for t in within])
+                .values_list("id", flat=True))
+    rows = [t for t in within if t.id in still]
+    subjects = {s.pk: s for s in Subject.objects.filter(pk__in={t.subject_id for t in rows})}
+    results = [
+        {"subject_id": str(t.subject_id), "external_ref": subjects[t.subject_id].external_ref,
+         "distance": round(float(t.distance), 6), "score": round(1.0 - float(t.distance), 6)}
+        for t in rows
+    ]
+    if rows and job.purpose != Purpose.ERASURE_LOOKUP:
+        # A match is an interaction: it restarts the last-interaction retention clocks (BIPA). An erasure
+        # lookup is not one; it must never extend a retention period.
+        now = timezone.now()
+        Subject.objects.filter(pk__in=subjects).update(last_interaction_at=now)
+        FaceTemplate.objects.filter(pk__in=[t.id for t in rows]).update(last_matched_at=now)
+    return results, path
+
+
+# --- Leftovers ----------------------------------------------------------------------------------------------
+@transaction.atomic
+def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> dict:
+    """Delete image bytes of enrolments and match jobs older than `older_than`; jobs still unfinished fail."""
+    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    stale = Q(created_at__lt=cutoff) & ~Q(status__in=FINISHED)
+    expired = Expired()
+    lost_lookups = list(MatchJob.objects.filter(stale, purpose=Purpose.ERASURE_LOOKUP).values_list("id", flat=True))
+    failed = {
+        "enrollments": Enrollment.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now),
+        "match_jobs": MatchJob.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now),
+    }
+    cleared = {
+        "enrollments": Enrollment.objects.filter(created_at__lt=cutoff, image__isnull=False).update(image=None),
+        "match_jobs": MatchJob.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
+    }
+    counts = {"cleared": cleared, "failed": failed}
+    audit_append(actor=actor, action="matching.probe_sweep", details=counts)
+    if lost_lookups:
+        # Their erasure requests must learn that the lookup ended (failed), as match_job_run would tell them.
+        from compliance.services import erasure_request_lookup_done
+
+        for job_id in lost_lookups:
+            transaction.on_commit(lambda job_id=job_id: erasure_request_lookup_done(job_id=job_id))
+    return counts
