@@ -1,8 +1,10 @@
 """The face pipeline: detect every face, align it the way the Dlib model was trained, embed it.
 
-DeepFace's own objects supply the models (its dlib detector client holds the HOG detector and the
-5-point shape predictor; its Dlib recognition client holds dlib's ResNet), but the embedding is computed on
-dlib's landmark-aligned 150 px face chip, not on the detector's crop: that is what the model was trained on.
+DeepFace's dlib detector client supplies the HOG face detector and the 5-point shape predictor. The embedding
+is DeepFace's `Dlib` model (dlib_face_recognition_resnet_model_v1) computed on dlib's landmark-aligned 150 px
+face chip with 0.25 padding — what the model was trained on — rather than on the detector's crop as plain
+`DeepFace.represent` does. The network runs under ONNX Runtime (matching.dlibnet): the same weights and the same
+output as dlib's own code, several times faster than the BLAS-less dlib wheel. Figures: docs/accuracy.md.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ DETECTOR_NAME: str = settings.FACE_DETECTOR
 
 CHIP_SIZE = 150  # the Dlib ResNet's input
 CHIP_PADDING = 0.25  # dlib's default, the padding the model was trained with
+RECOGNIZER_WEIGHTS = "dlib_face_recognition_resnet_model_v1.dat"
 
 
 @dataclass(frozen=True)
@@ -44,13 +47,14 @@ class _Models:
 
         weights.install()  # idempotent; makes DeepFace find the packaged files instead of downloading
         from deepface.models.face_detection.Dlib import DlibClient as DlibDetector
-        from deepface.models.facial_recognition.dlib.Dlib import DlibClient as DlibRecognizer
+
+        from matching.dlibnet import DlibResNet
 
         detector = DlibDetector().model
         self.detector = detector["face_detector"]
         self.shape_predictor = detector["sp"]
-        self.recognizer = DlibRecognizer().model.model
-        # dlib's network keeps per-call state: one inference at a time per process.
+        self.recognizer = DlibResNet(weights.weights_dir() / RECOGNIZER_WEIGHTS)
+        # One image at a time per process: a worker process is the unit of parallelism.
         self.lock = threading.Lock()
 
 
@@ -93,9 +97,9 @@ def faces_in(image: np.ndarray) -> list[DetectedFace]:
         for rect, _ in found:
             shape = m.shape_predictor(image, rect)
             chip = dlib.get_face_chip(image, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
-            chips += [chip, np.ascontiguousarray(chip[:, ::-1])]
+            chips += [chip, chip[:, ::-1]]
         # Chip and mirror image in one batch; their mean is a steadier descriptor than either.
-        descriptors = np.asarray(m.recognizer.compute_face_descriptor(chips), dtype=np.float64)
+        descriptors = m.recognizer.compute(np.stack(chips)).astype(np.float64)
     descriptors = descriptors.reshape(len(found), 2, -1).mean(axis=1)
     descriptors /= np.linalg.norm(descriptors, axis=1, keepdims=True)
     faces = []
