@@ -20,8 +20,9 @@ PLAIN_PURPOSES = {
 
 
 def _private(response):
-    # The token in the URL is a key to this page: keep it out of referrers and search engines.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token in the URL is a key to this page: keep it out of other sites' referrers and search engines.
+    # (Not "no-referrer": browsers then send `Origin: null` and the CSRF check refuses the withdrawal.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
