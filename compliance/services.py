@@ -332,7 +332,7 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
     """The requester clicked the emailed link. Idempotent: a second click changes nothing."""
     from compliance import tasks
 
-    erasure_request = ErasureRequest.objects.select_for_update().select_related("lookup_job").get(
+    erasure_request = ErasureRequest.objects.select_for_update(of=("self",)).select_related("lookup_job").get(
         pk=erasure_request.pk)
     if erasure_request.verified_at:
         return erasure_request
@@ -353,7 +353,7 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
 def erasure_request_officer_confirm(*, erasure_request: ErasureRequest, actor: Actor) -> ErasureRequest:
     from compliance import tasks
 
-    erasure_request = ErasureRequest.objects.select_for_update().select_related("lookup_job").get(
+    erasure_request = ErasureRequest.objects.select_for_update(of=("self",)).select_related("lookup_job").get(
         pk=erasure_request.pk)
     if erasure_request.status != ErasureStatus.AWAITING_OFFICER:
         raise NotAwaitingOfficer(status=erasure_request.status)
@@ -378,7 +378,8 @@ def erasure_request_lookup_done(*, job_id) -> ErasureRequest | None:
     job = MatchJob.objects.get(pk=job_id)
     # The matching side deletes the probe when the job ends; a leftover is removed here, and noted.
     probe_left = MatchJob.objects.filter(pk=job_id, probe__isnull=False).update(probe=None) > 0
-    erasure_request.candidates = [r["subject_id"] for r in job.results or []]
+    # One result per template: a person enrolled twice appears twice.
+    erasure_request.candidates = list(dict.fromkeys(r["subject_id"] for r in job.results or []))
     erasure_request.save(update_fields=["candidates"])
     audit_append(actor=Actor.system("erasure_lookup"), action="erasure_request.lookup_done", obj=erasure_request,
                  details={"job": str(job_id), "status": job.status, "candidates": len(erasure_request.candidates),
