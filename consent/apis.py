@@ -1,7 +1,10 @@
 """Client-app API of the consent ledger (Authorization: Api-Key). Every read and write is scoped to the key's tenant."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import (
+    OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import BasePermission
@@ -27,9 +30,27 @@ class ClientApi(APIView):
     permission_classes = [IsClientApp]
 
 
+class ApiKeyScheme(OpenApiAuthenticationExtension):
+    """Documents `Authorization: Api-Key <key>` in the OpenAPI schema (matching's client endpoints share it)."""
+
+    target_class = "consent.auth.ApiKeyAuthentication"
+    name = "ApiKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "`Api-Key <key>`, as printed once by `manage.py create_api_key`."}
+
+
 class Pagination(LimitOffsetPagination):
     default_limit = 100
     max_limit = 1000
+
+
+def _page_of(serializer_class, name: str):
+    return inline_serializer(name, {
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": serializer_class(many=True),
+    })
 
 
 class ConsentOutputSerializer(serializers.Serializer):
@@ -56,15 +77,18 @@ class SubjectOutputSerializer(serializers.Serializer):
 
 
 class SubjectListCreateApi(ClientApi):
+    @extend_schema_serializer(component_name="SubjectCreateInput")
     class InputSerializer(serializers.Serializer):
         external_ref = serializers.CharField(max_length=200, required=False, allow_null=True)
         jurisdiction = serializers.CharField(max_length=8)
         email = serializers.EmailField(required=False, allow_blank=True, default="")
 
-    @extend_schema(parameters=[inline_serializer("SubjectFilter", {"external_ref": serializers.CharField(required=False)})],
-                   responses=SubjectOutputSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("external_ref", str, description="The tenant's own id")],
+                   responses=_page_of(SubjectOutputSerializer, "SubjectPage"))
     def get(self, request):
-        subjects = selectors.subject_list(tenant=request.auth.tenant, external_ref=request.query_params.get("external_ref"))
+        subjects = selectors.subject_list(
+            tenant=request.auth.tenant, external_ref=request.query_params.get("external_ref")
+        )
         paginator = Pagination()
         page = paginator.paginate_queryset(subjects, request, view=self)
         return paginator.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
@@ -73,11 +97,14 @@ class SubjectListCreateApi(ClientApi):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        subject = services.subject_create(tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data)
+        subject = services.subject_create(
+            tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data
+        )
         return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
 
 
 class SubjectDetailApi(ClientApi):
+    @extend_schema_serializer(component_name="SubjectDetail")
     class OutputSerializer(SubjectOutputSerializer):
         consents = serializers.SerializerMethodField()
         templates = serializers.IntegerField(source="template_count")
@@ -98,10 +125,13 @@ class SubjectDetailApi(ClientApi):
 
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         erasure = subject_erasure_request_create(subject=subject, actor=Actor.of_request(request))
-        return Response({"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED)
+        return Response(
+            {"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED
+        )
 
 
 class SubjectConsentCreateApi(ClientApi):
+    @extend_schema_serializer(component_name="ConsentCreateInput")
     class InputSerializer(serializers.Serializer):
         purpose = serializers.ChoiceField(choices=Purpose.choices)
         notice = serializers.UUIDField()
@@ -109,6 +139,7 @@ class SubjectConsentCreateApi(ClientApi):
         evidence = serializers.DictField(required=False, default=dict)
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    @extend_schema_serializer(component_name="ConsentWithReceipt")
     class OutputSerializer(ConsentOutputSerializer):
         receipt = serializers.SerializerMethodField()
 
@@ -144,7 +175,7 @@ class ConsentWithdrawApi(ClientApi):
 
 
 class ConsentReceiptApi(ClientApi):
-    @extend_schema(responses=inline_serializer("ConsentReceipt", {"version": serializers.CharField()}))
+    @extend_schema(responses={200: dict}, description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256.")
     def get(self, request, consent_id):
         consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
         return Response(consent_receipt(consent))
@@ -161,6 +192,7 @@ class NoticeOutputSerializer(serializers.Serializer):
 
 
 class NoticeListCreateApi(ClientApi):
+    @extend_schema_serializer(component_name="NoticeCreateInput")
     class InputSerializer(serializers.Serializer):
         purpose = serializers.ChoiceField(choices=Purpose.choices)
         version = serializers.CharField(max_length=32)
@@ -168,7 +200,8 @@ class NoticeListCreateApi(ClientApi):
         text = serializers.CharField(trim_whitespace=False)
         retention_days = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
-    @extend_schema(responses=NoticeOutputSerializer(many=True))
+    @extend_schema(parameters=[OpenApiParameter("purpose", str)],
+                   responses=_page_of(NoticeOutputSerializer, "NoticePage"))
     def get(self, request):
         notices = selectors.notice_list(tenant=request.auth.tenant, purpose=request.query_params.get("purpose"))
         paginator = Pagination()
@@ -179,11 +212,14 @@ class NoticeListCreateApi(ClientApi):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        notice = services.notice_create(tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data)
+        notice = services.notice_create(
+            tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data
+        )
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
 class NoticeDetailApi(ClientApi):
     @extend_schema(responses=NoticeOutputSerializer)
     def get(self, request, notice_id):
-        return Response(NoticeOutputSerializer(selectors.notice_get(tenant=request.auth.tenant, notice_id=notice_id)).data)
+        notice = selectors.notice_get(tenant=request.auth.tenant, notice_id=notice_id)
+        return Response(NoticeOutputSerializer(notice).data)

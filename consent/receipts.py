@@ -41,7 +41,8 @@ def consent_receipt(consent: Consent) -> dict:
             "piiControllerId": str(tenant.id),
             "onBehalf": False,
         }],
-        "policyUrl": settings.PUBLIC_BASE_URL.rstrip("/") + reverse("consent-portal:notice", kwargs={"notice_id": notice.id}),
+        "policyUrl": settings.PUBLIC_BASE_URL.rstrip("/")
+        + reverse("consent-portal:notice", kwargs={"notice_id": notice.id}),
         "services": [{
             "service": "Facegate face matching",
             "purposes": [{

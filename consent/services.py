@@ -95,6 +95,7 @@ def api_key_create(*, tenant: Tenant, purposes: list[str], name: str = "", actor
 def subject_create(
     *, tenant: Tenant, external_ref: str | None, jurisdiction: str, email: str = "", actor: Actor
 ) -> Subject:
+    jurisdiction = jurisdiction.strip().upper()  # "us-il" and "US-IL" name one law
     jurisdiction_obj = Jurisdiction.objects.filter(code=jurisdiction).first()
     if jurisdiction_obj is None:
         raise UnknownJurisdiction(f"Unknown jurisdiction {jurisdiction!r}.", jurisdiction=jurisdiction)

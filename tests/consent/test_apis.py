@@ -73,6 +73,11 @@ def test_subject_exists_is_409_within_a_tenant_but_not_across(api, tenant):
     assert api.post("/api/v1/subjects", {"external_ref": "c-1", "jurisdiction": "GB"}, key=other_raw).status_code == 201
 
 
+def test_jurisdiction_code_is_case_insensitive(api):
+    response = api.post("/api/v1/subjects", {"external_ref": "c-9", "jurisdiction": "us-il"})
+    assert response.status_code == 201 and response.json()["jurisdiction"] == "US-IL"
+
+
 def test_unknown_jurisdiction_is_400(api):
     response = api.post("/api/v1/subjects", {"external_ref": "c-2", "jurisdiction": "XX"})
     assert response.status_code == 400 and _code(response) == "unknown_jurisdiction"
@@ -172,7 +177,8 @@ def test_written_release_jurisdictions_need_a_release_or_signed_evidence(api, te
     response = api.post(f"/api/v1/subjects/{subject.id}/consents",
                         _consent_body(notice, method=method, evidence=evidence))
     assert response.status_code == 400 and _code(response) == "consent_evidence_required"
-    ok = api.post(f"/api/v1/subjects/{subject.id}/consents", _consent_body(notice, method="written_release", evidence={}))
+    ok = api.post(f"/api/v1/subjects/{subject.id}/consents",
+                  _consent_body(notice, method="written_release", evidence={}))
     assert ok.status_code == 201
 
 
@@ -261,7 +267,8 @@ def test_another_tenants_ids_answer_404(api):
         assert response.status_code == 404 and _code(response) == "not_found", path
     assert api.get("/api/v1/subjects").json()["results"] == []
     consent.refresh_from_db()
-    assert consent.withdrawn_at is None and not Consent.objects.filter(subject=subject, purpose="access_control").exists()
+    assert consent.withdrawn_at is None
+    assert not Consent.objects.filter(subject=subject, purpose="access_control").exists()
 
 
 def test_malformed_ids_answer_404_not_500(api):
