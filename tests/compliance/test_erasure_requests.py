@@ -1,0 +1,141 @@
+"""Erasure requests: validation, signed links, officer confirmation, lookup outcomes."""
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.utils import timezone
+
+from compliance import services
+from compliance.audit import Actor
+from compliance.models import AuditEvent, ErasureRequest, ErasureStatus
+from consent.models import Purpose
+from matching.models import JobStatus
+from tests.compliance import factories
+
+ACTOR = Actor.system("test")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data, code", [
+    ({"email": "a@x.test", "jurisdiction": "GB"}, "subject_or_selfie_required"),
+    ({"email": "a@x.test", "jurisdiction": "GB", "tenant": "acme"}, "subject_or_selfie_required"),
+    ({"email": "a@x.test", "jurisdiction": "XX", "tenant": "acme", "external_ref": "1"}, "unknown_jurisdiction"),
+    ({"email": "a@x.test", "jurisdiction": "GB", "tenant": "nope", "external_ref": "1"}, "unknown_tenant"),
+    ({"email": "not-an-email", "jurisdiction": "GB", "tenant": "acme", "external_ref": "1"}, "validation_error"),
+])
+def test_api_request_refusals(api, tenant, data, code):
+    response = api.post("/api/v1/erasure-requests", data, format="json")
+    assert response.status_code == 400 and response.json()["error"]["code"] == code
+    assert not ErasureRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_selfie_that_is_not_an_image_is_refused_with_the_matching_code(api, tenant):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = api.post("/api/v1/erasure-requests", {
+        "email": "a@x.test", "jurisdiction": "GB",
+        "selfie": SimpleUploadedFile("me.jpg", b"definitely not a jpeg", content_type="image/jpeg")},
+        format="multipart")
+    assert 400 <= response.status_code < 500 and response.json()["error"]["code"] in (
+        "invalid_image", "unsupported_media_type")
+    assert not ErasureRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_api_request_is_created_with_its_due_date_and_the_email_stays_out_of_the_audit(
+        api, tenant, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post("/api/v1/erasure-requests", {"email": "secret@x.test", "jurisdiction": "US-CA",
+                                                         "tenant": "acme", "external_ref": "c-1"}, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "awaiting_verification" and body["source"] == "api"
+    request = ErasureRequest.objects.get(pk=body["id"])
+    assert request.due_at - request.received_at == timedelta(days=45)
+    assert "/portal/erasure/confirm/" in mail.outbox[0].body and mail.outbox[0].to == ["secret@x.test"]
+    assert not AuditEvent.objects.filter(details__icontains="secret@x.test").exists()
+    assert "secret@x.test" not in str(list(AuditEvent.objects.values_list("details", flat=True)))
+
+
+@pytest.mark.django_db
+def test_links_expire_and_are_bound_to_their_kind(tenant, settings):
+    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r",
+                                              source="portal", actor=ACTOR)
+    token = services.erasure_request_link(erasure_request=request, kind="confirm").rstrip("/").rsplit("/", 1)[1]
+    assert services.erasure_request_from_token(token=token, kind="confirm").pk == request.pk
+    with pytest.raises(services.InvalidLink):
+        services.erasure_request_from_token(token=token, kind="status")  # a confirm link is not a status link
+    with time_machine.travel(timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS, hours=1)):
+        with pytest.raises(services.LinkExpired):
+            services.erasure_request_from_token(token=token, kind="confirm")
+
+
+@pytest.mark.django_db
+def test_expired_link_page_says_so(client, tenant, settings):
+    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r",
+                                              source="portal", actor=ACTOR)
+    link = services.erasure_request_link(erasure_request=request, kind="confirm")
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    with time_machine.travel(timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS + 1)):
+        response = client.post(path)
+    assert response.status_code == 410 and b"expired" in response.content
+    request.refresh_from_db()
+    assert request.verified_at is None
+
+
+@pytest.mark.django_db
+def test_portal_form_errors_are_shown_not_500(client, tenant):
+    response = client.post("/portal/erasure/", {"email": "a@x.test", "jurisdiction": "GB"})
+    assert response.status_code == 400 and b"Give either the tenant" in response.content
+    response = client.post("/portal/erasure/", {"email": "a@x.test", "jurisdiction": "GB", "tenant": "who",
+                                                "external_ref": "1"})
+    assert response.status_code == 400 and b"Unknown tenant" in response.content
+
+
+@pytest.mark.django_db
+def test_officer_confirmation_when_the_setting_asks(api, tenant, notice, settings,
+                                                    django_capture_on_commit_callbacks):
+    settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION = True
+    person = factories.consented_subject(tenant, notice)
+    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme",
+                                              external_ref=person.external_ref, source="portal", actor=ACTOR)
+    with django_capture_on_commit_callbacks() as callbacks:
+        request = services.erasure_request_verify(erasure_request=request, actor=ACTOR)
+    assert request.status == ErasureStatus.AWAITING_OFFICER
+    assert len(callbacks) == 1  # the status-link mail only; no erasure queued
+    assert services.erasure_request_erase_run(request_id=request.pk).status == ErasureStatus.AWAITING_OFFICER
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = api.post(f"/api/v1/erasure-requests/{request.pk}/confirm")
+    assert response.status_code == 200 and response.json()["status"] == "running" and len(callbacks) == 1
+    again = api.post(f"/api/v1/erasure-requests/{request.pk}/confirm")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "not_awaiting_officer"
+    request = services.erasure_request_erase_run(request_id=request.pk)
+    assert request.status == ErasureStatus.DONE and request.subjects_erased == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_lookup_finishes_the_request_with_nothing_erased(tenant, notice, django_capture_on_commit_callbacks):
+    person = factories.consented_subject(tenant, notice)
+    job = factories.match_job_naming([], None, purpose=Purpose.ERASURE_LOOKUP, probe=b"\xff\xd8 selfie")
+    job.status, job.error_code = JobStatus.FAILED, "no_face"
+    job.save()
+    request = ErasureRequest.objects.create(email="a@x.test", jurisdiction_id="GB", lookup_job=job,
+                                            received_at=timezone.now(), due_at=timezone.now() + timedelta(days=30))
+    services.erasure_request_verify(erasure_request=request, actor=ACTOR)
+    with django_capture_on_commit_callbacks() as callbacks:
+        request = services.erasure_request_lookup_done(job_id=job.pk)
+    assert request.candidates == [] and len(callbacks) == 1
+    job.refresh_from_db()
+    assert job.probe is None  # checked and removed if matching had left it
+    request = services.erasure_request_erase_run(request_id=request.pk)
+    assert request.status == ErasureStatus.DONE and request.subjects_erased == 0
+    assert request.certificate.subjects == [] and person.templates.count() == 2
+
+
+@pytest.mark.django_db
+def test_lookup_done_for_a_job_no_request_owns_is_ignored():
+    job = factories.match_job_naming([], None, purpose=Purpose.ERASURE_LOOKUP)
+    assert services.erasure_request_lookup_done(job_id=job.pk) is None
