@@ -11,12 +11,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance.audit import audit_verify
+from compliance.erasure import certificate_payload, certificate_sha256
 from compliance.models import (
     AuditEvent,
     DeletionCertificate,
     ErasureRequest,
     ErasureStatus,
     LegalHold,
+    OrderAction,
     OrderStatus,
     RegulatorOrder,
 )
@@ -28,32 +30,39 @@ AUDIT_PAGE_SIZE = 50
 
 
 def deadline_state(*, due: datetime | None, done: bool, now: datetime) -> str:
-    """'overdue', 'due_soon' (within 7 days), 'ok', or '' when there is no deadline or the work is done."""
+    """'overdue', 'due_soon' (within 7 days), 'on_time', or '' when there is no deadline or the work is done."""
     if due is None or done:
         return ""
     if due < now:
         return "overdue"
     if due <= now + DUE_SOON:
         return "due_soon"
-    return "ok"
+    return "on_time"
 
 
 def orders_open(*, now: datetime) -> list[RegulatorOrder]:
-    """Orders still in force or still to be carried out, soonest deadline first; each gets .deadline_state."""
+    """Erase orders not yet carried out, and suspend/restrict orders still in force (those are done, in effect,
+    the moment they are recorded), soonest deadline first; each gets .deadline_state."""
     orders = list(
-        RegulatorOrder.objects.exclude(status=OrderStatus.DONE)
-        .filter(lifted_at__isnull=True)
-        .order_by(F("deadline").asc(nulls_last=True), "received_at")
+        RegulatorOrder.objects.filter(
+            (Q(action=OrderAction.ERASE) & ~Q(status=OrderStatus.DONE))
+            | (~Q(action=OrderAction.ERASE) & Q(lifted_at__isnull=True))
+        ).order_by(F("deadline").asc(nulls_last=True), "received_at")
     )
     for order in orders:
-        order.deadline_state = deadline_state(due=order.deadline, done=False, now=now)
+        order.deadline_state = deadline_state(due=order.deadline, done=order.status == OrderStatus.DONE, now=now)
     return orders
 
 
 def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
-    return RegulatorOrder.objects.filter(status=OrderStatus.DONE).order_by(
+    return RegulatorOrder.objects.filter(action=OrderAction.ERASE, status=OrderStatus.DONE).order_by(
         F("completed_at").desc(nulls_last=True)
     )[:limit]
+
+
+def order_certificates(*, order: RegulatorOrder) -> QuerySet[DeletionCertificate]:
+    """An order blocked by a hold and resumed later has one certificate per erasure pass."""
+    return DeletionCertificate.objects.filter(cause="order", cause_id=str(order.pk)).order_by("started_at")
 
 
 def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
@@ -69,6 +78,20 @@ def holds_active(*, now: datetime) -> QuerySet[LegalHold]:
     return LegalHold.objects.filter(released_at__isnull=True).filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now)
     ).order_by("-created_at")
+
+
+def holds_covering(*, subject_ids, now: datetime) -> list[LegalHold]:
+    """The active holds whose scope covers at least one of the subjects (what an officer would release)."""
+    if not subject_ids:
+        return []
+    subjects = Subject.objects.filter(pk__in=list(subject_ids))
+    return [
+        hold for hold in holds_active(now=now)
+        if subjects.filter(
+            Q(pk__in=hold.scope_subjects) | Q(tenant_id__in=hold.scope_tenants)
+            | Q(jurisdiction_id__in=hold.scope_jurisdictions)
+        ).exists()
+    ]
 
 
 def subjects_by_id(*, ids) -> list[Subject]:
@@ -123,23 +146,12 @@ def certificate_get(*, certificate_id) -> DeletionCertificate:
     return DeletionCertificate.objects.get(pk=certificate_id)
 
 
-def certificate_document(*, certificate: DeletionCertificate) -> str:
-    """The certificate as the officer reads it: every stored field, pretty JSON."""
-    document = {
-        "id": str(certificate.id),
-        "cause": certificate.cause,
-        "cause_id": certificate.cause_id,
-        "scope": certificate.scope,
-        "counts": certificate.counts,
-        "subjects": [str(s) for s in certificate.subjects],
-        "started_at": certificate.started_at.isoformat(),
-        "finished_at": certificate.finished_at.isoformat(),
-        "audit_seq_from": certificate.audit_seq_from,
-        "audit_seq_to": certificate.audit_seq_to,
-        "vacuumed_at": certificate.vacuumed_at.isoformat() if certificate.vacuumed_at else None,
-        "sha256": certificate.sha256,
-    }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+def certificate_document(*, certificate: DeletionCertificate) -> dict:
+    """The certificate as GET /api/v1/certificates/{id} returns it (pretty JSON), and whether its SHA-256,
+    recomputed over the same canonical payload, still matches the stored one."""
+    document = {**certificate_payload(certificate), "sha256": certificate.sha256}
+    return {"json": json.dumps(document, indent=2, ensure_ascii=False),
+            "sha256_valid": certificate_sha256(certificate) == certificate.sha256}
 
 
 def erasures_per_day(*, now: datetime, days: int = 30) -> list[tuple]:
@@ -204,7 +216,7 @@ def deadline_timeline(*, now: datetime, orders, requests, width: int = 640, limi
     """A row per open order/request: a bar from received to deadline on an axis from 30 days ago to 60 ahead."""
     start, end = now - timedelta(days=30), now + timedelta(days=60)
     label_w, row_h = 170, 20
-    plot_w = width - label_w - 10
+    plot_w = width - label_w - 24
     span = (end - start).total_seconds()
 
     def x(at: datetime) -> float:
@@ -213,7 +225,7 @@ def deadline_timeline(*, now: datetime, orders, requests, width: int = 640, limi
 
     items = [(o.deadline, o.received_at, f"{o.regulator} {o.reference}", o.deadline_state,
               reverse("officer:order", args=[o.pk]))
-             for o in orders if o.deadline]
+             for o in orders if o.deadline_state]
     items += [(r.due_at, r.received_at, f"Erasure request {str(r.pk)[:8]}", r.deadline_state, "")
               for r in requests]
     items.sort(key=lambda item: item[0])

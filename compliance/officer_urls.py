@@ -8,7 +8,13 @@ urlpatterns = [
     path("", officer_views.dashboard_view, name="dashboard"),
     path("login/", officer_views.OfficerLoginView.as_view(), name="login"),
     path("logout/", officer_views.OfficerLogoutView.as_view(), name="logout"),
+    path("orders/new/", officer_views.order_new, name="order-new"),
     path("orders/<uuid:order_id>/", officer_views.order_detail, name="order"),
+    path("orders/<uuid:order_id>/exceptions/", officer_views.order_exception, name="order-exception"),
+    path("holds/new/", officer_views.hold_new, name="hold-new"),
+    path("holds/<uuid:hold_id>/release/", officer_views.hold_release, name="hold-release"),
+    path("erasure-requests/<uuid:request_id>/confirm/", officer_views.erasure_request_confirm,
+         name="erasure-request-confirm"),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
     path("audit/", officer_views.audit_log, name="audit"),
 ]

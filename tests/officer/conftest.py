@@ -1,7 +1,6 @@
 """Officer UI fixtures: rows made directly with the models (the UI only reads them) and officers via officer_create."""
 from __future__ import annotations
 
-import hashlib
 import uuid
 from datetime import timedelta
 
@@ -9,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from compliance.audit import Actor
+from compliance.erasure import certificate_sha256
 from compliance.models import DeletionCertificate, LegalHold, OrderAction, OrderStatus, RegulatorOrder
 from compliance.officers import officer_create
 from consent.models import Subject, Tenant
@@ -48,12 +48,15 @@ def make_order(*, reference, deadline_in, status=OrderStatus.RUNNING, total=10, 
 
 def make_certificate(*, subjects, finished_at=None):
     finished_at = finished_at or timezone.now()
-    return DeletionCertificate.objects.create(
+    certificate = DeletionCertificate.objects.create(
         cause="order", cause_id=str(uuid.uuid4()), scope={"jurisdictions": ["GB"]},
         counts={"consent.subject": len(subjects), "matching.facetemplate": 2 * len(subjects)},
         subjects=list(subjects), started_at=finished_at - timedelta(minutes=2), finished_at=finished_at,
-        audit_seq_from=1, audit_seq_to=5, vacuumed_at=finished_at, sha256=hashlib.sha256(b"cert").hexdigest(),
+        audit_seq_from=1, audit_seq_to=5, vacuumed_at=finished_at,
     )
+    certificate.sha256 = certificate_sha256(certificate)
+    certificate.save(update_fields=["sha256"])
+    return certificate
 
 
 def make_hold(*, subjects, reason="Litigation: Doe v. Acme"):

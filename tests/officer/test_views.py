@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from compliance.audit import Actor, audit_append
-from compliance.models import AuditEvent, OrderStatus
+from compliance.models import AuditEvent, DeletionCertificate, OrderStatus
 from compliance.officer_views import index
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
@@ -148,10 +148,14 @@ def test_certificate_page_shows_pretty_json_and_sha256(officer_client, tenant):
     order = make_order(reference="DONE-2", deadline_in=timedelta(days=1), status=OrderStatus.DONE,
                        certificate=certificate)
 
-    html = officer_client.get(f"/officer/certificates/{certificate.pk}/").content.decode()
-    assert certificate.sha256 in html
+    url = f"/officer/certificates/{certificate.pk}/"
+    html = officer_client.get(url).content.decode()
+    assert certificate.sha256 in html and "matches its content" in html
     assert "&quot;matching.facetemplate&quot;: 2" in html and str(subject.pk) in html
-    assert f"/officer/certificates/{certificate.pk}/" in officer_client.get(f"/officer/orders/{order.pk}/").content.decode()
+    assert url in officer_client.get(f"/officer/orders/{order.pk}/").content.decode()
+
+    DeletionCertificate.objects.filter(pk=certificate.pk).update(counts={"matching.facetemplate": 0})
+    assert "does NOT match its content" in officer_client.get(url).content.decode()
 
 
 @pytest.mark.django_db

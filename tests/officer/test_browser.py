@@ -1,0 +1,87 @@
+"""The officer UI in a real Chromium: sign in through the form, read the dashboard and its chart, open an order."""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from compliance.audit import Actor, audit_append
+from compliance.models import ErasureRequest, ErasureStatus, OrderAction, OrderStatus, RegulatorOrder
+from compliance.officers import officer_create
+
+from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def scene(tenant):
+    """A working week for an officer: an overdue order, one due soon, one blocked by a hold, erasures done."""
+    officer_create(username="olivia", password=PASSWORD, actor=Actor.system("test"))
+    now = timezone.now()
+    subjects = [make_subject(tenant, f"c-{i}").pk for i in range(12)]
+    make_order(reference="ENF-2026-014", deadline_in=-timedelta(days=3), status=OrderStatus.OVERDUE, total=40,
+               erased=31, regulator="Garante (IT)")
+    soon = make_order(reference="ENF-2026-021", deadline_in=timedelta(days=4), total=120, erased=75)
+    held = make_subject(tenant, "c-litigation")
+    make_hold(subjects=[held.pk])
+    blocked = make_order(reference="OPC-QC-7", deadline_in=timedelta(days=20), status=OrderStatus.BLOCKED_BY_HOLD,
+                         total=9, erased=8, held=[held.pk], regulator="CAI Québec")
+    RegulatorOrder.objects.create(regulator="Illinois court", reference="BIPA-22-CV-104",
+                                  action=OrderAction.SUSPEND_PROCESSING, received_at=now - timedelta(days=10),
+                                  deadline=now + timedelta(days=45), scope_jurisdictions=["US-IL"])
+    ErasureRequest.objects.create(jurisdiction_id="GB", email="ann@example.org", tenant=tenant, external_ref="c-3",
+                                  status=ErasureStatus.AWAITING_OFFICER, received_at=now - timedelta(days=25),
+                                  due_at=now + timedelta(days=5))
+    for days_ago, count in ((0, 3), (1, 5), (4, 2), (9, 12), (17, 1)):
+        make_certificate(subjects=subjects[:count], finished_at=now - timedelta(days=days_ago))
+    for i in range(5):
+        audit_append(actor=Actor.system("test"), action="order.progress", obj=soon, details={"batch": i})
+    return {"soon": soon, "blocked": blocked}
+
+
+def _sign_in(page, base_url):
+    page.goto(f"{base_url}/officer/")
+    assert "/officer/login/" in page.url
+    page.fill("#id_username", "olivia")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/officer/")
+
+
+def test_officer_signs_in_and_reads_the_dashboard_chart_and_an_order(browser_page, scene):
+    page, base_url = browser_page
+    _sign_in(page, base_url)
+
+    assert page.locator("h1").inner_text() == "Compliance dashboard"
+    assert page.locator("#audit-status").inner_text().splitlines()[1] == "valid"
+    overdue = page.locator("tr.overdue", has_text="ENF-2026-014")
+    assert overdue.count() == 1
+    # The overdue row is drawn red; the due-soon one amber.
+    assert page.locator("tr.overdue td").first.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 236, 234)"
+    assert page.locator("tr.due_soon", has_text="ENF-2026-021").count() == 1
+    assert "acme/c-litigation" in page.locator("tr", has_text="OPC-QC-7").inner_text()
+
+    chart = page.locator("svg#erasures-chart")
+    assert chart.is_visible()
+    bars = chart.locator("rect.bar")
+    assert bars.count() == 30
+    heights = [float(h) for h in bars.evaluate_all("rs => rs.map(r => r.getAttribute('height'))")]
+    assert sum(1 for h in heights if h > 0) == 5
+    assert chart.bounding_box()["width"] > 400
+    assert page.locator("svg#deadline-timeline rect.span").count() == 5
+    page.screenshot(path="/tmp/officer.png", full_page=True)
+
+    page.click(f"a[href='/officer/orders/{scene['blocked'].pk}/']")
+    page.wait_for_url(f"{base_url}/officer/orders/{scene['blocked'].pk}/")
+    assert page.locator("#order-status").inner_text() == "Blocked by legal hold"
+    assert "c-litigation" in page.locator("#held-subjects").inner_text()
+    page.screenshot(path="/tmp/officer-order.png", full_page=True)
+
+
+def test_signing_out_ends_the_session(browser_page, scene):
+    page, base_url = browser_page
+    _sign_in(page, base_url)
+    page.click("text=Sign out")
+    page.wait_for_url(f"{base_url}/officer/login/")
+    page.goto(f"{base_url}/officer/audit/")
+    assert "/officer/login/" in page.url
