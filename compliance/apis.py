@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -68,6 +69,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
 
 
 class OrderListCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="OrderCreateInput")
     class InputSerializer(serializers.Serializer):
         regulator = serializers.CharField(max_length=200)
         reference = serializers.CharField(max_length=200)
@@ -77,11 +79,14 @@ class OrderListCreateApi(OfficerApi):
         issued_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
         deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    @extend_schema(responses=inline_serializer("OrderPage", {"results": OrderOutputSerializer(many=True)}))
     def get(self, request):
         offset, limit = _paged(request)
         orders = selectors.order_list()[offset:offset + limit]
         return Response({"results": OrderOutputSerializer(orders, many=True).data})
 
+    @extend_schema(request=InputSerializer, responses={201: inline_serializer(
+        "OrderCreated", {"id": serializers.UUIDField(), "status": serializers.CharField()})})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -90,16 +95,19 @@ class OrderListCreateApi(OfficerApi):
 
 
 class OrderDetailApi(OfficerApi):
+    @extend_schema(responses=OrderOutputSerializer)
     def get(self, request, order_id):
         order = get_object_or_404(RegulatorOrder, pk=order_id)
         return Response(OrderOutputSerializer(order).data)
 
 
 class OrderExceptionCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="OrderExceptionInput")
     class InputSerializer(serializers.Serializer):
         subject = serializers.UUIDField()
         reason = serializers.CharField(max_length=2000)
 
+    @extend_schema(request=InputSerializer, responses={201: OrderOutputSerializer})
     def post(self, request, order_id):
         order = get_object_or_404(RegulatorOrder, pk=order_id)
         data = self.InputSerializer(data=request.data)
@@ -119,16 +127,19 @@ class LegalHoldOutputSerializer(serializers.ModelSerializer):
 
 
 class LegalHoldListCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="LegalHoldCreateInput")
     class InputSerializer(serializers.Serializer):
         scope = ScopeSerializer()
         reason = serializers.CharField(max_length=2000)
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
+    @extend_schema(responses=inline_serializer("LegalHoldPage", {"results": LegalHoldOutputSerializer(many=True)}))
     def get(self, request):
         offset, limit = _paged(request)
         return Response({"results": LegalHoldOutputSerializer(selectors.legal_hold_list()[offset:offset + limit],
                                                               many=True).data})
 
+    @extend_schema(request=InputSerializer, responses={201: LegalHoldOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -137,6 +148,7 @@ class LegalHoldListCreateApi(OfficerApi):
 
 
 class LegalHoldReleaseApi(OfficerApi):
+    @extend_schema(request=None, responses=LegalHoldOutputSerializer)
     def post(self, request, hold_id):
         hold = services.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id),
                                            actor=Actor.of_request(request))
@@ -161,6 +173,7 @@ class ErasureRequestOutputSerializer(serializers.ModelSerializer):
 class ErasureRequestListCreateApi(OfficerApi):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="ErasureRequestCreateInput")
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         jurisdiction = serializers.CharField(max_length=8)
@@ -168,11 +181,13 @@ class ErasureRequestListCreateApi(OfficerApi):
         external_ref = serializers.CharField(max_length=200, required=False, default="")
         selfie = serializers.FileField(required=False, allow_null=True, default=None)
 
+    @extend_schema(responses=inline_serializer("ErasureRequestPage", {"results": ErasureRequestOutputSerializer(many=True)}))
     def get(self, request):
         offset, limit = _paged(request)
         requests = selectors.erasure_request_list().select_related("tenant")[offset:offset + limit]
         return Response({"results": ErasureRequestOutputSerializer(requests, many=True).data})
 
+    @extend_schema(request=InputSerializer, responses={201: ErasureRequestOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -187,6 +202,7 @@ class ErasureRequestListCreateApi(OfficerApi):
 
 
 class ErasureRequestDetailApi(OfficerApi):
+    @extend_schema(responses=ErasureRequestOutputSerializer)
     def get(self, request, request_id):
         erasure_request = get_object_or_404(ErasureRequest.objects.select_related("tenant"), pk=request_id)
         return Response(ErasureRequestOutputSerializer(erasure_request).data)
@@ -195,6 +211,7 @@ class ErasureRequestDetailApi(OfficerApi):
 class ErasureRequestConfirmApi(OfficerApi):
     """An officer confirms the candidates (when ERASURE_REQUIRES_OFFICER_CONFIRMATION is on)."""
 
+    @extend_schema(request=None, responses=ErasureRequestOutputSerializer)
     def post(self, request, request_id):
         erasure_request = services.erasure_request_officer_confirm(
             erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=Actor.of_request(request))
@@ -215,10 +232,13 @@ class AuditEventOutputSerializer(serializers.Serializer):
 
 
 class AuditListApi(OfficerApi):
+    @extend_schema_serializer(component_name="AuditFilter")
     class FilterSerializer(serializers.Serializer):
         after = serializers.IntegerField(min_value=0, default=0)
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
+    @extend_schema(parameters=[FilterSerializer], responses=inline_serializer("AuditPage", {
+        "results": AuditEventOutputSerializer(many=True), "next_after": serializers.IntegerField(allow_null=True)}))
     def get(self, request):
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -228,11 +248,16 @@ class AuditListApi(OfficerApi):
 
 
 class AuditVerifyApi(OfficerApi):
+    @extend_schema(responses=inline_serializer("AuditVerify", {
+        "valid": serializers.BooleanField(), "events": serializers.IntegerField(), "head": serializers.CharField(),
+        "broken_seq": serializers.IntegerField(required=False)}))
     def get(self, request):
         return Response(audit_verify())
 
 
 class CertificateDetailApi(OfficerApi):
+    @extend_schema(responses=OpenApiResponse(
+        description="The certificate's fields, its sha256, and sha256_valid (recomputed now)."))
     def get(self, request, certificate_id):
         cert = get_object_or_404(DeletionCertificate, pk=certificate_id)
         return Response({**certificate_payload(cert), "sha256": cert.sha256,

@@ -81,8 +81,10 @@ def _erase_subject_batch(batch: list[str], *, cause: str, probe_job_ids: list[st
     if not ids:
         return [], counts
     with connection.cursor() as cursor:
-        counts[TEMPLATES] += _execute(cursor, f"DELETE FROM {TEMPLATES} WHERE subject_id = ANY(%s::uuid[])", [ids])
+        # Enrolments first: this waits for an enrolment in flight (it locks its row) to commit, and the next
+        # statement's snapshot then sees the template it wrote.
         counts[ENROLLMENTS] += _execute(cursor, f"DELETE FROM {ENROLLMENTS} WHERE subject_id = ANY(%s::uuid[])", [ids])
+        counts[TEMPLATES] += _execute(cursor, f"DELETE FROM {TEMPLATES} WHERE subject_id = ANY(%s::uuid[])", [ids])
         counts[f"{JOBS}.results"] += _execute(cursor, _SCRUB_RESULTS, {"ids": ids})
         if probe_job_ids:
             counts[f"{JOBS}.probe"] += _execute(
