@@ -327,6 +327,17 @@ def erasure_request_create(*, email: str, jurisdiction: str, tenant: str = "", e
     return erasure_request
 
 
+def _requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
+    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
+    otherwise an officer checks the identity. A selfie is its own proof (strict threshold); a reference that
+    names nobody has nothing to protect (and the answer must not reveal that)."""
+    if erasure_request.lookup_job_id or not erasure_request.tenant_id:
+        return True
+    subject = Subject.objects.filter(tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref,
+                                     erased_at__isnull=True).first()
+    return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
+
+
 @transaction.atomic
 def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> ErasureRequest:
     """The requester clicked the emailed link. Idempotent: a second click changes nothing."""
@@ -337,10 +348,13 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
     if erasure_request.verified_at:
         return erasure_request
     erasure_request.verified_at = timezone.now()
-    erasure_request.status = (ErasureStatus.AWAITING_OFFICER if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION
+    identity_proven = _requester_is_the_subject(erasure_request)
+    erasure_request.status = (ErasureStatus.AWAITING_OFFICER
+                              if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven
                               else ErasureStatus.RUNNING)
     erasure_request.save(update_fields=["verified_at", "status"])
-    audit_append(actor=actor, action="erasure_request.verify", obj=erasure_request, details={})
+    audit_append(actor=actor, action="erasure_request.verify", obj=erasure_request,
+                 details={"identity_proven": identity_proven, "status": erasure_request.status})
     status_link = erasure_request_link(erasure_request=erasure_request, kind="status")
     transaction.on_commit(lambda: _mail_requester(
         erasure_request, "Your Facegate erasure request", f"Thank you. Follow its progress here:\n{status_link}\n"))

@@ -99,7 +99,7 @@ def test_officer_confirmation_when_the_setting_asks(api, tenant, notice, setting
                                                     django_capture_on_commit_callbacks):
     settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION = True
     person = factories.consented_subject(tenant, notice)
-    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme",
+    request = services.erasure_request_create(email=person.email, jurisdiction="GB", tenant="acme",
                                               external_ref=person.external_ref, source="portal", actor=ACTOR)
     with django_capture_on_commit_callbacks() as callbacks:
         request = services.erasure_request_verify(erasure_request=request, actor=ACTOR)
@@ -139,3 +139,24 @@ def test_a_failed_lookup_finishes_the_request_with_nothing_erased(tenant, notice
 def test_lookup_done_for_a_job_no_request_owns_is_ignored():
     job = factories.match_job_naming([], None, purpose=Purpose.ERASURE_LOOKUP)
     assert services.erasure_request_lookup_done(job_id=job.pk) is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("email, status", [
+    ("someone.else@x.test", ErasureStatus.AWAITING_OFFICER),  # knowing a reference is not an identity
+    ("OWNER@x.test ", ErasureStatus.RUNNING),
+])
+def test_a_reference_request_needs_the_subjects_own_email_or_an_officer(tenant, notice, email, status):
+    person = factories.subject(tenant, email="owner@x.test")
+    request = services.erasure_request_create(email=email, jurisdiction="GB", tenant="acme",
+                                              external_ref=person.external_ref, source="portal", actor=ACTOR)
+    assert services.erasure_request_verify(erasure_request=request, actor=ACTOR).status == status
+
+
+@pytest.mark.django_db
+def test_a_reference_naming_nobody_runs_and_erases_nothing(tenant):
+    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme",
+                                              external_ref="unknown", source="portal", actor=ACTOR)
+    assert services.erasure_request_verify(erasure_request=request, actor=ACTOR).status == ErasureStatus.RUNNING
+    request = services.erasure_request_erase_run(request_id=request.pk)
+    assert request.status == ErasureStatus.DONE and request.subjects_erased == 0

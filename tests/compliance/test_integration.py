@@ -100,6 +100,7 @@ def test_delete_subject_erases_it_end_to_end(celery_worker, api, tenant, notice)
 
 def test_portal_request_by_reference(celery_worker, tenant, notice):
     person = factories.consented_subject(tenant, notice, "GB")
+    Subject.objects.filter(pk=person.pk).update(email="Me@Example.org")
     browser = Client()
     page = browser.get("/portal/erasure/")
     assert page.status_code == 200 and b"Erase my face data" in page.content
