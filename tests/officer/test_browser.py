@@ -26,9 +26,11 @@ def scene(tenant):
     make_hold(subjects=[held.pk])
     blocked = make_order(reference="OPC-QC-7", deadline_in=timedelta(days=20), status=OrderStatus.BLOCKED_BY_HOLD,
                          total=9, erased=8, held=[held.pk], regulator="CAI Québec")
+    # Suspension is in force (done) the moment it is recorded, and stays listed until lifted.
     RegulatorOrder.objects.create(regulator="Illinois court", reference="BIPA-22-CV-104",
-                                  action=OrderAction.SUSPEND_PROCESSING, received_at=now - timedelta(days=10),
-                                  deadline=now + timedelta(days=45), scope_jurisdictions=["US-IL"])
+                                  action=OrderAction.SUSPEND_PROCESSING, status=OrderStatus.DONE,
+                                  received_at=now - timedelta(days=10), deadline=now + timedelta(days=45),
+                                  completed_at=now - timedelta(days=10), scope_jurisdictions=["US-IL"])
     ErasureRequest.objects.create(jurisdiction_id="GB", email="ann@example.org", tenant=tenant, external_ref="c-3",
                                   status=ErasureStatus.AWAITING_OFFICER, received_at=now - timedelta(days=25),
                                   due_at=now + timedelta(days=5))
@@ -68,7 +70,9 @@ def test_officer_signs_in_and_reads_the_dashboard_chart_and_an_order(browser_pag
     heights = [float(h) for h in bars.evaluate_all("rs => rs.map(r => r.getAttribute('height'))")]
     assert sum(1 for h in heights if h > 0) == 5
     assert chart.bounding_box()["width"] > 400
-    assert page.locator("svg#deadline-timeline rect.span").count() == 5
+    # The in-force suspension has no deadline left to meet, so the timeline shows the other four.
+    assert page.locator("svg#deadline-timeline rect.span").count() == 4
+    assert "In force" in page.locator("tr", has_text="BIPA-22-CV-104").inner_text()
     page.screenshot(path="/tmp/officer.png", full_page=True)
 
     page.click(f"a[href='/officer/orders/{scene['blocked'].pk}/']")
@@ -76,6 +80,13 @@ def test_officer_signs_in_and_reads_the_dashboard_chart_and_an_order(browser_pag
     assert page.locator("#order-status").inner_text() == "Blocked by legal hold"
     assert "c-litigation" in page.locator("#held-subjects").inner_text()
     page.screenshot(path="/tmp/officer-order.png", full_page=True)
+
+    # Release the hold from the order page (a confirm dialog first); the order is then resumed by a worker.
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#covering-holds button", has_text="Release hold").click()
+    page.wait_for_url(f"{base_url}/officer/orders/{scene['blocked'].pk}/")
+    assert "Legal hold released" in page.locator(".messages").inner_text()
+    assert page.locator("#covering-holds").count() == 0
 
 
 def test_signing_out_ends_the_session(browser_page, scene):
@@ -85,3 +96,20 @@ def test_signing_out_ends_the_session(browser_page, scene):
     page.wait_for_url(f"{base_url}/officer/login/")
     page.goto(f"{base_url}/officer/audit/")
     assert "/officer/login/" in page.url
+
+
+def test_officer_records_a_suspension_order_through_the_form(browser_page, scene):
+    page, base_url = browser_page
+    _sign_in(page, base_url)
+    page.click("text=Record a regulator order")
+    page.fill("#id_regulator", "Illinois court")
+    page.fill("#id_reference", "BIPA-23-CV-555")
+    page.select_option("#id_action", "suspend_processing")
+    page.fill("#id_jurisdictions", "US-IL")
+    page.fill("#id_deadline", "2027-01-15T12:00")
+    page.click("form.officer-form button[type=submit]")
+    page.wait_for_url(f"{base_url}/officer/orders/*/")
+    assert page.locator("h1").inner_text() == "Illinois court · BIPA-23-CV-555"
+    assert page.locator("#order-status").inner_text() == "In force"
+    assert "in force from now" in page.locator(".messages").inner_text()
+    page.screenshot(path="/tmp/officer-new-order.png", full_page=True)
