@@ -284,3 +284,28 @@ def test_officer_token_cannot_use_the_client_api(client):
     _, _, token = officer_create(username="olivia", actor=Actor.system("tests"))
     response = client.get("/api/v1/subjects", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 403 and _code(response) == "permission_denied"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_withdrawal_is_committed_when_the_api_answers(client):
+    """Another connection (a match starting now) already sees the withdrawal."""
+    import threading
+
+    from django.db import connection
+
+    tenant = f.tenant("acme")
+    raw = f.api_key(tenant)[1]
+    consent = f.consent(f.subject(tenant))
+    response = client.post(f"/api/v1/consents/{consent.id}/withdraw", **f.auth(raw))
+    assert response.status_code == 200
+    seen = {}
+
+    def read_from_another_connection():
+        seen["withdrawn_at"] = Consent.objects.get(pk=consent.id).withdrawn_at
+        connection.close()
+
+    thread = threading.Thread(target=read_from_another_connection)
+    thread.start()
+    thread.join()
+    assert seen["withdrawn_at"] is not None
+    assert seen["withdrawn_at"].isoformat().replace("+00:00", "Z") == response.json()["withdrawn_at"]
