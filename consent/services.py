@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime
 
@@ -13,7 +14,11 @@ from compliance.audit import Actor, audit_append
 from compliance.models import Jurisdiction
 from config.errors import Conflict, DomainError, Forbidden
 from consent.auth import hash_key
+from consent.links import portal_link_send
 from consent.models import CONSENTABLE_PURPOSES, ApiKey, Consent, ConsentMethod, Notice, Purpose, Subject, Tenant
+
+
+logger = logging.getLogger(__name__)
 
 
 class UnknownPurpose(DomainError):
@@ -172,10 +177,10 @@ def consent_grant(
 
     The subject is emailed a signed link to their consent page once the consent has committed.
     """
-    from consent.links import portal_link_send
-
     evidence = evidence or {}
     now = timezone.now()
+    # Row lock: a consent and an erasure of the same subject never interleave.
+    subject = Subject.objects.select_for_update().select_related("jurisdiction", "tenant").get(pk=subject.pk)
     _check_consent_rules(subject=subject, purpose=purpose, notice=notice, method=method, evidence=evidence,
                          expires_at=expires_at, allowed_purposes=allowed_purposes, at=now)
     consent = Consent.objects.create(
@@ -188,8 +193,17 @@ def consent_grant(
         "method": method, "evidence_fields": sorted(evidence), "expires_at": expires_at,
     })
     if subject.email:
-        transaction.on_commit(lambda: portal_link_send(subject=subject, consent=consent))
+        transaction.on_commit(lambda: _portal_link_send_logged(subject=subject, consent=consent))
     return consent
+
+
+def _portal_link_send_logged(*, subject: Subject, consent: Consent) -> None:
+    # The consent is already committed: a mail server that is down must not turn its 201 into a 500 (the client
+    # would retry and record it twice). The link can be sent again; the failure is logged for operators.
+    try:
+        portal_link_send(subject=subject, consent=consent)
+    except Exception:
+        logger.exception("consent %s: could not email the portal link to subject %s", consent.id, subject.id)
 
 
 @transaction.atomic

@@ -144,3 +144,18 @@ def test_erased_subject_link_shows_nothing(client, subject):
     link = _path(portal_url(subject))
     type(subject).objects.filter(pk=subject.pk).update(erased_at=timezone.now())
     _assert_plain_error(client.get(link), 400, consent.notice.text)
+
+
+def test_an_unreachable_mail_server_does_not_fail_the_committed_consent(client, settings, subject, caplog,
+                                                                        django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens on 1
+    tenant = subject.tenant
+    raw = f.api_key(tenant)[1]
+    notice = f.notice(tenant)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/subjects/{subject.id}/consents", {
+            "purpose": "fraud_prevention", "notice": str(notice.id), "method": "written_release",
+        }, content_type="application/json", **f.auth(raw))
+    assert response.status_code == 201
+    assert "could not email the portal link" in caplog.text
