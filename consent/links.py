@@ -7,6 +7,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from consent.models import Consent, Subject
+from consent.wording import purpose_title
 
 _SALT = "consent.portal"
 
@@ -36,7 +37,7 @@ def portal_link_send(*, subject: Subject, consent: Consent) -> None:
     send_mail(
         subject="Your consent to the use of your face data",
         message=(
-            f"You gave {subject.tenant.name} your consent for: {consent.get_purpose_display()}.\n"
+            f"You gave {subject.tenant.name} your consent for: {purpose_title(consent.purpose)}.\n"
             f"Notice version {consent.notice.version}, recorded {consent.granted_at:%d %B %Y %H:%M} UTC.\n\n"
             f"See your consents and withdraw any of them at any time here:\n{portal_url(subject)}\n\n"
             f"This link is personal and works for {settings.PORTAL_LINK_MAX_AGE_DAYS} days.\n"

@@ -10,13 +10,7 @@ from django.views.decorators.http import require_http_methods
 from compliance.audit import Actor
 from consent import selectors, services
 from consent.links import InvalidLink, portal_token_subject_id
-
-PLAIN_PURPOSES = {
-    "identity_verification": "Checking that you are who you say you are, by comparing a new photo of you "
-                             "with the face you enrolled.",
-    "fraud_prevention": "Searching for your face among the faces the organisation holds, to prevent fraud.",
-    "access_control": "Recognising your face to let you into a building, a room or a system.",
-}
+from consent.wording import purpose_sentence, purpose_title
 
 
 def _private(response):
@@ -47,7 +41,8 @@ def consents_view(request, token):
         return _invalid(request)
     now = timezone.now()
     rows = [
-        {"consent": c, "plain": PLAIN_PURPOSES.get(c.purpose, c.get_purpose_display()), "active": c.is_active(now)}
+        {"consent": c, "title": purpose_title(c.purpose), "plain": purpose_sentence(c.purpose),
+         "active": c.is_active(now)}
         for c in selectors.subject_consents(subject=subject)
     ]
     return _private(render(request, "portal/consents.html", {"subject": subject, "rows": rows, "token": token}))
@@ -65,11 +60,11 @@ def consent_withdraw_view(request, token, consent_id):
         return _invalid(request, status=404)
     if request.method == "POST":
         consent = services.consent_withdraw(consent=consent, actor=Actor.subject(subject.id))
-        messages.success(request, f"Your consent for “{consent.get_purpose_display()}” is withdrawn. "
+        messages.success(request, f"Your consent for “{purpose_title(consent.purpose)}” is withdrawn. "
                                   f"{subject.tenant.name} may no longer use your face for it.")
         return redirect("consent-portal:consents", token=token)
     context = {"subject": subject, "consent": consent, "token": token,
-               "plain": PLAIN_PURPOSES.get(consent.purpose, consent.get_purpose_display())}
+               "title": purpose_title(consent.purpose), "plain": purpose_sentence(consent.purpose)}
     return _private(render(request, "portal/consent_withdraw.html", context))
 
 
@@ -78,4 +73,4 @@ def notice_view(request, notice_id):
     notice = selectors.public_notice(notice_id=notice_id)
     if notice is None:
         return _invalid(request, status=404)
-    return render(request, "portal/notice.html", {"notice": notice})
+    return render(request, "portal/notice.html", {"notice": notice, "title": purpose_title(notice.purpose)})

@@ -57,7 +57,7 @@ def test_page_lists_consents_in_plain_language(client, subject, mailoutbox, djan
     html = page.content.decode()
     assert page.status_code == 200
     assert "Fraud prevention" in html and "to prevent fraud" in html and "Access control" in html
-    assert "Identity verification" not in html
+    assert "Identity check" not in html and "comparing a new photo" not in html
     assert consent.notice.text in html and f"version {consent.notice.version}" in html
     assert expires.strftime("%Y") in html and html.count("Withdraw this consent") == 2
     assert page["Referrer-Policy"] == "same-origin" and "no-store" in page["Cache-Control"]
