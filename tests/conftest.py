@@ -71,3 +71,8 @@ def browser_page(live_server):
             yield page, live_server.url
         finally:
             browser.close()
+            # ORM calls made while Playwright's loop ran leave connections open; close them so the
+            # test database can be dropped at the end of the run.
+            from django.db import connections
+
+            connections.close_all()
