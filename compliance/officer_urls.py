@@ -17,4 +17,5 @@ urlpatterns = [
          name="erasure-request-confirm"),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
     path("audit/", officer_views.audit_log, name="audit"),
+    path("audit/verify/", officer_views.audit_verify_now, name="audit-verify"),
 ]

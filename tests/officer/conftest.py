@@ -5,6 +5,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from compliance.audit import Actor
@@ -14,6 +15,16 @@ from compliance.officers import officer_create
 from consent.models import Subject, Tenant
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_audit_status():
+    """The dashboard keeps the last chain check in the (Redis) cache; each test starts without one."""
+    from compliance.dashboard import AUDIT_STATUS_KEY
+
+    cache.delete(AUDIT_STATUS_KEY)
+    yield
+    cache.delete(AUDIT_STATUS_KEY)
 
 
 @pytest.fixture

@@ -116,7 +116,8 @@ def test_actions_refuse_non_officers_and_get(client, officer):
     client.force_login(officer)
     assert client.get(f"/officer/holds/{hold.pk}/release/").status_code == 405
     client.force_login(get_user_model().objects.create_user("sam", password=PASSWORD, is_staff=True))
-    for url in (f"/officer/holds/{hold.pk}/release/", "/officer/orders/new/", "/officer/holds/new/"):
+    for url in (f"/officer/holds/{hold.pk}/release/", "/officer/orders/new/", "/officer/holds/new/",
+                "/officer/audit/verify/"):
         assert client.post(url).status_code == 403
     hold.refresh_from_db()
     assert hold.released_at is None

@@ -118,8 +118,13 @@ def test_audit_status_is_valid_then_broken_after_tampering(officer_client):
         cursor.execute("UPDATE compliance_auditevent SET details = '{\"x\": 1}' WHERE seq = %s", [victim.seq])
         cursor.execute("ALTER TABLE compliance_auditevent ENABLE TRIGGER compliance_auditevent_append_only")
 
-    html = officer_client.get("/officer/").content.decode()
+    # Pages show the last check (kept up to 5 minutes); "Verify now" recomputes the whole chain.
+    assert "card audit valid" in officer_client.get("/officer/").content.decode()
+    verified = officer_client.post("/officer/audit/verify/", {"next": "/officer/"}, follow=True)
+    html = verified.content.decode()
+    assert verified.redirect_chain[-1][0] == "/officer/"
     assert "card audit broken" in html and f"first broken at #{victim.seq}" in html
+    assert f"Audit chain BROKEN at event #{victim.seq}" in html
     audit_page = officer_client.get("/officer/audit/").content.decode()
     assert f"Chain BROKEN at event #{victim.seq}" in audit_page
 
