@@ -64,7 +64,7 @@ def _subject_under_order(actions, at: datetime) -> Fragment:
 
 # --- Rule 3: a consent active at t, tied to a published notice -----------------------------------------
 def _consent_active(at: datetime) -> Fragment:
-    """Consent c (joined to its notice n) is in force at `at` and points at the exact published notice text."""
+    """Consent c (joined to its notice n) is in force at `at`, under the exact published text for its purpose."""
     return (
         """c.granted_at <= %s
            AND (c.expires_at IS NULL OR c.expires_at > %s)
@@ -72,57 +72,65 @@ def _consent_active(at: datetime) -> Fragment:
            AND (c.purpose_ended_at IS NULL OR c.purpose_ended_at > %s)
            AND n.published_at <= %s
            AND n.sha256 = c.notice_sha256
+           AND n.purpose = c.purpose
            AND n.tenant_id = s.tenant_id""",
         [at, at, at, at, at],
     )
 
 
 # --- Rule 4: retention limits ----------------------------------------------------------------------------
-def _consent_past_retention(at: datetime, template_created_sql: str, template_created_params: list) -> Fragment:
-    """Consent c's use of s's template is past a retention limit at `at`.
+# Limits: the notice's own retention_days from granted_at, and every active RetentionRule that applies to the
+# subject (jurisdiction and tenant null or equal) and to the purpose (blank or equal). Anchors: granted ->
+# c.granted_at; purpose_end -> c.purpose_ended_at (NULL: not ended, no limit); last_interaction ->
+# s.last_interaction_at, or the template's creation when the face was never matched.
+# The consent-anchored limits are judged per consent (a fresh consent starts its own clock); the
+# last-interaction limit belongs to the template and is a separate fragment, so the consent part never
+# refers to the template row and PostgreSQL can plan it as a plain semi-join.
+def _rule_applies(purpose_sql: str) -> str:
+    return f"""r.active
+        AND (r.jurisdiction_id IS NULL OR r.jurisdiction_id = s.jurisdiction_id)
+        AND (r.tenant_id IS NULL OR r.tenant_id = s.tenant_id)
+        AND (r.purpose = '' OR r.purpose = {purpose_sql})"""
 
-    Limits: the notice's own retention_days from granted_at, and every active RetentionRule that applies to
-    the subject (jurisdiction and tenant null or equal) and to c's purpose (blank or equal). Anchors:
-    granted -> c.granted_at; last_interaction -> s.last_interaction_at, or the template's creation when the
-    face was never matched; purpose_end -> c.purpose_ended_at (NULL: the purpose has not ended, no limit).
-    Judged per consent, so a fresh consent for a purpose starts its own clock.
-    """
+
+def _consent_past_retention(at: datetime) -> Fragment:
+    """Consent c (notice n, subject s) is past its notice's retention or a granted/purpose_end rule at `at`."""
     return (
         f"""(
             (n.retention_days IS NOT NULL
              AND c.granted_at + make_interval(days => n.retention_days) <= %s)
             OR EXISTS (
                 SELECT 1 FROM compliance_retentionrule r
-                WHERE r.active
-                  AND (r.jurisdiction_id IS NULL OR r.jurisdiction_id = s.jurisdiction_id)
-                  AND (r.tenant_id IS NULL OR r.tenant_id = s.tenant_id)
-                  AND (r.purpose = '' OR r.purpose = c.purpose)
+                WHERE {_rule_applies("c.purpose")}
                   AND CASE r.anchor
                         WHEN 'granted' THEN c.granted_at
-                        WHEN 'last_interaction' THEN COALESCE(s.last_interaction_at, {template_created_sql})
                         WHEN 'purpose_end' THEN c.purpose_ended_at
                       END + make_interval(days => r.max_age_days) <= %s))""",
-        [at, *template_created_params, at],
+        [at, at],
     )
 
 
-def _usable_consent(purpose: str, at: datetime) -> Fragment:
-    """Rules 3 + 4 for the template row: a consent for `purpose` in force at `at` and within retention."""
-    active_sql, active_params = _consent_active(at)
-    past_sql, past_params = _consent_past_retention(at, f"{T}.created_at", [])
+def _interaction_past_retention(at: datetime, purpose_sql: str, purpose_params: list, created_sql: str,
+                                created_params: list) -> Fragment:
+    """A last_interaction rule for the purpose has run out for subject s's template (created at `created_sql`)."""
     return (
         f"""EXISTS (
-            SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-            WHERE c.subject_id = s.id AND c.purpose = %s
-              AND {active_sql}
-              AND NOT {past_sql})""",
-        [purpose, *active_params, *past_params],
+            SELECT 1 FROM compliance_retentionrule r
+            WHERE r.anchor = 'last_interaction'
+              AND {_rule_applies(purpose_sql)}
+              AND COALESCE(s.last_interaction_at, {created_sql}) + make_interval(days => r.max_age_days) <= %s)""",
+        [*purpose_params, *created_params, at],
     )
 
 
 # --- The whole gate ---------------------------------------------------------------------------------------
 def gate_predicate(*, tenant, purpose: str, model: str, at: datetime) -> Fragment:
-    """Rules 1-5 as one predicate on matching_facetemplate."""
+    """Rules 1-5 as one predicate on matching_facetemplate.
+
+    Rules 2-4 are one EXISTS over subject x consent x notice (not nested EXISTS), so PostgreSQL turns it into
+    a semi-join it can drive from either side: from the index scan's rows when most templates are eligible,
+    from the consents for the purpose when few are.
+    """
     if purpose == Purpose.ERASURE_LOOKUP:
         # The platform looking for a person's faces so it can erase them: every tenant, and consent,
         # retention and orders do not apply (an erase or suspend order must not hide faces from an erasure).
@@ -134,18 +142,27 @@ def gate_predicate(*, tenant, purpose: str, model: str, at: datetime) -> Fragmen
             [model],
         )
     order_sql, order_params = _subject_under_order(MATCH_BLOCKING_ACTIONS, at)
-    consent_sql, consent_params = _usable_consent(purpose, at)
+    active_sql, active_params = _consent_active(at)
+    past_sql, past_params = _consent_past_retention(at)
+    idle_sql, idle_params = _interaction_past_retention(at, "%s", [purpose], f"{T}.created_at", [])
     return (
         f"""{T}.model_name = %s                                   /* rule 5: same embedding model */
             AND {T}.tenant_id = %s                                /* rule 1: the caller's tenant only */
             AND EXISTS (
                 SELECT 1 FROM consent_subject s
+                    JOIN consent_consent c ON c.subject_id = s.id
+                    JOIN consent_notice n ON n.id = c.notice_id
                 WHERE s.id = {T}.subject_id
                   AND s.tenant_id = {T}.tenant_id
                   AND s.erased_at IS NULL                         /* rule 2: not erased ... */
                   AND NOT {order_sql}                             /* ... nor under an erase/suspend order */
-                  AND {consent_sql})                              /* rules 3 + 4: consent for P, within retention */""",
-        [model, _pk(tenant), *order_params, *consent_params],
+                  AND c.purpose = %s                              /* rule 3: a consent for P in force at t */
+                  AND {active_sql}
+                  AND NOT {past_sql})                             /* rule 4: within the consent's limits ... */
+            AND NOT EXISTS (
+                SELECT 1 FROM consent_subject s
+                WHERE s.id = {T}.subject_id AND {idle_sql})      /* ... and the last-interaction limit */""",
+        [model, _pk(tenant), *order_params, purpose, *active_params, *past_params, *idle_params],
     )
 
 
@@ -155,19 +172,35 @@ def templates_eligible(*, tenant, purpose: str, model: str, at: datetime) -> Que
     return FaceTemplate.objects.extra(where=[sql], params=params)
 
 
+def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
+    """How many of the tenant's consents for `purpose` exist, counted up to `limit` (cheap: by notice).
+
+    An upper bound of the eligible set, used only to choose a search path; never to decide eligibility.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM (
+                   SELECT 1 FROM consent_notice n JOIN consent_consent c ON c.notice_id = n.id
+                   WHERE n.tenant_id = %s AND n.purpose = %s AND c.purpose = %s LIMIT %s) bounded""",
+            [_pk(tenant), purpose, purpose, limit],
+        )
+        return cursor.fetchone()[0]
+
+
 def enrolment_check(*, subject: Subject, at: datetime) -> None:
     """Refuse collecting a face: an order restricting collection covers the subject, or no consent is in force."""
     order_sql, order_params = _subject_under_order(COLLECTION_BLOCKING_ACTIONS, at)
     active_sql, active_params = _consent_active(at)
+    past_sql, past_params = _consent_past_retention(at)
     # No template exists yet: the last-interaction clock of a new face starts now.
-    past_sql, past_params = _consent_past_retention(at, "%s", [at])
+    idle_sql, idle_params = _interaction_past_retention(at, "c.purpose", [], "%s", [at])
     sql = f"""SELECT s.erased_at IS NULL,
                      {order_sql},
                      EXISTS (SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-                             WHERE c.subject_id = s.id AND {active_sql} AND NOT {past_sql})
+                             WHERE c.subject_id = s.id AND {active_sql} AND NOT {past_sql} AND NOT {idle_sql})
               FROM consent_subject s WHERE s.id = %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*order_params, *active_params, *past_params, subject.pk])
+        cursor.execute(sql, [*order_params, *active_params, *past_params, *idle_params, subject.pk])
         live, restricted, consented = cursor.fetchone()
     if restricted:
         raise CollectionRestricted()
@@ -180,15 +213,16 @@ def templates_past_retention(*, at: datetime) -> QuerySet[FaceTemplate]:
 
     A subject whose consents merely lapsed or were withdrawn is `subjects_without_active_consent`'s case.
     """
-    past_sql, past_params = _consent_past_retention(at, f"{T}.created_at", [])
+    past_sql, past_params = _consent_past_retention(at)
+    idle_sql, idle_params = _interaction_past_retention(at, "c.purpose", [], f"{T}.created_at", [])
     sql = f"""EXISTS (
         SELECT 1 FROM consent_subject s
         WHERE s.id = {T}.subject_id AND s.erased_at IS NULL
           AND EXISTS (SELECT 1 FROM consent_consent c WHERE c.subject_id = s.id)
           AND NOT EXISTS (
               SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-              WHERE c.subject_id = s.id AND NOT {past_sql}))"""
-    return FaceTemplate.objects.extra(where=[sql], params=past_params)
+              WHERE c.subject_id = s.id AND NOT {past_sql} AND NOT {idle_sql}))"""
+    return FaceTemplate.objects.extra(where=[sql], params=[*past_params, *idle_params])
 
 
 def subjects_without_active_consent(*, before: datetime, at: datetime | None = None) -> QuerySet[Subject]:

@@ -2,22 +2,24 @@
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connection
+from django.db.models import ExpressionWrapper, F, FloatField, Value
 from pgvector.django import CosineDistance
 
-from compliance.gate import templates_eligible
+from compliance.gate import eligible_upper_bound, templates_eligible
 from config.errors import NotFound
-from consent.models import Subject
+from consent.models import Purpose, Subject
 from matching.models import Enrollment, FaceTemplate, MatchJob
 
-# Search settings, chosen with bench/search.py (README "Search"): an HNSW index scan that keeps walking the
-# graph until enough rows pass the gate, with a candidate list wide enough for complete results; when the
-# tenant's eligible set is small, the exact scan of it is both faster and complete.
+# Search settings, chosen with bench/search.py: an HNSW index scan that keeps walking the graph until enough
+# rows pass the gate; when the tenant has few consents for the purpose, the exact scan of the eligible rows
+# (reached from those consents) is faster and complete.
 EF_SEARCH = 100
-MAX_SCAN_TUPLES = 40_000
-EXACT_BELOW = 2_000  # eligible templates: at or under this, scan them exactly
+MAX_SCAN_TUPLES = 20_000
+EXACT_BELOW = 1_000  # consents for the purpose in the tenant: at or under this, search exactly
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -49,9 +51,27 @@ def match_job_get(*, tenant, job_id) -> MatchJob:
     return job
 
 
-def _set_local(name: str, value) -> None:
+@contextmanager
+def _local_settings(**values):
+    """SET LOCAL the given planner/pgvector settings for the statements inside, then restore them."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, true)", [name, str(value)])
+        previous = {}
+        for name, value in values.items():
+            name = name.replace("__", ".")
+            cursor.execute("SELECT current_setting(%s, true)", [name])
+            previous[name] = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, str(value)])
+        try:
+            yield
+        finally:
+            for name, value in previous.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value or ""])
+
+
+# The indexed path must be the HNSW scan driving a row-by-row check of the gate; PostgreSQL underestimates how
+# many rows pass the gate (it multiplies many conditions) and would otherwise hash the whole eligible set first.
+ROW_BY_ROW = dict(enable_sort="off", enable_material="off", enable_hashjoin="off", enable_mergejoin="off",
+                  enable_hashagg="off")
 
 
 def templates_nearest(
@@ -59,19 +79,24 @@ def templates_nearest(
 ) -> tuple[list[FaceTemplate], str]:
     """The k eligible templates nearest to `embedding` (each with `.distance`), best first, and the path used.
 
-    Must run inside a transaction: the search settings are SET LOCAL. Both paths are one statement that holds
+    Must run inside a transaction: the search settings are SET LOCAL. Each path is one statement that holds
     the gate, so eligibility is judged at the instant the search runs.
     """
     eligible = templates_eligible(tenant=tenant, purpose=purpose, model=model, at=at)
     nearest = eligible.annotate(distance=CosineDistance("embedding", embedding))
-    # A bounded count of the eligible set (stops at EXACT_BELOW + 1 rows) picks the path.
-    if eligible.values("id")[: EXACT_BELOW + 1].count() <= EXACT_BELOW:
-        # Exact: no index scan, so the planner cannot pick the HNSW path and drop rows.
-        _set_local("enable_indexscan", "off")
-        rows = list(nearest.order_by("distance")[:k])
-        _set_local("enable_indexscan", "on")
-        return rows, "exact"
-    _set_local("hnsw.iterative_scan", "strict_order")
-    _set_local("hnsw.ef_search", max(EF_SEARCH, k))
-    _set_local("hnsw.max_scan_tuples", MAX_SCAN_TUPLES)
-    return list(nearest.order_by("distance")[:k]), "hnsw"
+    few = purpose != Purpose.ERASURE_LOOKUP and (
+        eligible_upper_bound(tenant=tenant, purpose=purpose, limit=EXACT_BELOW + 1) <= EXACT_BELOW
+    )
+    if not few:
+        # Indexed: the HNSW scan walks the graph in strict distance order until k rows have passed the gate
+        # (checked row by row), or MAX_SCAN_TUPLES were seen.
+        with _local_settings(**ROW_BY_ROW, hnsw__iterative_scan="strict_order", hnsw__ef_search=max(EF_SEARCH, k),
+                             hnsw__max_scan_tuples=MAX_SCAN_TUPLES):
+            rows = list(nearest.order_by("distance")[:k])
+        if len(rows) == k:
+            return rows, "hnsw"
+        # Fewer than k found within the scan budget: the eligible set is sparse, so the exact scan is cheap.
+    # Exact: ordering by `distance + 0` is not an expression the HNSW index can serve, so PostgreSQL computes
+    # the distance of every eligible row, reached from the consents for the purpose.
+    exact_order = ExpressionWrapper(F("distance") + Value(0.0), output_field=FloatField())
+    return list(nearest.order_by(exact_order)[:k]), "exact"
