@@ -523,8 +523,18 @@ def _officer_emails() -> list[str]:
 
 
 def deadlines_check(*, at: datetime) -> dict:
-    """Mark overdue orders and requests; email officers 7 days and 1 day before a deadline, once each."""
-    report = {"overdue_orders": 0, "overdue_requests": 0, "reminders": 0}
+    """Mark overdue orders and requests; email officers 7 days and 1 day before a deadline, once each;
+    resume erasures whose legal holds have expired."""
+    from compliance import tasks
+
+    report = {"overdue_orders": 0, "overdue_requests": 0, "reminders": 0, "resumed": 0}
+    # A hold that expired releases nobody explicitly: resume what it was blocking.
+    for model, task in ((RegulatorOrder, tasks.order_erase), (ErasureRequest, tasks.erasure_request_erase)):
+        blocked = model.objects.exclude(held_subjects=[]).exclude(status="done")
+        for pk, held in blocked.values_list("pk", "held_subjects"):
+            if not selectors.subjects_held(subject_ids=held, at=at):
+                transaction.on_commit(lambda t=task, i=str(pk): t.delay(i))
+                report["resumed"] += 1
     open_orders = RegulatorOrder.objects.filter(
         action=OrderAction.ERASE, deadline__isnull=False,
         status__in=[OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD])

@@ -48,7 +48,8 @@ def test_reminders_7_days_and_1_day_before_once_each_then_overdue(officer, tenan
             report = services.deadlines_check(at=at)
         return report, [m.subject for m in mail.outbox]
 
-    assert check(deadline - timedelta(days=8)) == ({"overdue_orders": 0, "overdue_requests": 0, "reminders": 0}, [])
+    assert check(deadline - timedelta(days=8)) == (
+        {"overdue_orders": 0, "overdue_requests": 0, "reminders": 0, "resumed": 0}, [])
     report, sent = check(deadline - timedelta(days=6, hours=23))
     assert report["reminders"] == 1 and sent == ["[Facegate] Order UK ICO R-1 is due in 7 days"]
     assert check(deadline - timedelta(days=5))[1] == []  # the 7-day reminder is not sent twice
@@ -86,3 +87,21 @@ def test_unconfirmed_request_is_not_marked_overdue(tenant):
     services.deadlines_check(at=datetime(2026, 6, 1, tzinfo=tz.utc))
     request.refresh_from_db()
     assert request.status == ErasureStatus.AWAITING_VERIFICATION
+
+
+@pytest.mark.django_db
+def test_an_expired_hold_resumes_the_order_it_blocked(tenant, notice, django_capture_on_commit_callbacks):
+    person = factories.consented_subject(tenant, notice)
+    expires = datetime(2027, 1, 1, tzinfo=tz.utc)
+    services.legal_hold_create(scope={"subjects": [person.pk]}, reason="until the appeal", expires_at=expires,
+                               actor=ACTOR)
+    order = services.order_create(regulator="CNIL", reference="MED-1", action="erase", scope={"subjects": [person.pk]},
+                                  received_at=datetime(2026, 11, 1, tzinfo=tz.utc), actor=ACTOR)
+    assert services.order_erase_run(order_id=order.pk).status == OrderStatus.BLOCKED_BY_HOLD
+    assert services.deadlines_check(at=expires - timedelta(hours=1))["resumed"] == 0
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert services.deadlines_check(at=expires + timedelta(hours=1))["resumed"] == 1
+    assert len(callbacks) == 1
+    with time_machine.travel(expires + timedelta(hours=1), tick=False):
+        assert services.order_erase_run(order_id=order.pk).status == OrderStatus.DONE
+    assert not person.templates.exists()
