@@ -158,12 +158,22 @@ def certificate_get(*, certificate_id) -> DeletionCertificate:
     return DeletionCertificate.objects.get(pk=certificate_id)
 
 
+CERTIFICATE_SUBJECTS_SHOWN = 500
+
+
 def certificate_document(*, certificate: DeletionCertificate) -> dict:
-    """The certificate as GET /api/v1/certificates/{id} returns it (pretty JSON), and whether its SHA-256,
-    recomputed over the same canonical payload, still matches the stored one."""
-    document = {**certificate_payload(certificate), "sha256": certificate.sha256}
-    return {"json": json.dumps(document, indent=2, ensure_ascii=False),
+    """The certificate as GET /api/v1/certificates/{id} returns it, and whether its SHA-256, recomputed over the
+    same canonical payload, still matches the stored one."""
+    return {**certificate_payload(certificate), "sha256": certificate.sha256,
             "sha256_valid": certificate_sha256(certificate) == certificate.sha256}
+
+
+def certificate_pretty(*, document: dict) -> dict:
+    """Pretty JSON for the page; an order over 100,000 subjects lists only the first ones (the download has all)."""
+    subjects = document["subjects"]
+    shown = {**document, "subjects": subjects[:CERTIFICATE_SUBJECTS_SHOWN]}
+    return {"json": json.dumps(shown, indent=2, ensure_ascii=False),
+            "subjects_hidden": max(len(subjects) - CERTIFICATE_SUBJECTS_SHOWN, 0)}
 
 
 def erasures_per_day(*, now: datetime, days: int = 30) -> list[tuple]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("erasure-requests/<uuid:request_id>/confirm/", officer_views.erasure_request_confirm,
          name="erasure-request-confirm"),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
+    path("certificates/<uuid:certificate_id>.json", officer_views.certificate_download, name="certificate-json"),
     path("audit/", officer_views.audit_log, name="audit"),
     path("audit/verify/", officer_views.audit_verify_now, name="audit-verify"),
 ]

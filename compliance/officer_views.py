@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -93,10 +93,20 @@ def order_detail(request, order_id):
 @officer_required
 def certificate_detail(request, certificate_id):
     certificate = _get_or_404(dashboard.certificate_get, certificate_id=certificate_id)
+    document = dashboard.certificate_document(certificate=certificate)
     return render(request, "officer/certificate.html", {
         "certificate": certificate,
-        "document": dashboard.certificate_document(certificate=certificate),
+        "document": document,
+        "pretty": dashboard.certificate_pretty(document=document),
     })
+
+
+@officer_required
+def certificate_download(request, certificate_id):
+    certificate = _get_or_404(dashboard.certificate_get, certificate_id=certificate_id)
+    response = JsonResponse(dashboard.certificate_document(certificate=certificate), json_dumps_params={"indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="deletion-certificate-{certificate.pk}.json"'
+    return response
 
 
 @officer_required

@@ -34,11 +34,13 @@ def scene(tenant):
     ErasureRequest.objects.create(jurisdiction_id="GB", email="ann@example.org", tenant=tenant, external_ref="c-3",
                                   status=ErasureStatus.AWAITING_OFFICER, received_at=now - timedelta(days=25),
                                   due_at=now + timedelta(days=5))
-    for days_ago, count in ((0, 3), (1, 5), (4, 2), (9, 12), (17, 1)):
-        make_certificate(subjects=subjects[:count], finished_at=now - timedelta(days=days_ago))
+    certificates = [make_certificate(subjects=subjects[:count], finished_at=now - timedelta(days=days_ago))
+                    for days_ago, count in ((0, 3), (1, 5), (4, 2), (9, 12), (17, 1))]
+    done = make_order(reference="ENF-2026-003", deadline_in=timedelta(days=2), status=OrderStatus.DONE, total=12,
+                      erased=12, certificate=certificates[3], completed_at=now - timedelta(days=9))
     for i in range(5):
         audit_append(actor=Actor.system("test"), action="order.progress", obj=soon, details={"batch": i})
-    return {"soon": soon, "blocked": blocked}
+    return {"soon": soon, "blocked": blocked, "done": done, "certificate": certificates[3]}
 
 
 def _sign_in(page, base_url):
@@ -113,3 +115,14 @@ def test_officer_records_a_suspension_order_through_the_form(browser_page, scene
     assert page.locator("#order-status").inner_text() == "In force"
     assert "in force from now" in page.locator(".messages").inner_text()
     page.screenshot(path="/tmp/officer-new-order.png", full_page=True)
+
+
+def test_certificate_opened_from_a_completed_order(browser_page, scene):
+    page, base_url = browser_page
+    _sign_in(page, base_url)
+    page.click("text=UK ICO · ENF-2026-003")
+    page.click(f"a[href='/officer/certificates/{scene['certificate'].pk}/']")
+    assert page.locator("#certificate-sha256").inner_text() == scene["certificate"].sha256
+    assert page.locator("#certificate-check").inner_text() == "matches its content"
+    assert '"audit_seq_from": 1' in page.locator("#certificate-json").inner_text()
+    page.screenshot(path="/tmp/officer-certificate.png", full_page=True)

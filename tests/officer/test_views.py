@@ -1,4 +1,5 @@
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -8,12 +9,14 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from compliance.audit import Actor, audit_append
+from compliance.dashboard import CERTIFICATE_SUBJECTS_SHOWN
 from compliance.models import AuditEvent, DeletionCertificate, OrderStatus
 from compliance.officer_views import index
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
 
 PAGES = ["/officer/", "/officer/audit/", "/officer/orders/00000000-0000-0000-0000-000000000001/",
+         "/officer/certificates/00000000-0000-0000-0000-000000000001.json",
          "/officer/certificates/00000000-0000-0000-0000-000000000001/"]
 
 
@@ -159,14 +162,29 @@ def test_certificate_page_shows_pretty_json_and_sha256(officer_client, tenant):
     assert "&quot;matching.facetemplate&quot;: 2" in html and str(subject.pk) in html
     assert url in officer_client.get(f"/officer/orders/{order.pk}/").content.decode()
 
+    download = officer_client.get(f"/officer/certificates/{certificate.pk}.json")
+    assert "attachment" in download["Content-Disposition"]
+    assert download.json()["sha256"] == certificate.sha256 and download.json()["sha256_valid"] is True
+    assert download.json()["subjects"] == [str(subject.pk)]
+
     DeletionCertificate.objects.filter(pk=certificate.pk).update(counts={"matching.facetemplate": 0})
     assert "does NOT match its content" in officer_client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_large_certificate_page_lists_the_first_subjects_and_the_download_has_all(officer_client):
+    certificate = make_certificate(subjects=[uuid.uuid4() for _ in range(CERTIFICATE_SUBJECTS_SHOWN + 20)])
+    html = officer_client.get(f"/officer/certificates/{certificate.pk}/").content.decode()
+    assert "20 more are in the download" in html and "matches its content" in html
+    assert len(officer_client.get(f"/officer/certificates/{certificate.pk}.json").json()["subjects"]) == \
+        CERTIFICATE_SUBJECTS_SHOWN + 20
 
 
 @pytest.mark.django_db
 def test_unknown_order_and_certificate_are_404(officer_client):
     assert officer_client.get(PAGES[2]).status_code == 404
     assert officer_client.get(PAGES[3]).status_code == 404
+    assert officer_client.get(PAGES[4]).status_code == 404
 
 
 @pytest.mark.django_db
