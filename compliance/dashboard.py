@@ -61,9 +61,9 @@ def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
     )[:limit]
 
 
-def order_certificates(*, order: RegulatorOrder) -> QuerySet[DeletionCertificate]:
-    """An order blocked by a hold and resumed later has one certificate per erasure pass."""
-    return DeletionCertificate.objects.filter(cause="order", cause_id=str(order.pk)).order_by("started_at")
+def certificates_for(*, obj) -> QuerySet[DeletionCertificate]:
+    """The certificates of an order or erasure request: one per erasure pass (a hold can split it in several)."""
+    return DeletionCertificate.objects.filter(cause_id=str(obj.pk)).order_by("started_at")
 
 
 def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
@@ -152,6 +152,10 @@ def audit_events_for(*, obj, limit: int = 100) -> list[AuditEvent]:
 
 def order_get(*, order_id) -> RegulatorOrder:
     return RegulatorOrder.objects.select_related("certificate").get(pk=order_id)
+
+
+def erasure_request_get(*, request_id) -> ErasureRequest:
+    return ErasureRequest.objects.select_related("tenant", "jurisdiction", "certificate").get(pk=request_id)
 
 
 def certificate_get(*, certificate_id) -> DeletionCertificate:
@@ -248,8 +252,8 @@ def deadline_timeline(*, now: datetime, orders, requests, width: int = 640, limi
     items = [(o.deadline, o.received_at, f"{o.regulator} {o.reference}", o.deadline_state,
               reverse("officer:order", args=[o.pk]))
              for o in orders if o.deadline_state]
-    items += [(r.due_at, r.received_at, f"Erasure request {str(r.pk)[:8]}", r.deadline_state, "")
-              for r in requests]
+    items += [(r.due_at, r.received_at, f"Erasure request {str(r.pk)[:8]}", r.deadline_state,
+               reverse("officer:erasure-request", args=[r.pk])) for r in requests]
     items.sort(key=lambda item: item[0])
     rows = [
         TimelineRow(y=8 + i * row_h, x_start=x(received), x_end=max(x(due), x(received) + 2), label=label[:28],

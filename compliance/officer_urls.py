@@ -13,6 +13,7 @@ urlpatterns = [
     path("orders/<uuid:order_id>/exceptions/", officer_views.order_exception, name="order-exception"),
     path("holds/new/", officer_views.hold_new, name="hold-new"),
     path("holds/<uuid:hold_id>/release/", officer_views.hold_release, name="hold-release"),
+    path("erasure-requests/<uuid:request_id>/", officer_views.erasure_request_detail, name="erasure-request"),
     path("erasure-requests/<uuid:request_id>/confirm/", officer_views.erasure_request_confirm,
          name="erasure-request-confirm"),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),

@@ -18,7 +18,15 @@ from django.views.decorators.http import require_POST
 
 from compliance import dashboard, services
 from compliance.audit import Actor
-from compliance.models import DeletionCertificate, ErasureRequest, LegalHold, OrderAction, OrderStatus, RegulatorOrder
+from compliance.models import (
+    DeletionCertificate,
+    ErasureRequest,
+    ErasureStatus,
+    LegalHold,
+    OrderAction,
+    OrderStatus,
+    RegulatorOrder,
+)
 from compliance.officers import is_officer
 from config.errors import DomainError
 
@@ -70,7 +78,7 @@ def dashboard_view(request):
 def _get_or_404(selector, **kwargs):
     try:
         return selector(**kwargs)
-    except (RegulatorOrder.DoesNotExist, DeletionCertificate.DoesNotExist):
+    except (RegulatorOrder.DoesNotExist, ErasureRequest.DoesNotExist, DeletionCertificate.DoesNotExist):
         raise Http404
 
 
@@ -85,8 +93,24 @@ def order_detail(request, order_id):
         "percent": round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else (100 if done else 0),
         "held": dashboard.subjects_by_id(ids=order.held_subjects),
         "holds": dashboard.holds_covering(subject_ids=order.held_subjects, now=now),
-        "certificates": dashboard.order_certificates(order=order),
+        "certificates": dashboard.certificates_for(obj=order),
         "events": dashboard.audit_events_for(obj=order),
+    })
+
+
+@officer_required
+def erasure_request_detail(request, request_id):
+    erasure_request = _get_or_404(dashboard.erasure_request_get, request_id=request_id)
+    now = timezone.now()
+    return render(request, "officer/erasure_request.html", {
+        "r": erasure_request,
+        "deadline_state": dashboard.deadline_state(due=erasure_request.due_at,
+                                                   done=erasure_request.status == ErasureStatus.DONE, now=now),
+        "candidates": dashboard.subjects_by_id(ids=erasure_request.candidates),
+        "held": dashboard.subjects_by_id(ids=erasure_request.held_subjects),
+        "holds": dashboard.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
+        "certificates": dashboard.certificates_for(obj=erasure_request),
+        "events": dashboard.audit_events_for(obj=erasure_request),
     })
 
 

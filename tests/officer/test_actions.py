@@ -102,8 +102,11 @@ def test_officer_confirms_an_erasure_request(officer_client, tenant):
     request = ErasureRequest.objects.create(jurisdiction_id="GB", tenant=tenant, external_ref="c-7", subject=subject,
                                             status=ErasureStatus.AWAITING_OFFICER, received_at=now,
                                             verified_at=now, due_at=now + timedelta(days=30))
+    page = f"/officer/erasure-requests/{request.pk}/"
     assert "Confirm erasure" in officer_client.get("/officer/").content.decode()
-    response = officer_client.post(f"/officer/erasure-requests/{request.pk}/confirm/", follow=True)
+    assert "Confirm erasure" in officer_client.get(page).content.decode()
+    response = officer_client.post(f"{page}confirm/", {"next": page}, follow=True)
+    assert response.redirect_chain[-1][0] == page
     request.refresh_from_db()
     assert request.status == ErasureStatus.RUNNING and _last_event().action == "erasure_request.officer_confirm"
     again = officer_client.post(f"/officer/erasure-requests/{request.pk}/confirm/", follow=True)

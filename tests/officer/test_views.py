@@ -10,14 +10,15 @@ from django.utils import timezone
 
 from compliance.audit import Actor, audit_append
 from compliance.dashboard import CERTIFICATE_SUBJECTS_SHOWN
-from compliance.models import AuditEvent, DeletionCertificate, OrderStatus
+from compliance.models import AuditEvent, DeletionCertificate, ErasureRequest, ErasureStatus, OrderStatus
 from compliance.officer_views import index
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
 
 PAGES = ["/officer/", "/officer/audit/", "/officer/orders/00000000-0000-0000-0000-000000000001/",
          "/officer/certificates/00000000-0000-0000-0000-000000000001.json",
-         "/officer/certificates/00000000-0000-0000-0000-000000000001/"]
+         "/officer/certificates/00000000-0000-0000-0000-000000000001/",
+         "/officer/erasure-requests/00000000-0000-0000-0000-000000000001/"]
 
 
 def _row(html: str, marker: str) -> str:
@@ -185,6 +186,25 @@ def test_unknown_order_and_certificate_are_404(officer_client):
     assert officer_client.get(PAGES[2]).status_code == 404
     assert officer_client.get(PAGES[3]).status_code == 404
     assert officer_client.get(PAGES[4]).status_code == 404
+    assert officer_client.get(PAGES[5]).status_code == 404
+
+
+@pytest.mark.django_db
+def test_erasure_request_page_shows_deadline_held_subjects_and_their_hold(officer_client, tenant):
+    held = make_subject(tenant, "c-9", jurisdiction="US-CA")
+    hold = make_hold(subjects=[held.pk])
+    now = timezone.now()
+    request = ErasureRequest.objects.create(
+        jurisdiction_id="US-CA", tenant=tenant, external_ref="c-9", subject=held, status=ErasureStatus.BLOCKED_BY_HOLD,
+        received_at=now - timedelta(days=46), verified_at=now - timedelta(days=45), due_at=now - timedelta(days=1),
+        held_subjects=[held.pk])
+
+    dashboard = officer_client.get("/officer/").content.decode()
+    assert 'class="overdue' in _row(dashboard, f"/officer/erasure-requests/{request.pk}/")
+    html = officer_client.get(f"/officer/erasure-requests/{request.pk}/").content.decode()
+    assert 'class="overdue"' in _row(html, "Due") and "CCPA/CPRA" in html
+    assert 'id="held-subjects"' in html and str(held.pk) in html
+    assert f"/officer/holds/{hold.pk}/release/" in html
 
 
 @pytest.mark.django_db
