@@ -87,10 +87,11 @@ def order_detail(request, order_id):
     order = _get_or_404(dashboard.order_get, order_id=order_id)
     now = timezone.now()
     done = order.status == OrderStatus.DONE
+    percent = round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else 100 * done
     return render(request, "officer/order_detail.html", {
         "order": order,
         "deadline_state": dashboard.deadline_state(due=order.deadline, done=done, now=now),
-        "percent": round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else (100 if done else 0),
+        "percent": percent,
         "held": dashboard.subjects_by_id(ids=order.held_subjects),
         "holds": dashboard.holds_covering(subject_ids=order.held_subjects, now=now),
         "certificates": dashboard.certificates_for(obj=order),

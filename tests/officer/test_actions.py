@@ -51,8 +51,9 @@ def test_a_refused_order_is_shown_on_the_form_and_nothing_is_recorded(officer_cl
 @pytest.mark.django_db
 def test_place_and_release_a_legal_hold(officer_client, tenant):
     subject = make_subject(tenant, "c-1")
-    response = officer_client.post("/officer/holds/new/", {"reason": "Doe v. Acme, case 22-cv-1", "subjects": str(subject.pk),
-                                                           "jurisdictions": "", "tenants": "", "expires_at": ""})
+    response = officer_client.post("/officer/holds/new/", {"reason": "Doe v. Acme, case 22-cv-1",
+                                                           "subjects": str(subject.pk), "jurisdictions": "",
+                                                           "tenants": "", "expires_at": ""})
     assert response.status_code == 302
     hold = LegalHold.objects.get()
     assert hold.scope_subjects == [subject.pk] and hold.created_by == "user:olivia"

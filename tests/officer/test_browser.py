@@ -61,7 +61,8 @@ def test_officer_signs_in_and_reads_the_dashboard_chart_and_an_order(browser_pag
     overdue = page.locator("tr.overdue", has_text="ENF-2026-014")
     assert overdue.count() == 1
     # The overdue row is drawn red; the due-soon one amber.
-    assert page.locator("tr.overdue td").first.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(253, 236, 234)"
+    background = page.locator("tr.overdue td").first.evaluate("e => getComputedStyle(e).backgroundColor")
+    assert background == "rgb(253, 236, 234)"
     assert page.locator("tr.due_soon", has_text="ENF-2026-021").count() == 1
     assert "acme/c-litigation" in page.locator("tr", has_text="OPC-QC-7").inner_text()
 
