@@ -92,6 +92,10 @@ def test_blocked_order_shows_its_held_subjects_on_dashboard_and_detail(officer_c
 
     detail = officer_client.get(f"/officer/orders/{order.pk}/").content.decode()
     assert 'id="held-subjects"' in detail and str(held.pk) in detail and "80%" in detail
+    assert 'http-equiv="refresh"' not in detail  # waiting on an officer, not on a worker
+
+    running = make_order(reference="RUN-1", deadline_in=timedelta(days=10))
+    assert 'http-equiv="refresh"' in officer_client.get(f"/officer/orders/{running.pk}/").content.decode()
 
 
 @pytest.mark.django_db
