@@ -120,6 +120,9 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
 def search(tenant, query) -> tuple[float, int, str]:
     started = time.perf_counter()
     with transaction.atomic():
+        # Loads pgvector in a fresh session (the worker's start closes this thread's connection): the search's
+        # SET LOCAL/restore of hnsw.* settings fails when the library is loaded by the search statement itself.
+        connection.cursor().execute("SELECT NULL::vector")
         rows, path = selectors.templates_nearest(tenant=tenant, purpose=PURPOSE, model=MODEL, at=timezone.now(),
                                                  embedding=query, k=5)
     return (time.perf_counter() - started) * 1000, len(rows), path
@@ -201,7 +204,7 @@ def main() -> None:
         status["value"] = RegulatorOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
         return status["value"] in (OrderStatus.DONE, OrderStatus.BLOCKED_BY_HOLD)
 
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=60):
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=3600):
         phases.append(phase("during", tenant, kept, rng, until=done))
         erase_s = time.perf_counter() - worker_started
     total_s = time.perf_counter() - t0
