@@ -52,6 +52,18 @@ def test_small_faces_are_found_by_upsampling(faces_dir):
     assert len(found) >= 3 and max(f.box[2] for f in found) < 80
 
 
+def test_faces_the_hog_detector_misses_are_found_by_the_cnn_fallback(faces_dir, settings):
+    from PIL import Image
+
+    upright = decode_image((faces_dir / "people/howard/howard1.png").read_bytes())
+    tilted = np.asarray(Image.fromarray(upright).rotate(30, resample=Image.Resampling.BICUBIC))
+    m = face.models()
+    assert len(m.detector(tilted, 0)) == len(m.detector(tilted, 1)) == 0  # HOG alone finds nothing
+    [found] = face.faces_in(tilted)
+    [reference] = face.faces_in(upright)
+    assert face.distance(found.embedding, reference.embedding) < settings.MATCH_THRESHOLD / 2
+
+
 @pytest.mark.parametrize("kind", ["blank", "noise"])
 def test_no_face_yields_empty_list(kind):
     rng = np.random.default_rng(0)
