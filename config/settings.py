@@ -154,8 +154,8 @@ FACE_MODEL = env.str("FACE_MODEL", default="Dlib")
 FACE_DETECTOR = env.str("FACE_DETECTOR", default="dlib")
 # Cosine distance below which two Dlib descriptors count as the same person
 # (calibrated on ../shared/faces; see README "Accuracy").
-MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=0.07)
-ERASURE_LOOKUP_THRESHOLD = env.float("ERASURE_LOOKUP_THRESHOLD", default=0.05)
+MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=0.08)
+ERASURE_LOOKUP_THRESHOLD = env.float("ERASURE_LOOKUP_THRESHOLD", default=0.06)
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DETECT_MAX_SIDE = env.int("DETECT_MAX_SIDE", default=1600)
