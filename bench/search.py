@@ -99,8 +99,7 @@ def load(n: int, rng) -> tuple[Tenant, dict, np.ndarray]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(f"CREATE INDEX {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
-                       "WITH (m = 16, ef_construction = 64)")
+        cursor.execute(CREATE_INDEX)
         cursor.execute("ANALYZE matching_facetemplate; ANALYZE consent_subject; ANALYZE consent_consent")
     index_s = time.perf_counter() - started
     print(f"loaded {n} templates/subjects/consents in {load_s:.1f} s, HNSW index built in {index_s:.1f} s", flush=True)
@@ -184,11 +183,16 @@ def run_fraction(tenant, notices, n, fraction, queries, k) -> dict:
     return row
 
 
+CREATE_INDEX = (f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
+                "WITH (m = 16, ef_construction = 64)")  # as in matching's migration
+
+
 def cleanup() -> None:
     tenant = Tenant.objects.filter(slug=BENCH_SLUG).first()
     if tenant is None:
         return
     with connection.cursor() as cursor:
+        cursor.execute(CREATE_INDEX)  # a run stopped between dropping and building it leaves it missing
         cursor.execute("DELETE FROM matching_facetemplate WHERE tenant_id = %s", [tenant.id])
         cursor.execute("DELETE FROM consent_consent c USING consent_subject s "
                        "WHERE s.id = c.subject_id AND s.tenant_id = %s", [tenant.id])
@@ -206,7 +210,11 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the bench rows (default: delete them)")
+    parser.add_argument("--exact-below", type=int, default=selectors.EXACT_BELOW,
+                        help="try another switch-over point (default: the one match_job_run uses)")
+    parser.add_argument("--ef-search", type=int, default=selectors.EF_SEARCH)
     args = parser.parse_args()
+    selectors.EXACT_BELOW, selectors.EF_SEARCH = args.exact_below, args.ef_search
     for fraction in args.eligible:
         if not 0.001 <= fraction <= 1:
             parser.error("--eligible values are fractions between 0.001 and 1")
@@ -234,7 +242,7 @@ def main() -> None:
         if not args.keep:
             cleanup()
     settings_used = {"ef_search": selectors.EF_SEARCH, "max_scan_tuples": selectors.MAX_SCAN_TUPLES,
-                     "exact_below": selectors.EXACT_BELOW}
+                     "exact_below": selectors.EXACT_BELOW, "min_index_fraction": selectors.MIN_INDEX_FRACTION}
     if args.json:
         args.json.write_text(json.dumps({"n": args.n, "settings": settings_used, "rows": rows}, indent=2))
         print(f"wrote {args.json}")

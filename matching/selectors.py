@@ -14,12 +14,15 @@ from config.errors import NotFound
 from consent.models import Purpose, Subject
 from matching.models import Enrollment, FaceTemplate, MatchJob
 
-# Search settings, chosen with bench/search.py: an HNSW index scan that keeps walking the graph until enough
-# rows pass the gate; when the tenant has few consents for the purpose, the exact scan of the eligible rows
-# (reached from those consents) is faster and complete.
-EF_SEARCH = 100
+# Search settings, chosen with bench/search.py (n = 100,000, eligible 0.1 % .. 100 %). The HNSW graph holds
+# every tenant's templates, so its recall under a filter depends on the eligible share of the whole table:
+# with strict-order iterative scans it is complete from ~5 % of the rows up, and loses neighbours below
+# (recall@5 0.65-0.83 at 0.5-2 %). Below that share, or for a few thousand rows, the exact scan of the eligible
+# rows (reached from the consents for the purpose) is complete and about as fast.
+EF_SEARCH = 400
 MAX_SCAN_TUPLES = 20_000
-EXACT_BELOW = 1_000  # consents for the purpose in the tenant: at or under this, search exactly
+EXACT_BELOW = 3_000  # consents for the purpose in the tenant: at or under this, search exactly ...
+MIN_INDEX_FRACTION = 0.05  # ... and under this share of all templates, too
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -49,6 +52,13 @@ def match_job_get(*, tenant, job_id) -> MatchJob:
     if job is None:
         raise NotFound("No such match job.")
     return job
+
+
+def _templates_estimate() -> int:
+    """The planner's row count of the template table (kept by autovacuum's ANALYZE); 0 before the first one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'matching_facetemplate'::regclass")
+        return max(0, int(cursor.fetchone()[0]))
 
 
 @contextmanager
@@ -84,8 +94,9 @@ def templates_nearest(
     """
     eligible = templates_eligible(tenant=tenant, purpose=purpose, model=model, at=at)
     nearest = eligible.annotate(distance=CosineDistance("embedding", embedding))
+    limit = max(EXACT_BELOW, int(MIN_INDEX_FRACTION * _templates_estimate()))
     few = purpose != Purpose.ERASURE_LOOKUP and (
-        eligible_upper_bound(tenant=tenant, purpose=purpose, limit=EXACT_BELOW + 1) <= EXACT_BELOW
+        eligible_upper_bound(tenant=tenant, purpose=purpose, limit=limit + 1) <= limit
     )
     if not few:
         # Indexed: the HNSW scan walks the graph in strict distance order until k rows have passed the gate

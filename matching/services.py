@@ -227,7 +227,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
     if image is None:
         return job
     timings = {"queued_ms": round((job.started_at - job.created_at).total_seconds() * 1000, 1)}
-    error, faces = None, []
+    error, faces = None, None
     try:
         step = time.perf_counter()
         pixels = decode_image(image)
@@ -243,7 +243,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
         job = MatchJob.objects.select_for_update().get(pk=job_id)
         if job.status in FINISHED:
             return job
-        job.faces_detected = len(faces)
+        job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
         if error is None:
             step = time.perf_counter()
             job.results, timings["search_path"] = _search(job, faces[0].embedding)

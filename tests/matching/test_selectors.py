@@ -1,0 +1,56 @@
+"""The gated nearest-neighbour search: both paths (exact, HNSW iterative) give the exact eligible answer."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from matching import selectors
+from tests.matching.factories import FRAUD, MODEL, make_subject, make_template, make_tenant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def population():
+    tenant = make_tenant()
+    eligible = [make_template(make_subject(tenant)) for _ in range(30)]
+    blocked = [make_template(make_subject(tenant, consent=False)) for _ in range(30)]
+    other_tenant = [make_template(make_subject(make_tenant())) for _ in range(5)]
+    return tenant, eligible, blocked + other_tenant
+
+
+def truth(templates, query, k):
+    vectors = np.array([np.asarray(t.embedding) for t in templates])
+    distances = 1 - vectors @ query / np.linalg.norm(vectors, axis=1)
+    return [templates[i].id for i in np.argsort(distances)[:k]]
+
+
+def nearest(tenant, query, k):
+    with transaction.atomic():
+        rows, path = selectors.templates_nearest(tenant=tenant, purpose=FRAUD, model=MODEL, at=timezone.now(),
+                                                 embedding=query.tolist(), k=k)
+    return [r.id for r in rows], path
+
+
+@pytest.mark.parametrize("exact_below, expected_path", [(1000, "exact"), (0, "hnsw")])
+def test_both_paths_return_the_exact_eligible_top_k(population, monkeypatch, exact_below, expected_path):
+    tenant, eligible, excluded = population
+    monkeypatch.setattr(selectors, "EXACT_BELOW", exact_below)
+    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
+    for blocked in excluded[:5]:
+        # Probing right at an excluded face must still return only eligible ones.
+        query = np.asarray(blocked.embedding)
+        ids, path = nearest(tenant, query, 5)
+        assert path == expected_path
+        assert ids == truth(eligible, query, 5)
+
+
+def test_indexed_path_falls_back_to_exact_when_fewer_than_k_pass(population, monkeypatch):
+    tenant, eligible, _ = population
+    monkeypatch.setattr(selectors, "EXACT_BELOW", 0)
+    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
+    query = np.asarray(eligible[0].embedding)
+    ids, path = nearest(tenant, query, 50)
+    assert path == "exact" and sorted(ids) == sorted(t.id for t in eligible)
