@@ -18,7 +18,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("folder", type=Path)
+        parser.add_argument("folder", type=Path, help="one sub-folder per person (or a people/ folder holding them)")
         parser.add_argument("--pairs", type=Path, help="LFW pairs.txt (first line '<folds> <pairs per class>')")
         parser.add_argument("--json", dest="json_path", type=Path, help="write the figures to this JSON file")
         parser.add_argument("--seed", type=int, default=0, help="seed for sampling impostor pairs (no --pairs)")
