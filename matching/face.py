@@ -25,6 +25,7 @@ CHIP_SIZE = 150  # the Dlib ResNet's input
 CHIP_PADDING = 0.25  # dlib's default, the padding the model was trained with
 RECOGNIZER_WEIGHTS = "dlib_face_recognition_resnet_model_v1.dat"
 CNN_MAX_SIDE = 500  # the CNN fallback detector runs on at most this long side: ~0.5 s per call on one core
+CNN_MIN_SIDE = 40  # below this the CNN's filters do not fit (dlib raises), and no face would be found anyway
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, f
     small = image if scale == 1.0 else np.asarray(
         Image.fromarray(image).resize((round(image.shape[1] * scale), round(image.shape[0] * scale)),
                                       Image.Resampling.BILINEAR))
+    if min(small.shape[:2]) < CNN_MIN_SIDE:
+        return [], True
     found = []
     for detection in m.cnn_detector(small, 0):
         r = detection.rect

@@ -71,6 +71,11 @@ def test_no_face_yields_empty_list(kind):
     assert face.faces_in(image) == []
 
 
+@pytest.mark.parametrize("shape", [(1, 1, 3), (10, 10, 3), (5, 3000, 3), (3000, 5, 3)])
+def test_tiny_or_thin_images_yield_empty_list(shape):
+    assert face.faces_in(np.zeros(shape, np.uint8)) == []
+
+
 def test_models_load_once_per_process():
     assert face.models() is face.models()
 
