@@ -11,11 +11,14 @@ import warnings
 import numpy as np
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL.JpegImagePlugin import JpegImageFile
 from rest_framework import status
 
 from config.errors import DomainError
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP")
+# Many phone and camera JPEGs carry extra frames (depth map, preview) and open as "MPO": a JPEG all the same.
+FORMAT_ALIASES = {"MPO": "JPEG"}
 
 
 class InvalidImage(DomainError):
@@ -53,7 +56,7 @@ def _open(data: bytes) -> Image.Image:
             raise InvalidImage("The image declares too many pixels.", max_pixels=settings.MAX_IMAGE_PIXELS) from exc
         except (OSError, ValueError, SyntaxError) as exc:
             raise InvalidImage() from exc
-        if image.format not in ALLOWED_FORMATS:
+        if FORMAT_ALIASES.get(image.format, image.format) not in ALLOWED_FORMATS:
             raise UnsupportedMediaType(format=image.format)
         width, height = image.size
         # The header alone gives the size: refuse before decoding a bomb.
@@ -61,7 +64,7 @@ def _open(data: bytes) -> Image.Image:
             raise InvalidImage(
                 "The image declares too many pixels.", max_pixels=settings.MAX_IMAGE_PIXELS, width=width, height=height
             )
-        if image.format == "JPEG":
+        if isinstance(image, JpegImageFile):
             # DCT-domain downscaling: decodes every byte (so truncation is still caught) at a fraction of the cost.
             image.draft("RGB", (settings.DETECT_MAX_SIDE, settings.DETECT_MAX_SIDE))
         try:
@@ -75,7 +78,8 @@ def _open(data: bytes) -> Image.Image:
 
 def validate_image_bytes(data: bytes) -> str:
     """Cheap check before queueing; returns the format ("JPEG", "PNG", "WEBP" or "BMP")."""
-    return _open(data).format
+    fmt = _open(data).format
+    return FORMAT_ALIASES.get(fmt, fmt)
 
 
 def decode_image(data: bytes) -> np.ndarray:

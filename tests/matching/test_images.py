@@ -32,6 +32,14 @@ def test_accepted_formats_are_reported(fmt):
     assert decode_image(data).shape == (48, 64, 3)
 
 
+def test_camera_jpeg_with_extra_frames_is_a_jpeg():
+    data = encode(Image.new("RGB", (64, 48), "white"), "MPO", save_all=True,
+                  append_images=[Image.new("RGB", (64, 48), "black")])
+    assert Image.open(io.BytesIO(data)).format == "MPO"
+    assert validate_image_bytes(data) == "JPEG"
+    assert decode_image(data)[0, 0].tolist() == [255, 255, 255]  # the first (main) frame
+
+
 @pytest.mark.parametrize("fmt", ["GIF", "TIFF"])
 def test_other_image_formats_are_unsupported(fmt):
     data = encode(Image.new("RGB", (64, 48), "white"), fmt)
