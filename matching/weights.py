@@ -8,7 +8,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-REQUIRED_WEIGHTS = ("dlib_face_recognition_resnet_model_v1.dat", "shape_predictor_5_face_landmarks.dat")
+REQUIRED_WEIGHTS = (
+    "dlib_face_recognition_resnet_model_v1.dat",  # the Dlib recognition model
+    "shape_predictor_5_face_landmarks.dat",  # landmarks for the aligned face chip
+    "mmod_human_face_detector.dat",  # CNN detector, the fallback when HOG finds no face
+)
 
 
 def weights_dir() -> Path:
