@@ -555,7 +555,7 @@ def deadlines_check(*, at: datetime) -> dict:
     officers = _officer_emails()
     items = [(o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/")
              for o in open_orders.filter(deadline__gt=at, deadline__lte=at + timedelta(days=max(REMINDER_DAYS)))]
-    items += [(r, r.due_at, f"Erasure request {r.pk}", "/officer/")
+    items += [(r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
               for r in open_requests.filter(due_at__gt=at, due_at__lte=at + timedelta(days=max(REMINDER_DAYS)))]
     for obj, due, title, path in items:
         # The tightest reminder that applies; a later check never sends the looser one after it.
