@@ -11,7 +11,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    "retention-sweep-daily": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(hour=3, minute=0)},
+    # Hourly, so a face whose last consent ended is gone within WITHDRAWN_TEMPLATE_GRACE_HOURS + 1 h.
+    "retention-sweep-hourly": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(minute=35)},
     "deadlines-hourly": {"task": "compliance.tasks.deadlines_check", "schedule": crontab(minute=5)},
     "probe-sweeper": {"task": "matching.tasks.probe_sweep", "schedule": crontab(minute="*/15")},
 }
