@@ -128,16 +128,18 @@ def test_consent_not_yet_granted_and_purpose_ended(tenant):
     assert eligible(tenant) == set()
 
 
-def test_consent_needs_a_notice_published_by_then_with_its_exact_text(tenant):
+def test_consent_needs_a_notice_for_its_purpose_published_by_then_with_its_exact_text(tenant):
     subject = make_subject(tenant, consent=False)
     notice = make_notice(tenant, published_at=NOW + timedelta(days=1))
     make_consent(subject, notice=notice)
     tampered = make_subject(tenant, consent=False)
     consent = make_consent(tampered)
     Consent.objects.filter(pk=consent.pk).update(notice_sha256="f" * 64)
-    make_template(subject), make_template(tampered)
+    wrong_notice = make_subject(tenant, consent=False)
+    make_consent(wrong_notice, purpose=FRAUD, notice=make_notice(tenant, purpose=ACCESS))
+    make_template(subject), make_template(tampered), make_template(wrong_notice)
     assert eligible(tenant) == set()
-    assert eligible(tenant, at=NOW + timedelta(days=2)) != set()
+    assert eligible(tenant, at=NOW + timedelta(days=2)) == {subject.templates.get().id}
 
 
 def test_time_travel_with_the_clock(tenant):
