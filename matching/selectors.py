@@ -65,6 +65,9 @@ def _templates_estimate() -> int:
 def _local_settings(**values):
     """SET LOCAL the given planner/pgvector settings for the statements inside, then restore them."""
     with connection.cursor() as cursor:
+        # Load pgvector in this backend first: until then its hnsw.* settings are undefined placeholders, and
+        # restoring one to "" after the search has loaded the library is an invalid value.
+        cursor.execute("SELECT '[1]'::vector")
         previous = {}
         for name, value in values.items():
             name = name.replace("__", ".")
