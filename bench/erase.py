@@ -25,7 +25,6 @@ import json
 import os
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from datetime import timedelta
@@ -51,27 +50,17 @@ from compliance.models import AuditEvent, Jurisdiction, OrderStatus, RegulatorOr
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
 
+from bench.synthetic import DIM, copy_rows, vectors  # noqa: E402
+
 BENCH_SLUG = "bench-erase"
 BENCH_JURISDICTION = "ZZ-BENCH"
 KEEP_JURISDICTION = "US-CA"
 PURPOSE = Purpose.FRAUD_PREVENTION
 MODEL = "Dlib"
-DIM = 128
 INDEX = "facetemplate_embedding_hnsw"
 TEMPLATES_PER_SUBJECT = 2
 
 
-def vectors(rng, n: int, clusters: int) -> np.ndarray:
-    centres = rng.normal(size=(clusters, DIM)).astype(np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    points = centres[rng.integers(0, clusters, n)] + rng.normal(scale=0.08, size=(n, DIM)).astype(np.float32)
-    return points / np.linalg.norm(points, axis=1, keepdims=True)
-
-
-def _copy(cursor, table: str, columns: str, rows) -> None:
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
@@ -89,10 +78,10 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        _copy(raw, "consent_subject", "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
+        copy_rows(raw, "consent_subject", "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
               ((sid, tenant.id, f"ref-{i}", jur, f"person{i}@bench.test", now, "")
                for i, (sid, jur) in enumerate(subjects)))
-        _copy(raw, "consent_consent", "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
+        copy_rows(raw, "consent_consent", "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
               ((uuid.uuid4(), sid, PURPOSE, notice.id, notice.sha256, "explicit_opt_in", '{"ip": "192.0.2.1"}', granted)
                for sid, _ in subjects))
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")

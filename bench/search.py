@@ -41,25 +41,14 @@ from compliance.gate import templates_eligible  # noqa: E402
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
 
+from bench.synthetic import copy_rows, vectors  # noqa: E402
+
 BENCH_SLUG = "bench-search"
 PURPOSE, OTHER = Purpose.FRAUD_PREVENTION, Purpose.ACCESS_CONTROL
 MODEL = "Dlib"
-DIM = 128
 INDEX = "facetemplate_embedding_hnsw"
 
 
-def vectors(rng, n: int, clusters: int) -> np.ndarray:
-    """Clustered unit vectors: like faces, many people near each other in a few regions of the space."""
-    centres = rng.normal(size=(clusters, DIM)).astype(np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    points = centres[rng.integers(0, clusters, n)] + rng.normal(scale=0.08, size=(n, DIM)).astype(np.float32)
-    return points / np.linalg.norm(points, axis=1, keepdims=True)
-
-
-def _copy(cursor, table: str, columns: str, rows) -> None:
-    with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
 
 
 def load(n: int, rng) -> tuple[Tenant, dict, np.ndarray]:
@@ -79,9 +68,9 @@ def load(n: int, rng) -> tuple[Tenant, dict, np.ndarray]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        _copy(raw, "consent_subject", "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
+        copy_rows(raw, "consent_subject", "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
               ((sid, tenant.id, f"{rank:09d}", "ZZ", "", now, "") for sid, rank in zip(subject_ids, ranks)))
-        _copy(raw, "consent_consent",
+        copy_rows(raw, "consent_consent",
               "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
               ((uuid.uuid4(), sid, OTHER, notices[OTHER].id, notices[OTHER].sha256, "explicit_opt_in", "{}", granted)
                for sid in subject_ids))

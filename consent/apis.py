@@ -7,27 +7,15 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from compliance.audit import Actor
 from consent import selectors, services
-from consent.models import ApiKey, ConsentMethod, Purpose
+from consent.client_api import ClientApi
+from consent.models import ConsentMethod, Purpose
 from consent.receipts import consent_receipt
 
 
-class IsClientApp(BasePermission):
-    """Officer tokens and sessions authenticate too, but only an API key carries a tenant."""
-
-    message = "This endpoint needs an API key (Authorization: Api-Key <key>)."
-
-    def has_permission(self, request, view):
-        return isinstance(request.auth, ApiKey)
-
-
-class ClientApi(APIView):
-    permission_classes = [IsClientApp]
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

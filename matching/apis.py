@@ -7,12 +7,11 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from compliance.audit import Actor
-from consent.models import ApiKey, Purpose
+from consent.client_api import ClientApi
+from consent.models import Purpose
 from matching import selectors, services
 from matching.images import ImageTooLarge
 from matching.models import FaceTemplate
@@ -20,15 +19,7 @@ from matching.models import FaceTemplate
 WAIT_POLL_SECONDS = 0.1
 
 
-class IsClientApp(BasePermission):
-    message = "This endpoint needs an API key (Authorization: Api-Key <key>)."
-
-    def has_permission(self, request, view):
-        return isinstance(request.auth, ApiKey)
-
-
-class ClientApi(APIView):
-    permission_classes = [IsClientApp]
+class ClientUploadApi(ClientApi):
     parser_classes = [MultiPartParser, FormParser]
 
 
@@ -89,7 +80,7 @@ class MatchJobOutputSerializer(serializers.Serializer):
         return _error(job)
 
 
-class SubjectFaceCreateApi(ClientApi):
+class SubjectFaceCreateApi(ClientUploadApi):
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         largest_face = serializers.BooleanField(default=False)
@@ -113,7 +104,7 @@ class EnrollmentDetailApi(ClientApi):
         return Response(EnrollmentOutputSerializer(enrollment).data)
 
 
-class MatchCreateApi(ClientApi):
+class MatchCreateApi(ClientUploadApi):
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         purpose = serializers.ChoiceField(choices=Purpose.values)

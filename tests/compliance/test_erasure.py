@@ -9,7 +9,7 @@ from compliance.audit import Actor, audit_verify
 from compliance.erasure import certificate_sha256
 from compliance.models import AuditEvent, DeletionCertificate, ErasureRequest
 from consent.models import Consent, Purpose, Subject
-from matching.models import Enrollment, FaceTemplate, MatchJob
+from matching.models import Enrollment, FaceTemplate
 from tests.compliance import factories
 
 ACTOR = Actor.system("test")
