@@ -81,6 +81,10 @@ def _erase_subject_batch(batch: list[str], *, cause: str, probe_job_ids: list[st
     if not ids:
         return [], counts
     with connection.cursor() as cursor:
+        # Lock the subjects first (a running match locks the subjects it is about to return the same way): a match
+        # either commits before this batch goes on, and its results are scrubbed below, or waits and then drops
+        # the erased subjects. NO KEY UPDATE leaves an enrolment's foreign-key check free to finish.
+        cursor.execute(f"SELECT 1 FROM {SUBJECTS} WHERE id = ANY(%s::uuid[]) ORDER BY id FOR NO KEY UPDATE", [ids])
         # Enrolments first: this waits for an enrolment in flight (it locks its row) to commit, and the next
         # statement's snapshot then sees the template it wrote.
         counts[ENROLLMENTS] += _execute(cursor, f"DELETE FROM {ENROLLMENTS} WHERE subject_id = ANY(%s::uuid[])", [ids])

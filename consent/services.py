@@ -15,7 +15,7 @@ from compliance.models import Jurisdiction
 from config.errors import Conflict, DomainError, Forbidden
 from consent.auth import hash_key
 from consent.links import portal_link_send
-from consent.models import CONSENTABLE_PURPOSES, ApiKey, Consent, ConsentMethod, Notice, Purpose, Subject, Tenant
+from consent.models import CONSENTABLE_PURPOSES, ApiKey, Consent, ConsentMethod, Notice, Subject, Tenant
 
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,8 @@ def tenant_create(*, slug: str, name: str = "", actor: Actor) -> tuple[Tenant, b
 
 
 def _validate_purposes(purposes: list[str]) -> list[str]:
-    unknown = [p for p in purposes if p not in Purpose.values]
+    # erasure_lookup is the platform's own purpose: no client key may carry it.
+    unknown = [p for p in purposes if p not in CONSENTABLE_PURPOSES]
     if unknown or not purposes:
         raise UnknownPurpose(f"Unknown purposes: {unknown}", allowed=CONSENTABLE_PURPOSES)
     return sorted(set(purposes))

@@ -266,6 +266,11 @@ def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
     gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
     found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=job.top_k)
     within = [t for t in found if t.distance <= job.threshold]
+    # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
+    # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
+    # one that comes later waits for this job's commit and then scrubs its results.
+    list(Subject.objects.select_for_update(no_key=True).filter(pk__in={t.subject_id for t in within})
+         .order_by("pk").values_list("pk", flat=True))
     # Re-check with the gate at this instant: a withdrawal that committed while the search ran is honoured.
     still = set(templates_eligible(**gate_args, at=timezone.now()).filter(id__in=[t.id for t in within])
                 .values_list("id", flat=True))

@@ -92,3 +92,26 @@ def test_audit_rows_refuse_update_and_delete_and_tampering_is_detected():
         cursor.execute("ALTER TABLE compliance_auditevent ENABLE TRIGGER compliance_auditevent_append_only")
     result = audit_verify()
     assert result["valid"] is False and result["broken_seq"] == event.seq
+
+
+@pytest.mark.django_db
+def test_api_keys_cannot_carry_the_platforms_erasure_lookup_purpose():
+    from django.core.management.base import CommandError
+
+    _run("create_tenant", "acme")
+    with pytest.raises(CommandError, match="Unknown purposes"):
+        _run("create_api_key", "--tenant", "acme", "--purposes", "erasure_lookup")
+    assert not ApiKey.objects.exists()
+
+
+@pytest.mark.django_db
+def test_officer_endpoints_refuse_api_keys(client):
+    from compliance.audit import Actor as A
+    from consent.services import api_key_create, tenant_create
+
+    tenant, _ = tenant_create(slug="acme", actor=A.system("test"))
+    _, raw = api_key_create(tenant=tenant, purposes=["fraud_prevention"], actor=A.system("test"))
+    response = client.get("/api/v1/audit/verify", HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    # Officer endpoints accept only officer tokens and sessions: a client key does not authenticate there.
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
