@@ -1,7 +1,6 @@
 """Officer API of the compliance app: orders, legal holds, erasure requests, audit, certificates."""
 from __future__ import annotations
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
@@ -13,15 +12,18 @@ from rest_framework.views import APIView
 from compliance import selectors, services
 from compliance.audit import Actor, audit_verify
 from compliance.erasure import certificate_payload, certificate_sha256
-from compliance.models import DeletionCertificate, ErasureRequest, LegalHold, OrderAction, RegulatorOrder
+from compliance.models import (
+    DeletionCertificate,
+    ErasureRequest,
+    LegalHold,
+    OrderAction,
+    RegulatorOrder,
+    RetentionAnchor,
+    RetentionRule,
+)
 from compliance.officers import IsComplianceOfficer
-from config.errors import DomainError
-
-
-class ImageTooLarge(DomainError):
-    code = "image_too_large"
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_message = "The image is too large."
+from consent.models import Purpose
+from matching.images import upload_bytes
 
 
 class OfficerApi(APIView):
@@ -61,7 +63,7 @@ class OrderOutputSerializer(serializers.ModelSerializer):
     class Meta:
         model = RegulatorOrder
         fields = ["id", "regulator", "reference", "action", "status", "scope", "received_at", "issued_at",
-                  "deadline", "created_at", "completed_at", "subjects_total", "subjects_erased", "held_subjects",
+                  "deadline", "created_at", "completed_at", "lifted_at", "subjects_total", "subjects_erased", "held_subjects",
                   "exceptions", "certificate", "certificates"]
 
     def get_certificates(self, order) -> list[str]:
@@ -155,6 +157,48 @@ class LegalHoldReleaseApi(OfficerApi):
         return Response(LegalHoldOutputSerializer(hold).data)
 
 
+class OrderLiftApi(OfficerApi):
+    @extend_schema(request=None, responses=OrderOutputSerializer)
+    def post(self, request, order_id):
+        order = services.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id),
+                                    actor=Actor.of_request(request))
+        return Response(OrderOutputSerializer(order).data)
+
+
+# --- Retention rules ------------------------------------------------------------------------------------
+class RetentionRuleOutputSerializer(serializers.ModelSerializer):
+    jurisdiction = serializers.CharField(source="jurisdiction_id", allow_null=True)
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = RetentionRule
+        fields = ["id", "jurisdiction", "tenant", "purpose", "anchor", "max_age_days", "citation", "active",
+                  "created_at"]
+
+
+class RetentionRuleListCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="RetentionRuleCreateInput")
+    class InputSerializer(serializers.Serializer):
+        jurisdiction = serializers.CharField(max_length=8, required=False, allow_null=True, default=None)
+        tenant = serializers.SlugField(max_length=64, required=False, allow_null=True, default=None)
+        purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
+        anchor = serializers.ChoiceField(choices=RetentionAnchor.choices)
+        max_age_days = serializers.IntegerField(min_value=0, max_value=36500)
+        citation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    @extend_schema(responses=RetentionRuleOutputSerializer(many=True))
+    def get(self, request):
+        rules = RetentionRule.objects.select_related("tenant").order_by("id")
+        return Response(RetentionRuleOutputSerializer(rules, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: RetentionRuleOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        rule = services.retention_rule_create(**data.validated_data, actor=Actor.of_request(request))
+        return Response(RetentionRuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
 # --- Erasure requests -----------------------------------------------------------------------------------
 class ErasureRequestOutputSerializer(serializers.ModelSerializer):
     tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -193,10 +237,8 @@ class ErasureRequestListCreateApi(OfficerApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         selfie = values.pop("selfie")
-        if selfie is not None and selfie.size > settings.MAX_IMAGE_BYTES:
-            raise ImageTooLarge(max_bytes=settings.MAX_IMAGE_BYTES)
         erasure_request = services.erasure_request_create(
-            **values, selfie=selfie.read() if selfie is not None else None, source="api",
+            **values, selfie=upload_bytes(selfie) if selfie is not None else None, source="api",
             actor=Actor.of_request(request))
         return Response(ErasureRequestOutputSerializer(erasure_request).data, status=status.HTTP_201_CREATED)
 

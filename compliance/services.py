@@ -28,6 +28,7 @@ from compliance.models import (
     OrderAction,
     OrderStatus,
     RegulatorOrder,
+    RetentionRule,
 )
 from compliance.officers import OFFICERS_GROUP
 from config.errors import Conflict, DomainError
@@ -84,6 +85,11 @@ class HoldAlreadyReleased(Conflict):
 class NotAwaitingOfficer(Conflict):
     code = "not_awaiting_officer"
     default_message = "The request is not waiting for an officer's confirmation."
+
+
+class OrderNotLiftable(Conflict):
+    code = "order_not_liftable"
+    default_message = "Only a suspend_processing or restrict_collection order in force can be lifted."
 
 
 class SubjectAlreadyErased(Conflict):
@@ -218,6 +224,42 @@ def order_exception_add(*, order: RegulatorOrder, subject_id, reason: str, actor
     if not order.held_subjects:
         _enqueue(tasks.order_erase, str(order.pk))
     return order
+
+
+@transaction.atomic
+def order_lift(*, order: RegulatorOrder, actor: Actor) -> RegulatorOrder:
+    """The regulator lifted a suspension or collection restriction: the gate stops applying it at this commit.
+
+    An erase order is never lifted: what it erased stays erased, and one still running must finish.
+    """
+    order = RegulatorOrder.objects.select_for_update().get(pk=order.pk)
+    if order.action == OrderAction.ERASE or order.lifted_at is not None:
+        raise OrderNotLiftable(action=order.action, lifted_at=order.lifted_at)
+    order.lifted_at = timezone.now()
+    order.save(update_fields=["lifted_at"])
+    audit_append(actor=actor, action="order.lift", obj=order, details={"action": order.action})
+    return order
+
+
+@transaction.atomic
+def retention_rule_create(*, jurisdiction: str | None, tenant: str | None, purpose: str, anchor: str,
+                          max_age_days: int, citation: str, actor: Actor) -> RetentionRule:
+    """A retention limit; the gate and the hourly sweep apply it from this commit on."""
+    jurisdiction_obj = tenant_obj = None
+    if jurisdiction:
+        jurisdiction_obj = Jurisdiction.objects.filter(code=jurisdiction.upper()).first()
+        if jurisdiction_obj is None:
+            raise UnknownJurisdiction(jurisdiction=jurisdiction)
+    if tenant:
+        tenant_obj = Tenant.objects.filter(slug=tenant).first()
+        if tenant_obj is None:
+            raise UnknownTenant(tenant=tenant)
+    rule = RetentionRule.objects.create(jurisdiction=jurisdiction_obj, tenant=tenant_obj, purpose=purpose,
+                                        anchor=anchor, max_age_days=max_age_days, citation=citation)
+    audit_append(actor=actor, action="retention_rule.create", obj=rule, details={
+        "jurisdiction": jurisdiction_obj and jurisdiction_obj.code, "tenant": tenant, "purpose": purpose,
+        "anchor": anchor, "max_age_days": max_age_days, "citation": citation})
+    return rule
 
 
 # --- Legal holds -----------------------------------------------------------------------------------------

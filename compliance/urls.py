@@ -5,6 +5,8 @@ from compliance import apis
 urlpatterns = [
     path("orders", apis.OrderListCreateApi.as_view(), name="orders"),
     path("orders/<uuid:order_id>", apis.OrderDetailApi.as_view(), name="order-detail"),
+    path("orders/<uuid:order_id>/lift", apis.OrderLiftApi.as_view(), name="order-lift"),
+    path("retention-rules", apis.RetentionRuleListCreateApi.as_view(), name="retention-rules"),
     path("orders/<uuid:order_id>/exceptions", apis.OrderExceptionCreateApi.as_view(), name="order-exceptions"),
     path("legal-holds", apis.LegalHoldListCreateApi.as_view(), name="legal-holds"),
     path("legal-holds/<uuid:hold_id>/release", apis.LegalHoldReleaseApi.as_view(), name="legal-hold-release"),

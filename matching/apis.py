@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import time
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -13,7 +12,7 @@ from compliance.audit import Actor
 from consent.client_api import ClientApi
 from consent.models import Purpose
 from matching import selectors, services
-from matching.images import ImageTooLarge
+from matching.images import upload_bytes
 from matching.models import FaceTemplate
 
 WAIT_POLL_SECONDS = 0.1
@@ -21,13 +20,6 @@ WAIT_POLL_SECONDS = 0.1
 
 class ClientUploadApi(ClientApi):
     parser_classes = [MultiPartParser, FormParser]
-
-
-def _read_image(upload) -> bytes:
-    """The upload's bytes; an oversized file is refused before it is read into memory."""
-    if upload.size > settings.MAX_IMAGE_BYTES:
-        raise ImageTooLarge(max_bytes=settings.MAX_IMAGE_BYTES, size=upload.size)
-    return upload.read()
 
 
 def _error(job) -> dict | None:
@@ -91,7 +83,7 @@ class SubjectFaceCreateApi(ClientUploadApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrollment = services.enrollment_create(
-            subject=subject, api_key=request.auth, image=_read_image(data.validated_data["image"]),
+            subject=subject, api_key=request.auth, image=upload_bytes(data.validated_data["image"]),
             largest_face=data.validated_data["largest_face"], actor=Actor.of_request(request),
         )
         return Response(QueuedSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
@@ -120,7 +112,7 @@ class MatchCreateApi(ClientUploadApi):
         args = data.validated_data
         job = services.match_job_create(
             tenant=request.auth.tenant, api_key=request.auth, purpose=args["purpose"],
-            image=_read_image(args["image"]), top_k=args["top_k"], threshold=args["threshold"],
+            image=upload_bytes(args["image"]), top_k=args["top_k"], threshold=args["threshold"],
             actor=Actor.of_request(request),
         )
         # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.

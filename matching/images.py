@@ -95,3 +95,10 @@ def decode_image(data: bytes) -> np.ndarray:
     if max(image.size) > max_side:
         image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     return np.ascontiguousarray(np.asarray(image, dtype=np.uint8))
+
+
+def upload_bytes(upload) -> bytes:
+    """An uploaded file's bytes; an oversized file is refused before it is read into memory."""
+    if upload.size > settings.MAX_IMAGE_BYTES:
+        raise ImageTooLarge(max_bytes=settings.MAX_IMAGE_BYTES, size=upload.size)
+    return upload.read()

@@ -158,3 +158,42 @@ def test_certificate_api_returns_the_fields_and_a_matching_sha256(api, tenant, n
     assert body["cause"] == "order" and body["subjects"] == [str(s.pk)]
     assert body["counts"]["matching_facetemplate"] == 2
     assert api.get("/api/v1/certificates/7f1c5a3e-4d2b-4a8e-9c1f-000000000000").json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.django_db
+def test_a_lifted_suspension_gives_the_faces_back_to_matching_and_erase_orders_cannot_be_lifted(api, tenant, notice):
+    person = factories.consented_subject(tenant, notice, jurisdiction="GB")
+    suspend = api.post("/api/v1/orders", _order({"jurisdictions": ["GB"]}, action="suspend_processing"),
+                       format="json").json()
+    assert person.pk not in _eligible(tenant)
+
+    lifted = api.post(f"/api/v1/orders/{suspend['id']}/lift")
+    assert lifted.status_code == 200 and lifted.json()["lifted_at"]
+    assert person.pk in _eligible(tenant)
+    assert AuditEvent.objects.filter(action="order.lift", object_id=suspend["id"]).count() == 1
+
+    again = api.post(f"/api/v1/orders/{suspend['id']}/lift")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "order_not_liftable"
+    erase = api.post("/api/v1/orders", _order({"subjects": [str(person.pk)]}), format="json").json()
+    refused = api.post(f"/api/v1/orders/{erase['id']}/lift")
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "order_not_liftable"
+
+
+@pytest.mark.django_db
+def test_a_retention_rule_recorded_by_api_applies_to_the_gate_at_once(api, tenant, notice):
+    person = factories.consented_subject(tenant, notice, jurisdiction="FR")
+    assert person.pk in _eligible(tenant)
+    seeded = api.get("/api/v1/retention-rules").json()
+    assert {r["jurisdiction"] for r in seeded} >= {"US-IL", "US-TX", "CA-QC"}
+
+    created = api.post("/api/v1/retention-rules", {"tenant": "acme", "anchor": "granted", "max_age_days": 0,
+                                                   "citation": "tenant policy: no keeping"}, format="json")
+    assert created.status_code == 201, created.json()
+    assert created.json()["tenant"] == "acme" and created.json()["jurisdiction"] is None
+    assert person.pk not in _eligible(tenant)
+
+    for body, code in [({"jurisdiction": "XX", "anchor": "granted", "max_age_days": 1}, "unknown_jurisdiction"),
+                       ({"tenant": "nobody", "anchor": "granted", "max_age_days": 1}, "unknown_tenant"),
+                       ({"anchor": "sometime", "max_age_days": 1}, "validation_error")]:
+        response = api.post("/api/v1/retention-rules", body, format="json")
+        assert response.status_code == 400 and response.json()["error"]["code"] == code
