@@ -391,8 +391,9 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
         return erasure_request
     erasure_request.verified_at = timezone.now()
     identity_proven = _requester_is_the_subject(erasure_request)
+    lookup_failed = erasure_request.lookup_job is not None and erasure_request.lookup_job.status == JobStatus.FAILED
     erasure_request.status = (ErasureStatus.AWAITING_OFFICER
-                              if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven
+                              if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven or lookup_failed
                               else ErasureStatus.RUNNING)
     erasure_request.save(update_fields=["verified_at", "status"])
     audit_append(actor=actor, action="erasure_request.verify", obj=erasure_request,
@@ -441,6 +442,10 @@ def erasure_request_lookup_done(*, job_id) -> ErasureRequest | None:
                  details={"job": str(job_id), "status": job.status, "candidates": len(erasure_request.candidates),
                           "error": job.error_code, "probe_left_by_matching": probe_left})
     erasure_request.lookup_job = job
+    if job.status == JobStatus.FAILED and erasure_request.status == ErasureStatus.RUNNING:
+        # No face found, or the lookup broke: "nothing to erase" is not proven, so an officer follows it up.
+        erasure_request.status = ErasureStatus.AWAITING_OFFICER
+        erasure_request.save(update_fields=["status"])
     if _erasure_ready(erasure_request):
         _enqueue(tasks.erasure_request_erase, str(erasure_request.pk))
     return erasure_request

@@ -117,19 +117,29 @@ def test_officer_confirmation_when_the_setting_asks(api, tenant, notice, setting
 
 
 @pytest.mark.django_db
-def test_a_failed_lookup_finishes_the_request_with_nothing_erased(tenant, notice, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("verified_before_lookup_ends", [True, False])
+def test_a_failed_lookup_goes_to_an_officer_instead_of_ending_with_nothing_erased(
+        tenant, notice, django_capture_on_commit_callbacks, verified_before_lookup_ends):
     person = factories.consented_subject(tenant, notice)
     job = factories.match_job_naming([], None, purpose=Purpose.ERASURE_LOOKUP, probe=b"\xff\xd8 selfie")
     job.status, job.error_code = JobStatus.FAILED, "no_face"
     job.save()
     request = ErasureRequest.objects.create(email="a@x.test", jurisdiction_id="GB", lookup_job=job,
                                             received_at=timezone.now(), due_at=timezone.now() + timedelta(days=30))
-    services.erasure_request_verify(erasure_request=request, actor=ACTOR)
+    if verified_before_lookup_ends:
+        services.erasure_request_verify(erasure_request=request, actor=ACTOR)
     with django_capture_on_commit_callbacks() as callbacks:
         request = services.erasure_request_lookup_done(job_id=job.pk)
-    assert request.candidates == [] and len(callbacks) == 1
+        if not verified_before_lookup_ends:
+            request = services.erasure_request_verify(erasure_request=request, actor=ACTOR)
+    assert request.candidates == []
+    assert request.status == ErasureStatus.AWAITING_OFFICER
     job.refresh_from_db()
     assert job.probe is None  # checked and removed if matching had left it
+    # Nothing is queued until an officer decides: the only callback is the requester's status mail from verify.
+    assert len(callbacks) == (0 if verified_before_lookup_ends else 1)
+    # The officer decides (e.g. after asking for another photo); the request then ends, and says what it erased.
+    services.erasure_request_officer_confirm(erasure_request=request, actor=ACTOR)
     request = services.erasure_request_erase_run(request_id=request.pk)
     assert request.status == ErasureStatus.DONE and request.subjects_erased == 0
     assert request.certificate.subjects == [] and person.templates.count() == 2
