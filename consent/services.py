@@ -98,6 +98,17 @@ def api_key_create(*, tenant: Tenant, purposes: list[str], name: str = "", actor
 
 
 @transaction.atomic
+def api_key_revoke(*, key: ApiKey, actor: Actor) -> ApiKey:
+    """From this commit on the key authenticates nothing. Idempotent: a revoked key keeps its first revocation time."""
+    key = ApiKey.objects.select_for_update().get(pk=key.pk)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+        audit_append(actor=actor, action="api_key.revoke", obj=key, details={"prefix": key.prefix})
+    return key
+
+
+@transaction.atomic
 def subject_create(
     *, tenant: Tenant, external_ref: str | None, jurisdiction: str, email: str = "", actor: Actor
 ) -> Subject:

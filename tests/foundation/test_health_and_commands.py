@@ -115,3 +115,17 @@ def test_officer_endpoints_refuse_api_keys(client):
     # Officer endpoints accept only officer tokens and sessions: a client key does not authenticate there.
     assert response.status_code == 401
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+@pytest.mark.django_db
+def test_a_revoked_key_authenticates_nothing_from_the_moment_it_is_revoked(client):
+    _run("create_tenant", "acme")
+    raw = _run("create_api_key", "--tenant", "acme", "--purposes", "fraud_prevention")[-1]
+    prefix = raw.split("_")[1]
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+    assert client.get("/api/v1/subjects", **auth).status_code == 200
+    first = _run("revoke_api_key", prefix)[-1]
+    assert "revoked" in first and _run("revoke_api_key", prefix)[-1] == first  # idempotent
+    response = client.get("/api/v1/subjects", **auth)
+    assert response.status_code == 401 and response.json()["error"]["code"] == "authentication_failed"
+    assert AuditEvent.objects.filter(action="api_key.revoke").count() == 1

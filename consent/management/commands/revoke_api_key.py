@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from compliance.audit import Actor
+from consent.models import ApiKey
+from consent.services import api_key_revoke
+
+
+class Command(BaseCommand):
+    help = "Revoke an API key by its prefix (the 8 hex digits after 'fg_'). It stops working at once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("prefix")
+
+    def handle(self, *args, prefix, **options):
+        key = ApiKey.objects.select_related("tenant").filter(prefix=prefix).first()
+        if key is None:
+            raise CommandError(f"no API key with prefix {prefix!r}")
+        key = api_key_revoke(key=key, actor=Actor.system("revoke_api_key"))
+        self.stdout.write(f"api key {key.prefix} of {key.tenant.slug} revoked at {key.revoked_at.isoformat()}")
