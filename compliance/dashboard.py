@@ -23,7 +23,8 @@ from compliance.models import (
     OrderStatus,
     RegulatorOrder,
 )
-from consent.models import Consent, Subject, Tenant
+from consent.models import Subject, Tenant
+from consent.selectors import consents_active
 from matching.models import FaceTemplate
 
 DUE_SOON = timedelta(days=7)
@@ -102,13 +103,7 @@ def subjects_by_id(*, ids) -> list[Subject]:
 
 
 def counts(*, now: datetime) -> dict[str, int]:
-    active_consents = Consent.objects.filter(
-        Q(granted_at__lte=now),
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=now),
-        Q(purpose_ended_at__isnull=True) | Q(purpose_ended_at__gt=now),
-        subject__erased_at__isnull=True,
-    )
+    active_consents = consents_active(at=now).filter(subject__erased_at__isnull=True)
     return {
         "tenants": Tenant.objects.count(),
         "subjects": Subject.objects.filter(erased_at__isnull=True).count(),
