@@ -23,6 +23,7 @@ from compliance.models import (
     OrderStatus,
     RegulatorOrder,
 )
+from compliance.selectors import legal_holds_active, scope_q
 from consent.models import Subject, Tenant
 from consent.selectors import consents_active
 from matching.models import FaceTemplate
@@ -77,9 +78,7 @@ def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
 
 
 def holds_active(*, now: datetime) -> QuerySet[LegalHold]:
-    return LegalHold.objects.filter(released_at__isnull=True).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    ).order_by("-created_at")
+    return legal_holds_active(at=now).order_by("-created_at")
 
 
 def holds_covering(*, subject_ids, now: datetime) -> list[LegalHold]:
@@ -87,13 +86,7 @@ def holds_covering(*, subject_ids, now: datetime) -> list[LegalHold]:
     if not subject_ids:
         return []
     subjects = Subject.objects.filter(pk__in=list(subject_ids))
-    return [
-        hold for hold in holds_active(now=now)
-        if subjects.filter(
-            Q(pk__in=hold.scope_subjects) | Q(tenant_id__in=hold.scope_tenants)
-            | Q(jurisdiction_id__in=hold.scope_jurisdictions)
-        ).exists()
-    ]
+    return [hold for hold in holds_active(now=now) if subjects.filter(scope_q(hold)).exists()]
 
 
 def subjects_by_id(*, ids) -> list[Subject]:
