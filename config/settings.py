@@ -53,9 +53,11 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "compliance",
+    "core",
     "consent",
+    "policy",
     "matching",
+    "compliance",
 ]
 
 MIDDLEWARE = [
