@@ -28,7 +28,7 @@ django.setup()
 import dlib  # noqa: E402
 import numpy as np  # noqa: E402
 
-from config.errors import DomainError  # noqa: E402
+from core.errors import DomainError  # noqa: E402
 from matching import evaluation, face  # noqa: E402
 from matching.images import decode_image  # noqa: E402
 

@@ -44,9 +44,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from compliance import services  # noqa: E402
-from compliance.audit import Actor  # noqa: E402
-from compliance.models import AuditEvent, Jurisdiction, OrderStatus, RegulatorOrder  # noqa: E402
+from compliance.services import orders  # noqa: E402
+from core.audit import Actor  # noqa: E402
+from consent.models import Jurisdiction  # noqa: E402
+from core.models import AuditEvent  # noqa: E402
+from policy.models import OrderStatus, RegulatorOrder  # noqa: E402
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
 
@@ -186,7 +188,7 @@ def main() -> None:
     app.control.purge()
     phases = [phase("before", tenant, kept, rng, count=args.queries)]
     t0 = time.perf_counter()
-    order = services.order_create(regulator="bench", reference=f"bench/erase.py {uuid.uuid4().hex[:6]}",
+    order = orders.order_create(regulator="bench", reference=f"bench/erase.py {uuid.uuid4().hex[:6]}",
                                   action="erase", scope={"jurisdictions": [BENCH_JURISDICTION]},
                                   received_at=timezone.now(), actor=Actor.system("bench"))
     phases.append(phase("recorded", tenant, kept, rng, count=args.queries))

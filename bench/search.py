@@ -37,9 +37,10 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pgvector.django import CosineDistance  # noqa: E402
 
-from compliance.gate import templates_eligible  # noqa: E402
+from policy.gate import templates_eligible  # noqa: E402
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
+from matching.models import FaceTemplate  # noqa: E402
 
 from bench.synthetic import copy_rows, vectors  # noqa: E402
 
@@ -114,14 +115,14 @@ def set_eligible(tenant, notices, n: int, fraction: float) -> int:
 def exact(tenant, at, query, k):
     """The ground truth: no index scan at all, every eligible row's distance."""
     with transaction.atomic(), selectors._local_settings(enable_indexscan="off"):
-        return list(templates_eligible(tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
+        return list(templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
                     .annotate(distance=CosineDistance("embedding", query)).order_by("distance")
                     .values_list("id", flat=True)[:k])
 
 
 def naive(tenant, at, query, k):
     with transaction.atomic():
-        return list(templates_eligible(tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
+        return list(templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
                     .annotate(distance=CosineDistance("embedding", query)).order_by("distance")
                     .values_list("id", flat=True)[:k])
 

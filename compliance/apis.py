@@ -9,21 +9,20 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from compliance import selectors, services
-from compliance.audit import Actor, audit_verify
-from compliance.erasure import certificate_payload, certificate_sha256
-from compliance.models import (
-    DeletionCertificate,
-    ErasureRequest,
-    LegalHold,
-    OrderAction,
-    RegulatorOrder,
-    RetentionAnchor,
-    RetentionRule,
-)
-from compliance.officers import IsComplianceOfficer
+from compliance import selectors
+from compliance.models import DeletionCertificate, ErasureRequest
+from compliance.services import erasure_requests, holds, orders, retention
+from compliance.services.certificates import certificate_payload, certificate_sha256
+from compliance.services.scopes import scope_describe
+from consent import apis as consent_apis
+from consent import selectors as consent_selectors
+from consent.client_api import request_actor
 from consent.models import Purpose
+from core.api import page_of, paginated
+from core.audit import audit_verify
+from core.officers import IsComplianceOfficer
 from matching.images import upload_bytes
+from policy.models import LegalHold, OrderAction, RegulatorOrder, RetentionAnchor, RetentionRule
 
 
 class OfficerApi(APIView):
@@ -41,23 +40,13 @@ class ScopeOutputSerializer(serializers.Serializer):
     """The scope as the officer gave it: tenant slugs, not the stored UUIDs."""
 
     def to_representation(self, instance):
-        return services.scope_describe(instance)
-
-
-def _paged(request, default: int = 50, maximum: int = 500) -> tuple[int, int]:
-    class Params(serializers.Serializer):
-        offset = serializers.IntegerField(min_value=0, default=0)
-        limit = serializers.IntegerField(min_value=1, max_value=maximum, default=default)
-
-    params = Params(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data["offset"], params.validated_data["limit"]
+        return scope_describe(instance)
 
 
 # --- Orders ---------------------------------------------------------------------------------------------
 class OrderOutputSerializer(serializers.ModelSerializer):
     scope = ScopeOutputSerializer(source="*")
-    certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
+    certificate = serializers.SerializerMethodField()
     certificates = serializers.SerializerMethodField()
 
     class Meta:
@@ -65,6 +54,11 @@ class OrderOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "regulator", "reference", "action", "status", "scope", "received_at", "issued_at",
                   "deadline", "created_at", "completed_at", "lifted_at", "subjects_total", "subjects_erased", "held_subjects",
                   "exceptions", "certificate", "certificates"]
+
+    def get_certificate(self, order) -> str | None:
+        """The latest erasure pass's certificate."""
+        latest = selectors.order_certificates(order=order).values_list("pk", flat=True).last()
+        return str(latest) if latest else None
 
     def get_certificates(self, order) -> list[str]:
         return [str(c) for c in selectors.order_certificates(order=order).values_list("pk", flat=True)]
@@ -81,19 +75,16 @@ class OrderListCreateApi(OfficerApi):
         issued_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
         deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
-    @extend_schema(responses=inline_serializer("OrderPage", {"results": OrderOutputSerializer(many=True)}))
+    @extend_schema(responses=page_of(OrderOutputSerializer, "OrderPage"))
     def get(self, request):
-        offset, limit = _paged(request)
-        orders = selectors.order_list()[offset:offset + limit]
-        return Response({"results": OrderOutputSerializer(orders, many=True).data})
+        return paginated(request, self, selectors.order_list(), OrderOutputSerializer)
 
-    @extend_schema(request=InputSerializer, responses={201: inline_serializer(
-        "OrderCreated", {"id": serializers.UUIDField(), "status": serializers.CharField()})})
+    @extend_schema(request=InputSerializer, responses={201: OrderOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.order_create(**data.validated_data, actor=Actor.of_request(request))
-        return Response({"id": str(order.pk), "status": order.status}, status=status.HTTP_201_CREATED)
+        order = orders.order_create(**data.validated_data, actor=request_actor(request))
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailApi(OfficerApi):
@@ -114,8 +105,8 @@ class OrderExceptionCreateApi(OfficerApi):
         order = get_object_or_404(RegulatorOrder, pk=order_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = services.order_exception_add(order=order, subject_id=data.validated_data["subject"],
-                                             reason=data.validated_data["reason"], actor=Actor.of_request(request))
+        order = orders.order_exception_add(order=order, subject_id=data.validated_data["subject"],
+                                             reason=data.validated_data["reason"], actor=request_actor(request))
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -135,33 +126,31 @@ class LegalHoldListCreateApi(OfficerApi):
         reason = serializers.CharField(max_length=2000)
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
-    @extend_schema(responses=inline_serializer("LegalHoldPage", {"results": LegalHoldOutputSerializer(many=True)}))
+    @extend_schema(responses=page_of(LegalHoldOutputSerializer, "LegalHoldPage"))
     def get(self, request):
-        offset, limit = _paged(request)
-        return Response({"results": LegalHoldOutputSerializer(selectors.legal_hold_list()[offset:offset + limit],
-                                                              many=True).data})
+        return paginated(request, self, selectors.legal_hold_list(), LegalHoldOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: LegalHoldOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        hold = services.legal_hold_create(**data.validated_data, actor=Actor.of_request(request))
+        hold = holds.legal_hold_create(**data.validated_data, actor=request_actor(request))
         return Response(LegalHoldOutputSerializer(hold).data, status=status.HTTP_201_CREATED)
 
 
 class LegalHoldReleaseApi(OfficerApi):
     @extend_schema(request=None, responses=LegalHoldOutputSerializer)
     def post(self, request, hold_id):
-        hold = services.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id),
-                                           actor=Actor.of_request(request))
+        hold = holds.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id),
+                                           actor=request_actor(request))
         return Response(LegalHoldOutputSerializer(hold).data)
 
 
 class OrderLiftApi(OfficerApi):
     @extend_schema(request=None, responses=OrderOutputSerializer)
     def post(self, request, order_id):
-        order = services.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id),
-                                    actor=Actor.of_request(request))
+        order = orders.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id),
+                                    actor=request_actor(request))
         return Response(OrderOutputSerializer(order).data)
 
 
@@ -186,16 +175,16 @@ class RetentionRuleListCreateApi(OfficerApi):
         max_age_days = serializers.IntegerField(min_value=0, max_value=36500)
         citation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    @extend_schema(responses=RetentionRuleOutputSerializer(many=True))
+    @extend_schema(responses=page_of(RetentionRuleOutputSerializer, "RetentionRulePage"))
     def get(self, request):
         rules = RetentionRule.objects.select_related("tenant").order_by("id")
-        return Response(RetentionRuleOutputSerializer(rules, many=True).data)
+        return paginated(request, self, rules, RetentionRuleOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: RetentionRuleOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        rule = services.retention_rule_create(**data.validated_data, actor=Actor.of_request(request))
+        rule = retention.retention_rule_create(**data.validated_data, actor=request_actor(request))
         return Response(RetentionRuleOutputSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
@@ -204,12 +193,11 @@ class ErasureRequestOutputSerializer(serializers.ModelSerializer):
     tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id")
     certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
-    lookup_job = serializers.UUIDField(source="lookup_job_id", allow_null=True)
     subject = serializers.UUIDField(source="subject_id", allow_null=True)
 
     class Meta:
         model = ErasureRequest
-        fields = ["id", "status", "source", "jurisdiction", "tenant", "subject", "lookup_job", "candidates",
+        fields = ["id", "status", "source", "jurisdiction", "tenant", "subject", "lookup_status", "candidates",
                   "received_at", "due_at", "verified_at", "completed_at", "subjects_erased", "held_subjects",
                   "certificate"]
 
@@ -225,11 +213,10 @@ class ErasureRequestListCreateApi(OfficerApi):
         external_ref = serializers.CharField(max_length=200, required=False, default="")
         selfie = serializers.FileField(required=False, allow_null=True, default=None)
 
-    @extend_schema(responses=inline_serializer("ErasureRequestPage", {"results": ErasureRequestOutputSerializer(many=True)}))
+    @extend_schema(responses=page_of(ErasureRequestOutputSerializer, "ErasureRequestPage"))
     def get(self, request):
-        offset, limit = _paged(request)
-        requests = selectors.erasure_request_list().select_related("tenant")[offset:offset + limit]
-        return Response({"results": ErasureRequestOutputSerializer(requests, many=True).data})
+        requests = selectors.erasure_request_list().select_related("tenant")
+        return paginated(request, self, requests, ErasureRequestOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: ErasureRequestOutputSerializer})
     def post(self, request):
@@ -237,9 +224,9 @@ class ErasureRequestListCreateApi(OfficerApi):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         selfie = values.pop("selfie")
-        erasure_request = services.erasure_request_create(
+        erasure_request = erasure_requests.erasure_request_create(
             **values, selfie=upload_bytes(selfie) if selfie is not None else None, source="api",
-            actor=Actor.of_request(request))
+            actor=request_actor(request))
         return Response(ErasureRequestOutputSerializer(erasure_request).data, status=status.HTTP_201_CREATED)
 
 
@@ -255,8 +242,8 @@ class ErasureRequestConfirmApi(OfficerApi):
 
     @extend_schema(request=None, responses=ErasureRequestOutputSerializer)
     def post(self, request, request_id):
-        erasure_request = services.erasure_request_officer_confirm(
-            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=Actor.of_request(request))
+        erasure_request = erasure_requests.erasure_request_officer_confirm(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=request_actor(request))
         return Response(ErasureRequestOutputSerializer(erasure_request).data)
 
 
@@ -280,13 +267,19 @@ class AuditListApi(OfficerApi):
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
     @extend_schema(parameters=[FilterSerializer], responses=inline_serializer("AuditPage", {
-        "results": AuditEventOutputSerializer(many=True), "next_after": serializers.IntegerField(allow_null=True)}))
+        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True), "results": AuditEventOutputSerializer(many=True),
+        "next_after": serializers.IntegerField(allow_null=True)}))
     def get(self, request):
+        """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving)."""
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        events = selectors.audit_events_after(**params.validated_data)
-        next_after = events[-1].seq if len(events) == params.validated_data["limit"] else None
-        return Response({"results": AuditEventOutputSerializer(events, many=True).data, "next_after": next_after})
+        response = paginated(request, self, selectors.audit_events_after(after=params.validated_data["after"]),
+                             AuditEventOutputSerializer)
+        results = response.data["results"]
+        full = len(results) == params.validated_data["limit"]
+        response.data["next_after"] = results[-1]["seq"] if results and full else None
+        return response
 
 
 class AuditVerifyApi(OfficerApi):
@@ -304,3 +297,16 @@ class CertificateDetailApi(OfficerApi):
         cert = get_object_or_404(DeletionCertificate, pk=certificate_id)
         return Response({**certificate_payload(cert), "sha256": cert.sha256,
                          "sha256_valid": certificate_sha256(cert) == cert.sha256})
+
+
+# --- Client erasure ---------------------------------------------------------------------------------------
+class SubjectDetailApi(consent_apis.SubjectDetailApi):
+    """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies."""
+
+    @extend_schema(request=None, responses={202: inline_serializer("ErasureAccepted", {
+        "erasure_request": serializers.UUIDField(), "status": serializers.CharField()})})
+    def delete(self, request, subject_id):
+        subject = consent_selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        erasure = erasure_requests.subject_erasure_request_create(subject=subject, actor=request_actor(request))
+        return Response({"erasure_request": str(erasure.id), "status": erasure.status},
+                        status=status.HTTP_202_ACCEPTED)

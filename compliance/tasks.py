@@ -1,26 +1,37 @@
 """Celery tasks of the compliance app: ids in, a service call, done."""
+
 from celery import shared_task
 from django.utils import timezone
 
-from compliance import services
-from compliance.audit import Actor
+from compliance.services import deadlines, erasure_lookup, erasure_requests, orders, retention
+from core.audit import Actor
 
 
 @shared_task(acks_late=True)
 def order_erase(order_id: str):
-    services.order_erase_run(order_id=order_id)
+    orders.order_erase_run(order_id=order_id)
 
 
 @shared_task(acks_late=True)
 def erasure_request_erase(request_id: str):
-    services.erasure_request_erase_run(request_id=request_id)
+    erasure_requests.erasure_request_erase_run(request_id=request_id)
+
+
+@shared_task(acks_late=True)
+def erasure_lookup_run(request_id: str):
+    erasure_lookup.erasure_lookup_run(request_id=request_id)
+
+
+@shared_task(acks_late=True)
+def erasure_lookup_sweep():
+    return erasure_lookup.erasure_lookup_sweep()
 
 
 @shared_task(acks_late=True)
 def retention_sweep():
-    return services.retention_sweep(at=timezone.now(), dry_run=False, actor=Actor.system("retention_sweep"))
+    return retention.retention_sweep(at=timezone.now(), dry_run=False, actor=Actor.system("retention_sweep"))
 
 
 @shared_task(acks_late=True)
 def deadlines_check():
-    return services.deadlines_check(at=timezone.now())
+    return deadlines.deadlines_check(at=timezone.now())

@@ -3,6 +3,8 @@ from django.urls import path
 from compliance import apis
 
 urlpatterns = [
+    # The client app's subject resource: consent's GET with compliance's DELETE (an erasure request).
+    path("subjects/<str:subject_id>", apis.SubjectDetailApi.as_view(), name="subject-detail"),
     path("orders", apis.OrderListCreateApi.as_view(), name="orders"),
     path("orders/<uuid:order_id>", apis.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<uuid:order_id>/lift", apis.OrderLiftApi.as_view(), name="order-lift"),

@@ -15,4 +15,5 @@ app.conf.beat_schedule = {
     "retention-sweep-hourly": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(minute=35)},
     "deadlines-hourly": {"task": "compliance.tasks.deadlines_check", "schedule": crontab(minute=5)},
     "probe-sweeper": {"task": "matching.tasks.probe_sweep", "schedule": crontab(minute="*/15")},
+    "erasure-lookup-sweeper": {"task": "compliance.tasks.erasure_lookup_sweep", "schedule": crontab(minute="*/15")},
 }

@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from compliance import officer_views
+from compliance.officer import views as officer_views
+from compliance.portal.urls import consent_urlpatterns, erasure_urlpatterns
 from config.health import healthz
 
 urlpatterns = [
@@ -14,7 +15,7 @@ urlpatterns = [
     path("api/v1/", include("consent.urls")),
     path("api/v1/", include("matching.urls")),
     path("api/v1/", include("compliance.urls")),
-    path("portal/erasure/", include("compliance.portal_urls")),
-    path("portal/", include("consent.portal_urls")),
-    path("officer/", include("compliance.officer_urls")),
+    path("portal/erasure/", include(erasure_urlpatterns)),
+    path("portal/", include((consent_urlpatterns, "consent-portal"))),
+    path("officer/", include("compliance.officer.urls")),
 ]

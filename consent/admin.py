@@ -1,8 +1,8 @@
 """Raw consent records for officers, view-only: tenants, keys, subjects and consents change through services."""
 from django.contrib import admin
 
-from compliance.admin import OfficerModelAdmin
-from consent.models import ApiKey, Consent, Notice, Subject, Tenant
+from consent.models import ApiKey, Consent, Jurisdiction, Notice, Subject, Tenant
+from core.admin import OfficerModelAdmin
 
 
 @admin.register(Tenant)
@@ -40,3 +40,14 @@ class ConsentAdmin(OfficerModelAdmin):
     raw_id_fields = ("subject", "notice")
     search_fields = ("=subject__id",)
     show_full_result_count = False
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(OfficerModelAdmin):
+    editable = True
+    list_display = ("code", "name", "law", "written_release_required", "erasure_deadline_months",
+                    "erasure_deadline_days")
+    search_fields = ("code", "name", "law")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("code",) if obj else ()

@@ -2,20 +2,15 @@
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import (
-    OpenApiParameter, extend_schema, extend_schema_serializer, inline_serializer,
-)
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from compliance.audit import Actor
 from consent import selectors, services
-from consent.client_api import ClientApi
+from consent.client_api import ClientApi, request_actor
 from consent.models import ConsentMethod, Purpose
 from consent.receipts import consent_receipt
-
-
+from core.api import page_of, paginated
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -27,18 +22,6 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "header", "name": "Authorization",
                 "description": "`Api-Key <key>`, as printed once by `manage.py create_api_key`."}
-
-
-class Pagination(LimitOffsetPagination):
-    default_limit = 100
-    max_limit = 1000
-
-
-def _page_of(serializer_class, name: str):
-    return inline_serializer(name, {
-        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True), "results": serializer_class(many=True),
-    })
 
 
 class ConsentOutputSerializer(serializers.Serializer):
@@ -72,21 +55,19 @@ class SubjectListCreateApi(ClientApi):
         email = serializers.EmailField(required=False, allow_blank=True, default="")
 
     @extend_schema(parameters=[OpenApiParameter("external_ref", str, description="The tenant's own id")],
-                   responses=_page_of(SubjectOutputSerializer, "SubjectPage"))
+                   responses=page_of(SubjectOutputSerializer, "SubjectPage"))
     def get(self, request):
         subjects = selectors.subject_list(
             tenant=request.auth.tenant, external_ref=request.query_params.get("external_ref")
         )
-        paginator = Pagination()
-        page = paginator.paginate_queryset(subjects, request, view=self)
-        return paginator.get_paginated_response(SubjectOutputSerializer(page, many=True).data)
+        return paginated(request, self, subjects, SubjectOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: SubjectOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         subject = services.subject_create(
-            tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data
+            tenant=request.auth.tenant, actor=request_actor(request), **data.validated_data
         )
         return Response(SubjectOutputSerializer(subject).data, status=status.HTTP_201_CREATED)
 
@@ -104,18 +85,6 @@ class SubjectDetailApi(ClientApi):
     def get(self, request, subject_id):
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         return Response(self.OutputSerializer(subject).data)
-
-    @extend_schema(request=None, responses={202: inline_serializer("ErasureAccepted", {
-        "erasure_request": serializers.UUIDField(), "status": serializers.CharField()})})
-    def delete(self, request, subject_id):
-        """Asks for erasure; the compliance app runs it and certifies it."""
-        from compliance.services import subject_erasure_request_create
-
-        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
-        erasure = subject_erasure_request_create(subject=subject, actor=Actor.of_request(request))
-        return Response(
-            {"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED
-        )
 
 
 class SubjectConsentCreateApi(ClientApi):
@@ -142,7 +111,7 @@ class SubjectConsentCreateApi(ClientApi):
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         consent = services.consent_grant(
             subject=subject, notice=selectors.notice_for_consent(notice_id=fields.pop("notice")),
-            allowed_purposes=request.auth.purposes, actor=Actor.of_request(request), **fields,
+            allowed_purposes=request.auth.purposes, actor=request_actor(request), **fields,
         )
         return Response(self.OutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -158,7 +127,7 @@ class ConsentWithdrawApi(ClientApi):
     @extend_schema(request=None, responses=ConsentOutputSerializer)
     def post(self, request, consent_id):
         consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
-        consent = services.consent_withdraw(consent=consent, actor=Actor.of_request(request))
+        consent = services.consent_withdraw(consent=consent, actor=request_actor(request))
         return Response(ConsentOutputSerializer(consent).data)
 
 
@@ -189,19 +158,17 @@ class NoticeListCreateApi(ClientApi):
         retention_days = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
     @extend_schema(parameters=[OpenApiParameter("purpose", str)],
-                   responses=_page_of(NoticeOutputSerializer, "NoticePage"))
+                   responses=page_of(NoticeOutputSerializer, "NoticePage"))
     def get(self, request):
         notices = selectors.notice_list(tenant=request.auth.tenant, purpose=request.query_params.get("purpose"))
-        paginator = Pagination()
-        page = paginator.paginate_queryset(notices, request, view=self)
-        return paginator.get_paginated_response(NoticeOutputSerializer(page, many=True).data)
+        return paginated(request, self, notices, NoticeOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: NoticeOutputSerializer})
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         notice = services.notice_create(
-            tenant=request.auth.tenant, actor=Actor.of_request(request), **data.validated_data
+            tenant=request.auth.tenant, actor=request_actor(request), **data.validated_data
         )
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 

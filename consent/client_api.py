@@ -1,8 +1,18 @@
-"""Base of the client-app endpoints (kept apart from consent.auth, which DRF imports while it starts)."""
+"""Base of the client-app endpoints, and who a request acts as (kept apart from consent.auth, which DRF imports
+while it starts)."""
+
 from rest_framework.permissions import BasePermission
 from rest_framework.views import APIView
 
 from consent.models import ApiKey
+from core.audit import Actor
+
+
+def request_actor(request) -> Actor:
+    """The audit actor of an API request: the client app's key, or the officer."""
+    if isinstance(request.auth, ApiKey):
+        return Actor.api_key(request.auth)
+    return Actor.user(request.user)
 
 
 class IsClientApp(BasePermission):

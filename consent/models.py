@@ -9,11 +9,22 @@ class Purpose(models.TextChoices):
     IDENTITY_VERIFICATION = "identity_verification", "Identity verification (1:1)"
     FRAUD_PREVENTION = "fraud_prevention", "Fraud prevention (1:N)"
     ACCESS_CONTROL = "access_control", "Access control (1:N)"
-    # Internal: the platform finding a person's faces in order to erase them.
-    ERASURE_LOOKUP = "erasure_lookup", "Erasure lookup (internal)"
 
 
-CONSENTABLE_PURPOSES = [p for p in Purpose.values if p != Purpose.ERASURE_LOOKUP]
+class Jurisdiction(models.Model):
+    """A legal regime for face data (seed data, editable by officers)."""
+
+    code = models.CharField(max_length=8, primary_key=True)  # ISO 3166-1, or 3166-2 where the law is sub-national
+    name = models.CharField(max_length=100)
+    law = models.CharField(max_length=100)
+    citation = models.CharField(max_length=200, blank=True)
+    written_release_required = models.BooleanField(default=False)
+    explicit_consent_required = models.BooleanField(default=True)
+    erasure_deadline_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    erasure_deadline_days = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    def __str__(self):
+        return self.code
 
 
 class Tenant(models.Model):
@@ -51,7 +62,7 @@ class Subject(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="subjects")
     external_ref = models.CharField(max_length=200, null=True, blank=True)
-    jurisdiction = models.ForeignKey("compliance.Jurisdiction", on_delete=models.PROTECT, related_name="+")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_interaction_at = models.DateTimeField(null=True, blank=True)
@@ -112,12 +123,3 @@ class Consent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["subject", "purpose"])]
-
-    def is_active(self, at) -> bool:
-        """Pure check of this row's own dates; the policy gate's SQL is the authority for matching."""
-        return (
-            self.granted_at <= at
-            and (self.expires_at is None or self.expires_at > at)
-            and (self.withdrawn_at is None or self.withdrawn_at > at)
-            and (self.purpose_ended_at is None or self.purpose_ended_at > at)
-        )

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from django.db.models import Count, QuerySet
 
-from django.db.models import Count, Q, QuerySet
-
-from config.errors import NotFound
 from consent.models import Consent, Notice, Subject, Tenant
+from core.errors import NotFound
 
 
 def _uuid_or_404(value, what: str) -> uuid.UUID:
@@ -15,26 +13,6 @@ def _uuid_or_404(value, what: str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise NotFound(f"No such {what}.")
-
-
-def consent_active_q(*, at: datetime, prefix: str = "") -> Q:
-    """The SQL form of Consent.is_active(at); `prefix` reaches a consent through a relation ("consents__")."""
-    p = prefix
-    return (
-        Q(**{f"{p}granted_at__lte": at})
-        & (Q(**{f"{p}expires_at__isnull": True}) | Q(**{f"{p}expires_at__gt": at}))
-        & (Q(**{f"{p}withdrawn_at__isnull": True}) | Q(**{f"{p}withdrawn_at__gt": at}))
-        & (Q(**{f"{p}purpose_ended_at__isnull": True}) | Q(**{f"{p}purpose_ended_at__gt": at}))
-    )
-
-
-def consents_active(*, at: datetime, subject: Subject | None = None, purpose: str | None = None) -> QuerySet[Consent]:
-    qs = Consent.objects.filter(consent_active_q(at=at))
-    if subject is not None:
-        qs = qs.filter(subject=subject)
-    if purpose is not None:
-        qs = qs.filter(purpose=purpose)
-    return qs
 
 
 def subject_list(*, tenant: Tenant, external_ref: str | None = None) -> QuerySet[Subject]:

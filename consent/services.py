@@ -8,14 +8,12 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from rest_framework import status
 
-from compliance.audit import Actor, audit_append
-from compliance.models import Jurisdiction
-from config.errors import Conflict, DomainError, Forbidden
 from consent.auth import hash_key
 from consent.links import portal_link_send
-from consent.models import CONSENTABLE_PURPOSES, ApiKey, Consent, ConsentMethod, Notice, Subject, Tenant
+from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
+from core.audit import Actor, audit_append
+from core.errors import Conflict, DomainError, PurposeNotAllowed, UnknownJurisdiction
 
 
 logger = logging.getLogger(__name__)
@@ -40,11 +38,6 @@ class NoticeExists(Conflict):
     default_message = "This notice version already exists; publish a change as a new version."
 
 
-class UnknownJurisdiction(DomainError):
-    code = "unknown_jurisdiction"
-    default_message = "Unknown jurisdiction code."
-
-
 class NoticeMismatch(DomainError):
     code = "notice_mismatch"
     default_message = "The notice is not a notice of this tenant for this purpose."
@@ -58,14 +51,8 @@ class ConsentEvidenceRequired(DomainError):
     )
 
 
-class PurposeNotAllowed(Forbidden):
-    code = "purpose_not_allowed"
-    default_message = "This purpose cannot be consented to with this key."
-
-
 class InvalidExpiry(DomainError):
     code = "validation_error"
-    status_code = status.HTTP_400_BAD_REQUEST
     default_message = "expires_at must be later than the moment of consent."
 
 
@@ -78,10 +65,9 @@ def tenant_create(*, slug: str, name: str = "", actor: Actor) -> tuple[Tenant, b
 
 
 def _validate_purposes(purposes: list[str]) -> list[str]:
-    # erasure_lookup is the platform's own purpose: no client key may carry it.
-    unknown = [p for p in purposes if p not in CONSENTABLE_PURPOSES]
+    unknown = [p for p in purposes if p not in Purpose.values]
     if unknown or not purposes:
-        raise UnknownPurpose(f"Unknown purposes: {unknown}", allowed=CONSENTABLE_PURPOSES)
+        raise UnknownPurpose(f"Unknown purposes: {unknown}", allowed=Purpose.values)
     return sorted(set(purposes))
 
 
@@ -138,7 +124,7 @@ def notice_sha256(text: str) -> str:
 def notice_create(
     *, tenant: Tenant, purpose: str, version: str, text: str, retention_days: int | None = None, actor: Actor
 ) -> Notice:
-    if purpose not in CONSENTABLE_PURPOSES:
+    if purpose not in Purpose.values:
         raise PurposeNotAllowed(f"No notice can be published for {purpose!r}.", purpose=purpose)
     try:
         with transaction.atomic():
@@ -161,8 +147,7 @@ def _check_consent_rules(
     *, subject: Subject, purpose: str, notice: Notice | None, method: str, evidence: dict,
     expires_at: datetime | None, allowed_purposes: list[str] | None, at: datetime,
 ) -> None:
-    # erasure_lookup is the platform's own lawful basis (erasure), never something a client collects.
-    allowed = [p for p in CONSENTABLE_PURPOSES if allowed_purposes is None or p in allowed_purposes]
+    allowed = [p for p in Purpose.values if allowed_purposes is None or p in allowed_purposes]
     if purpose not in allowed:
         raise PurposeNotAllowed(purpose=purpose, allowed=allowed)
     if subject.erased_at is not None:

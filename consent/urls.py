@@ -7,7 +7,7 @@ app_name = "consent"
 # Paths without a trailing slash, as documented for client apps.
 urlpatterns = [
     path("subjects", apis.SubjectListCreateApi.as_view(), name="subject-list"),
-    path("subjects/<str:subject_id>", apis.SubjectDetailApi.as_view(), name="subject-detail"),
+    # subjects/<id> (GET and DELETE) is routed by compliance.urls: DELETE is an erasure request.
     path("subjects/<str:subject_id>/consents", apis.SubjectConsentCreateApi.as_view(), name="subject-consent-create"),
     path("notices", apis.NoticeListCreateApi.as_view(), name="notice-list"),
     path("notices/<str:notice_id>", apis.NoticeDetailApi.as_view(), name="notice-detail"),

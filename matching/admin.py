@@ -1,7 +1,7 @@
 """Matching records for officers, view-only. Embeddings, enrolment images and probes are never loaded or shown."""
 from django.contrib import admin
 
-from compliance.admin import OfficerModelAdmin
+from core.admin import OfficerModelAdmin
 from matching.models import Enrollment, FaceTemplate, MatchJob
 
 

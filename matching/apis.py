@@ -8,12 +8,11 @@ from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from compliance.audit import Actor
-from consent.client_api import ClientApi
+from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
 from matching import selectors, services
 from matching.images import upload_bytes
-from matching.models import FaceTemplate
+from matching.models import FINISHED, FaceTemplate
 
 WAIT_POLL_SECONDS = 0.1
 
@@ -84,7 +83,7 @@ class SubjectFaceCreateApi(ClientUploadApi):
         data.is_valid(raise_exception=True)
         enrollment = services.enrollment_create(
             subject=subject, api_key=request.auth, image=upload_bytes(data.validated_data["image"]),
-            largest_face=data.validated_data["largest_face"], actor=Actor.of_request(request),
+            largest_face=data.validated_data["largest_face"], actor=request_actor(request),
         )
         return Response(QueuedSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
 
@@ -113,14 +112,14 @@ class MatchCreateApi(ClientUploadApi):
         job = services.match_job_create(
             tenant=request.auth.tenant, api_key=request.auth, purpose=args["purpose"],
             image=upload_bytes(args["image"]), top_k=args["top_k"], threshold=args["threshold"],
-            actor=Actor.of_request(request),
+            actor=request_actor(request),
         )
         # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.
         deadline = time.monotonic() + args["wait"]
-        while job.status not in services.FINISHED and time.monotonic() < deadline:
+        while job.status not in FINISHED and time.monotonic() < deadline:
             time.sleep(WAIT_POLL_SECONDS)
             job.refresh_from_db()
-        if job.status in services.FINISHED:
+        if job.status in FINISHED:
             return Response(MatchJobOutputSerializer(job).data, status=status.HTTP_200_OK)
         return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 

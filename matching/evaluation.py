@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from config.errors import DomainError
+from core.errors import DomainError
 from matching import face
 from matching.images import decode_image
 

@@ -17,6 +17,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from PIL import Image
 
+from core.errors import Unprocessable
+
 MODEL_NAME: str = settings.FACE_MODEL
 DETECTOR_NAME: str = settings.FACE_DETECTOR
 
@@ -26,6 +28,16 @@ RECOGNIZER_WEIGHTS = "dlib_face_recognition_resnet_model_v1.dat"
 CNN_DETECTOR_WEIGHTS = "mmod_human_face_detector.dat"
 CNN_MAX_SIDE = 500  # the CNN fallback detector runs on at most this long side: ~0.5 s per call on one core
 CNN_MIN_SIDE = 40  # below this the CNN's filters do not fit (dlib raises), and no face would be found anyway
+
+
+class NoFace(Unprocessable):
+    code = "no_face"
+    default_message = "No face was found in the image."
+
+
+class MultipleFaces(Unprocessable):
+    code = "multiple_faces"
+    default_message = "Several faces were found; enrol a photo of one person, or ask for the largest face."
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,8 @@ import numpy as np
 from django.conf import settings
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL.JpegImagePlugin import JpegImageFile
-from rest_framework import status
 
-from config.errors import DomainError
+from core.errors import DomainError
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP", "BMP")
 # Many phone and camera JPEGs carry extra frames (depth map, preview) and open as "MPO": a JPEG all the same.
@@ -23,19 +22,18 @@ FORMAT_ALIASES = {"MPO": "JPEG"}
 
 class InvalidImage(DomainError):
     code = "invalid_image"
-    status_code = status.HTTP_400_BAD_REQUEST
     default_message = "The image is corrupt, truncated or too large to decode."
 
 
 class ImageTooLarge(DomainError):
     code = "image_too_large"
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    kind = "too_large"
     default_message = "The image file is too large."
 
 
 class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
-    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    kind = "unsupported_media"
     default_message = "Only JPEG, PNG, WebP and BMP images are accepted."
 
 

@@ -15,6 +15,9 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+
+
 class FaceTemplate(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = models.ForeignKey("consent.Tenant", on_delete=models.PROTECT, related_name="+")

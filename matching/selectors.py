@@ -9,10 +9,10 @@ from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Value
 from pgvector.django import CosineDistance
 
-from compliance.gate import eligible_upper_bound, templates_eligible
-from config.errors import NotFound
-from consent.models import Purpose, Subject
+from consent.models import Subject
+from core.errors import NotFound
 from matching.models import Enrollment, FaceTemplate, MatchJob
+from policy import gate
 
 # Search settings, chosen with bench/search.py (n = 100,000, eligible 0.1 % .. 100 %). The HNSW graph holds
 # every tenant's templates, so its recall under a filter depends on the eligible share of the whole table:
@@ -87,30 +87,37 @@ ROW_BY_ROW = dict(enable_sort="off", enable_material="off", enable_hashjoin="off
                   enable_hashagg="off")
 
 
-def templates_nearest(
-    *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], k: int
-) -> tuple[list[FaceTemplate], str]:
-    """The k eligible templates nearest to `embedding` (each with `.distance`), best first, and the path used.
-
-    Must run inside a transaction: the search settings are SET LOCAL. Each path is one statement that holds
-    the gate, so eligibility is judged at the instant the search runs.
+def templates_nearest(*, tenant, purpose: str, model: str, at: datetime, embedding: list[float],
+                      k: int) -> tuple[list[FaceTemplate], str]:
+    """The k templates the gate lets `tenant` use for `purpose` at `at` nearest to `embedding` (each with
+    `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
     """
-    eligible = templates_eligible(tenant=tenant, purpose=purpose, model=model, at=at)
-    nearest = eligible.annotate(distance=CosineDistance("embedding", embedding))
+    eligible = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at)
     limit = max(EXACT_BELOW, int(MIN_INDEX_FRACTION * _templates_estimate()))
-    few = purpose != Purpose.ERASURE_LOOKUP and (
-        eligible_upper_bound(tenant=tenant, purpose=purpose, limit=limit + 1) <= limit
-    )
-    if not few:
-        # Indexed: the HNSW scan walks the graph in strict distance order until k rows have passed the gate
+    few = gate.eligible_upper_bound(tenant=tenant, purpose=purpose, limit=limit + 1) <= limit
+    return nearest_among(eligible, embedding=embedding, k=k, indexed=not few)
+
+
+def templates_nearest_erasable(*, model: str, embedding: list[float], k: int) -> tuple[list[FaceTemplate], str]:
+    """An erasure lookup's search: every tenant's live templates of `model`, nearest first."""
+    erasable = gate.templates_erasable(FaceTemplate.objects.all(), model=model)
+    return nearest_among(erasable, embedding=embedding, k=k, indexed=True)
+
+
+def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) -> tuple[list[FaceTemplate], str]:
+    """The k `candidates` nearest to `embedding`. Each path is one statement that holds the candidates' filter,
+    so eligibility is judged at the instant the search runs."""
+    nearest = candidates.annotate(distance=CosineDistance("embedding", embedding))
+    if indexed:
+        # Indexed: the HNSW scan walks the graph in strict distance order until k rows have passed the filter
         # (checked row by row), or MAX_SCAN_TUPLES were seen.
         with _local_settings(**ROW_BY_ROW, hnsw__iterative_scan="strict_order", hnsw__ef_search=max(EF_SEARCH, k),
                              hnsw__max_scan_tuples=MAX_SCAN_TUPLES):
             rows = list(nearest.order_by("distance")[:k])
         if len(rows) == k:
             return rows, "hnsw"
-        # Fewer than k found within the scan budget: the eligible set is sparse, so the exact scan is cheap.
+        # Fewer than k found within the scan budget: the candidate set is sparse, so the exact scan is cheap.
     # Exact: ordering by `distance + 0` is not an expression the HNSW index can serve, so PostgreSQL computes
-    # the distance of every eligible row, reached from the consents for the purpose.
+    # the distance of every candidate row, reached from the consents for the purpose.
     exact_order = ExpressionWrapper(F("distance") + Value(0.0), output_field=FloatField())
     return list(nearest.order_by(exact_order)[:k]), "exact"

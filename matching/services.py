@@ -13,41 +13,22 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from rest_framework import status
 
-from compliance.audit import Actor, audit_append
-from compliance.gate import enrolment_check, templates_eligible
-from config.errors import DomainError
-from consent.models import Purpose, Subject
+from consent.models import Subject
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import DomainError, PurposeNotAllowed
 from matching import face
 from matching.images import decode_image, validate_image_bytes
-from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
+from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob
 from matching.selectors import templates_nearest
+from policy.gate import enrolment_check, templates_eligible
 
-FINISHED = (JobStatus.DONE, JobStatus.FAILED)
 LEFTOVER_MAX_AGE = timedelta(hours=1)
-
-
-class PurposeNotAllowed(DomainError):
-    code = "purpose_not_allowed"
-    status_code = status.HTTP_403_FORBIDDEN
-    default_message = "This API key may not be used for that purpose."
 
 
 class InvalidMatchRequest(DomainError):
     code = "invalid_match_request"
-
-
-class NoFace(DomainError):
-    code = "no_face"
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_message = "No face was found in the image."
-
-
-class MultipleFaces(DomainError):
-    code = "multiple_faces"
-    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
-    default_message = "Several faces were found; enrol a photo of one person, or ask for the largest face."
 
 
 class Expired(DomainError):
@@ -67,8 +48,6 @@ def _ms(start: float) -> float:
 @transaction.atomic
 def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
     """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
-    from matching import tasks
-
     validate_image_bytes(image)
     enrolment_check(subject=subject, at=timezone.now())
     enrollment = Enrollment.objects.create(
@@ -77,7 +56,7 @@ def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: 
     )
     audit_append(actor=actor, action="enrollment.create", obj=enrollment,
                  details={"subject": str(subject.pk), "image_sha256": enrollment.image_sha256})
-    transaction.on_commit(lambda: tasks.enrollment_run.delay(str(enrollment.pk)))
+    enqueue("matching.tasks.enrollment_run", str(enrollment.pk))
     return enrollment
 
 
@@ -116,9 +95,9 @@ def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
 def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:
     faces = face.faces_in(decode_image(image))
     if not faces:
-        raise NoFace()
+        raise face.NoFace()
     if len(faces) > 1 and not largest_face:
-        raise MultipleFaces(faces=len(faces))
+        raise face.MultipleFaces(faces=len(faces))
     return faces[0]
 
 
@@ -161,20 +140,12 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
 @transaction.atomic
 def match_job_create(*, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None,
                      actor: Actor) -> MatchJob:
-    """Queue a match. `erasure_lookup` is the platform's own lookup (no tenant, no key, strict threshold)."""
-    from matching import tasks
-
-    if purpose == Purpose.ERASURE_LOOKUP:
-        if api_key is not None:
-            raise PurposeNotAllowed("erasure_lookup is run by the platform only.", purpose=purpose)
-        tenant, default_threshold = None, settings.ERASURE_LOOKUP_THRESHOLD
-    else:
-        if api_key is None or purpose not in api_key.purposes:
-            raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes) if api_key else [])
-        default_threshold = settings.MATCH_THRESHOLD
+    """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate."""
+    if purpose not in api_key.purposes:
+        raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes))
     if not 1 <= top_k <= 50:
         raise InvalidMatchRequest("top_k must be between 1 and 50.", top_k=top_k)
-    threshold = default_threshold if threshold is None else threshold
+    threshold = settings.MATCH_THRESHOLD if threshold is None else threshold
     if not 0 <= threshold <= 2:
         raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
     validate_image_bytes(image)
@@ -184,7 +155,7 @@ def match_job_create(*, tenant, api_key, purpose: str, image: bytes, top_k: int 
     )
     audit_append(actor=actor, action="match_job.create", obj=job,
                  details={"purpose": purpose, "top_k": top_k, "threshold": threshold, "probe_sha256": job.probe_sha256})
-    transaction.on_commit(lambda: tasks.match_job_run.delay(str(job.pk)))
+    enqueue("matching.tasks.match_job_run", str(job.pk))
     return job
 
 
@@ -236,7 +207,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
         faces = face.faces_in(pixels)
         timings["detect_embed_ms"] = _ms(step)
         if not faces:
-            raise NoFace()
+            raise face.NoFace()
     except DomainError as exc:
         error = exc
     with transaction.atomic():
@@ -251,12 +222,6 @@ def match_job_run(*, job_id) -> MatchJob | None:
         timings["total_ms"] = _ms(started)
         job.timings = timings
         _match_job_end(job, error=error)
-    if job.purpose == Purpose.ERASURE_LOOKUP:
-        # The erasure request that started this lookup takes over (candidates, then erasure). It is called
-        # after the job's own commit, for a failed lookup too, so the request never waits on a lost job.
-        from compliance.services import erasure_request_lookup_done
-
-        erasure_request_lookup_done(job_id=job.id)
     return job
 
 
@@ -272,8 +237,8 @@ def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
     list(Subject.objects.select_for_update(no_key=True).filter(pk__in={t.subject_id for t in within})
          .order_by("pk").values_list("pk", flat=True))
     # Re-check with the gate at this instant: a withdrawal that committed while the search ran is honoured.
-    still = set(templates_eligible(**gate_args, at=timezone.now()).filter(id__in=[t.id for t in within])
-                .values_list("id", flat=True))
+    still = set(templates_eligible(FaceTemplate.objects.filter(id__in=[t.id for t in within]), **gate_args,
+                                   at=timezone.now()).values_list("id", flat=True))
     rows = [t for t in within if t.id in still]
     subjects = {s.pk: s for s in Subject.objects.filter(pk__in={t.subject_id for t in rows})}
     results = [
@@ -281,9 +246,8 @@ def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
          "distance": round(float(t.distance), 6), "score": round(1.0 - float(t.distance), 6)}
         for t in rows
     ]
-    if rows and job.purpose != Purpose.ERASURE_LOOKUP:
-        # A match is an interaction: it restarts the last-interaction retention clocks (BIPA). An erasure
-        # lookup is not one; it must never extend a retention period.
+    if rows:
+        # A match is an interaction: it restarts the last-interaction retention clocks (BIPA).
         now = timezone.now()
         Subject.objects.filter(pk__in=subjects).update(last_interaction_at=now)
         FaceTemplate.objects.filter(pk__in=[t.id for t in rows]).update(last_matched_at=now)
@@ -298,7 +262,6 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
     now = timezone.now()
     stale = Q(created_at__lt=cutoff) & ~Q(status__in=FINISHED)
     expired = Expired()
-    lost_lookups = list(MatchJob.objects.filter(stale, purpose=Purpose.ERASURE_LOOKUP).values_list("id", flat=True))
     failed = {
         "enrollments": Enrollment.objects.filter(stale).update(
             status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now),
@@ -311,10 +274,4 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
     }
     counts = {"cleared": cleared, "failed": failed}
     audit_append(actor=actor, action="matching.probe_sweep", details=counts)
-    if lost_lookups:
-        # Their erasure requests must learn that the lookup ended (failed), as match_job_run would tell them.
-        from compliance.services import erasure_request_lookup_done
-
-        for job_id in lost_lookups:
-            transaction.on_commit(lambda job_id=job_id: erasure_request_lookup_done(job_id=job_id))
     return counts

@@ -1,7 +1,7 @@
 """Thin Celery tasks: messages carry ids only; the services do the work and record domain errors on the job."""
 from celery import shared_task
 
-from compliance.audit import Actor
+from core.audit import Actor
 from matching import services
 
 

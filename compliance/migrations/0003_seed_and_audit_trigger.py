@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from compliance import seed
+from policy import seed
 
 AUDIT_APPEND_ONLY = """
 CREATE OR REPLACE FUNCTION compliance_audit_refuse_change() RETURNS trigger AS $$
@@ -14,6 +14,12 @@ CREATE TRIGGER compliance_auditevent_append_only
 """
 
 
+def load_seed(apps, schema_editor):
+    # The models lived in compliance when this migration was written.
+    seed.load(apps, schema_editor, jurisdiction_model=("compliance", "Jurisdiction"),
+              rule_model=("compliance", "RetentionRule"))
+
+
 def create_officers_group(apps, schema_editor):
     apps.get_model("auth", "Group").objects.get_or_create(name="compliance_officers")
 
@@ -23,6 +29,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(AUDIT_APPEND_ONLY, reverse_sql=migrations.RunSQL.noop),
-        migrations.RunPython(seed.load, migrations.RunPython.noop),
+        migrations.RunPython(load_seed, migrations.RunPython.noop),
         migrations.RunPython(create_officers_group, migrations.RunPython.noop),
     ]

@@ -1,9 +1,9 @@
 """First run on an empty database: demo tenant, officer and API key, printed once."""
 from django.core.management.base import BaseCommand
 
-from compliance.audit import Actor
-from compliance.officers import officer_create
-from consent.models import CONSENTABLE_PURPOSES, Tenant
+from core.audit import Actor
+from core.officers import officer_create
+from consent.models import Purpose, Tenant
 from consent.services import api_key_create, tenant_create
 
 
@@ -16,7 +16,7 @@ class Command(BaseCommand):
             return
         actor = Actor.system("bootstrap")
         tenant, _ = tenant_create(slug="demo", name="Demo tenant", actor=actor)
-        _, raw = api_key_create(tenant=tenant, purposes=CONSENTABLE_PURPOSES, name="demo", actor=actor)
+        _, raw = api_key_create(tenant=tenant, purposes=Purpose.values, name="demo", actor=actor)
         user, password, token = officer_create(username="officer", actor=actor)
         self.stdout.write(self.style.SUCCESS("facegate: first run, demo data created (shown once, keep it):"))
         self.stdout.write(f"  demo tenant:      {tenant.slug}")

@@ -3,8 +3,8 @@ import json
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from compliance import services
-from compliance.audit import Actor
+from compliance.services.retention import retention_sweep
+from core.audit import Actor
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", dest="as_json", help="print the report as JSON")
 
     def handle(self, *args, dry_run, as_json, **options):
-        report = services.retention_sweep(at=timezone.now(), dry_run=dry_run, actor=Actor.system("retention_sweep"))
+        report = retention_sweep(at=timezone.now(), dry_run=dry_run, actor=Actor.system("retention_sweep"))
         if as_json:
             self.stdout.write(json.dumps(report, indent=2, default=str))
             return

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from compliance.audit import Actor
-from config.errors import DomainError
+from core.audit import Actor
+from core.errors import DomainError
 from consent.models import Tenant
 from consent.services import api_key_create
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from compliance.audit import Actor
+from core.audit import Actor
 from consent.services import tenant_create
 
 

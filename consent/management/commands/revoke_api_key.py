@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from compliance.audit import Actor
+from core.audit import Actor
 from consent.models import ApiKey
 from consent.services import api_key_revoke
 

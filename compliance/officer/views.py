@@ -1,8 +1,8 @@
 """The compliance officer web UI (/officer/): server-rendered pages, no external assets.
-Pages read through compliance.dashboard; every button calls one compliance service (which audits it)."""
+Pages read through compliance.selectors; every button calls one compliance service (which audits it)."""
 from __future__ import annotations
 
-import uuid
+from datetime import datetime
 from functools import wraps
 
 from django import forms
@@ -16,19 +16,15 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance import dashboard, services
-from compliance.audit import Actor
-from compliance.models import (
-    DeletionCertificate,
-    ErasureRequest,
-    ErasureStatus,
-    LegalHold,
-    OrderAction,
-    OrderStatus,
-    RegulatorOrder,
-)
-from compliance.officers import is_officer
-from config.errors import DomainError
+from compliance import selectors
+from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
+from compliance.officer.charts import bar_chart, deadline_timeline
+from compliance.officer.forms import HoldForm, OrderForm
+from compliance.services import erasure_requests, holds, orders
+from core.audit import Actor
+from core.errors import DomainError
+from core.officers import is_officer
+from policy.models import LegalHold, OrderStatus, RegulatorOrder
 
 
 def officer_required(view):
@@ -70,9 +66,29 @@ def index(request):
 # --- pages -----------------------------------------------------------------------------------------------
 
 
+def dashboard_context(*, now: datetime | None = None) -> dict:
+    """Everything the dashboard shows, read in one place."""
+    now = now or timezone.now()
+    orders = selectors.orders_open(now=now)
+    for order in orders:
+        order.held = selectors.subjects_by_id(ids=order.held_subjects) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
+    requests = selectors.erasure_requests_open(now=now)
+    return {
+        "now": now,
+        "orders": orders,
+        "orders_done": selectors.orders_recently_done(),
+        "requests": requests,
+        "holds": selectors.holds_active(now=now),
+        "counts": selectors.counts(now=now),
+        "audit": selectors.audit_status(),
+        "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),
+        "timeline": deadline_timeline(now=now, orders=orders, requests=requests),
+    }
+
+
 @officer_required
 def dashboard_view(request):
-    return render(request, "officer/dashboard.html", dashboard.dashboard())
+    return render(request, "officer/selectors.html", dashboard_context())
 
 
 def _get_or_404(selector, **kwargs):
@@ -84,52 +100,52 @@ def _get_or_404(selector, **kwargs):
 
 @officer_required
 def order_detail(request, order_id):
-    order = _get_or_404(dashboard.order_get, order_id=order_id)
+    order = _get_or_404(selectors.order_get, order_id=order_id)
     now = timezone.now()
     done = order.status == OrderStatus.DONE
     percent = round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else 100 * done
     return render(request, "officer/order_detail.html", {
         "order": order,
-        "deadline_state": dashboard.deadline_state(due=order.deadline, done=done, now=now),
+        "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
         "percent": percent,
-        "held": dashboard.subjects_by_id(ids=order.held_subjects),
-        "holds": dashboard.holds_covering(subject_ids=order.held_subjects, now=now),
-        "certificates": dashboard.certificates_for(obj=order),
-        "events": dashboard.audit_events_for(obj=order),
+        "held": selectors.subjects_by_id(ids=order.held_subjects),
+        "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
+        "certificates": selectors.certificates_for(obj=order),
+        "events": selectors.audit_events_for(obj=order),
     })
 
 
 @officer_required
 def erasure_request_detail(request, request_id):
-    erasure_request = _get_or_404(dashboard.erasure_request_get, request_id=request_id)
+    erasure_request = _get_or_404(selectors.erasure_request_get, request_id=request_id)
     now = timezone.now()
     return render(request, "officer/erasure_request.html", {
         "r": erasure_request,
-        "deadline_state": dashboard.deadline_state(due=erasure_request.due_at,
+        "deadline_state": selectors.deadline_state(due=erasure_request.due_at,
                                                    done=erasure_request.status == ErasureStatus.DONE, now=now),
-        "candidates": dashboard.subjects_by_id(ids=erasure_request.candidates),
-        "held": dashboard.subjects_by_id(ids=erasure_request.held_subjects),
-        "holds": dashboard.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
-        "certificates": dashboard.certificates_for(obj=erasure_request),
-        "events": dashboard.audit_events_for(obj=erasure_request),
+        "candidates": selectors.subjects_by_id(ids=erasure_request.candidates),
+        "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
+        "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
+        "certificates": selectors.certificates_for(obj=erasure_request),
+        "events": selectors.audit_events_for(obj=erasure_request),
     })
 
 
 @officer_required
 def certificate_detail(request, certificate_id):
-    certificate = _get_or_404(dashboard.certificate_get, certificate_id=certificate_id)
-    document = dashboard.certificate_document(certificate=certificate)
+    certificate = _get_or_404(selectors.certificate_get, certificate_id=certificate_id)
+    document = selectors.certificate_document(certificate=certificate)
     return render(request, "officer/certificate.html", {
         "certificate": certificate,
         "document": document,
-        "pretty": dashboard.certificate_pretty(document=document),
+        "pretty": selectors.certificate_pretty(document=document),
     })
 
 
 @officer_required
 def certificate_download(request, certificate_id):
-    certificate = _get_or_404(dashboard.certificate_get, certificate_id=certificate_id)
-    response = JsonResponse(dashboard.certificate_document(certificate=certificate), json_dumps_params={"indent": 2})
+    certificate = _get_or_404(selectors.certificate_get, certificate_id=certificate_id)
+    response = JsonResponse(selectors.certificate_document(certificate=certificate), json_dumps_params={"indent": 2})
     response["Content-Disposition"] = f'attachment; filename="deletion-certificate-{certificate.pk}.json"'
     return response
 
@@ -140,12 +156,12 @@ def audit_log(request):
         after = max(int(request.GET.get("after", 0)), 0)
     except ValueError:
         after = 0
-    events = dashboard.audit_events(after=after)
+    events = selectors.audit_events(after=after)
     return render(request, "officer/audit.html", {
         "events": events,
         "after": after,
-        "next_after": events[-1].seq if len(events) == dashboard.AUDIT_PAGE_SIZE else None,
-        "status": dashboard.audit_status(),
+        "next_after": events[-1].seq if len(events) == selectors.AUDIT_PAGE_SIZE else None,
+        "status": selectors.audit_status(),
     })
 
 
@@ -166,7 +182,7 @@ def _refused(request, error: DomainError):
 @officer_required
 @require_POST
 def audit_verify_now(request):
-    status = dashboard.audit_status(refresh=True)
+    status = selectors.audit_status(refresh=True)
     if status["valid"]:
         messages.success(request, f"Audit chain verified: {status['events']} events, valid.")
     else:
@@ -179,7 +195,7 @@ def audit_verify_now(request):
 def hold_release(request, hold_id):
     hold = get_object_or_404(LegalHold, pk=hold_id)
     try:
-        services.legal_hold_release(hold=hold, actor=Actor.user(request.user))
+        holds.legal_hold_release(hold=hold, actor=Actor.user(request.user))
         messages.success(request, f"Legal hold released: {hold.reason}. Blocked erasures resume.")
     except DomainError as error:
         _refused(request, error)
@@ -195,7 +211,7 @@ def order_exception(request, order_id):
         messages.error(request, "An exception needs a reason.")
     else:
         try:
-            services.order_exception_add(order=order, subject_id=request.POST.get("subject", ""), reason=reason,
+            orders.order_exception_add(order=order, subject_id=request.POST.get("subject", ""), reason=reason,
                                          actor=Actor.user(request.user))
             messages.success(request, "Exception recorded: the subject stays under its legal hold.")
         except DomainError as error:
@@ -208,54 +224,11 @@ def order_exception(request, order_id):
 def erasure_request_confirm(request, request_id):
     erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
     try:
-        services.erasure_request_officer_confirm(erasure_request=erasure_request, actor=Actor.user(request.user))
+        erasure_requests.erasure_request_officer_confirm(erasure_request=erasure_request, actor=Actor.user(request.user))
         messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
     except DomainError as error:
         _refused(request, error)
     return _back(request)
-
-
-def _split(value: str) -> list[str]:
-    return [part for part in value.replace(",", " ").split() if part]
-
-
-class ScopeForm(forms.Form):
-    jurisdictions = forms.CharField(required=False, help_text="Jurisdiction codes, e.g. GB, US-IL")
-    tenants = forms.CharField(required=False, help_text="Tenant slugs")
-    subjects = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text="Subject ids, separated by spaces, commas or new lines")
-
-    def clean_subjects(self):
-        ids = _split(self.cleaned_data["subjects"])
-        for value in ids:
-            try:
-                uuid.UUID(value)
-            except ValueError:
-                raise ValidationError(f"Not a subject id: {value}")
-        return ids
-
-    def scope(self) -> dict:
-        return {"jurisdictions": [c.upper() for c in _split(self.cleaned_data["jurisdictions"])],
-                "tenants": _split(self.cleaned_data["tenants"]), "subjects": self.cleaned_data["subjects"]}
-
-
-_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-
-
-class OrderForm(ScopeForm):
-    regulator = forms.CharField(max_length=200)
-    reference = forms.CharField(max_length=200)
-    action = forms.ChoiceField(choices=OrderAction.choices)
-    received_at = forms.DateTimeField(widget=_WHEN, label="Received (UTC)")
-    deadline = forms.DateTimeField(widget=_WHEN, required=False, label="Deadline (UTC)")
-    field_order = ["regulator", "reference", "action", "jurisdictions", "tenants", "subjects", "received_at",
-                   "deadline"]
-
-
-class HoldForm(ScopeForm):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
-    expires_at = forms.DateTimeField(widget=_WHEN, required=False, label="Expires (UTC, optional)")
-    field_order = ["reason", "jurisdictions", "tenants", "subjects", "expires_at"]
 
 
 def _form_page(request, form, title, submit, create):
@@ -272,7 +245,7 @@ def _form_page(request, form, title, submit, create):
 def order_new(request):
     def create(form):
         data = form.cleaned_data
-        order = services.order_create(
+        order = orders.order_create(
             regulator=data["regulator"], reference=data["reference"], action=data["action"], scope=form.scope(),
             received_at=data["received_at"], deadline=data["deadline"], actor=Actor.user(request.user))
         messages.success(request, "Order recorded: it is in force from now.")
@@ -286,7 +259,7 @@ def order_new(request):
 def hold_new(request):
     def create(form):
         data = form.cleaned_data
-        services.legal_hold_create(scope=form.scope(), reason=data["reason"], expires_at=data["expires_at"],
+        holds.legal_hold_create(scope=form.scope(), reason=data["reason"], expires_at=data["expires_at"],
                                    actor=Actor.user(request.user))
         messages.success(request, "Legal hold placed: erasures of what it covers are now blocked and reported.")
         return redirect("officer:dashboard")

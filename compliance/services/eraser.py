@@ -1,4 +1,5 @@
-"""Erasure: delete face data everywhere in short batches, vacuum it out of the heap, and prove it with a certificate.
+"""The one batched eraser behind every kind of deletion (orders, requests, retention, withdrawal): delete face
+data in short batches, vacuum it out of the heap, prove it with a certificate, and settle the work item.
 
 Each batch is its own short transaction (row locks on the rows it deletes only, never a table lock), so matching
 keeps running during a large order. Legal holds are re-checked inside every batch: a held subject is never erased
@@ -6,7 +7,6 @@ here, it is listed in the certificate's scope under "held_subjects" for the call
 """
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections import Counter
 from datetime import datetime
@@ -15,11 +15,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance import selectors
-from compliance.audit import Actor, audit_append, audit_head_seq, canonical
 from compliance.models import DeletionCertificate
+from compliance.services.certificates import certificate_issue
 from consent.models import Consent, Subject
+from core.audit import Actor, audit_append, audit_head_seq
 from matching.models import Enrollment, FaceTemplate, MatchJob
+from policy.selectors import subjects_held
 
 TEMPLATES = FaceTemplate._meta.db_table
 ENROLLMENTS = Enrollment._meta.db_table
@@ -38,31 +39,6 @@ WHERE CASE WHEN jsonb_typeof(j.results) = 'array' THEN EXISTS (
 """
 
 
-def certificate_payload(cert: DeletionCertificate) -> dict:
-    """The fields the certificate's SHA-256 covers, in canonical form."""
-
-    def iso(value: datetime | None):
-        return value.isoformat() if value else None
-
-    return {
-        "id": str(cert.id),
-        "cause": cert.cause,
-        "cause_id": cert.cause_id,
-        "scope": cert.scope,
-        "counts": cert.counts,
-        "subjects": sorted(str(s) for s in cert.subjects),
-        "started_at": iso(cert.started_at),
-        "finished_at": iso(cert.finished_at),
-        "audit_seq_from": cert.audit_seq_from,
-        "audit_seq_to": cert.audit_seq_to,
-        "vacuumed_at": iso(cert.vacuumed_at),
-    }
-
-
-def certificate_sha256(cert: DeletionCertificate) -> str:
-    return hashlib.sha256(canonical(certificate_payload(cert)).encode()).hexdigest()
-
-
 def _batches(items: list, size: int):
     for start in range(0, len(items), size):
         yield items[start:start + size]
@@ -73,10 +49,10 @@ def _execute(cursor, sql: str, params) -> int:
     return cursor.rowcount
 
 
-def _erase_subject_batch(batch: list[str], *, cause: str, probe_job_ids: list[str], now) -> tuple[list[str], Counter]:
+def _erase_subject_batch(batch: list[str], *, cause: str, now) -> tuple[list[str], Counter]:
     """One short transaction; returns the subjects erased (held ones excluded) and the rows touched per table."""
     counts: Counter = Counter()
-    held = {str(s) for s in selectors.subjects_held(subject_ids=batch)}
+    held = {str(s) for s in subjects_held(subject_ids=batch)}
     ids = [s for s in batch if s not in held]
     if not ids:
         return [], counts
@@ -90,12 +66,6 @@ def _erase_subject_batch(batch: list[str], *, cause: str, probe_job_ids: list[st
         counts[ENROLLMENTS] += _execute(cursor, f"DELETE FROM {ENROLLMENTS} WHERE subject_id = ANY(%s::uuid[])", [ids])
         counts[TEMPLATES] += _execute(cursor, f"DELETE FROM {TEMPLATES} WHERE subject_id = ANY(%s::uuid[])", [ids])
         counts[f"{JOBS}.results"] += _execute(cursor, _SCRUB_RESULTS, {"ids": ids})
-        if probe_job_ids:
-            counts[f"{JOBS}.probe"] += _execute(
-                cursor, f"UPDATE {JOBS} SET probe = NULL WHERE id = ANY(%s::uuid[]) AND probe IS NOT NULL",
-                [probe_job_ids],
-            )
-            probe_job_ids.clear()
     # Consent evidence is personal data: the rows go (through the ORM, so any dependent row goes with them).
     _, deleted = Consent.objects.filter(subject_id__in=ids).delete()
     for label, n in deleted.items():
@@ -142,38 +112,21 @@ def _vacuum(*, templates_deleted: int) -> datetime | None:
     return timezone.now()
 
 
-def _certificate_issue(*, cert_id, cause, cause_id, scope, counts, subjects, started_at, seq_from, vacuumed_at,
-                       actor: Actor) -> DeletionCertificate:
-    with transaction.atomic():
-        cert = DeletionCertificate(
-            id=cert_id, cause=cause, cause_id=str(cause_id or ""), scope=scope,
-            counts={k: counts[k] for k in sorted(counts)}, subjects=sorted(subjects), started_at=started_at,
-            finished_at=timezone.now(), audit_seq_from=seq_from, audit_seq_to=audit_head_seq(),
-            vacuumed_at=vacuumed_at,
-        )
-        cert.sha256 = certificate_sha256(cert)
-        cert.save()
-        audit_append(actor=actor, action="certificate.issue", obj=cert,
-                     details={"cause": cause, "cause_id": cert.cause_id, "sha256": cert.sha256, "counts": cert.counts})
-    return cert
-
-
 def subjects_erase(*, subject_ids, cause: str, cause_id="", scope: dict, actor: Actor,
-                   probe_job_ids=(), on_batch=None) -> DeletionCertificate:
-    """Erase subjects: templates, enrolments (image bytes), match results naming them, the probes of
-    `probe_job_ids`, consents; the subject becomes a tombstone. `on_batch(n)` runs after each committed batch.
+                   on_batch=None) -> DeletionCertificate:
+    """Erase subjects: templates, enrolments (image bytes), match results naming them, consents; the subject
+    becomes a tombstone. `on_batch(n)` runs after each committed batch.
     """
     started_at = timezone.now()
     cert_id = uuid.uuid4()
     seq_from = audit_head_seq() + 1
     pending = sorted({str(s) for s in subject_ids})
-    probes = [str(j) for j in probe_job_ids]
     erased: list[str] = []
     held: set[str] = set()
     counts: Counter = Counter()
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
-            done, batch_counts = _erase_subject_batch(batch, cause=cause, probe_job_ids=probes, now=timezone.now())
+            done, batch_counts = _erase_subject_batch(batch, cause=cause, now=timezone.now())
             held.update(set(batch) - set(done))
             audit_append(actor=actor, action="erasure.batch", object_type="compliance.deletioncertificate",
                          object_id=cert_id,
@@ -183,14 +136,9 @@ def subjects_erase(*, subject_ids, cause: str, cause_id="", scope: dict, actor: 
         counts.update(batch_counts)
         if on_batch:
             on_batch(len(done))
-    if probes:  # a lookup that found nobody still leaves no probe behind
-        with transaction.atomic(), connection.cursor() as cursor:
-            counts[f"{JOBS}.probe"] += _execute(
-                cursor, f"UPDATE {JOBS} SET probe = NULL WHERE id = ANY(%s::uuid[]) AND probe IS NOT NULL", [probes]
-            )
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held)}
-    return _certificate_issue(cert_id=cert_id, cause=cause, cause_id=cause_id, scope=scope, counts=counts,
+    return certificate_issue(cert_id=cert_id, cause=cause, cause_id=cause_id, scope=scope, counts=counts,
                               subjects=erased, started_at=started_at, seq_from=seq_from, vacuumed_at=vacuumed_at,
                               actor=actor)
 
@@ -208,7 +156,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
             rows = list(FaceTemplate.objects.filter(pk__in=batch).values_list("pk", "subject_id", "enrollment_id"))
-            held = {str(s) for s in selectors.subjects_held(subject_ids={r[1] for r in rows})}
+            held = {str(s) for s in subjects_held(subject_ids={r[1] for r in rows})}
             rows = [r for r in rows if str(r[1]) not in held]
             ids = [str(r[0]) for r in rows]
             enrollments = [str(r[2]) for r in rows if r[2]]
@@ -227,6 +175,24 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         held_subjects |= held
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held_subjects)}
-    return _certificate_issue(cert_id=cert_id, cause=cause, cause_id=cause_id, scope=scope, counts=counts,
+    return certificate_issue(cert_id=cert_id, cause=cause, cause_id=cause_id, scope=scope, counts=counts,
                               subjects=subjects, started_at=started_at, seq_from=seq_from, vacuumed_at=vacuumed_at,
                               actor=actor)
+
+
+BLOCKED_BY_HOLD, DONE = "blocked_by_hold", "done"  # the same values in OrderStatus and ErasureStatus
+
+
+def erasure_settle(item, *, kind: str, held, actor: Actor, done_details: dict) -> None:
+    """The end of an erasure pass of an order or an erasure request (`kind`, locked by the caller): "running"
+    becomes "blocked_by_hold" while legal holds keep some of its subjects, else "done". Saves and audits."""
+    item.held_subjects = sorted(held)
+    if item.held_subjects:
+        item.status = BLOCKED_BY_HOLD
+        audit_append(actor=actor, action=f"{kind}.blocked_by_hold", obj=item,
+                     details={"held_subjects": item.held_subjects})
+    else:
+        item.status = DONE
+        item.completed_at = timezone.now()
+        audit_append(actor=actor, action=f"{kind}.done", obj=item, details=done_details)
+    item.save()

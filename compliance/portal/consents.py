@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from compliance.audit import Actor
 from consent import selectors, services
-from consent.links import InvalidLink, portal_token_subject_id
+from consent.links import CONSENT_PAGE_LINK
 from consent.wording import purpose_sentence, purpose_title
+from core.audit import Actor
+from core.errors import DomainError
+from policy.selectors import consents_in_force
 
 
 def _private(response):
@@ -27,8 +29,8 @@ def _invalid(request, status=400):
 
 def _subject_from_token(token):
     try:
-        subject_id = portal_token_subject_id(token)
-    except InvalidLink:
+        subject_id = CONSENT_PAGE_LINK.check_token(token)
+    except DomainError:  # tampered or expired: one plain error page for both
         return None
     return selectors.portal_subject(subject_id=subject_id)
 
@@ -39,10 +41,10 @@ def consents_view(request, token):
     subject = _subject_from_token(token)
     if subject is None:
         return _invalid(request)
-    now = timezone.now()
+    in_force = set(consents_in_force(at=timezone.now(), subject=subject).values_list("pk", flat=True))
     rows = [
         {"consent": c, "title": purpose_title(c.purpose), "plain": purpose_sentence(c.purpose),
-         "active": c.is_active(now)}
+         "active": c.pk in in_force}
         for c in selectors.subject_consents(subject=subject)
     ]
     return _private(render(request, "portal/consents.html", {"subject": subject, "rows": rows, "token": token}))

@@ -6,10 +6,12 @@ from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from compliance import services
-from compliance.audit import Actor
-from compliance.models import Jurisdiction
-from config.errors import DomainError
+from compliance.services import erasure_requests
+from compliance.services.erasure_requests import CONFIRM_LINK, STATUS_LINK
+from consent.models import Jurisdiction
+from core.api import http_status
+from core.audit import Actor
+from core.errors import DomainError
 
 
 class ErasureRequestForm(forms.Form):
@@ -27,13 +29,17 @@ class ErasureRequestForm(forms.Form):
         return data
 
 
+def _link_error(request, exc: DomainError):
+    return render(request, "portal/erasure/link_error.html", {"message": exc.message}, status=http_status(exc))
+
+
 @require_http_methods(["GET", "POST"])
 def erasure_request_view(request):
     form = ErasureRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.erasure_request_create(
+            erasure_requests.erasure_request_create(
                 email=data["email"], jurisdiction=data["jurisdiction"].code, tenant=data["tenant"] or "",
                 external_ref=data["external_ref"] or "", selfie=data["selfie"].read() if data["selfie"] else None,
                 source="portal", actor=Actor("portal:anonymous"),
@@ -49,26 +55,25 @@ def erasure_request_view(request):
 def erasure_confirm_view(request, token):
     """GET shows a button and changes nothing (mail scanners follow links); POST confirms."""
     try:
-        erasure_request = services.erasure_request_from_token(token=token, kind="confirm")
+        erasure_request = erasure_requests.erasure_request_from_token(token=token, link=CONFIRM_LINK)
     except DomainError as exc:
-        return render(request, "portal/erasure/link_error.html", {"message": exc.message}, status=exc.status_code)
+        return _link_error(request, exc)
     if request.method == "POST":
-        services.erasure_request_verify(erasure_request=erasure_request,
-                                        actor=Actor(f"portal:erasure_request:{erasure_request.pk}"))
-        status_link = services.erasure_request_link(erasure_request=erasure_request, kind="status")
+        erasure_requests.erasure_request_verify(erasure_request=erasure_request,
+                                                actor=Actor(f"portal:erasure_request:{erasure_request.pk}"))
+        status_link = STATUS_LINK.url(erasure_request.pk)
         return redirect(status_link.removeprefix(settings.PUBLIC_BASE_URL.rstrip("/")))
     return render(request, "portal/erasure/confirm.html", {"erasure_request": erasure_request})
 
 
 def erasure_status_view(request, token):
     try:
-        erasure_request = services.erasure_request_from_token(token=token, kind="status")
+        erasure_request = erasure_requests.erasure_request_from_token(token=token, link=STATUS_LINK)
     except DomainError as exc:
-        return render(request, "portal/erasure/link_error.html", {"message": exc.message}, status=exc.status_code)
+        return _link_error(request, exc)
     certificate = erasure_request.certificate
     return render(request, "portal/erasure/status.html", {
         "erasure_request": erasure_request,
         "certificate": certificate,
         "counts": sorted(certificate.counts.items()) if certificate else [],
-        "lookup": erasure_request.lookup_job,
     })

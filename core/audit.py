@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance.models import AuditEvent
+from core.models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 _CHAIN_LOCK = 0x46414345  # pg advisory lock id: one writer extends the chain at a time
@@ -36,13 +36,6 @@ class Actor:
     def subject(cls, subject_id) -> "Actor":
         return cls(f"subject:{subject_id}")
 
-    @classmethod
-    def of_request(cls, request) -> "Actor":
-        from consent.models import ApiKey
-
-        if isinstance(request.auth, ApiKey):
-            return cls.api_key(request.auth)
-        return cls.user(request.user)
 
 
 def canonical(event: dict) -> str:
@@ -74,7 +67,7 @@ def audit_append(*, actor: Actor, action: str, obj=None, object_type: str = "", 
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-            cursor.execute("SELECT nextval(pg_get_serial_sequence('compliance_auditevent', 'seq'))")
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('core_auditevent', 'seq'))")
             seq = cursor.fetchone()[0]
         last = AuditEvent.objects.order_by("-seq").values_list("hash", flat=True).first()
         prev_hash = last or GENESIS_HASH

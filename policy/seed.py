@@ -41,9 +41,11 @@ RETENTION_RULES = [
 ]
 
 
-def load(apps, schema_editor):
-    Jurisdiction = apps.get_model("compliance", "Jurisdiction")
-    RetentionRule = apps.get_model("compliance", "RetentionRule")
+def load(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction"),
+         rule_model=("policy", "RetentionRule")):
+    """Insert or refresh the seed rows; the model names are where the models live (a migration passes its own)."""
+    Jurisdiction = apps.get_model(*jurisdiction_model)
+    RetentionRule = apps.get_model(*rule_model)
     for row in JURISDICTIONS:
         Jurisdiction.objects.update_or_create(code=row["code"], defaults=row)
     for code, purpose, anchor, days, citation in RETENTION_RULES:

@@ -1,10 +1,11 @@
-"""Due-date maths for erasure requests: calendar months with an end-of-month clamp, or plain days."""
+"""Due dates of erasure requests: calendar months with an end-of-month clamp, or plain days."""
+
 from __future__ import annotations
 
 import calendar
 from datetime import datetime, timedelta
 
-from compliance.models import Jurisdiction
+from consent.models import Jurisdiction
 
 DEFAULT_ERASURE_DAYS = 30  # a jurisdiction without its own deadline gets Facegate's default
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from compliance.audit import Actor
-from compliance.officers import officer_create
+from core.audit import Actor
+from core.officers import officer_create
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance import officer_views
+from compliance.officer import views as officer_views
 
 app_name = "officer"
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
 
-from compliance.audit import Actor, audit_append
+from core.audit import Actor, audit_append
 
 OFFICERS_GROUP = "compliance_officers"
 

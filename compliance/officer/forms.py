@@ -1,0 +1,53 @@
+"""Forms of the officer pages: scopes as officers type them, orders and holds."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from policy.models import OrderAction
+
+
+def _split(value: str) -> list[str]:
+    return [part for part in value.replace(",", " ").split() if part]
+
+
+class ScopeForm(forms.Form):
+    jurisdictions = forms.CharField(required=False, help_text="Jurisdiction codes, e.g. GB, US-IL")
+    tenants = forms.CharField(required=False, help_text="Tenant slugs")
+    subjects = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text="Subject ids, separated by spaces, commas or new lines")
+
+    def clean_subjects(self):
+        ids = _split(self.cleaned_data["subjects"])
+        for value in ids:
+            try:
+                uuid.UUID(value)
+            except ValueError:
+                raise ValidationError(f"Not a subject id: {value}")
+        return ids
+
+    def scope(self) -> dict:
+        return {"jurisdictions": [c.upper() for c in _split(self.cleaned_data["jurisdictions"])],
+                "tenants": _split(self.cleaned_data["tenants"]), "subjects": self.cleaned_data["subjects"]}
+
+
+_WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class OrderForm(ScopeForm):
+    regulator = forms.CharField(max_length=200)
+    reference = forms.CharField(max_length=200)
+    action = forms.ChoiceField(choices=OrderAction.choices)
+    received_at = forms.DateTimeField(widget=_WHEN, label="Received (UTC)")
+    deadline = forms.DateTimeField(widget=_WHEN, required=False, label="Deadline (UTC)")
+    field_order = ["regulator", "reference", "action", "jurisdictions", "tenants", "subjects", "received_at",
+                   "deadline"]
+
+
+class HoldForm(ScopeForm):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+    expires_at = forms.DateTimeField(widget=_WHEN, required=False, label="Expires (UTC, optional)")
+    field_order = ["reason", "jurisdictions", "tenants", "subjects", "expires_at"]

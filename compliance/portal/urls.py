@@ -1,0 +1,16 @@
+from django.urls import path
+
+from compliance.portal import consents, erasure
+
+# The data subject's pages, included under /portal/ by config.urls.
+consent_urlpatterns = [
+    path("c/<str:token>/", consents.consents_view, name="consents"),
+    path("c/<str:token>/withdraw/<str:consent_id>/", consents.consent_withdraw_view, name="consent-withdraw"),
+    path("notices/<str:notice_id>/", consents.notice_view, name="notice"),
+]
+
+erasure_urlpatterns = [
+    path("", erasure.erasure_request_view, name="portal-erasure"),
+    path("confirm/<str:token>/", erasure.erasure_confirm_view, name="portal-erasure-confirm"),
+    path("status/<str:token>/", erasure.erasure_status_view, name="portal-erasure-status"),
+]

@@ -1,0 +1,53 @@
+"""Deletion certificates: what an erasure removed, when, under which audit events, sealed by their own SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.models import DeletionCertificate
+from core.audit import Actor, audit_append, audit_head_seq, canonical
+
+
+def certificate_payload(cert: DeletionCertificate) -> dict:
+    """The fields the certificate's SHA-256 covers, in canonical form."""
+
+    def iso(value: datetime | None):
+        return value.isoformat() if value else None
+
+    return {
+        "id": str(cert.id),
+        "cause": cert.cause,
+        "cause_id": cert.cause_id,
+        "scope": cert.scope,
+        "counts": cert.counts,
+        "subjects": sorted(str(s) for s in cert.subjects),
+        "started_at": iso(cert.started_at),
+        "finished_at": iso(cert.finished_at),
+        "audit_seq_from": cert.audit_seq_from,
+        "audit_seq_to": cert.audit_seq_to,
+        "vacuumed_at": iso(cert.vacuumed_at),
+    }
+
+
+def certificate_sha256(cert: DeletionCertificate) -> str:
+    return hashlib.sha256(canonical(certificate_payload(cert)).encode()).hexdigest()
+
+
+def certificate_issue(*, cert_id, cause, cause_id, scope, counts, subjects, started_at, seq_from, vacuumed_at,
+                       actor: Actor) -> DeletionCertificate:
+    with transaction.atomic():
+        cert = DeletionCertificate(
+            id=cert_id, cause=cause, cause_id=str(cause_id or ""), scope=scope,
+            counts={k: counts[k] for k in sorted(counts)}, subjects=sorted(subjects), started_at=started_at,
+            finished_at=timezone.now(), audit_seq_from=seq_from, audit_seq_to=audit_head_seq(),
+            vacuumed_at=vacuumed_at,
+        )
+        cert.sha256 = certificate_sha256(cert)
+        cert.save()
+        audit_append(actor=actor, action="certificate.issue", obj=cert,
+                     details={"cause": cause, "cause_id": cert.cause_id, "sha256": cert.sha256, "counts": cert.counts})
+    return cert

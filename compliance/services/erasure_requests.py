@@ -1,0 +1,224 @@
+"""Erasure requests: a data subject's (portal, or entered by an officer) or a client app's (DELETE a subject).
+
+awaiting_verification -> (the requester confirms by the e-mailed link) -> running, or awaiting_officer when the
+identity is not proven or a selfie lookup failed -> running -> blocked_by_hold | done. A request by selfie
+waits for its lookup (compliance.services.erasure_lookup) before it erases anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.models import ErasureRequest, ErasureStatus
+from compliance.services import eraser
+from compliance.services.due_dates import erasure_due_at
+from consent.models import Jurisdiction, Subject, Tenant
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import Conflict, DomainError, InvalidLink, UnknownJurisdiction, UnknownTenant
+from core.links import SignedLink
+from matching.images import validate_image_bytes
+from matching.models import FINISHED, JobStatus
+
+ERASURE_REQUEST_ERASE_TASK = "compliance.tasks.erasure_request_erase"
+ERASURE_LOOKUP_TASK = "compliance.tasks.erasure_lookup_run"
+
+CONFIRM_LINK = SignedLink(salt="compliance.erasure.confirm", url_name="portal-erasure-confirm")
+STATUS_LINK = SignedLink(salt="compliance.erasure.status", url_name="portal-erasure-status")
+
+
+class ErasureTargetRequired(DomainError):
+    code = "subject_or_selfie_required"
+    default_message = "Give either the tenant and your reference with it, or a selfie."
+
+
+class NotAwaitingOfficer(Conflict):
+    code = "not_awaiting_officer"
+    default_message = "The request is not waiting for an officer's confirmation."
+
+
+class SubjectAlreadyErased(Conflict):
+    code = "subject_erased"
+    default_message = "The subject is already erased."
+
+
+def erasure_request_from_token(*, token: str, link: SignedLink) -> ErasureRequest:
+    request = ErasureRequest.objects.filter(pk=link.check_token(token)).select_related("jurisdiction").first()
+    if request is None:
+        raise InvalidLink()
+    return request
+
+
+def _mail_requester(erasure_request: ErasureRequest, subject: str, body: str):
+    if erasure_request.email:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [erasure_request.email])
+
+
+def erasure_ready(erasure_request: ErasureRequest) -> bool:
+    """Verified, confirmed by an officer when that is required, and the selfie lookup (if any) has ended."""
+    if erasure_request.status not in (ErasureStatus.RUNNING, ErasureStatus.OVERDUE) or not erasure_request.verified_at:
+        return False
+    return not erasure_request.lookup_status or erasure_request.lookup_status in FINISHED
+
+
+@transaction.atomic
+def erasure_request_create(*, email: str, jurisdiction: str, tenant: str = "", external_ref: str = "",
+                           selfie: bytes | None = None, source: str, actor: Actor) -> ErasureRequest:
+    """A data subject's request (portal, or an officer entering it). The requester confirms by the emailed link;
+    a selfie's lookup starts at once, so the photo is gone when the lookup ends."""
+    jur = Jurisdiction.objects.filter(code=jurisdiction).first()
+    if jur is None:
+        raise UnknownJurisdiction(jurisdictions=[jurisdiction])
+    if bool(tenant) != bool(external_ref) or not (tenant or selfie):
+        raise ErasureTargetRequired()
+    tenant_obj = None
+    if tenant:
+        tenant_obj = Tenant.objects.filter(slug=tenant).first()
+        if tenant_obj is None:
+            raise UnknownTenant(tenants=[tenant])
+    if selfie is not None:
+        validate_image_bytes(selfie)
+    received_at = timezone.now()
+    erasure_request = ErasureRequest.objects.create(
+        email=email, jurisdiction=jur, tenant=tenant_obj, external_ref=external_ref, source=source,
+        received_at=received_at, due_at=erasure_due_at(jurisdiction=jur, received_at=received_at),
+        selfie=selfie, selfie_sha256=hashlib.sha256(selfie).hexdigest() if selfie is not None else "",
+        lookup_status=JobStatus.QUEUED if selfie is not None else "",
+    )
+    # The email address stays out of the append-only log: it could never be erased from there.
+    audit_append(actor=actor, action="erasure_request.create", obj=erasure_request,
+                 details={"source": source, "jurisdiction": jur.code, "tenant": tenant, "by_selfie": selfie is not None,
+                          "due_at": erasure_request.due_at})
+    if selfie is not None:
+        enqueue(ERASURE_LOOKUP_TASK, str(erasure_request.pk))
+    link = CONFIRM_LINK.url(erasure_request.pk)
+    transaction.on_commit(lambda: _mail_requester(
+        erasure_request, "Confirm your Facegate erasure request",
+        f"Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n{link}\n\n"
+        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
+    ))
+    return erasure_request
+
+
+def _requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
+    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
+    otherwise an officer checks the identity. A selfie is its own proof (strict threshold); a reference that
+    names nobody has nothing to protect (and the answer must not reveal that)."""
+    if erasure_request.lookup_status or not erasure_request.tenant_id:
+        return True
+    subject = Subject.objects.filter(tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref,
+                                     erased_at__isnull=True).first()
+    return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
+
+
+def _lock(erasure_request) -> ErasureRequest:
+    return ErasureRequest.objects.select_for_update().get(pk=getattr(erasure_request, "pk", erasure_request))
+
+
+@transaction.atomic
+def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> ErasureRequest:
+    """The requester clicked the emailed link. Idempotent: a second click changes nothing."""
+    erasure_request = _lock(erasure_request)
+    if erasure_request.verified_at:
+        return erasure_request
+    erasure_request.verified_at = timezone.now()
+    identity_proven = _requester_is_the_subject(erasure_request)
+    lookup_failed = erasure_request.lookup_status == JobStatus.FAILED
+    erasure_request.status = (ErasureStatus.AWAITING_OFFICER
+                              if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven or lookup_failed
+                              else ErasureStatus.RUNNING)
+    erasure_request.save(update_fields=["verified_at", "status"])
+    audit_append(actor=actor, action="erasure_request.verify", obj=erasure_request,
+                 details={"identity_proven": identity_proven, "status": erasure_request.status})
+    status_link = STATUS_LINK.url(erasure_request.pk)
+    transaction.on_commit(lambda: _mail_requester(
+        erasure_request, "Your Facegate erasure request", f"Thank you. Follow its progress here:\n{status_link}\n"))
+    if erasure_ready(erasure_request):
+        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+    return erasure_request
+
+
+@transaction.atomic
+def erasure_request_officer_confirm(*, erasure_request: ErasureRequest, actor: Actor) -> ErasureRequest:
+    erasure_request = _lock(erasure_request)
+    if erasure_request.status != ErasureStatus.AWAITING_OFFICER:
+        raise NotAwaitingOfficer(status=erasure_request.status)
+    erasure_request.status = ErasureStatus.RUNNING
+    erasure_request.save(update_fields=["status"])
+    audit_append(actor=actor, action="erasure_request.officer_confirm", obj=erasure_request,
+                 details={"candidates": [str(c) for c in erasure_request.candidates]})
+    if erasure_ready(erasure_request):
+        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+    return erasure_request
+
+
+@transaction.atomic
+def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> ErasureRequest:
+    """DELETE /api/v1/subjects/{id}: the client app asks; the request is verified (the key is the identity)."""
+    subject = Subject.objects.select_for_update().select_related("jurisdiction").get(pk=subject.pk)
+    if subject.erased_at:
+        raise SubjectAlreadyErased()
+    now = timezone.now()
+    erasure_request = ErasureRequest.objects.create(
+        jurisdiction=subject.jurisdiction, tenant_id=subject.tenant_id, subject=subject, source="client",
+        received_at=now, due_at=erasure_due_at(jurisdiction=subject.jurisdiction, received_at=now),
+        verified_at=now, status=ErasureStatus.RUNNING,
+    )
+    audit_append(actor=actor, action="erasure_request.create", obj=erasure_request,
+                 details={"source": "client", "subject": str(subject.pk), "due_at": erasure_request.due_at})
+    enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+    return erasure_request
+
+
+def _erasure_request_targets(erasure_request: ErasureRequest) -> list[str]:
+    if erasure_request.subject_id:
+        ids = [erasure_request.subject_id]
+    elif erasure_request.tenant_id:
+        ids = list(Subject.objects.filter(tenant_id=erasure_request.tenant_id,
+                                          external_ref=erasure_request.external_ref).values_list("pk", flat=True))
+    else:
+        ids = list(erasure_request.candidates)
+    return [str(s) for s in Subject.objects.filter(pk__in=ids, erased_at__isnull=True).values_list("pk", flat=True)]
+
+
+def erasure_request_erase_run(*, request_id) -> ErasureRequest:
+    """Erase what a ready request names; held subjects block it until the hold is released."""
+    actor = Actor.system("erasure_request")
+    erasure_request = ErasureRequest.objects.select_related("tenant", "jurisdiction").get(pk=request_id)
+    if not erasure_ready(erasure_request) and erasure_request.status != ErasureStatus.BLOCKED_BY_HOLD:
+        return erasure_request
+    targets = _erasure_request_targets(erasure_request)
+    cause = "client_request" if erasure_request.source == "client" else "erasure_request"
+    with transaction.atomic():
+        ErasureRequest.objects.filter(pk=request_id).update(status=ErasureStatus.RUNNING)
+        audit_append(actor=actor, action="erasure_request.run", obj=erasure_request, details={"subjects": targets})
+    by = "client" if cause == "client_request" else ("selfie" if erasure_request.lookup_status else "reference")
+    cert = eraser.subjects_erase(
+        subject_ids=targets, cause=cause, cause_id=erasure_request.pk, actor=actor,
+        scope={"erasure_request": str(erasure_request.pk), "jurisdiction": erasure_request.jurisdiction_id,
+               "tenant": erasure_request.tenant.slug if erasure_request.tenant else "", "by": by},
+    )
+    with transaction.atomic():
+        erasure_request = _lock(erasure_request)
+        erasure_request.certificate = cert
+        erasure_request.subjects_erased += len(cert.subjects)
+        erasure_request.selfie = None  # the lookup deletes it; never left behind a finished request either
+        eraser.erasure_settle(erasure_request, kind="erasure_request", held=cert.scope["held_subjects"], actor=actor,
+                              done_details={"subjects_erased": erasure_request.subjects_erased,
+                                            "certificate": str(cert.pk)})
+        if erasure_request.status == ErasureStatus.DONE:
+            email, status_link = erasure_request.email, STATUS_LINK.url(erasure_request.pk)
+            transaction.on_commit(lambda: email and send_mail(
+                "Your face data has been erased",
+                f"Your erasure request is done. Certificate {cert.pk}.\nDetails: {status_link}\n",
+                settings.DEFAULT_FROM_EMAIL, [email]))
+            # The request itself keeps no personal data once it is answered.
+            erasure_request.email = ""
+            erasure_request.external_ref = ""
+            erasure_request.save(update_fields=["email", "external_ref"])
+    return erasure_request

@@ -1,0 +1,66 @@
+"""Retention: officers record rules (the gate applies them at once); the hourly sweep erases what is past them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+
+from compliance.services import eraser
+from consent.models import Jurisdiction, Tenant
+from core.audit import Actor, audit_append
+from core.errors import UnknownJurisdiction, UnknownTenant
+from matching.models import FaceTemplate
+from policy.models import RetentionRule
+from policy.selectors import subjects_without_consent_in_force, templates_past_retention
+
+
+@transaction.atomic
+def retention_rule_create(*, jurisdiction: str | None, tenant: str | None, purpose: str, anchor: str,
+                          max_age_days: int, citation: str, actor: Actor) -> RetentionRule:
+    """A retention limit; the gate and the hourly sweep apply it from this commit on."""
+    jurisdiction_obj = tenant_obj = None
+    if jurisdiction:
+        jurisdiction_obj = Jurisdiction.objects.filter(code=jurisdiction.upper()).first()
+        if jurisdiction_obj is None:
+            raise UnknownJurisdiction(jurisdiction=jurisdiction)
+    if tenant:
+        tenant_obj = Tenant.objects.filter(slug=tenant).first()
+        if tenant_obj is None:
+            raise UnknownTenant(tenant=tenant)
+    rule = RetentionRule.objects.create(jurisdiction=jurisdiction_obj, tenant=tenant_obj, purpose=purpose,
+                                        anchor=anchor, max_age_days=max_age_days, citation=citation)
+    audit_append(actor=actor, action="retention_rule.create", obj=rule, details={
+        "jurisdiction": jurisdiction_obj and jurisdiction_obj.code, "tenant": tenant, "purpose": purpose,
+        "anchor": anchor, "max_age_days": max_age_days, "citation": citation})
+    return rule
+
+
+def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
+    """Erase the templates past a retention limit, and those of subjects without any consent in force whose
+    last consent ended more than WITHDRAWN_TEMPLATE_GRACE_HOURS ago.
+
+    Only templates (with their enrolment rows) go: the subject record and its consent ledger stay, because the
+    relationship with the tenant may continue (a new consent, a new enrolment); a full erasure is what orders
+    and requests do. Each non-empty group gets its own certificate (cause retention / withdrawal).
+    """
+    grace = timedelta(hours=settings.WITHDRAWN_TEMPLATE_GRACE_HOURS)
+    past = FaceTemplate.objects.filter(pk__in=templates_past_retention(FaceTemplate.objects.all(), at=at).values("pk"))
+    lapsed = subjects_without_consent_in_force(FaceTemplate.objects.all(), before=at - grace, at=at)
+    withdrawn = FaceTemplate.objects.filter(subject__in=lapsed).exclude(pk__in=past.values("pk"))
+    report = {"at": at.isoformat(), "dry_run": dry_run}
+    for cause, templates in (("retention", past), ("withdrawal", withdrawn)):
+        rows = list(templates.values_list("pk", "subject_id"))
+        entry = {"templates": len(rows), "subjects": len({r[1] for r in rows}), "certificate": None}
+        if rows and not dry_run:
+            cert = eraser.templates_erase(
+                template_ids=[r[0] for r in rows], cause=cause, cause_id=f"sweep:{at.isoformat()}", actor=actor,
+                scope={"sweep_at": at.isoformat(),
+                       "rule": "retention limit" if cause == "retention"
+                       else f"no consent in force for {settings.WITHDRAWN_TEMPLATE_GRACE_HOURS} h"},
+            )
+            entry.update(certificate=str(cert.pk), erased=cert.counts.get(eraser.TEMPLATES, 0),
+                         held_subjects=cert.scope["held_subjects"])
+        report[cause] = entry
+    return report

@@ -1,0 +1,48 @@
+"""Scopes of orders and holds as officers write them (codes, slugs, ids) and as the rows store them."""
+
+from __future__ import annotations
+
+from consent.models import Jurisdiction, Subject, Tenant
+from core.errors import DomainError, UnknownJurisdiction, UnknownTenant
+
+
+class EmptyScope(DomainError):
+    code = "empty_scope"
+    default_message = "The scope names no jurisdiction, tenant or subject."
+
+
+class UnknownSubject(DomainError):
+    code = "unknown_subject"
+    default_message = "Unknown subject."
+
+
+def scope_resolve(scope: dict) -> dict:
+    """{"jurisdictions": codes, "tenants": slugs, "subjects": ids} -> the model's scope_* fields (tenant UUIDs)."""
+    codes = sorted(set(scope.get("jurisdictions") or []))
+    slugs = sorted(set(scope.get("tenants") or []))
+    subject_ids = sorted({str(s) for s in scope.get("subjects") or []})
+    if not (codes or slugs or subject_ids):
+        raise EmptyScope()
+    unknown = set(codes) - set(Jurisdiction.objects.filter(code__in=codes).values_list("code", flat=True))
+    if unknown:
+        raise UnknownJurisdiction(f"Unknown jurisdictions: {sorted(unknown)}", jurisdictions=sorted(unknown))
+    tenants = dict(Tenant.objects.filter(slug__in=slugs).values_list("slug", "id"))
+    if unknown := set(slugs) - set(tenants):
+        raise UnknownTenant(f"Unknown tenants: {sorted(unknown)}", tenants=sorted(unknown))
+    found = {str(s) for s in Subject.objects.filter(pk__in=subject_ids).values_list("pk", flat=True)}
+    if unknown := set(subject_ids) - found:
+        raise UnknownSubject(f"Unknown subjects: {sorted(unknown)}", subjects=sorted(unknown))
+    return {
+        "scope_jurisdictions": codes,
+        "scope_tenants": [tenants[s] for s in slugs],
+        "scope_subjects": subject_ids,
+    }
+
+
+def scope_describe(scoped) -> dict:
+    slugs = dict(Tenant.objects.filter(pk__in=scoped.scope_tenants).values_list("id", "slug"))
+    return {
+        "jurisdictions": list(scoped.scope_jurisdictions),
+        "tenants": [slugs.get(t, str(t)) for t in scoped.scope_tenants],
+        "subjects": [str(s) for s in scoped.scope_subjects],
+    }

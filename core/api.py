@@ -1,0 +1,94 @@
+"""What every API endpoint shares: the one error handler, the one page shape, the one create shape.
+
+Error body: {"error": {"code": "...", "message": "...", "details": {...}}}
+Page body:  {"count": n, "next": url | null, "previous": url | null, "results": [...]}
+Create:     201 with the created resource exactly as its detail endpoint shows it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from drf_spectacular.utils import inline_serializer
+from rest_framework import exceptions, serializers, status
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from core.errors import DomainError
+
+STATUS_OF_KIND = {
+    "invalid": status.HTTP_400_BAD_REQUEST,
+    "not_found": status.HTTP_404_NOT_FOUND,
+    "conflict": status.HTTP_409_CONFLICT,
+    "forbidden": status.HTTP_403_FORBIDDEN,
+    "unprocessable": status.HTTP_422_UNPROCESSABLE_ENTITY,
+    "gone": status.HTTP_410_GONE,
+    "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    "unsupported_media": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+}
+
+_DRF_CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.ParseError: "parse_error",
+    exceptions.Throttled: "throttled",
+    exceptions.ValidationError: "validation_error",
+}
+
+
+def http_status(error: DomainError) -> int:
+    return STATUS_OF_KIND[error.kind]
+
+
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        return Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((c for cls, c in _DRF_CODES.items() if isinstance(exc, cls)), "error")
+    if isinstance(exc, exceptions.ValidationError):
+        body = error_body(code, "The request is not valid.", {"fields": response.data})
+    else:
+        detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
+        body = error_body(code, str(detail))
+    response.data = body
+    return response
+
+
+class Pagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 1000
+
+
+def paginated(request, view, items, serializer_class) -> Response:
+    """A page of `items` (a QuerySet or list) in the one page shape."""
+    paginator = Pagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+
+
+def page_of(serializer_class, name: str):
+    """The OpenAPI shape of a page of `serializer_class`."""
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )

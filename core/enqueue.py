@@ -1,0 +1,18 @@
+"""Enqueue-on-commit: the one way a service starts background work.
+
+Services name tasks ("compliance.tasks.order_erase") instead of importing them, so a tasks module may import
+its services at the top and no import ever runs in a circle. The message is sent only once the caller's
+transaction has committed: a worker never looks for a row that is not there yet.
+"""
+
+from __future__ import annotations
+
+from celery import current_app
+from django.db import transaction
+
+
+def enqueue(task_name: str, *args) -> None:
+    if task_name not in current_app.tasks:
+        # A typo would otherwise queue a message no worker ever takes.
+        raise LookupError(f"no Celery task named {task_name!r}")
+    transaction.on_commit(lambda: current_app.send_task(task_name, args=args))

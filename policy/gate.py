@@ -1,0 +1,114 @@
+"""The policy gate: "may template T be used for purpose P by tenant X at time t?" (DESIGN.md, rules 1-5).
+
+One predicate built from the rules in policy.rules. Matching passes its template QuerySet in and gets it back
+filtered, then orders it by distance: the gate sits inside the very statement that runs the vector search, so a
+consent withdrawn or an order recorded before the statement starts is already honoured. The gate learns the
+template table from the QuerySet it is given (policy sits below matching and never imports it); it reads the
+template's tenant_id, subject_id, model_name and created_at columns.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from consent.models import Subject
+from core.errors import Conflict, Forbidden
+from policy import rules
+from policy.models import COLLECTION_BLOCKING_ACTIONS, MATCH_BLOCKING_ACTIONS
+
+
+class ConsentRequired(Conflict):
+    code = "consent_required"
+    default_message = "The subject has no active consent; record one before enrolling a face."
+
+
+class CollectionRestricted(Forbidden):
+    code = "collection_restricted"
+    default_message = "A regulator order restricts the collection of this subject's face data."
+
+
+def _pk(obj):
+    return getattr(obj, "pk", obj)
+
+
+def templates_eligible(templates: QuerySet, *, tenant, purpose: str, model: str, at: datetime) -> QuerySet:
+    """The templates the gate lets `tenant` use for `purpose` at `at`.
+
+    Rules 2-4 are one EXISTS over subject x consent x notice (not nested EXISTS), so PostgreSQL turns it into
+    a semi-join it can drive from either side: from the index scan's rows when most templates are eligible,
+    from the consents for the purpose when few are.
+    """
+    t = templates.model._meta.db_table
+    order_sql, order_params = rules.subject_under_order("s", MATCH_BLOCKING_ACTIONS, at)
+    active_sql, active_params = rules.consent_in_force(at)
+    past_sql, past_params = rules.consent_past_retention(at)
+    idle_sql, idle_params = rules.interaction_past_retention(at, "%s", [purpose], f"{t}.created_at", [])
+    sql = f"""{t}.model_name = %s                                     /* rule 5: same embedding model */
+        AND {t}.tenant_id = %s                                        /* rule 1: the caller's tenant only */
+        AND EXISTS (
+            SELECT 1 FROM consent_subject s
+                JOIN consent_consent c ON c.subject_id = s.id
+                JOIN consent_notice n ON n.id = c.notice_id
+            WHERE s.id = {t}.subject_id
+              AND s.tenant_id = {t}.tenant_id
+              AND s.erased_at IS NULL                                 /* rule 2: not erased ... */
+              AND NOT {order_sql}                                     /* ... nor under an erase/suspend order */
+              AND c.purpose = %s                                      /* rule 3: a consent for P in force at t */
+              AND {active_sql}
+              AND NOT {past_sql})                                     /* rule 4: within the consent's limits ... */
+        AND NOT EXISTS (
+            SELECT 1 FROM consent_subject s
+            WHERE s.id = {t}.subject_id AND {idle_sql})              /* ... and the last-interaction limit */"""
+    params = [model, _pk(tenant), *order_params, purpose, *active_params, *past_params, *idle_params]
+    return templates.extra(where=[sql], params=params)
+
+
+def templates_erasable(templates: QuerySet, *, model: str) -> QuerySet:
+    """The templates an erasure lookup may search: every tenant's, of live subjects, of the probe's model.
+
+    Not a client purpose: consent, retention and orders do not apply, because an erase or suspend order must
+    not hide a person's faces from their own erasure request.
+    """
+    t = templates.model._meta.db_table
+    sql = f"""{t}.model_name = %s
+        AND EXISTS (SELECT 1 FROM consent_subject s WHERE s.id = {t}.subject_id AND s.erased_at IS NULL)"""
+    return templates.extra(where=[sql], params=[model])
+
+
+def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
+    """How many of the tenant's consents for `purpose` exist, counted up to `limit` (cheap: by notice).
+
+    An upper bound of the eligible set, used only to choose a search path; never to decide eligibility.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM (
+                   SELECT 1 FROM consent_notice n JOIN consent_consent c ON c.notice_id = n.id
+                   WHERE n.tenant_id = %s AND n.purpose = %s AND c.purpose = %s LIMIT %s) bounded""",
+            [_pk(tenant), purpose, purpose, limit],
+        )
+        return cursor.fetchone()[0]
+
+
+def enrolment_check(*, subject: Subject, at: datetime) -> None:
+    """Refuse collecting a face: an order restricting collection covers the subject, or no consent is in force."""
+    order_sql, order_params = rules.subject_under_order("s", COLLECTION_BLOCKING_ACTIONS, at)
+    active_sql, active_params = rules.consent_in_force(at)
+    past_sql, past_params = rules.consent_past_retention(at)
+    # No template exists yet: the last-interaction clock of a new face starts now.
+    idle_sql, idle_params = rules.interaction_past_retention(at, "c.purpose", [], "%s", [at])
+    sql = f"""SELECT s.erased_at IS NULL,
+                     {order_sql},
+                     EXISTS (SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
+                             WHERE c.subject_id = s.id AND {active_sql} AND NOT {past_sql} AND NOT {idle_sql})
+              FROM consent_subject s WHERE s.id = %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*order_params, *active_params, *past_params, *idle_params, subject.pk])
+        live, restricted, consented = cursor.fetchone()
+    if restricted:
+        raise CollectionRestricted()
+    if not (live and consented):
+        raise ConsentRequired()

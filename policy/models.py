@@ -1,0 +1,93 @@
+"""The rules' own records: retention rules, regulator orders and legal holds.
+
+The gate reads them in SQL at the moment a match or an enrolment runs (policy.rules); compliance runs the
+work they cause (erasure batches, certificates, deadlines) and updates their progress fields.
+"""
+
+import uuid
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from consent.models import Purpose
+
+
+class RetentionAnchor(models.TextChoices):
+    GRANTED = "granted", "Consent granted"
+    LAST_INTERACTION = "last_interaction", "Last interaction"
+    PURPOSE_END = "purpose_end", "Purpose met or ended"
+
+
+class RetentionRule(models.Model):
+    """Max age of a face template from an anchor, for a jurisdiction and/or tenant (× purpose)."""
+
+    jurisdiction = models.ForeignKey("consent.Jurisdiction", null=True, blank=True, on_delete=models.CASCADE)
+    tenant = models.ForeignKey("consent.Tenant", null=True, blank=True, on_delete=models.CASCADE)
+    purpose = models.CharField(max_length=32, choices=Purpose.choices, blank=True)  # blank: every purpose
+    anchor = models.CharField(max_length=32, choices=RetentionAnchor.choices)
+    max_age_days = models.PositiveIntegerField()
+    citation = models.CharField(max_length=200, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class OrderAction(models.TextChoices):
+    ERASE = "erase", "Erase"
+    SUSPEND_PROCESSING = "suspend_processing", "Suspend processing"
+    RESTRICT_COLLECTION = "restrict_collection", "Restrict collection"
+
+
+# Orders that take a subject out of matching, and orders that refuse new enrolments.
+MATCH_BLOCKING_ACTIONS = (OrderAction.ERASE, OrderAction.SUSPEND_PROCESSING)
+COLLECTION_BLOCKING_ACTIONS = (OrderAction.RESTRICT_COLLECTION, OrderAction.SUSPEND_PROCESSING)
+
+
+class OrderStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    BLOCKED_BY_HOLD = "blocked_by_hold", "Blocked by legal hold"
+    OVERDUE = "overdue", "Overdue"
+
+
+# An erase order still owes work in these states.
+OPEN_ORDER_STATUSES = (OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD)
+
+
+class ScopedModel(models.Model):
+    """A scope is the union of the jurisdictions, tenants and subjects it names."""
+
+    scope_jurisdictions = ArrayField(models.CharField(max_length=8), default=list, blank=True)
+    scope_tenants = ArrayField(models.UUIDField(), default=list, blank=True)
+    scope_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class RegulatorOrder(ScopedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    regulator = models.CharField(max_length=200)
+    reference = models.CharField(max_length=200)
+    action = models.CharField(max_length=32, choices=OrderAction.choices)
+    status = models.CharField(max_length=32, choices=OrderStatus.choices, default=OrderStatus.RECEIVED)
+    received_at = models.DateTimeField()
+    issued_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    subjects_total = models.PositiveIntegerField(default=0)
+    subjects_erased = models.PositiveIntegerField(default=0)
+    held_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
+    exceptions = models.JSONField(default=list, blank=True)  # [{"subject": id, "reason": ..., "by": ...}]
+    reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+
+
+class LegalHold(ScopedModel):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reason = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=150)

@@ -1,0 +1,121 @@
+"""Every rule of the policy gate, each written once as a SQL fragment (DESIGN.md, rules 1-5).
+
+The gate (policy.gate) combines them into one predicate that matching runs inside the very statement of its
+vector search; the ledger, the dashboard, erasure and the retention sweep read through the same fragments
+(policy.selectors), so no rule has an ORM twin that could drift from it.
+
+Fragments take the SQL aliases they apply to; the consent fragments use these:
+    s       a consent_subject row
+    c, n    a consent_consent row and its consent_notice
+Each returns (sql, params) with positional %s parameters, in the order they appear.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+Fragment = tuple[str, list]
+
+
+# --- Scopes: orders and holds name jurisdictions, tenants and subjects ---------------------------------------
+def scope_covers(scope: str, subject: str) -> str:
+    """Scope row `scope` (an order or a hold) covers subject row `subject`: the union of what it names."""
+    return f"""({subject}.jurisdiction_id = ANY({scope}.scope_jurisdictions)
+               OR {subject}.tenant_id = ANY({scope}.scope_tenants)
+               OR {subject}.id = ANY({scope}.scope_subjects))"""
+
+
+# --- Rule 2: regulator orders and legal holds in force ---------------------------------------------------------
+def order_in_force(order: str, actions, at: datetime) -> Fragment:
+    """Order row `order` is one of `actions` and not lifted at `at`."""
+    return (
+        f"{order}.action = ANY(%s) AND ({order}.lifted_at IS NULL OR {order}.lifted_at > %s)",
+        [[str(a) for a in actions], at],
+    )
+
+
+def subject_under_order(subject: str, actions, at: datetime) -> Fragment:
+    """An order of `actions` in force at `at` covers subject row `subject`."""
+    in_force, params = order_in_force("o", actions, at)
+    return (
+        f"""EXISTS (SELECT 1 FROM policy_regulatororder o
+                    WHERE {in_force} AND {scope_covers("o", subject)})""",
+        params,
+    )
+
+
+def hold_in_force(hold: str, at: datetime) -> Fragment:
+    """Legal hold row `hold` is neither released nor expired at `at`."""
+    return f"{hold}.released_at IS NULL AND ({hold}.expires_at IS NULL OR {hold}.expires_at > %s)", [at]
+
+
+def subject_under_hold(subject: str, at: datetime) -> Fragment:
+    in_force, params = hold_in_force("h", at)
+    return f"EXISTS (SELECT 1 FROM policy_legalhold h WHERE {in_force} AND {scope_covers('h', subject)})", params
+
+
+# --- Rule 3: a consent in force at t, tied to a published notice -------------------------------------------------
+def consent_in_force(at: datetime) -> Fragment:
+    """Consent c (notice n, subject s) is in force at `at`, under the exact published text for its purpose."""
+    return (
+        """c.granted_at <= %s
+           AND (c.expires_at IS NULL OR c.expires_at > %s)
+           AND (c.withdrawn_at IS NULL OR c.withdrawn_at > %s)
+           AND (c.purpose_ended_at IS NULL OR c.purpose_ended_at > %s)
+           AND n.published_at <= %s
+           AND n.sha256 = c.notice_sha256
+           AND n.purpose = c.purpose
+           AND n.tenant_id = s.tenant_id""",
+        [at, at, at, at, at],
+    )
+
+
+def consent_ended_at() -> str:
+    """When consent c stopped being in force for good: the earliest of withdrawal, expiry and purpose end."""
+    return "LEAST(c.withdrawn_at, c.expires_at, c.purpose_ended_at)"
+
+
+# --- Rule 4: retention limits ------------------------------------------------------------------------------------
+# Limits: the notice's own retention_days from granted_at, and every active RetentionRule that applies to the
+# subject (jurisdiction and tenant null or equal) and to the purpose (blank or equal). Anchors: granted ->
+# c.granted_at; purpose_end -> c.purpose_ended_at (NULL: not ended, no limit); last_interaction ->
+# s.last_interaction_at, or the template's creation when the face was never matched.
+# The consent-anchored limits are judged per consent (a fresh consent starts its own clock); the
+# last-interaction limit belongs to the template and is a separate fragment, so the consent part never
+# refers to the template row and PostgreSQL can plan it as a plain semi-join.
+def _rule_applies(purpose_sql: str) -> str:
+    return f"""r.active
+        AND (r.jurisdiction_id IS NULL OR r.jurisdiction_id = s.jurisdiction_id)
+        AND (r.tenant_id IS NULL OR r.tenant_id = s.tenant_id)
+        AND (r.purpose = '' OR r.purpose = {purpose_sql})"""
+
+
+def consent_past_retention(at: datetime) -> Fragment:
+    """Consent c (notice n, subject s) is past its notice's retention or a granted/purpose_end rule at `at`."""
+    return (
+        f"""(
+            (n.retention_days IS NOT NULL
+             AND c.granted_at + make_interval(days => n.retention_days) <= %s)
+            OR EXISTS (
+                SELECT 1 FROM policy_retentionrule r
+                WHERE {_rule_applies("c.purpose")}
+                  AND CASE r.anchor
+                        WHEN 'granted' THEN c.granted_at
+                        WHEN 'purpose_end' THEN c.purpose_ended_at
+                      END + make_interval(days => r.max_age_days) <= %s))""",
+        [at, at],
+    )
+
+
+def interaction_past_retention(
+    at: datetime, purpose_sql: str, purpose_params: list, created_sql: str, created_params: list
+) -> Fragment:
+    """A last_interaction rule for the purpose has run out for subject s's template (created at `created_sql`)."""
+    return (
+        f"""EXISTS (
+            SELECT 1 FROM policy_retentionrule r
+            WHERE r.anchor = 'last_interaction'
+              AND {_rule_applies(purpose_sql)}
+              AND COALESCE(s.last_interaction_at, {created_sql}) + make_interval(days => r.max_age_days) <= %s)""",
+        [*purpose_params, *created_params, at],
+    )

@@ -1,0 +1,90 @@
+"""Reads through the policy rules for everyone but the matcher: the consent ledger's "in force", who an order
+or hold covers, which holds are in force, and what the retention sweep must erase. Selectors never write."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from consent.models import Consent, Subject
+from policy import rules
+from policy.models import LegalHold
+
+S = Subject._meta.db_table
+C = Consent._meta.db_table
+
+
+def consents_in_force(*, at: datetime, subject: Subject | None = None, purpose: str | None = None) -> QuerySet:
+    """Consents in force at `at` (rule 3, exactly as the gate judges it)."""
+    active_sql, params = rules.consent_in_force(at)
+    sql = f"""EXISTS (SELECT 1 FROM consent_consent c
+                        JOIN consent_notice n ON n.id = c.notice_id
+                        JOIN consent_subject s ON s.id = c.subject_id
+                      WHERE c.id = {C}.id AND {active_sql})"""
+    qs = Consent.objects.extra(where=[sql], params=params)
+    if subject is not None:
+        qs = qs.filter(subject=subject)
+    if purpose is not None:
+        qs = qs.filter(purpose=purpose)
+    return qs
+
+
+def subjects_covered(*, scoped) -> QuerySet[Subject]:
+    """Every subject (erased or not) the scope of an order or a legal hold covers."""
+    table = scoped._meta.db_table
+    sql = f"EXISTS (SELECT 1 FROM {table} x WHERE x.id = %s AND {rules.scope_covers('x', S)})"
+    return Subject.objects.extra(where=[sql], params=[scoped.pk])
+
+
+def legal_holds_in_force(*, at: datetime | None = None) -> QuerySet[LegalHold]:
+    sql, params = rules.hold_in_force(LegalHold._meta.db_table, at or timezone.now())
+    return LegalHold.objects.extra(where=[sql], params=params)
+
+
+def subjects_held(*, subject_ids, at: datetime | None = None) -> set:
+    """The subjects among `subject_ids` that a legal hold in force covers."""
+    if not subject_ids:
+        return set()
+    sql, params = rules.subject_under_hold(S, at or timezone.now())
+    held = Subject.objects.filter(pk__in=list(subject_ids)).extra(where=[sql], params=params)
+    return set(held.values_list("pk", flat=True))
+
+
+def templates_past_retention(templates: QuerySet, *, at: datetime) -> QuerySet:
+    """Templates of live subjects whose every consent is past a retention limit at `at` (the sweep erases them).
+
+    A subject whose consents merely lapsed or were withdrawn is `subjects_without_consent_in_force`'s case.
+    """
+    t = templates.model._meta.db_table
+    past_sql, past_params = rules.consent_past_retention(at)
+    idle_sql, idle_params = rules.interaction_past_retention(at, "c.purpose", [], f"{t}.created_at", [])
+    sql = f"""EXISTS (
+        SELECT 1 FROM consent_subject s
+        WHERE s.id = {t}.subject_id AND s.erased_at IS NULL
+          AND EXISTS (SELECT 1 FROM consent_consent c WHERE c.subject_id = s.id)
+          AND NOT EXISTS (
+              SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
+              WHERE c.subject_id = s.id AND NOT {past_sql} AND NOT {idle_sql}))"""
+    return templates.extra(where=[sql], params=[*past_params, *idle_params])
+
+
+def subjects_without_consent_in_force(templates: QuerySet, *, before: datetime, at: datetime) -> QuerySet[Subject]:
+    """Live subjects with templates, no consent in force at `at`, whose last consent ended before `before`.
+
+    A subject with templates but no consent at all has nothing to wait for.
+    """
+    t = templates.model._meta.db_table
+    active_sql, active_params = rules.consent_in_force(at)
+    sql = f"""EXISTS (
+        SELECT 1 FROM consent_subject s
+        WHERE s.id = {S}.id AND s.erased_at IS NULL
+          AND EXISTS (SELECT 1 FROM {t} WHERE {t}.subject_id = s.id)
+          AND NOT EXISTS (
+              SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
+              WHERE c.subject_id = s.id AND {active_sql})
+          AND COALESCE(
+              (SELECT max({rules.consent_ended_at()}) FROM consent_consent c WHERE c.subject_id = s.id),
+              '-infinity'::timestamptz) < %s)"""
+    return Subject.objects.extra(where=[sql], params=[*active_params, before])
