@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from compliance import officer_views
-from config.health import healthz
+from core.health import healthz
 
 urlpatterns = [
     path("", officer_views.index, name="index"),
