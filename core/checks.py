@@ -85,13 +85,13 @@ def database() -> dict:
     if server_num < MIN_POSTGRES * 10000:
         problems.append(f"PostgreSQL {server_num // 10000} is too old; Facegate needs PostgreSQL >= {MIN_POSTGRES}.")
     if available is None:
-        problems.append(
-            "The pgvector extension is not installed on this PostgreSQL; Facegate needs pgvector >= 0.8."
-        )
+        problems.append("The pgvector extension is not installed on this PostgreSQL; Facegate needs pgvector >= 0.8.")
     elif _version(available) < MIN_PGVECTOR:
         problems.append(f"pgvector {available} is too old; Facegate needs pgvector >= 0.8.")
     elif installed is not None and _version(installed) < MIN_PGVECTOR:
-        problems.append(f"pgvector {installed} is too old; Facegate needs pgvector >= 0.8 (ALTER EXTENSION vector UPDATE).")
+        problems.append(
+            f"pgvector {installed} is too old; Facegate needs pgvector >= 0.8 (ALTER EXTENSION vector UPDATE)."
+        )
     return {
         "ok": not problems,
         "server_version": server_version,

@@ -102,6 +102,7 @@ def start_redis(base: Path | None = None) -> str:
     if _redis_alive(sock):
         return redis_url(base)
     sock.unlink(missing_ok=True)
+    # fmt: off
     cmd = [
         _redis_executable(),
         "--port", "0",
@@ -114,6 +115,7 @@ def start_redis(base: Path | None = None) -> str:
         "--appendonly", "yes",
         "--save", "",
     ]
+    # fmt: on
     subprocess.run(cmd, check=True)
     deadline = time.monotonic() + 15
     while not _redis_alive(sock):
@@ -142,4 +144,3 @@ def stop_redis(base: Path | None = None) -> None:
             return
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
-

@@ -85,6 +85,7 @@ def run() -> int:
         # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
         # which then stops them in order (web first, servers last).
         spawn = dict(cwd=ROOT, start_new_session=True)
+        # fmt: off
         procs.append(subprocess.Popen([
             PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
             "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
@@ -94,6 +95,7 @@ def run() -> int:
             PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
             "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
         ], **spawn))
+        # fmt: on
         procs.append(subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], **spawn))
         print(f"facegate: running on http://127.0.0.1:{port}/ (Ctrl-C stops everything)", flush=True)
         while not stopping:
