@@ -1,25 +1,44 @@
-# Facegate: `make run` starts everything on http://127.0.0.1:8000, `make test` runs the whole suite.
+# Facegate: `make run` starts everything on http://127.0.0.1:8000, `make test` runs lint and the whole suite.
+# Both go through the devserver package (`python -m devserver run|test|services|stop`), which starts the
+# embedded PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set) before Django starts.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+PIP := $(PY) -m pip -q --disable-pip-version-check
 
-.PHONY: run test install browser bench clean-data
+.PHONY: run test lint install lock browser bench services stop clean-data
 
 run: $(STAMP)
-	$(PY) -m config.launcher run
+	$(PY) -m devserver run
 
-test: $(STAMP) browser
-	$(PY) -m config.launcher test $(ARGS)
+test: $(STAMP) browser lint
+	$(PY) -m devserver test $(ARGS)
+
+# Lint only reads: `ruff check --fix` / `ruff format` are for the developer to run.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 install: $(STAMP)
 
-# Re-installs only when pyproject.toml changes, so the second run starts in seconds.
-$(STAMP): pyproject.toml
+# Installs the pinned versions (with hashes) from requirements.lock, then the project itself without
+# resolving again; re-runs only when the lock or pyproject.toml changes, so the second run starts in seconds.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[test]'
+	$(PIP) install --upgrade pip
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps -e .
 	touch $(STAMP)
+
+# Regenerates requirements.lock from pyproject.toml (main dependencies + the test extra). Versions already in
+# the lock are kept; `make lock UPGRADE=1` moves everything to the newest allowed releases.
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(VENV)/bin/uv || $(PIP) install uv
+	$(VENV)/bin/uv pip compile pyproject.toml --extra test --python-version 3.11.7 --generate-hashes \
+	  $(if $(UPGRADE),--upgrade) -q -o requirements.lock
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download).
 browser:
@@ -27,8 +46,15 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and not root: browser tests will be skipped"; fi; }
 
+# Starts the embedded servers and leaves them running; `make stop` ends them.
+services: $(STAMP)
+	$(PY) -m devserver services
+
+stop: $(STAMP)
+	$(PY) -m devserver stop
+
 bench: $(STAMP)
-	$(PY) -m config.launcher services >/dev/null
+	$(PY) -m devserver services >/dev/null
 	$(PY) bench/search.py
 
 clean-data:

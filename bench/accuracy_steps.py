@@ -8,6 +8,7 @@ ALL pairs of the folder, the balanced error at the best threshold and the TAR at
 impostor pairs instead of the few hundred the protocol samples), which separate the steps better on a small set.
 Speeds are single-process images/s and vary with the machine's load; bench/embed.py gives the fair ratio.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,9 @@ def plain(data: bytes):
     from deepface import DeepFace
 
     try:
-        found = DeepFace.represent(decode_image(data)[:, :, ::-1].copy(), model_name="Dlib",
-                                   detector_backend="dlib", align=True)
+        found = DeepFace.represent(
+            decode_image(data)[:, :, ::-1].copy(), model_name="Dlib", detector_backend="dlib", align=True
+        )
     except (DomainError, ValueError):
         return None
     return max(found, key=lambda f: f["facial_area"]["w"] * f["facial_area"]["h"])["embedding"]
@@ -94,8 +96,10 @@ def main() -> None:
     people = evaluation.identities_in(args.folder)
     owner = {p: name for name, photos in people.items() for p in photos}
     rows = []
-    print(f"{'step':<58} {'acc %':>6} {'± %':>5} {'found %':>7} {'thr':>6} {'all-pairs BER %':>15} "
-          f"{'TAR@FAR.001 %':>13} {'img/s':>6}")
+    print(
+        f"{'step':<58} {'acc %':>6} {'± %':>5} {'found %':>7} {'thr':>6} {'all-pairs BER %':>15} "
+        f"{'TAR@FAR.001 %':>13} {'img/s':>6}"
+    )
     for key in args.steps.split(","):
         label, embed = STEPS[key]
         seen: dict[bytes, list | None] = {}
@@ -107,12 +111,20 @@ def main() -> None:
         report = evaluation.evaluate(args.folder, embed=remember)
         embeddings = {p: seen[p.read_bytes()] if p.read_bytes() in seen else embed(p.read_bytes()) for p in owner}
         ber, tar = all_pairs(embeddings, owner)
-        row = {"step": key, "label": label, **report.as_dict(), "all_pairs_balanced_error": ber,
-               "all_pairs_tar_at_far_0_001": tar}
+        row = {
+            "step": key,
+            "label": label,
+            **report.as_dict(),
+            "all_pairs_balanced_error": ber,
+            "all_pairs_tar_at_far_0_001": tar,
+        }
         rows.append(row)
-        print(f"{label:<58} {report.accuracy * 100:>6.2f} {report.accuracy_std * 100:>5.2f} "
-              f"{report.detected_fraction * 100:>7.1f} {report.threshold:>6.4f} {ber * 100:>15.2f} "
-              f"{tar * 100:>13.2f} {report.images_per_second:>6.2f}", flush=True)
+        print(
+            f"{label:<58} {report.accuracy * 100:>6.2f} {report.accuracy_std * 100:>5.2f} "
+            f"{report.detected_fraction * 100:>7.1f} {report.threshold:>6.4f} {ber * 100:>15.2f} "
+            f"{tar * 100:>13.2f} {report.images_per_second:>6.2f}",
+            flush=True,
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n")
 

@@ -8,6 +8,7 @@ detector_backend="dlib", align=True) given the pixels our decoder produced (so i
 nor for full-size photos). Both run in this one process on one core, alternating, after a warm-up; figures are
 medians over the repeats.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,8 +98,10 @@ def main() -> None:
     }
     for name, label in labels.items():
         r = result[name]
-        print(f"{label:<52} {r['faces']:>6} {r['seconds']:>8.2f} {r['images_per_second']:>9.2f} "
-              f"{r['faces_per_second']:>8.2f}")
+        print(
+            f"{label:<52} {r['faces']:>6} {r['seconds']:>8.2f} {r['images_per_second']:>9.2f} "
+            f"{r['faces_per_second']:>8.2f}"
+        )
     print(f"speed-up: {result['speedup_faces_per_second']}x faces/s, {result['speedup_images_per_second']}x images/s")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")

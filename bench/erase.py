@@ -17,6 +17,7 @@ A search is matching.selectors.templates_nearest (gate.templates_eligible + ORDE
 path match_job_run uses), one transaction each, a query near a kept subject's vector. The bench tenant's rows are
 removed at the end; the order is lifted so it no longer applies; audit events and certificates stay (append-only).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,6 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.synthetic import DIM, copy_rows, vectors  # noqa: E402
 from compliance.services import orders  # noqa: E402
 from core.audit import Actor  # noqa: E402
 from consent.models import Jurisdiction  # noqa: E402
@@ -51,8 +53,6 @@ from core.models import AuditEvent  # noqa: E402
 from policy.models import OrderStatus, RegulatorOrder  # noqa: E402
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
-
-from bench.synthetic import DIM, copy_rows, vectors  # noqa: E402
 
 BENCH_SLUG = "bench-erase"
 BENCH_JURISDICTION = "ZZ-BENCH"
@@ -63,15 +63,19 @@ INDEX = "facetemplate_embedding_hnsw"
 TEMPLATES_PER_SUBJECT = 2
 
 
-
-
 def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
     cleanup()
     Jurisdiction.objects.update_or_create(code=BENCH_JURISDICTION, defaults={"name": "bench/erase.py", "law": "none"})
     tenant = Tenant.objects.create(slug=BENCH_SLUG, name="bench/erase.py (deleted after the run)")
     now = timezone.now()
-    notice = Notice.objects.create(tenant=tenant, purpose=PURPOSE, version="bench", text="bench", sha256="b" * 64,
-                                   published_at=now - timedelta(days=10))
+    notice = Notice.objects.create(
+        tenant=tenant,
+        purpose=PURPOSE,
+        version="bench",
+        text="bench",
+        sha256="b" * 64,
+        published_at=now - timedelta(days=10),
+    )
     n = n_erase + n_keep
     subjects = [(uuid.uuid4(), BENCH_JURISDICTION if i < n_erase else KEEP_JURISDICTION) for i in range(n)]
     data = vectors(rng, n * TEMPLATES_PER_SUBJECT, clusters=max(10, n // 100))
@@ -80,33 +84,60 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        copy_rows(raw, "consent_subject", "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
-              ((sid, tenant.id, f"ref-{i}", jur, f"person{i}@bench.test", now, "")
-               for i, (sid, jur) in enumerate(subjects)))
-        copy_rows(raw, "consent_consent", "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
-              ((uuid.uuid4(), sid, PURPOSE, notice.id, notice.sha256, "explicit_opt_in", '{"ip": "192.0.2.1"}', granted)
-               for sid, _ in subjects))
+        copy_rows(
+            raw,
+            "consent_subject",
+            "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
+            (
+                (sid, tenant.id, f"ref-{i}", jur, f"person{i}@bench.test", now, "")
+                for i, (sid, jur) in enumerate(subjects)
+            ),
+        )
+        copy_rows(
+            raw,
+            "consent_consent",
+            "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
+            (
+                (
+                    uuid.uuid4(),
+                    sid,
+                    PURPOSE,
+                    notice.id,
+                    notice.sha256,
+                    "explicit_opt_in",
+                    '{"ip": "192.0.2.1"}',
+                    granted,
+                )
+                for sid, _ in subjects
+            ),
+        )
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
         buffer = io.StringIO()
         for i, vec in enumerate(data):
             sid = subjects[i // TEMPLATES_PER_SUBJECT][0]
-            buffer.write(f"{uuid.uuid4()}\t{tenant.id}\t{sid}\t{MODEL}\tdlib\t[{','.join(f'{x:.6f}' for x in vec)}]"
-                         f"\t1\t{'0' * 64}\t{now.isoformat()}\n")
+            buffer.write(
+                f"{uuid.uuid4()}\t{tenant.id}\t{sid}\t{MODEL}\tdlib\t[{','.join(f'{x:.6f}' for x in vec)}]"
+                f"\t1\t{'0' * 64}\t{now.isoformat()}\n"
+            )
         buffer.seek(0)
-        with raw.copy("COPY matching_facetemplate (id, tenant_id, subject_id, model_name, detector, embedding, "
-                      "quality, source_sha256, created_at) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY matching_facetemplate (id, tenant_id, subject_id, model_name, detector, embedding, "
+            "quality, source_sha256, created_at) FROM STDIN"
+        ) as copy:
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)
     timings["load_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(f"CREATE INDEX {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
-                       "WITH (m = 16, ef_construction = 64)")
+        cursor.execute(
+            f"CREATE INDEX {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
+            "WITH (m = 16, ef_construction = 64)"
+        )
         cursor.execute("VACUUM ANALYZE matching_facetemplate, consent_subject, consent_consent")
     timings["index_s"] = round(time.perf_counter() - started, 1)
     # Queries are near the kept subjects' faces (those a search should still find).
-    kept = data[n_erase * TEMPLATES_PER_SUBJECT:]
+    kept = data[n_erase * TEMPLATES_PER_SUBJECT :]
     return tenant, kept, timings
 
 
@@ -116,8 +147,9 @@ def search(tenant, query) -> tuple[float, int, str]:
         # Loads pgvector in the session first: the search's SET LOCAL/restore of hnsw.* settings fails when the
         # library is first loaded by the search statement itself (a fresh connection).
         connection.cursor().execute("SELECT NULL::vector")
-        rows, path = selectors.templates_nearest(tenant=tenant, purpose=PURPOSE, model=MODEL, at=timezone.now(),
-                                                 embedding=query, k=5)
+        rows, path = selectors.templates_nearest(
+            tenant=tenant, purpose=PURPOSE, model=MODEL, at=timezone.now(), embedding=query, k=5
+        )
     return (time.perf_counter() - started) * 1000, len(rows), path
 
 
@@ -133,34 +165,46 @@ def phase(name, tenant, kept, rng, count=None, until=None) -> dict:
         latencies.append(ms)
         found.append(rows)
         paths[path] = paths.get(path, 0) + 1
-    row = {"phase": name, "searches": len(latencies), "paths": paths,
-           "p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
-           "p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
-           "max_ms": round(max(latencies), 2) if latencies else None,
-           "mean_results": round(float(np.mean(found)), 2) if found else None}
-    print(f"  {name:9} {row['searches']:6} searches  p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
-          f"max {row['max_ms']} ms  results/search {row['mean_results']}  paths {paths}", flush=True)
+    row = {
+        "phase": name,
+        "searches": len(latencies),
+        "paths": paths,
+        "p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
+        "p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
+        "max_ms": round(max(latencies), 2) if latencies else None,
+        "mean_results": round(float(np.mean(found)), 2) if found else None,
+    }
+    print(
+        f"  {name:9} {row['searches']:6} searches  p50 {row['p50_ms']} ms  p95 {row['p95_ms']} ms  "
+        f"max {row['max_ms']} ms  results/search {row['mean_results']}  paths {paths}",
+        flush=True,
+    )
     return row
 
 
 def cleanup() -> None:
     RegulatorOrder.objects.filter(reference__startswith="bench/erase.py", lifted_at__isnull=True).update(
-        lifted_at=timezone.now())
+        lifted_at=timezone.now()
+    )
     tenant = Tenant.objects.filter(slug=BENCH_SLUG).first()
     if tenant is not None:
         with connection.cursor() as cursor:
             # Without the HNSW index the clean-up VACUUM is quick; the index is rebuilt over what is left.
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
             cursor.execute("DELETE FROM matching_facetemplate WHERE tenant_id = %s", [tenant.id])
-            cursor.execute("DELETE FROM consent_consent c USING consent_subject s "
-                           "WHERE s.id = c.subject_id AND s.tenant_id = %s", [tenant.id])
+            cursor.execute(
+                "DELETE FROM consent_consent c USING consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s",
+                [tenant.id],
+            )
             cursor.execute("UPDATE compliance_erasurerequest SET subject_id = NULL WHERE tenant_id = %s", [tenant.id])
             cursor.execute("DELETE FROM consent_subject WHERE tenant_id = %s", [tenant.id])
             cursor.execute("DELETE FROM consent_notice WHERE tenant_id = %s", [tenant.id])
             cursor.execute("DELETE FROM consent_tenant WHERE id = %s", [tenant.id])
             cursor.execute("VACUUM ANALYZE matching_facetemplate, consent_subject, consent_consent")
-            cursor.execute(f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_facetemplate "
-                           "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)")
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_facetemplate "
+                "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+            )
     Jurisdiction.objects.filter(code=BENCH_JURISDICTION).delete()
 
 
@@ -178,8 +222,10 @@ def main() -> None:
     rng = np.random.default_rng(args.seed)
 
     call_command("migrate", verbosity=0)
-    print(f"loading {args.subjects} + {keep} subjects, {(args.subjects + keep) * TEMPLATES_PER_SUBJECT} templates",
-          flush=True)
+    print(
+        f"loading {args.subjects} + {keep} subjects, {(args.subjects + keep) * TEMPLATES_PER_SUBJECT} templates",
+        flush=True,
+    )
     tenant, kept, timings = load(args.subjects, keep, rng)
     print(f"  COPY {timings['load_s']} s, HNSW index {timings['index_s']} s", flush=True)
 
@@ -188,9 +234,14 @@ def main() -> None:
     app.control.purge()
     phases = [phase("before", tenant, kept, rng, count=args.queries)]
     t0 = time.perf_counter()
-    order = orders.order_create(regulator="bench", reference=f"bench/erase.py {uuid.uuid4().hex[:6]}",
-                                  action="erase", scope={"jurisdictions": [BENCH_JURISDICTION]},
-                                  received_at=timezone.now(), actor=Actor.system("bench"))
+    order = orders.order_create(
+        regulator="bench",
+        reference=f"bench/erase.py {uuid.uuid4().hex[:6]}",
+        action="erase",
+        scope={"jurisdictions": [BENCH_JURISDICTION]},
+        received_at=timezone.now(),
+        actor=Actor.system("bench"),
+    )
     phases.append(phase("recorded", tenant, kept, rng, count=args.queries))
     worker_started = time.perf_counter()
     status = {"value": None}
@@ -201,9 +252,21 @@ def main() -> None:
 
     # A worker process of its own, as in production (a worker thread here would share this process's GIL).
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config.celery", "worker", "--pool=solo", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env={**os.environ, "ERASE_BATCH_SIZE": str(args.batch)},
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config.celery",
+            "worker",
+            "--pool=solo",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "ERASE_BATCH_SIZE": str(args.batch)},
     )
     try:
         phases.append(phase("during", tenant, kept, rng, until=done))
@@ -217,22 +280,32 @@ def main() -> None:
     last_batch = AuditEvent.objects.filter(action="erasure.batch", object_id=str(cert.pk)).order_by("-seq").first()
     phases.append(phase("after", tenant, kept, rng, count=args.queries))
     result = {
-        "subjects_erased": order.subjects_erased, "subjects_kept": keep,
-        "templates_deleted": cert.counts.get("matching_facetemplate", 0), "batch_size": args.batch,
-        "status": order.status, **timings,
-        "order_to_done_s": round(total_s, 1), "erase_run_s": round(erase_s, 1),
+        "subjects_erased": order.subjects_erased,
+        "subjects_kept": keep,
+        "templates_deleted": cert.counts.get("matching_facetemplate", 0),
+        "batch_size": args.batch,
+        "status": order.status,
+        **timings,
+        "order_to_done_s": round(total_s, 1),
+        "erase_run_s": round(erase_s, 1),
         "certificate_s": round((cert.finished_at - cert.started_at).total_seconds(), 1),
         "batches_s": round((last_batch.at - cert.started_at).total_seconds(), 1),
         "vacuum_s": round((cert.vacuumed_at - last_batch.at).total_seconds(), 1) if cert.vacuumed_at else None,
-        "certificate": str(cert.pk), "certificate_counts": cert.counts, "phases": phases,
+        "certificate": str(cert.pk),
+        "certificate_counts": cert.counts,
+        "phases": phases,
     }
-    print(f"erase order over {order.subjects_erased} subjects ({result['templates_deleted']} templates): "
-          f"{result['erase_run_s']} s from worker start to {order.status}; the erasure itself "
-          f"{result['certificate_s']} s (batches {result['batches_s']} s, REINDEX+VACUUM {result['vacuum_s']} s); "
-          f"order created -> done {result['order_to_done_s']} s")
+    print(
+        f"erase order over {order.subjects_erased} subjects ({result['templates_deleted']} templates): "
+        f"{result['erase_run_s']} s from worker start to {order.status}; the erasure itself "
+        f"{result['certificate_s']} s (batches {result['batches_s']} s, REINDEX+VACUUM {result['vacuum_s']} s); "
+        f"order created -> done {result['order_to_done_s']} s"
+    )
     by = {p["phase"]: p for p in phases}
-    print(f"search p95: before {by['before']['p95_ms']} ms, order recorded {by['recorded']['p95_ms']} ms, "
-          f"during erase {by['during']['p95_ms']} ms, after {by['after']['p95_ms']} ms")
+    print(
+        f"search p95: before {by['before']['p95_ms']} ms, order recorded {by['recorded']['p95_ms']} ms, "
+        f"during erase {by['during']['p95_ms']} ms, after {by['after']['p95_ms']} ms"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2, default=str))
     cleanup()

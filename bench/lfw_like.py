@@ -5,6 +5,7 @@
 
 --tilt turns every photo by ±N degrees (alternately), the copy HOG finds hardest.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -11,6 +11,7 @@ the load. For each F, every query runs
   - naive:      the gate + ORDER BY distance LIMIT k with pgvector's defaults (no iterative scan).
 All in the same run. The bench tenant's rows are deleted at the end (and the table vacuumed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,12 +38,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pgvector.django import CosineDistance  # noqa: E402
 
+from bench.synthetic import copy_rows, vectors  # noqa: E402
 from policy.gate import templates_eligible  # noqa: E402
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
 from matching.models import FaceTemplate  # noqa: E402
-
-from bench.synthetic import copy_rows, vectors  # noqa: E402
 
 BENCH_SLUG = "bench-search"
 PURPOSE, OTHER = Purpose.FRAUD_PREVENTION, Purpose.ACCESS_CONTROL
@@ -50,15 +50,19 @@ MODEL = "Dlib"
 INDEX = "facetemplate_embedding_hnsw"
 
 
-
-
 def load(n: int, rng) -> tuple[Tenant, dict, np.ndarray]:
     cleanup()
     tenant = Tenant.objects.create(slug=BENCH_SLUG, name="bench/search.py (deleted after the run)")
     now = timezone.now()
     notices = {
-        purpose: Notice.objects.create(tenant=tenant, purpose=purpose, version="bench", text=f"bench {purpose}",
-                                       sha256=f"{i}" * 64, published_at=now - timedelta(days=10))
+        purpose: Notice.objects.create(
+            tenant=tenant,
+            purpose=purpose,
+            version="bench",
+            text=f"bench {purpose}",
+            sha256=f"{i}" * 64,
+            published_at=now - timedelta(days=10),
+        )
         for i, purpose in enumerate((PURPOSE, OTHER))
     }
     data = vectors(rng, n, clusters=max(10, n // 100))
@@ -69,20 +73,33 @@ def load(n: int, rng) -> tuple[Tenant, dict, np.ndarray]:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        copy_rows(raw, "consent_subject", "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
-              ((sid, tenant.id, f"{rank:09d}", "ZZ", "", now, "") for sid, rank in zip(subject_ids, ranks)))
-        copy_rows(raw, "consent_consent",
-              "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
-              ((uuid.uuid4(), sid, OTHER, notices[OTHER].id, notices[OTHER].sha256, "explicit_opt_in", "{}", granted)
-               for sid in subject_ids))
+        copy_rows(
+            raw,
+            "consent_subject",
+            "id, tenant_id, external_ref, jurisdiction_id, email, created_at, erasure_cause",
+            ((sid, tenant.id, f"{rank:09d}", "ZZ", "", now, "") for sid, rank in zip(subject_ids, ranks, strict=True)),
+        )
+        copy_rows(
+            raw,
+            "consent_consent",
+            "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
+            (
+                (uuid.uuid4(), sid, OTHER, notices[OTHER].id, notices[OTHER].sha256, "explicit_opt_in", "{}", granted)
+                for sid in subject_ids
+            ),
+        )
         cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
         buffer = io.StringIO()
-        for sid, vec in zip(subject_ids, data):
-            buffer.write(f"{uuid.uuid4()}\t{tenant.id}\t{sid}\t{MODEL}\tdlib\t[{','.join(f'{x:.6f}' for x in vec)}]"
-                         f"\t1\t{'0' * 64}\t{now.isoformat()}\n")
+        for sid, vec in zip(subject_ids, data, strict=True):
+            buffer.write(
+                f"{uuid.uuid4()}\t{tenant.id}\t{sid}\t{MODEL}\tdlib\t[{','.join(f'{x:.6f}' for x in vec)}]"
+                f"\t1\t{'0' * 64}\t{now.isoformat()}\n"
+            )
         buffer.seek(0)
-        with raw.copy("COPY matching_facetemplate (id, tenant_id, subject_id, model_name, detector, embedding, "
-                      "quality, source_sha256, created_at) FROM STDIN") as copy:
+        with raw.copy(
+            "COPY matching_facetemplate (id, tenant_id, subject_id, model_name, detector, embedding, "
+            "quality, source_sha256, created_at) FROM STDIN"
+        ) as copy:
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)
     load_s = time.perf_counter() - started
@@ -105,8 +122,18 @@ def set_eligible(tenant, notices, n: int, fraction: float) -> int:
                    notice_id = CASE WHEN s.external_ref < %s THEN %s ELSE %s END,
                    notice_sha256 = CASE WHEN s.external_ref < %s THEN %s ELSE %s END
                FROM consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s""",
-            [f"{cutoff:09d}", PURPOSE, OTHER, f"{cutoff:09d}", notices[PURPOSE].id, notices[OTHER].id,
-             f"{cutoff:09d}", notices[PURPOSE].sha256, notices[OTHER].sha256, tenant.id],
+            [
+                f"{cutoff:09d}",
+                PURPOSE,
+                OTHER,
+                f"{cutoff:09d}",
+                notices[PURPOSE].id,
+                notices[OTHER].id,
+                f"{cutoff:09d}",
+                notices[PURPOSE].sha256,
+                notices[OTHER].sha256,
+                tenant.id,
+            ],
         )
         cursor.execute("VACUUM ANALYZE consent_consent")
     return cutoff
@@ -115,22 +142,29 @@ def set_eligible(tenant, notices, n: int, fraction: float) -> int:
 def exact(tenant, at, query, k):
     """The ground truth: no index scan at all, every eligible row's distance."""
     with transaction.atomic(), selectors._local_settings(enable_indexscan="off"):
-        return list(templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
-                    .annotate(distance=CosineDistance("embedding", query)).order_by("distance")
-                    .values_list("id", flat=True)[:k])
+        return list(
+            templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
+            .annotate(distance=CosineDistance("embedding", query))
+            .order_by("distance")
+            .values_list("id", flat=True)[:k]
+        )
 
 
 def naive(tenant, at, query, k):
     with transaction.atomic():
-        return list(templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
-                    .annotate(distance=CosineDistance("embedding", query)).order_by("distance")
-                    .values_list("id", flat=True)[:k])
+        return list(
+            templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
+            .annotate(distance=CosineDistance("embedding", query))
+            .order_by("distance")
+            .values_list("id", flat=True)[:k]
+        )
 
 
 def facegate(tenant, at, query, k):
     with transaction.atomic():
-        rows, path = selectors.templates_nearest(tenant=tenant, purpose=PURPOSE, model=MODEL, at=at,
-                                                 embedding=query, k=k)
+        rows, path = selectors.templates_nearest(
+            tenant=tenant, purpose=PURPOSE, model=MODEL, at=at, embedding=query, k=k
+        )
         return [r.id for r in rows], path
 
 
@@ -173,8 +207,10 @@ def run_fraction(tenant, notices, n, fraction, queries, k) -> dict:
     return row
 
 
-CREATE_INDEX = (f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
-                "WITH (m = 16, ef_construction = 64)")  # as in matching's migration
+CREATE_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
+    "WITH (m = 16, ef_construction = 64)"
+)  # as in matching's migration
 
 
 def cleanup() -> None:
@@ -184,8 +220,10 @@ def cleanup() -> None:
     with connection.cursor() as cursor:
         cursor.execute(CREATE_INDEX)  # a run stopped between dropping and building it leaves it missing
         cursor.execute("DELETE FROM matching_facetemplate WHERE tenant_id = %s", [tenant.id])
-        cursor.execute("DELETE FROM consent_consent c USING consent_subject s "
-                       "WHERE s.id = c.subject_id AND s.tenant_id = %s", [tenant.id])
+        cursor.execute(
+            "DELETE FROM consent_consent c USING consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s",
+            [tenant.id],
+        )
         cursor.execute("DELETE FROM consent_subject WHERE tenant_id = %s", [tenant.id])
         cursor.execute("DELETE FROM consent_notice WHERE tenant_id = %s", [tenant.id])
         cursor.execute("DELETE FROM consent_tenant WHERE id = %s", [tenant.id])
@@ -200,8 +238,12 @@ def main() -> None:
     parser.add_argument("--k", type=int, default=5)
     parser.add_argument("--json", type=Path)
     parser.add_argument("--keep", action="store_true", help="keep the bench rows (default: delete them)")
-    parser.add_argument("--exact-below", type=int, default=selectors.EXACT_BELOW,
-                        help="try another switch-over point (default: the one match_job_run uses)")
+    parser.add_argument(
+        "--exact-below",
+        type=int,
+        default=selectors.EXACT_BELOW,
+        help="try another switch-over point (default: the one match_job_run uses)",
+    )
     parser.add_argument("--ef-search", type=int, default=selectors.EF_SEARCH)
     args = parser.parse_args()
     selectors.EXACT_BELOW, selectors.EF_SEARCH = args.exact_below, args.ef_search
@@ -218,21 +260,31 @@ def main() -> None:
     queries /= np.linalg.norm(queries, axis=1, keepdims=True)
     rows = []
     try:
-        print(f"{'F':>6} {'eligible':>8} | {'exact p50':>9} {'p95':>7} | {'facegate p50':>12} {'p95':>7} "
-              f"{'R@1':>5} {'R@5':>5} {'paths':>18} | {'naive p95':>9} {'R@1':>5} {'R@5':>5}", flush=True)
+        print(
+            f"{'F':>6} {'eligible':>8} | {'exact p50':>9} {'p95':>7} | {'facegate p50':>12} {'p95':>7} "
+            f"{'R@1':>5} {'R@5':>5} {'paths':>18} | {'naive p95':>9} {'R@1':>5} {'R@5':>5}",
+            flush=True,
+        )
         for fraction in args.eligible:
             row = run_fraction(tenant, notices, args.n, fraction, queries, args.k)
             rows.append(row)
-            print(f"{fraction:>6.3f} {row['eligible']:>8} | {row['exact_p50_ms']:>9.1f} {row['exact_p95_ms']:>7.1f} | "
-                  f"{row['facegate_p50_ms']:>12.1f} {row['facegate_p95_ms']:>7.1f} "
-                  f"{row['facegate_recall_at_1']:>5.2f} {row['facegate_recall_at_5']:>5.2f} "
-                  f"{json.dumps(row['paths']):>18} | {row['naive_p95_ms']:>9.1f} "
-                  f"{row['naive_recall_at_1']:>5.2f} {row['naive_recall_at_5']:>5.2f}", flush=True)
+            print(
+                f"{fraction:>6.3f} {row['eligible']:>8} | {row['exact_p50_ms']:>9.1f} {row['exact_p95_ms']:>7.1f} | "
+                f"{row['facegate_p50_ms']:>12.1f} {row['facegate_p95_ms']:>7.1f} "
+                f"{row['facegate_recall_at_1']:>5.2f} {row['facegate_recall_at_5']:>5.2f} "
+                f"{json.dumps(row['paths']):>18} | {row['naive_p95_ms']:>9.1f} "
+                f"{row['naive_recall_at_1']:>5.2f} {row['naive_recall_at_5']:>5.2f}",
+                flush=True,
+            )
     finally:
         if not args.keep:
             cleanup()
-    settings_used = {"ef_search": selectors.EF_SEARCH, "max_scan_tuples": selectors.MAX_SCAN_TUPLES,
-                     "exact_below": selectors.EXACT_BELOW, "min_index_fraction": selectors.MIN_INDEX_FRACTION}
+    settings_used = {
+        "ef_search": selectors.EF_SEARCH,
+        "max_scan_tuples": selectors.MAX_SCAN_TUPLES,
+        "exact_below": selectors.EXACT_BELOW,
+        "min_index_fraction": selectors.MIN_INDEX_FRACTION,
+    }
     if args.json:
         args.json.write_text(json.dumps({"n": args.n, "settings": settings_used, "rows": rows}, indent=2))
         print(f"wrote {args.json}")

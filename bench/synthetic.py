@@ -1,4 +1,5 @@
 """Synthetic face templates for the benches: clustered unit vectors and a COPY loader."""
+
 from __future__ import annotations
 
 import numpy as np

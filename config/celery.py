@@ -1,4 +1,5 @@
 """The Celery app: Redis broker, JSON messages carrying ids only, late acks."""
+
 import os
 
 from celery import Celery

@@ -1,4 +1,10 @@
-"""Facegate settings, all from the environment (see the README's settings table)."""
+"""Facegate settings, all from the environment (see the README's settings table).
+
+Importing this module starts no process and opens no connection. With DATABASE_URL / REDIS_URL unset it
+points at where this checkout's embedded servers listen (config/services_env.py); `python -m devserver`
+(what `make run` and `make test` call) starts those servers and exports both URLs before Django starts.
+"""
+
 from __future__ import annotations
 
 import os
@@ -7,12 +13,12 @@ from pathlib import Path
 
 import environ
 
-from config import embedded
+from config import services_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
-DATA_DIR = embedded.data_dir()
+DATA_DIR = services_env.data_dir()
 os.environ["FACEGATE_DATA_DIR"] = str(DATA_DIR)
 
 
@@ -31,16 +37,18 @@ SECRET_KEY = _secret_key()
 DEBUG = env.bool("DEBUG", default=False)
 PORT = env.int("PORT", default=8000)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[f"http://127.0.0.1:{PORT}", f"http://localhost:{PORT}"])
+CSRF_TRUSTED_ORIGINS = env.list(
+    "CSRF_TRUSTED_ORIGINS", default=[f"http://127.0.0.1:{PORT}", f"http://localhost:{PORT}"]
+)
 
-# Embedded servers start on first use when no URL is given.
-embedded.ensure_services_env()
-_db = env.db_url("DATABASE_URL")
+# Unset: this checkout's embedded servers (started by `python -m devserver`, never from here).
+DATABASE_URL = env.str("DATABASE_URL", default="") or services_env.database_url(DATA_DIR)
+REDIS_URL = env.str("REDIS_URL", default="") or services_env.redis_url(DATA_DIR)
+_db = env.db_url_config(DATABASE_URL)
 if not _db.get("HOST") and _db.get("OPTIONS", {}).get("host"):
     _db["HOST"] = _db["OPTIONS"].pop("host")
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES = {"default": _db}
-REDIS_URL = env.str("REDIS_URL")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

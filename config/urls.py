@@ -4,7 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from compliance.officer import views as officer_views
 from compliance.portal.urls import consent_urlpatterns, erasure_urlpatterns
-from config.health import healthz
+from core.health import healthz
 
 urlpatterns = [
     path("", officer_views.index, name="index"),

@@ -1,9 +1,16 @@
-"""Starts and stops everything Facegate runs on: `python -m config.launcher run | test [args]`.
+"""Starts and stops everything Facegate runs on: `python -m devserver run | test [args] | services`.
 
-run:  embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), migrate, first-run demo data,
-      then the web server, one Celery worker and Celery beat. Ctrl-C stops all of it.
-test: the same servers, then pytest with the given arguments; the servers stop afterwards.
+run:      embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), preflight, migrate, first-run
+          demo data, then the web server, one Celery worker and Celery beat. Ctrl-C stops all of it.
+test:     the same servers, then pytest with the given arguments; the servers stop afterwards.
+services: start the servers, print DATABASE_URL=... and REDIS_URL=..., and leave them running
+          (for scripts and benches; stop them with `python -m devserver stop`).
+stop:     stop this checkout's embedded servers.
+
+The servers start here, before Django: their URLs are exported as DATABASE_URL / REDIS_URL to every
+process started from here, so settings only read the environment.
 """
+
 from __future__ import annotations
 
 import os
@@ -13,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from config import embedded
+from devserver import embedded
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -78,6 +85,7 @@ def run() -> int:
         # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
         # which then stops them in order (web first, servers last).
         spawn = dict(cwd=ROOT, start_new_session=True)
+        # fmt: off
         procs.append(subprocess.Popen([
             PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
             "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
@@ -87,6 +95,7 @@ def run() -> int:
             PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
             "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
         ], **spawn))
+        # fmt: on
         procs.append(subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], **spawn))
         print(f"facegate: running on http://127.0.0.1:{port}/ (Ctrl-C stops everything)", flush=True)
         while not stopping:
@@ -114,7 +123,7 @@ def test(args: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test", "services"}:
+    if not argv or argv[0] not in {"run", "test", "services", "stop"}:
         print(__doc__)
         return 2
     if argv[0] == "run":
@@ -122,6 +131,9 @@ def main(argv: list[str]) -> int:
     if argv[0] == "services":  # start the servers and print their URLs (for scripts and benches)
         _start_services()
         print(f"DATABASE_URL={os.environ['DATABASE_URL']}\nREDIS_URL={os.environ['REDIS_URL']}")
+        return 0
+    if argv[0] == "stop":
+        _stop_services([embedded.stop_redis, embedded.stop_postgres])
         return 0
     return test(argv[1:])
 

