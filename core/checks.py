@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import redis as redis_client
+from celery import current_app
 from django.conf import settings
 from django.db import connection
 
@@ -102,8 +104,6 @@ def database() -> dict:
 
 
 def redis() -> dict:
-    import redis as redis_client
-
     try:
         ok = bool(redis_client.Redis.from_url(settings.REDIS_URL, socket_timeout=3).ping())
     except Exception as exc:
@@ -113,8 +113,6 @@ def redis() -> dict:
 
 def celery() -> dict:
     """At least one worker answers a ping on the broker (not a start-up check: workers start afterwards)."""
-    from celery import current_app
-
     try:
         replies = current_app.control.ping(timeout=1.0)
     except Exception as exc:

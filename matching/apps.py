@@ -1,11 +1,10 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 def weights_check() -> dict:
     """Start-up and /healthz check: the face model weights are where DeepFace looks."""
-    from django.conf import settings
-
-    from matching import weights
+    from matching import weights  # see ready()
 
     missing = weights.missing()
     return {
@@ -22,6 +21,7 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        # Imported here, as Django wants: app modules may touch models, which exist only once apps are ready.
         from core import checks
         from matching import weights
 

@@ -205,7 +205,7 @@ class DlibResNet:
     """compute(chips) -> (N, 128) descriptors, as dlib.face_recognition_model_v1.compute_face_descriptor."""
 
     def __init__(self, weights: Path, threads: int = 1):
-        import onnxruntime
+        import onnxruntime  # on first use only: loading it costs ~100 MB in processes that never embed
 
         layers = read_layers(weights)
         self.mean = layers[0][1]

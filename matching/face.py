@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from PIL import Image
 
 from core.errors import Unprocessable
+from matching import weights
 
 MODEL_NAME: str = settings.FACE_MODEL
 DETECTOR_NAME: str = settings.FACE_DETECTOR
@@ -60,9 +61,9 @@ class _Models:
                 f"FACE_MODEL={MODEL_NAME!r} / FACE_DETECTOR={DETECTOR_NAME!r} is not supported: "
                 "templates are 128-d Dlib embeddings (FACE_MODEL=Dlib, FACE_DETECTOR=dlib)."
             )
-        from matching import weights
-
         weights.install()  # idempotent; makes DeepFace find the packaged files instead of downloading
+        # Imported on first use: DeepFace and ONNX Runtime take seconds and hundreds of MB to load, and only
+        # the processes that embed faces (workers, evaluate) need them.
         from deepface.models.face_detection.Dlib import DlibClient as DlibDetector
 
         from matching.dlibnet import DlibResNet

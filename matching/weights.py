@@ -21,7 +21,7 @@ def weights_dir() -> Path:
 
 def _package_models_dir() -> Path:
     try:
-        import face_recognition_models
+        import face_recognition_models  # here, so that a missing package is a clear error, not an import crash
     except ImportError as exc:
         raise ImproperlyConfigured(
             "Face model weights are missing: install the 'face-recognition-models' package "
