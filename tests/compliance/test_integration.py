@@ -128,7 +128,6 @@ def test_portal_request_by_reference(celery_worker, tenant, notice):
     assert browser.get(f"/{path[:-5]}xx/").status_code == 400  # a tampered link
 
 
-@pytest.mark.faces
 def test_portal_selfie_finds_and_erases_the_person(celery_worker, faces_dir, tenant, notice):
     _, raw = api_key_create(tenant=tenant, purposes=[Purpose.FRAUD_PREVENTION], actor=ACTOR)
     client = APIClient()

@@ -17,7 +17,7 @@ from matching import tasks
 from matching.models import Enrollment, FaceTemplate, MatchJob
 from tests.matching.factories import ACCESS, FRAUD, make_consent, make_subject, make_tenant
 
-pytestmark = [pytest.mark.integration, pytest.mark.faces, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 90
 
 
