@@ -3,7 +3,7 @@ from rest_framework.test import APIClient
 
 from compliance.audit import Actor
 from compliance.officers import officer_create
-from tests.compliance import factories
+from tests import factories
 
 
 @pytest.fixture

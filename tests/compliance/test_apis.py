@@ -8,7 +8,7 @@ from compliance.audit import Actor
 from compliance.models import AuditEvent, OrderStatus, RegulatorOrder
 from consent.models import Purpose
 from consent.services import api_key_create
-from tests.compliance import factories
+from tests import factories
 
 ACTOR = Actor.system("test")
 

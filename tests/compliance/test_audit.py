@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from compliance import services
 from compliance.audit import Actor, audit_verify
 from compliance.models import AuditEvent
-from tests.compliance import factories
+from tests import factories
 
 ACTOR = Actor.system("test")
 

@@ -8,7 +8,7 @@ from django.core import mail
 from compliance import services
 from compliance.audit import Actor
 from compliance.models import ErasureRequest, ErasureStatus, OrderStatus, RegulatorOrder
-from tests.compliance import factories
+from tests import factories
 
 ACTOR = Actor.system("test")
 

@@ -10,21 +10,11 @@ from compliance.erasure import certificate_sha256
 from compliance.models import AuditEvent, DeletionCertificate, ErasureRequest
 from consent.models import Consent, Purpose, Subject
 from matching.models import Enrollment, FaceTemplate
-from tests.compliance import factories
+from tests import factories
+from tests.helpers import rows_mentioning
 
 ACTOR = Actor.system("test")
 PROBE = b"\xff\xd8PROBE-OF-THE-PERSON"
-
-
-def _rows_mentioning(needle: str) -> dict:
-    """Every table of the database, every row as text: where does `needle` still appear?"""
-    found = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s', [f"%{needle}%"])
-            if n := cursor.fetchone()[0]:
-                found[table] = n
-    return found
 
 
 def _erase(subjects, **kw):
@@ -41,7 +31,7 @@ def test_erasure_leaves_no_row_with_the_subjects_template_probe_or_email(tenant,
     email, ref = target.email, target.external_ref
     job = factories.match_job_naming([target, bystander], tenant)
     lookup = factories.match_job_naming([target], None, purpose=Purpose.ERASURE_LOOKUP, probe=PROBE)
-    assert _rows_mentioning(email) and _rows_mentioning(PROBE.hex()[4:])
+    assert rows_mentioning(email) and rows_mentioning(PROBE.hex()[4:])
 
     cert = _erase(people, probe_job_ids=[lookup.pk])
 
@@ -57,9 +47,9 @@ def test_erasure_leaves_no_row_with_the_subjects_template_probe_or_email(tenant,
     lookup.refresh_from_db()
     assert lookup.results == [] and lookup.probe is None
     # Nothing anywhere: not in any table, the audit log included.
-    assert _rows_mentioning(email) == {}
-    assert _rows_mentioning(ref) == {}
-    assert _rows_mentioning(PROBE.hex()[4:]) == {}
+    assert rows_mentioning(email) == {}
+    assert rows_mentioning(ref) == {}
+    assert rows_mentioning(PROBE.hex()[4:]) == {}
     # The bystander is untouched.
     assert FaceTemplate.objects.filter(subject=bystander).count() == 2
     assert Subject.objects.get(pk=bystander.pk).email == bystander.email

@@ -11,7 +11,7 @@ from compliance.audit import Actor
 from compliance.models import AuditEvent, ErasureRequest, ErasureStatus
 from consent.models import Purpose
 from matching.models import JobStatus
-from tests.compliance import factories
+from tests import factories
 
 ACTOR = Actor.system("test")
 

@@ -16,7 +16,7 @@ from compliance.models import OrderAction, RegulatorOrder
 from compliance.selectors import order_subjects_pending
 from consent.models import Purpose
 from consent.selectors import consents_active
-from tests.compliance import factories
+from tests import factories
 
 HOUR = timedelta(hours=1)
 offsets = st.integers(min_value=-48, max_value=48).map(lambda h: h * HOUR)

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -16,31 +14,11 @@ from compliance.models import DeletionCertificate, ErasureRequest
 from consent.models import Purpose, Subject
 from consent.services import api_key_create
 from matching.models import FaceTemplate, MatchJob
-from tests.compliance import factories
+from tests import factories
+from tests.helpers import rows_mentioning, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 ACTOR = Actor.system("test")
-
-
-def wait_for(fetch, done, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = fetch()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out; last value: {value}")
-        time.sleep(0.2)
-
-
-def rows_mentioning(needle: str) -> dict:
-    found = {}
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f'SELECT count(*) FROM "{table}" t WHERE t::text LIKE %s', [f"%{needle}%"])
-            if n := cursor.fetchone()[0]:
-                found[table] = n
-    return found
 
 
 def test_hold_blocks_an_erase_order_then_release_finishes_it(celery_worker, api, tenant, notice):
@@ -128,7 +106,6 @@ def test_portal_request_by_reference(celery_worker, tenant, notice):
     assert browser.get(f"/{path[:-5]}xx/").status_code == 400  # a tampered link
 
 
-@pytest.mark.faces
 def test_portal_selfie_finds_and_erases_the_person(celery_worker, faces_dir, tenant, notice):
     _, raw = api_key_create(tenant=tenant, purposes=[Purpose.FRAUD_PREVENTION], actor=ACTOR)
     client = APIClient()

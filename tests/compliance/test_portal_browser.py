@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from django.core import mail
@@ -12,7 +11,8 @@ from consent.models import Subject
 from matching import face
 from matching.images import decode_image
 from matching.models import FaceTemplate, MatchJob
-from tests.compliance import factories
+from tests import factories
+from tests.helpers import wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -22,14 +22,6 @@ def _enrol_photo(subject: Subject, photo) -> None:
     embedding = face.faces_in(decode_image(photo.read_bytes()))[0].embedding
     FaceTemplate.objects.create(tenant_id=subject.tenant_id, subject=subject, model_name=face.MODEL_NAME,
                                 detector=face.DETECTOR_NAME, embedding=embedding, source_sha256="3" * 64)
-
-
-def _wait(fetch, done, timeout=90.0):
-    deadline = time.monotonic() + timeout
-    while not done(value := fetch()):
-        assert time.monotonic() < deadline, f"still {value!r} after {timeout}s"
-        time.sleep(0.2)
-    return value
 
 
 def test_selfie_erasure_through_the_portal(celery_worker, browser_page, faces_dir):
@@ -50,12 +42,12 @@ def test_selfie_erasure_through_the_portal(celery_worker, browser_page, faces_di
     page.click("button[type=submit]")
     page.wait_for_selector("text=Check your email")
 
-    request = _wait(lambda: ErasureRequest.objects.select_related("lookup_job").first(),
-                    lambda r: r is not None and r.lookup_job and r.lookup_job.status == "done")
+    request = wait_for(lambda: ErasureRequest.objects.select_related("lookup_job").first(),
+                       lambda r: r is not None and r.lookup_job and r.lookup_job.status == "done", timeout=90)
     link = re.search(r"http://\S+/portal/erasure/confirm/\S+/", mail.outbox[-1].body).group(0)
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
     page.click("text=Yes, erase my face data")
-    _wait(lambda: ErasureRequest.objects.get(pk=request.pk).status, lambda s: s == "done")
+    wait_for(lambda: ErasureRequest.objects.get(pk=request.pk).status, lambda s: s == "done", timeout=90)
     page.reload()
     page.wait_for_selector("text=Done")
     page.screenshot(path="/tmp/portal-erasure-done.png", full_page=True)

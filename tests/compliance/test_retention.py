@@ -10,7 +10,7 @@ from compliance.audit import Actor
 from compliance.models import DeletionCertificate
 from consent.models import Consent, Subject
 from matching.models import FaceTemplate
-from tests.compliance import factories
+from tests import factories
 
 T0 = datetime(2026, 1, 15, 12, 0, tzinfo=tz.utc)
 DAY = timedelta(days=1)

@@ -8,7 +8,7 @@ from compliance import tasks
 from compliance.models import ErasureRequest, ErasureStatus
 from config.celery import app
 from matching.models import FaceTemplate
-from tests.compliance import factories
+from tests import factories
 
 
 def test_every_compliance_task_of_the_beat_schedule_is_registered():

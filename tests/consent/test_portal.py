@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from compliance.models import AuditEvent
 from consent.links import portal_url
-from tests.consent import factories as f
+from tests.factories import ledger as f
 
 pytestmark = pytest.mark.django_db
 

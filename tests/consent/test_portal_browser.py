@@ -5,7 +5,7 @@ import pytest
 from django.db import connections
 
 from consent.models import Consent
-from tests.consent import factories as f
+from tests.factories import ledger as f
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from compliance.seed import JURISDICTIONS
 from consent import services
 from consent.models import CONSENTABLE_PURPOSES, Consent, ConsentMethod, Purpose
 from consent.selectors import consents_active
-from tests.consent import factories as f
+from tests.factories import ledger as f
 
 JURISDICTION_CODES = [j["code"] for j in JURISDICTIONS]
 WRITTEN_RELEASE = {j["code"] for j in JURISDICTIONS if j["written_release_required"]}

@@ -15,7 +15,7 @@ from consent.models import Consent, Purpose
 from consent.services import api_key_create
 from matching import services
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
-from tests.matching.factories import FRAUD, make_order, make_subject, make_tenant
+from tests.factories import FRAUD, make_order, make_subject, make_tenant
 
 pytestmark = pytest.mark.django_db
 ADMIN = Actor.system("test")

@@ -1,4 +1,4 @@
-"""`manage.py evaluate` on small real subsets of ../shared/faces, and the protocol's arithmetic; no database."""
+"""`manage.py evaluate` on small real subsets of tests/faces, and the protocol's arithmetic; no database."""
 from __future__ import annotations
 
 import json

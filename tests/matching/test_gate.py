@@ -10,7 +10,7 @@ from compliance import gate
 from compliance.models import OrderAction, RetentionRule
 from consent.models import Consent, Purpose, Subject
 from matching.models import FaceTemplate
-from tests.matching.factories import (
+from tests.factories import (
     ACCESS, FRAUD, MODEL, NOW, make_consent, make_notice, make_order as order, make_subject, make_template,
     make_tenant,
 )

@@ -15,9 +15,10 @@ from consent.models import Consent
 from consent.services import api_key_create
 from matching import tasks
 from matching.models import Enrollment, FaceTemplate, MatchJob
-from tests.matching.factories import ACCESS, FRAUD, make_consent, make_subject, make_tenant
+from tests.factories import ACCESS, FRAUD, make_consent, make_subject, make_tenant
+from tests.helpers import wait_finished
 
-pytestmark = [pytest.mark.integration, pytest.mark.faces, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 TIMEOUT = 90
 
 
@@ -34,18 +35,11 @@ def upload(path):
     return file
 
 
-def wait_done(model, pk) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while model.objects.filter(pk=pk, status__in=["queued", "running"]).exists():
-        assert time.monotonic() < deadline, f"{model.__name__} {pk} did not finish"
-        time.sleep(0.1)
-
-
 def enrol(client, subject, path, **extra) -> dict:
     response = client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": upload(path), **extra},
                            format="multipart")
     assert response.status_code == 202 and response.json()["status"] == "queued", response.json()
-    wait_done(Enrollment, response.json()["id"])
+    wait_finished(Enrollment, response.json()["id"], timeout=TIMEOUT)
     return client.get(f"/api/v1/enrollments/{response.json()['id']}").json()
 
 
@@ -141,6 +135,6 @@ def test_withdrawal_between_queueing_and_running_is_honoured(tenant_a, faces_dir
     assert client_a.post(f"/api/v1/consents/{consent.id}/withdraw").status_code == 200
 
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        wait_done(MatchJob, job_id)
+        wait_finished(MatchJob, job_id, timeout=TIMEOUT)
     body = client_a.get(f"/api/v1/matches/{job_id}").json()
     assert (body["status"], body["faces_detected"], body["results"]) == ("done", 1, [])

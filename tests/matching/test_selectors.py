@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching import selectors
-from tests.matching.factories import FRAUD, MODEL, make_subject, make_template, make_tenant
+from tests.factories import FRAUD, MODEL, make_subject, make_template, make_tenant
 
 pytestmark = pytest.mark.django_db
 

@@ -1,27 +1,17 @@
 """An erase order recorded in the officer UI, carried out by a real Celery worker, blocked by a legal hold,
 resumed by releasing the hold from the order page, and proved on the certificate page."""
 import re
-import time
 
 import pytest
 
 from compliance.models import DeletionCertificate, LegalHold, OrderStatus, RegulatorOrder
 from consent.models import Subject
 from matching.models import FaceTemplate
+from tests.helpers import wait_for
 
 from .conftest import make_hold, make_subject
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(order, status, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        order.refresh_from_db()
-        if order.status == status:
-            return order
-        time.sleep(0.2)
-    raise AssertionError(f"order stayed {order.status}, expected {status}")
 
 
 def test_erase_order_blocked_by_hold_then_released_from_the_ui(officer_client, tenant, celery_worker):
@@ -38,7 +28,7 @@ def test_erase_order_blocked_by_hold_then_released_from_the_ui(officer_client, t
     order = RegulatorOrder.objects.get(reference="ENF-E2E")
     assert response["Location"] == f"/officer/orders/{order.pk}/"
 
-    _wait_for(order, OrderStatus.BLOCKED_BY_HOLD)
+    order = wait_for(lambda: RegulatorOrder.objects.get(pk=order.pk), lambda o: o.status == OrderStatus.BLOCKED_BY_HOLD)
     assert order.held_subjects == [held.pk] and order.subjects_erased == 2
     page = officer_client.get(f"/officer/orders/{order.pk}/").content.decode()
     assert 'id="held-subjects"' in page and "c-0" in page and "Preserve for Doe v. Acme" in page
@@ -46,7 +36,7 @@ def test_erase_order_blocked_by_hold_then_released_from_the_ui(officer_client, t
     assert FaceTemplate.objects.filter(subject=held).exists()
 
     officer_client.post(f"/officer/holds/{hold.pk}/release/", {"next": f"/officer/orders/{order.pk}/"})
-    _wait_for(order, OrderStatus.DONE)
+    order = wait_for(lambda: RegulatorOrder.objects.get(pk=order.pk), lambda o: o.status == OrderStatus.DONE)
     assert not FaceTemplate.objects.filter(tenant=tenant).exists()
     assert Subject.objects.filter(tenant=tenant, erased_at__isnull=True).count() == 0
     assert LegalHold.objects.get(pk=hold.pk).released_at is not None
