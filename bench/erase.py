@@ -47,12 +47,16 @@ from django.utils import timezone  # noqa: E402
 
 from bench.synthetic import DIM, copy_rows, vectors  # noqa: E402
 from compliance.services import orders  # noqa: E402
+from consent.models import (  # noqa: E402
+    Jurisdiction,  # noqa: E402
+    Notice,
+    Purpose,
+    Tenant,
+)
 from core.audit import Actor  # noqa: E402
-from consent.models import Jurisdiction  # noqa: E402
 from core.models import AuditEvent  # noqa: E402
-from policy.models import OrderStatus, RegulatorOrder  # noqa: E402
-from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
+from policy.models import OrderStatus, RegulatorOrder  # noqa: E402
 
 BENCH_SLUG = "bench-erase"
 BENCH_JURISDICTION = "ZZ-BENCH"

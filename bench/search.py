@@ -39,10 +39,10 @@ from django.utils import timezone  # noqa: E402
 from pgvector.django import CosineDistance  # noqa: E402
 
 from bench.synthetic import copy_rows, vectors  # noqa: E402
-from policy.gate import templates_eligible  # noqa: E402
 from consent.models import Notice, Purpose, Tenant  # noqa: E402
 from matching import selectors  # noqa: E402
 from matching.models import FaceTemplate  # noqa: E402
+from policy.gate import templates_eligible  # noqa: E402
 
 BENCH_SLUG = "bench-search"
 PURPOSE, OTHER = Purpose.FRAUD_PREVENTION, Purpose.ACCESS_CONTROL

@@ -1,4 +1,5 @@
 """Officer API of the compliance app: orders, legal holds, erasure requests, audit, certificates."""
+
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
@@ -51,9 +52,26 @@ class OrderOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RegulatorOrder
-        fields = ["id", "regulator", "reference", "action", "status", "scope", "received_at", "issued_at",
-                  "deadline", "created_at", "completed_at", "lifted_at", "subjects_total", "subjects_erased", "held_subjects",
-                  "exceptions", "certificate", "certificates"]
+        fields = [
+            "id",
+            "regulator",
+            "reference",
+            "action",
+            "status",
+            "scope",
+            "received_at",
+            "issued_at",
+            "deadline",
+            "created_at",
+            "completed_at",
+            "lifted_at",
+            "subjects_total",
+            "subjects_erased",
+            "held_subjects",
+            "exceptions",
+            "certificate",
+            "certificates",
+        ]
 
     def get_certificate(self, order) -> str | None:
         """The latest erasure pass's certificate."""
@@ -105,8 +123,12 @@ class OrderExceptionCreateApi(OfficerApi):
         order = get_object_or_404(RegulatorOrder, pk=order_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        order = orders.order_exception_add(order=order, subject_id=data.validated_data["subject"],
-                                             reason=data.validated_data["reason"], actor=request_actor(request))
+        order = orders.order_exception_add(
+            order=order,
+            subject_id=data.validated_data["subject"],
+            reason=data.validated_data["reason"],
+            actor=request_actor(request),
+        )
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 
 
@@ -141,16 +163,14 @@ class LegalHoldListCreateApi(OfficerApi):
 class LegalHoldReleaseApi(OfficerApi):
     @extend_schema(request=None, responses=LegalHoldOutputSerializer)
     def post(self, request, hold_id):
-        hold = holds.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id),
-                                           actor=request_actor(request))
+        hold = holds.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id), actor=request_actor(request))
         return Response(LegalHoldOutputSerializer(hold).data)
 
 
 class OrderLiftApi(OfficerApi):
     @extend_schema(request=None, responses=OrderOutputSerializer)
     def post(self, request, order_id):
-        order = orders.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id),
-                                    actor=request_actor(request))
+        order = orders.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id), actor=request_actor(request))
         return Response(OrderOutputSerializer(order).data)
 
 
@@ -161,8 +181,17 @@ class RetentionRuleOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RetentionRule
-        fields = ["id", "jurisdiction", "tenant", "purpose", "anchor", "max_age_days", "citation", "active",
-                  "created_at"]
+        fields = [
+            "id",
+            "jurisdiction",
+            "tenant",
+            "purpose",
+            "anchor",
+            "max_age_days",
+            "citation",
+            "active",
+            "created_at",
+        ]
 
 
 class RetentionRuleListCreateApi(OfficerApi):
@@ -197,9 +226,23 @@ class ErasureRequestOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ErasureRequest
-        fields = ["id", "status", "source", "jurisdiction", "tenant", "subject", "lookup_status", "candidates",
-                  "received_at", "due_at", "verified_at", "completed_at", "subjects_erased", "held_subjects",
-                  "certificate"]
+        fields = [
+            "id",
+            "status",
+            "source",
+            "jurisdiction",
+            "tenant",
+            "subject",
+            "lookup_status",
+            "candidates",
+            "received_at",
+            "due_at",
+            "verified_at",
+            "completed_at",
+            "subjects_erased",
+            "held_subjects",
+            "certificate",
+        ]
 
 
 class ErasureRequestListCreateApi(OfficerApi):
@@ -225,8 +268,11 @@ class ErasureRequestListCreateApi(OfficerApi):
         values = data.validated_data
         selfie = values.pop("selfie")
         erasure_request = erasure_requests.erasure_request_create(
-            **values, selfie=upload_bytes(selfie) if selfie is not None else None, source="api",
-            actor=request_actor(request))
+            **values,
+            selfie=upload_bytes(selfie) if selfie is not None else None,
+            source="api",
+            actor=request_actor(request),
+        )
         return Response(ErasureRequestOutputSerializer(erasure_request).data, status=status.HTTP_201_CREATED)
 
 
@@ -243,7 +289,8 @@ class ErasureRequestConfirmApi(OfficerApi):
     @extend_schema(request=None, responses=ErasureRequestOutputSerializer)
     def post(self, request, request_id):
         erasure_request = erasure_requests.erasure_request_officer_confirm(
-            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=request_actor(request))
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=request_actor(request)
+        )
         return Response(ErasureRequestOutputSerializer(erasure_request).data)
 
 
@@ -266,16 +313,29 @@ class AuditListApi(OfficerApi):
         after = serializers.IntegerField(min_value=0, default=0)
         limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
 
-    @extend_schema(parameters=[FilterSerializer], responses=inline_serializer("AuditPage", {
-        "count": serializers.IntegerField(), "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True), "results": AuditEventOutputSerializer(many=True),
-        "next_after": serializers.IntegerField(allow_null=True)}))
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=inline_serializer(
+            "AuditPage",
+            {
+                "count": serializers.IntegerField(),
+                "next": serializers.URLField(allow_null=True),
+                "previous": serializers.URLField(allow_null=True),
+                "results": AuditEventOutputSerializer(many=True),
+                "next_after": serializers.IntegerField(allow_null=True),
+            },
+        ),
+    )
     def get(self, request):
         """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving)."""
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        response = paginated(request, self, selectors.audit_events_after(after=params.validated_data["after"]),
-                             AuditEventOutputSerializer)
+        response = paginated(
+            request,
+            self,
+            selectors.audit_events_after(after=params.validated_data["after"]),
+            AuditEventOutputSerializer,
+        )
         results = response.data["results"]
         full = len(results) == params.validated_data["limit"]
         response.data["next_after"] = results[-1]["seq"] if results and full else None
@@ -283,30 +343,51 @@ class AuditListApi(OfficerApi):
 
 
 class AuditVerifyApi(OfficerApi):
-    @extend_schema(responses=inline_serializer("AuditVerify", {
-        "valid": serializers.BooleanField(), "events": serializers.IntegerField(), "head": serializers.CharField(),
-        "broken_seq": serializers.IntegerField(required=False)}))
+    @extend_schema(
+        responses=inline_serializer(
+            "AuditVerify",
+            {
+                "valid": serializers.BooleanField(),
+                "events": serializers.IntegerField(),
+                "head": serializers.CharField(),
+                "broken_seq": serializers.IntegerField(required=False),
+            },
+        )
+    )
     def get(self, request):
         return Response(audit_verify())
 
 
 class CertificateDetailApi(OfficerApi):
-    @extend_schema(responses=OpenApiResponse(
-        description="The certificate's fields, its sha256, and sha256_valid (recomputed now)."))
+    @extend_schema(
+        responses=OpenApiResponse(
+            description="The certificate's fields, its sha256, and sha256_valid (recomputed now)."
+        )
+    )
     def get(self, request, certificate_id):
         cert = get_object_or_404(DeletionCertificate, pk=certificate_id)
-        return Response({**certificate_payload(cert), "sha256": cert.sha256,
-                         "sha256_valid": certificate_sha256(cert) == cert.sha256})
+        return Response(
+            {
+                **certificate_payload(cert),
+                "sha256": cert.sha256,
+                "sha256_valid": certificate_sha256(cert) == cert.sha256,
+            }
+        )
 
 
 # --- Client erasure ---------------------------------------------------------------------------------------
 class SubjectDetailApi(consent_apis.SubjectDetailApi):
     """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies."""
 
-    @extend_schema(request=None, responses={202: inline_serializer("ErasureAccepted", {
-        "erasure_request": serializers.UUIDField(), "status": serializers.CharField()})})
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                "ErasureAccepted", {"erasure_request": serializers.UUIDField(), "status": serializers.CharField()}
+            )
+        },
+    )
     def delete(self, request, subject_id):
         subject = consent_selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         erasure = erasure_requests.subject_erasure_request_create(subject=subject, actor=request_actor(request))
-        return Response({"erasure_request": str(erasure.id), "status": erasure.status},
-                        status=status.HTTP_202_ACCEPTED)
+        return Response({"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED)

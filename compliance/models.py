@@ -41,7 +41,9 @@ class ErasureRequest(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     subjects_erased = models.PositiveIntegerField(default=0)
     held_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
-    certificate = models.ForeignKey("DeletionCertificate", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey(
+        "DeletionCertificate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
 
 

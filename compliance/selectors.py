@@ -6,8 +6,8 @@ import json
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import F, Func, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
 from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
@@ -76,9 +76,13 @@ def orders_open(*, now: datetime) -> list[RegulatorOrder]:
 
 
 def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
-    return RegulatorOrder.objects.filter(action=OrderAction.ERASE, status=OrderStatus.DONE).order_by(
-        F("completed_at").desc(nulls_last=True)
-    )[:limit]
+    """Each with `certificate_id`: its latest erasure pass's certificate."""
+    latest = DeletionCertificate.objects.filter(cause="order", cause_id=Cast(OuterRef("pk"), CharField()))
+    return (
+        RegulatorOrder.objects.filter(action=OrderAction.ERASE, status=OrderStatus.DONE)
+        .annotate(certificate_id=Subquery(latest.order_by("-started_at").values("pk")[:1]))
+        .order_by(F("completed_at").desc(nulls_last=True))[:limit]
+    )
 
 
 def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
@@ -98,8 +102,11 @@ def holds_covering(*, subject_ids, now: datetime) -> list[LegalHold]:
     """The active holds whose scope covers at least one of the subjects (what an officer would release)."""
     if not subject_ids:
         return []
-    return [hold for hold in holds_active(now=now)
-            if subjects_covered(scoped=hold).filter(pk__in=list(subject_ids)).exists()]
+    return [
+        hold
+        for hold in holds_active(now=now)
+        if subjects_covered(scoped=hold).filter(pk__in=list(subject_ids)).exists()
+    ]
 
 
 def subjects_by_id(*, ids) -> list[Subject]:
@@ -169,16 +176,21 @@ CERTIFICATE_SUBJECTS_SHOWN = 500
 def certificate_document(*, certificate: DeletionCertificate) -> dict:
     """The certificate as GET /api/v1/certificates/{id} returns it, and whether its SHA-256, recomputed over the
     same canonical payload, still matches the stored one."""
-    return {**certificate_payload(certificate), "sha256": certificate.sha256,
-            "sha256_valid": certificate_sha256(certificate) == certificate.sha256}
+    return {
+        **certificate_payload(certificate),
+        "sha256": certificate.sha256,
+        "sha256_valid": certificate_sha256(certificate) == certificate.sha256,
+    }
 
 
 def certificate_pretty(*, document: dict) -> dict:
     """Pretty JSON for the page; an order over 100,000 subjects lists only the first ones (the download has all)."""
     subjects = document["subjects"]
     shown = {**document, "subjects": subjects[:CERTIFICATE_SUBJECTS_SHOWN]}
-    return {"json": json.dumps(shown, indent=2, ensure_ascii=False),
-            "subjects_hidden": max(len(subjects) - CERTIFICATE_SUBJECTS_SHOWN, 0)}
+    return {
+        "json": json.dumps(shown, indent=2, ensure_ascii=False),
+        "subjects_hidden": max(len(subjects) - CERTIFICATE_SUBJECTS_SHOWN, 0),
+    }
 
 
 def erasures_per_day(*, now: datetime, days: int = 30) -> list[tuple]:

@@ -14,8 +14,11 @@ urlpatterns = [
     path("legal-holds/<uuid:hold_id>/release", apis.LegalHoldReleaseApi.as_view(), name="legal-hold-release"),
     path("erasure-requests", apis.ErasureRequestListCreateApi.as_view(), name="erasure-requests"),
     path("erasure-requests/<uuid:request_id>", apis.ErasureRequestDetailApi.as_view(), name="erasure-request-detail"),
-    path("erasure-requests/<uuid:request_id>/confirm", apis.ErasureRequestConfirmApi.as_view(),
-         name="erasure-request-confirm"),
+    path(
+        "erasure-requests/<uuid:request_id>/confirm",
+        apis.ErasureRequestConfirmApi.as_view(),
+        name="erasure-request-confirm",
+    ),
     path("audit", apis.AuditListApi.as_view(), name="audit"),
     path("audit/verify", apis.AuditVerifyApi.as_view(), name="audit-verify"),
     path("certificates/<uuid:certificate_id>", apis.CertificateDetailApi.as_view(), name="certificate-detail"),

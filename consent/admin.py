@@ -1,4 +1,5 @@
 """Raw consent records for officers, view-only: tenants, keys, subjects and consents change through services."""
+
 from django.contrib import admin
 
 from consent.models import ApiKey, Consent, Jurisdiction, Notice, Subject, Tenant
@@ -45,8 +46,14 @@ class ConsentAdmin(OfficerModelAdmin):
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(OfficerModelAdmin):
     editable = True
-    list_display = ("code", "name", "law", "written_release_required", "erasure_deadline_months",
-                    "erasure_deadline_days")
+    list_display = (
+        "code",
+        "name",
+        "law",
+        "written_release_required",
+        "erasure_deadline_months",
+        "erasure_deadline_days",
+    )
     search_fields = ("code", "name", "law")
 
     def get_readonly_fields(self, request, obj=None):

@@ -1,4 +1,5 @@
 """Client-app API of the consent ledger (Authorization: Api-Key). Every read and write is scoped to the key's tenant."""
+
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -20,8 +21,12 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "`Api-Key <key>`, as printed once by `manage.py create_api_key`."}
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "`Api-Key <key>`, as printed once by `manage.py create_api_key`.",
+        }
 
 
 class ConsentOutputSerializer(serializers.Serializer):
@@ -54,8 +59,10 @@ class SubjectListCreateApi(ClientApi):
         jurisdiction = serializers.CharField(max_length=8)
         email = serializers.EmailField(required=False, allow_blank=True, default="")
 
-    @extend_schema(parameters=[OpenApiParameter("external_ref", str, description="The tenant's own id")],
-                   responses=page_of(SubjectOutputSerializer, "SubjectPage"))
+    @extend_schema(
+        parameters=[OpenApiParameter("external_ref", str, description="The tenant's own id")],
+        responses=page_of(SubjectOutputSerializer, "SubjectPage"),
+    )
     def get(self, request):
         subjects = selectors.subject_list(
             tenant=request.auth.tenant, external_ref=request.query_params.get("external_ref")
@@ -110,8 +117,11 @@ class SubjectConsentCreateApi(ClientApi):
         fields = dict(data.validated_data)
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         consent = services.consent_grant(
-            subject=subject, notice=selectors.notice_for_consent(notice_id=fields.pop("notice")),
-            allowed_purposes=request.auth.purposes, actor=request_actor(request), **fields,
+            subject=subject,
+            notice=selectors.notice_for_consent(notice_id=fields.pop("notice")),
+            allowed_purposes=request.auth.purposes,
+            actor=request_actor(request),
+            **fields,
         )
         return Response(self.OutputSerializer(consent).data, status=status.HTTP_201_CREATED)
 
@@ -157,8 +167,9 @@ class NoticeListCreateApi(ClientApi):
         text = serializers.CharField(trim_whitespace=False)
         retention_days = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
 
-    @extend_schema(parameters=[OpenApiParameter("purpose", str)],
-                   responses=page_of(NoticeOutputSerializer, "NoticePage"))
+    @extend_schema(
+        parameters=[OpenApiParameter("purpose", str)], responses=page_of(NoticeOutputSerializer, "NoticePage")
+    )
     def get(self, request):
         notices = selectors.notice_list(tenant=request.auth.tenant, purpose=request.query_params.get("purpose"))
         return paginated(request, self, notices, NoticeOutputSerializer)
@@ -167,9 +178,7 @@ class NoticeListCreateApi(ClientApi):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        notice = services.notice_create(
-            tenant=request.auth.tenant, actor=request_actor(request), **data.validated_data
-        )
+        notice = services.notice_create(tenant=request.auth.tenant, actor=request_actor(request), **data.validated_data)
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

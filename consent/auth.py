@@ -1,4 +1,5 @@
 """`Authorization: Api-Key <key>` for client apps. The key's tenant and purposes travel on request.auth."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,4 +31,3 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):
         return KEYWORD
-

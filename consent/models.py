@@ -61,7 +61,8 @@ class Subject(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="subjects")
-    external_ref = models.CharField(max_length=200, null=True, blank=True)
+    # NULL, not "": an erased subject keeps no reference, and NULLs never clash in the unique constraint below.
+    external_ref = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -96,9 +97,7 @@ class Notice(models.Model):
     published_at = models.DateTimeField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "purpose", "version"], name="notice_unique_version")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "purpose", "version"], name="notice_unique_version")]
 
 
 class ConsentMethod(models.TextChoices):

@@ -1,4 +1,5 @@
 """Consent receipts after the Kantara Initiative Consent Receipt Specification v1.1."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -36,25 +37,31 @@ def consent_receipt(consent: Consent) -> dict:
         "consentReceiptID": str(consent.id),
         "language": "en",
         "piiPrincipalId": str(subject.id),
-        "piiControllers": [{
-            "piiController": tenant.name,
-            "piiControllerId": str(tenant.id),
-            "onBehalf": False,
-        }],
+        "piiControllers": [
+            {
+                "piiController": tenant.name,
+                "piiControllerId": str(tenant.id),
+                "onBehalf": False,
+            }
+        ],
         "policyUrl": settings.PUBLIC_BASE_URL.rstrip("/")
         + reverse("consent-portal:notice", kwargs={"notice_id": notice.id}),
-        "services": [{
-            "service": "Facegate face matching",
-            "purposes": [{
-                "purpose": consent.purpose,
-                "purposeCategory": [PURPOSE_CATEGORY.get(consent.purpose, consent.get_purpose_display())],
-                "consentType": "EXPLICIT",
-                "piiCategory": ["Biometric template (face)"],
-                "primaryPurpose": True,
-                "termination": _termination(consent),
-                "thirdPartyDisclosure": False,
-            }],
-        }],
+        "services": [
+            {
+                "service": "Facegate face matching",
+                "purposes": [
+                    {
+                        "purpose": consent.purpose,
+                        "purposeCategory": [PURPOSE_CATEGORY.get(consent.purpose, consent.get_purpose_display())],
+                        "consentType": "EXPLICIT",
+                        "piiCategory": ["Biometric template (face)"],
+                        "primaryPurpose": True,
+                        "termination": _termination(consent),
+                        "thirdPartyDisclosure": False,
+                    }
+                ],
+            }
+        ],
         "sensitive": True,
         "spiCat": ["biometric"],
         # Facegate extension: the exact text agreed to, and the consent's current state.

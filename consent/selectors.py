@@ -1,7 +1,9 @@
 """Reads of the consent ledger. Client-facing reads are always scoped to the caller's tenant."""
+
 from __future__ import annotations
 
 import uuid
+
 from django.db.models import Count, QuerySet
 
 from consent.models import Consent, Notice, Subject, Tenant
@@ -12,7 +14,7 @@ def _uuid_or_404(value, what: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
     except ValueError:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(f"No such {what}.") from None
 
 
 def subject_list(*, tenant: Tenant, external_ref: str | None = None) -> QuerySet[Subject]:
@@ -76,9 +78,7 @@ def portal_subject(*, subject_id) -> Subject | None:
     except ValueError:
         return None
     return (
-        Subject.objects.filter(pk=subject_id, erased_at__isnull=True)
-        .select_related("tenant", "jurisdiction")
-        .first()
+        Subject.objects.filter(pk=subject_id, erased_at__isnull=True).select_related("tenant", "jurisdiction").first()
     )
 
 

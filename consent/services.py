@@ -1,4 +1,5 @@
 """Writes of the consent ledger. Each runs in one transaction and appends its audit event."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,7 +15,6 @@ from consent.links import portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.errors import Conflict, DomainError, PurposeNotAllowed, UnknownJurisdiction
-
 
 logger = logging.getLogger(__name__)
 
@@ -109,10 +109,14 @@ def subject_create(
                 tenant=tenant, external_ref=external_ref or None, jurisdiction=jurisdiction_obj, email=email
             )
     except IntegrityError:
-        raise SubjectExists(external_ref=external_ref)
+        raise SubjectExists(external_ref=external_ref) from None
     # The email is personal data; the audit log keeps only whether one was given.
-    audit_append(actor=actor, action="subject.create", obj=subject,
-                 details={"tenant": str(tenant.id), "jurisdiction": jurisdiction, "email_given": bool(email)})
+    audit_append(
+        actor=actor,
+        action="subject.create",
+        obj=subject,
+        details={"tenant": str(tenant.id), "jurisdiction": jurisdiction, "email_given": bool(email)},
+    )
     return subject
 
 
@@ -129,13 +133,22 @@ def notice_create(
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
-                tenant=tenant, purpose=purpose, version=version, text=text, sha256=notice_sha256(text),
-                retention_days=retention_days, published_at=timezone.now(),
+                tenant=tenant,
+                purpose=purpose,
+                version=version,
+                text=text,
+                sha256=notice_sha256(text),
+                retention_days=retention_days,
+                published_at=timezone.now(),
             )
     except IntegrityError:
-        raise NoticeExists(purpose=purpose, version=version)
-    audit_append(actor=actor, action="notice.create", obj=notice,
-                 details={"tenant": str(tenant.id), "purpose": purpose, "version": version, "sha256": notice.sha256})
+        raise NoticeExists(purpose=purpose, version=version) from None
+    audit_append(
+        actor=actor,
+        action="notice.create",
+        obj=notice,
+        details={"tenant": str(tenant.id), "purpose": purpose, "version": version, "sha256": notice.sha256},
+    )
     return notice
 
 
@@ -144,8 +157,15 @@ def _has_signature_evidence(evidence: dict) -> bool:
 
 
 def _check_consent_rules(
-    *, subject: Subject, purpose: str, notice: Notice | None, method: str, evidence: dict,
-    expires_at: datetime | None, allowed_purposes: list[str] | None, at: datetime,
+    *,
+    subject: Subject,
+    purpose: str,
+    notice: Notice | None,
+    method: str,
+    evidence: dict,
+    expires_at: datetime | None,
+    allowed_purposes: list[str] | None,
+    at: datetime,
 ) -> None:
     allowed = [p for p in Purpose.values if allowed_purposes is None or p in allowed_purposes]
     if purpose not in allowed:
@@ -159,16 +179,24 @@ def _check_consent_rules(
         method == ConsentMethod.WRITTEN_RELEASE
         or (method == ConsentMethod.ELECTRONIC_SIGNATURE and _has_signature_evidence(evidence))
     ):
-        raise ConsentEvidenceRequired(jurisdiction=subject.jurisdiction_id, law=subject.jurisdiction.law,
-                                      citation=subject.jurisdiction.citation)
+        raise ConsentEvidenceRequired(
+            jurisdiction=subject.jurisdiction_id, law=subject.jurisdiction.law, citation=subject.jurisdiction.citation
+        )
     if expires_at is not None and expires_at <= at:
         raise InvalidExpiry(expires_at=expires_at.isoformat())
 
 
 @transaction.atomic
 def consent_grant(
-    *, subject: Subject, purpose: str, notice: Notice | None, method: str, evidence: dict | None = None,
-    expires_at: datetime | None = None, allowed_purposes: list[str] | None = None, actor: Actor,
+    *,
+    subject: Subject,
+    purpose: str,
+    notice: Notice | None,
+    method: str,
+    evidence: dict | None = None,
+    expires_at: datetime | None = None,
+    allowed_purposes: list[str] | None = None,
+    actor: Actor,
 ) -> Consent:
     """Record a consent under the exact notice text. `allowed_purposes` is the calling key's scope (None: platform).
 
@@ -178,17 +206,41 @@ def consent_grant(
     now = timezone.now()
     # Row lock: a consent and an erasure of the same subject never interleave.
     subject = Subject.objects.select_for_update().select_related("jurisdiction", "tenant").get(pk=subject.pk)
-    _check_consent_rules(subject=subject, purpose=purpose, notice=notice, method=method, evidence=evidence,
-                         expires_at=expires_at, allowed_purposes=allowed_purposes, at=now)
+    _check_consent_rules(
+        subject=subject,
+        purpose=purpose,
+        notice=notice,
+        method=method,
+        evidence=evidence,
+        expires_at=expires_at,
+        allowed_purposes=allowed_purposes,
+        at=now,
+    )
     consent = Consent.objects.create(
-        subject=subject, purpose=purpose, notice=notice, notice_sha256=notice.sha256, method=method,
-        evidence=evidence, granted_at=now, expires_at=expires_at,
+        subject=subject,
+        purpose=purpose,
+        notice=notice,
+        notice_sha256=notice.sha256,
+        method=method,
+        evidence=evidence,
+        granted_at=now,
+        expires_at=expires_at,
     )
     # Evidence may hold a name and an IP address: the audit event records that it exists, not what it says.
-    audit_append(actor=actor, action="consent.grant", obj=consent, details={
-        "subject": str(subject.id), "purpose": purpose, "notice": str(notice.id), "notice_sha256": notice.sha256,
-        "method": method, "evidence_fields": sorted(evidence), "expires_at": expires_at,
-    })
+    audit_append(
+        actor=actor,
+        action="consent.grant",
+        obj=consent,
+        details={
+            "subject": str(subject.id),
+            "purpose": purpose,
+            "notice": str(notice.id),
+            "notice_sha256": notice.sha256,
+            "method": method,
+            "evidence_fields": sorted(evidence),
+            "expires_at": expires_at,
+        },
+    )
     if subject.email:
         transaction.on_commit(lambda: _portal_link_send_logged(subject=subject, consent=consent))
     return consent
@@ -214,6 +266,10 @@ def consent_withdraw(*, consent: Consent, actor: Actor) -> Consent:
         return consent
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
-    audit_append(actor=actor, action="consent.withdraw", obj=consent,
-                 details={"subject": str(consent.subject_id), "purpose": consent.purpose})
+    audit_append(
+        actor=actor,
+        action="consent.withdraw",
+        obj=consent,
+        details={"subject": str(consent.subject_id), "purpose": consent.purpose},
+    )
     return consent

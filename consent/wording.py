@@ -2,10 +2,14 @@
 
 # purpose: (short title, one plain sentence)
 PURPOSES = {
-    "identity_verification": ("Identity check", "Checking that you are who you say you are, by comparing a new "
-                                                "photo of you with the face you enrolled."),
-    "fraud_prevention": ("Fraud prevention", "Searching for your face among the faces the organisation holds, "
-                                             "to prevent fraud."),
+    "identity_verification": (
+        "Identity check",
+        "Checking that you are who you say you are, by comparing a new photo of you with the face you enrolled.",
+    ),
+    "fraud_prevention": (
+        "Fraud prevention",
+        "Searching for your face among the faces the organisation holds, to prevent fraud.",
+    ),
     "access_control": ("Access control", "Recognising your face to let you into a building, a room or a system."),
 }
 

@@ -30,8 +30,12 @@ class OfficerModelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         # The admin's change view runs in one transaction, so the row and its audit event commit together.
         super().save_model(request, obj, form, change)
-        audit_append(actor=Actor.user(request.user), action="admin.change" if change else "admin.add", obj=obj,
-                     details={"fields": sorted(form.changed_data)})
+        audit_append(
+            actor=Actor.user(request.user),
+            action="admin.change" if change else "admin.add",
+            obj=obj,
+            details={"fields": sorted(form.changed_data)},
+        )
 
 
 @admin.register(AuditEvent)

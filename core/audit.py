@@ -1,4 +1,5 @@
 """The hash-chained audit log: every service write appends one event in its own transaction."""
+
 from __future__ import annotations
 
 import hashlib
@@ -21,21 +22,20 @@ class Actor:
     label: str
 
     @classmethod
-    def user(cls, user) -> "Actor":
+    def user(cls, user) -> Actor:
         return cls(f"user:{user.get_username()}")
 
     @classmethod
-    def api_key(cls, key) -> "Actor":
+    def api_key(cls, key) -> Actor:
         return cls(f"key:{key.prefix}")
 
     @classmethod
-    def system(cls, name: str) -> "Actor":
+    def system(cls, name: str) -> Actor:
         return cls(f"system:{name}")
 
     @classmethod
-    def subject(cls, subject_id) -> "Actor":
+    def subject(cls, subject_id) -> Actor:
         return cls(f"subject:{subject_id}")
-
 
 
 def canonical(event: dict) -> str:
@@ -58,7 +58,9 @@ def _hashed_fields(seq: int, at, actor: str, action: str, object_type: str, obje
     }
 
 
-def audit_append(*, actor: Actor, action: str, obj=None, object_type: str = "", object_id="", details=None) -> AuditEvent:
+def audit_append(
+    *, actor: Actor, action: str, obj=None, object_type: str = "", object_id="", details=None
+) -> AuditEvent:
     """Append one event; must run inside the caller's transaction so both commit or neither."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

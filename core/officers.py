@@ -1,4 +1,5 @@
 """Compliance officers: staff users in one group, with a DRF token for the officer API."""
+
 from __future__ import annotations
 
 import secrets
@@ -18,7 +19,9 @@ def is_officer(user) -> bool:
     # An API key authenticates a client app, never an officer.
     return bool(
         isinstance(user, get_user_model())
-        and user.is_authenticated and user.is_active and user.is_staff
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
         and (user.is_superuser or user.groups.filter(name=OFFICERS_GROUP).exists())
     )
 
@@ -42,6 +45,11 @@ def officer_create(*, username: str, actor: Actor, password: str | None = None):
     group, _ = Group.objects.get_or_create(name=OFFICERS_GROUP)
     user.groups.add(group)
     token, _ = Token.objects.get_or_create(user=user)
-    audit_append(actor=actor, action="officer.create" if created else "officer.reset_password", obj=user,
-                 object_type="auth.user", details={"username": username})
+    audit_append(
+        actor=actor,
+        action="officer.create" if created else "officer.reset_password",
+        obj=user,
+        object_type="auth.user",
+        details={"username": username},
+    )
     return user, password, token.key

@@ -1,4 +1,5 @@
 """Matching records for officers, view-only. Embeddings, enrolment images and probes are never loaded or shown."""
+
 from django.contrib import admin
 
 from core.admin import OfficerModelAdmin

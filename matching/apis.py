@@ -1,4 +1,5 @@
 """Client-app API of matching (Authorization: Api-Key): enrol faces, ask for matches. Tenant-scoped throughout."""
+
 from __future__ import annotations
 
 import time
@@ -82,8 +83,11 @@ class SubjectFaceCreateApi(ClientUploadApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrollment = services.enrollment_create(
-            subject=subject, api_key=request.auth, image=upload_bytes(data.validated_data["image"]),
-            largest_face=data.validated_data["largest_face"], actor=request_actor(request),
+            subject=subject,
+            api_key=request.auth,
+            image=upload_bytes(data.validated_data["image"]),
+            largest_face=data.validated_data["largest_face"],
+            actor=request_actor(request),
         )
         return Response(QueuedSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
 
@@ -103,15 +107,21 @@ class MatchCreateApi(ClientUploadApi):
         threshold = serializers.FloatField(min_value=0.0, max_value=2.0, required=False, allow_null=True, default=None)
         wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)
 
-    @extend_schema(request={"multipart/form-data": InputSerializer},
-                   responses={200: MatchJobOutputSerializer, 202: QueuedSerializer})
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={200: MatchJobOutputSerializer, 202: QueuedSerializer},
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
         job = services.match_job_create(
-            tenant=request.auth.tenant, api_key=request.auth, purpose=args["purpose"],
-            image=upload_bytes(args["image"]), top_k=args["top_k"], threshold=args["threshold"],
+            tenant=request.auth.tenant,
+            api_key=request.auth,
+            purpose=args["purpose"],
+            image=upload_bytes(args["image"]),
+            top_k=args["top_k"],
+            threshold=args["threshold"],
             actor=request_actor(request),
         )
         # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.

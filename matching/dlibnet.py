@@ -10,6 +10,7 @@ affine, relu, max_pool 3x3/2; residual blocks [con 3x3, affine, relu, con 3x3, a
 down-sampling blocks use stride 2 and an avg_pool 2x2/2 on the skip; dlib's add zero-pads the smaller operand
 to the larger size in every dimension. Then a global average and a 256 -> 128 matrix.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,6 +23,7 @@ INPUT_SIDE = 150
 
 # --- reading dlib's serialization -------------------------------------------------------------------------
 
+
 class _Reader:
     def __init__(self, data: bytes, pos: int):
         self.data, self.pos = data, pos
@@ -30,13 +32,13 @@ class _Reader:
         # dlib packs integers as: one byte (byte count | 0x80 when negative), then little-endian bytes.
         head = self.data[self.pos]
         size = head & 0x0F
-        value = int.from_bytes(self.data[self.pos + 1:self.pos + 1 + size], "little")
+        value = int.from_bytes(self.data[self.pos + 1 : self.pos + 1 + size], "little")
         self.pos += 1 + size
         return -value if head & 0x80 else value
 
     def float(self) -> float:
         mantissa, exponent = self.int(), self.int()
-        return mantissa * 2.0 ** exponent
+        return mantissa * 2.0**exponent
 
     def tensor(self) -> np.ndarray:
         version = self.int()
@@ -66,10 +68,10 @@ def read_layers(path: Path) -> list[tuple]:
             filters, rows, cols, stride, _, padding, _ = (r.int() for _ in range(7))
             channels = (len(params) - filters) // (filters * rows * cols)
             weights = params[: filters * channels * rows * cols].reshape(filters, channels, rows, cols)
-            layers.append(("conv", weights, params[filters * channels * rows * cols:], stride, padding))
+            layers.append(("conv", weights, params[filters * channels * rows * cols :], stride, padding))
         elif kind == "affine_":
             params = r.tensor()
-            layers.append(("affine", params[: len(params) // 2], params[len(params) // 2:]))
+            layers.append(("affine", params[: len(params) // 2], params[len(params) // 2 :]))
         elif kind in ("max_pool_2", "avg_pool_2"):
             size, _, stride, _, padding, _ = (r.int() for _ in range(6))
             layers.append((kind[:3] + "pool", size, stride, padding))
@@ -82,6 +84,7 @@ def read_layers(path: Path) -> list[tuple]:
 
 
 # --- writing ONNX (protobuf wire format, by hand: the onnx package is not a dependency) -----------------------
+
 
 def _varint(value: int) -> bytes:
     value &= (1 << 64) - 1
@@ -104,8 +107,11 @@ def _field(number: int, value) -> bytes:
 
 def _tensor(name: str, array: np.ndarray) -> bytes:
     dtype = {np.dtype("float32"): 1, np.dtype("int64"): 7}[array.dtype]
-    return b"".join(_field(1, d) for d in array.shape) + _field(2, dtype) + _field(8, name) + _field(
-        9, np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
+    return (
+        b"".join(_field(1, d) for d in array.shape)
+        + _field(2, dtype)
+        + _field(8, name)
+        + _field(9, np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes())
     )
 
 
@@ -151,8 +157,13 @@ def onnx_model(layers: list[tuple]) -> bytes:
         # dlib's affine (the frozen batch norm) folds into the conv before it.
         _, w, b, stride, pad = conv
         gamma, beta = affine[1], affine[2]
-        x = g.op("Conv", [x, g.const(w * gamma[:, None, None, None]), g.const(b * gamma + beta)],
-                 kernel_shape=list(w.shape[2:]), strides=[stride, stride], pads=[pad] * 4)
+        x = g.op(
+            "Conv",
+            [x, g.const(w * gamma[:, None, None, None]), g.const(b * gamma + beta)],
+            kernel_shape=list(w.shape[2:]),
+            strides=[stride, stride],
+            pads=[pad] * 4,
+        )
         side = (shape[1] + 2 * pad - w.shape[2]) // stride + 1
         return x, (w.shape[0], side, side)
 
@@ -169,7 +180,7 @@ def onnx_model(layers: list[tuple]) -> bytes:
     x, shape = pool("MaxPool", x, shape, layers[4])
     i = 5
     while kinds[i] == "conv":  # residual blocks
-        if kinds[i:i + 5] != ["conv", "affine", "relu", "conv", "affine"]:
+        if kinds[i : i + 5] != ["conv", "affine", "relu", "conv", "affine"]:
             raise ValueError(f"not dlib's face recognition ResNet: unexpected block at layer {i}")
         y, y_shape = conv_affine(x, shape, layers[i], layers[i + 1])
         y = g.op("Relu", [y])
@@ -178,9 +189,9 @@ def onnx_model(layers: list[tuple]) -> bytes:
         if kinds[i] == "avgpool":  # a down-sampling block: the skip is the pooled block input
             x, shape = pool("AveragePool", x, shape, layers[i])
             i += 1
-        if kinds[i:i + 2] != ["add_prev", "relu"]:
+        if kinds[i : i + 2] != ["add_prev", "relu"]:
             raise ValueError(f"not dlib's face recognition ResNet: unexpected block end at layer {i}")
-        full = tuple(max(a, b) for a, b in zip(shape, y_shape))
+        full = tuple(max(a, b) for a, b in zip(shape, y_shape, strict=True))
         x = g.op("Relu", [g.op("Add", [_pad(g, y, y_shape, full), _pad(g, x, shape, full)])])
         shape = full
         i += 2
@@ -188,9 +199,13 @@ def onnx_model(layers: list[tuple]) -> bytes:
         raise ValueError("not dlib's face recognition ResNet: unexpected head")
     x = g.op("Flatten", [g.op("GlobalAveragePool", [x])], axis=1)
     x = g.op("MatMul", [x, g.const(layers[i + 1][1])])
-    graph = (b"".join(g.nodes) + _field(2, "dlib_face_recognition_resnet_model_v1") + b"".join(g.initializers)
-             + _field(11, _value_info("chips", ("n", 3, INPUT_SIDE, INPUT_SIDE)))
-             + _field(12, _value_info(x, ("n", layers[i + 1][1].shape[1]))))
+    graph = (
+        b"".join(g.nodes)
+        + _field(2, "dlib_face_recognition_resnet_model_v1")
+        + b"".join(g.initializers)
+        + _field(11, _value_info("chips", ("n", 3, INPUT_SIDE, INPUT_SIDE)))
+        + _field(12, _value_info(x, ("n", layers[i + 1][1].shape[1])))
+    )
     return _field(1, 8) + _field(2, "facegate") + _field(7, graph) + _field(8, _field(1, "") + _field(2, 13))
 
 
@@ -221,4 +236,3 @@ class DlibResNet:
         """chips: (N, 150, 150, 3) RGB uint8 face chips."""
         x = (chips.astype(np.float32) - self.mean) / np.float32(256.0)
         return self.session.run(None, {"chips": np.ascontiguousarray(x.transpose(0, 3, 1, 2))})[0]
-

@@ -4,6 +4,7 @@ Each photo goes through exactly what enrolment does (decode_image, then faces_in
 photo has no detectable face counts as "different" (a miss for a genuine pair), as it would in production.
 Verification accuracy follows the LFW protocol: ten folds, the threshold chosen on nine and tested on the tenth.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -89,7 +90,7 @@ def pairs_from_file(folder: Path, pairs_file: Path) -> list[Pair]:
         return root / name / f"{name}_{int(number):04d}.jpg"
 
     pairs = []
-    for row, fold in zip(rows, fold_of):
+    for row, fold in zip(rows, fold_of, strict=True):
         if len(row) == 3:
             pairs.append(Pair(photo(row[0], row[1]), photo(row[0], row[2]), True, fold))
         elif len(row) == 4:
@@ -203,11 +204,14 @@ def evaluate(
             progress(i, len(photos))
     elapsed = time.perf_counter() - started
 
-    distances = np.array([
-        NO_FACE_DISTANCE if embeddings[p.a] is None or embeddings[p.b] is None
-        else face.distance(embeddings[p.a], embeddings[p.b])
-        for p in pairs
-    ])
+    distances = np.array(
+        [
+            NO_FACE_DISTANCE
+            if embeddings[p.a] is None or embeddings[p.b] is None
+            else face.distance(embeddings[p.a], embeddings[p.b])
+            for p in pairs
+        ]
+    )
     same = np.array([p.same for p in pairs])
     folds = np.array([p.fold for p in pairs])
     accuracies, _ = ten_fold(distances, same, folds)

@@ -6,6 +6,7 @@ face chip with 0.25 padding — what the model was trained on — rather than on
 `DeepFace.represent` does. The network runs under ONNX Runtime (matching.dlibnet): the same weights and the same
 output as dlib's own code, several times faster than the BLAS-less dlib wheel. Figures: docs/accuracy.md.
 """
+
 from __future__ import annotations
 
 import threading
@@ -97,20 +98,27 @@ def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, f
     for upsample in (0, 1):
         rects, scores, _ = m.detector.run(image, upsample)
         if len(rects):
-            return list(zip(rects, scores)), False
+            return list(zip(rects, scores, strict=True)), False
     # HOG misses turned, tilted or shadowed faces; dlib's CNN detector finds most of them, at ~50x the cost,
     # so it runs only when HOG found nothing, on a reduced copy. The 5-point landmarks work on its boxes too.
     scale = min(1.0, CNN_MAX_SIDE / max(image.shape[:2]))
-    small = image if scale == 1.0 else np.asarray(
-        Image.fromarray(image).resize((round(image.shape[1] * scale), round(image.shape[0] * scale)),
-                                      Image.Resampling.BILINEAR))
+    small = (
+        image
+        if scale == 1.0
+        else np.asarray(
+            Image.fromarray(image).resize(
+                (round(image.shape[1] * scale), round(image.shape[0] * scale)), Image.Resampling.BILINEAR
+            )
+        )
+    )
     if min(small.shape[:2]) < CNN_MIN_SIDE:
         return [], True
     found = []
     for detection in m.cnn_detector(small, 0):
         r = detection.rect
-        rect = dlib.rectangle(round(r.left() / scale), round(r.top() / scale),
-                              round(r.right() / scale), round(r.bottom() / scale))
+        rect = dlib.rectangle(
+            round(r.left() / scale), round(r.top() / scale), round(r.right() / scale), round(r.bottom() / scale)
+        )
         found.append((rect, float(detection.confidence)))
     return found, True
 
@@ -141,7 +149,7 @@ def faces_in(image: np.ndarray) -> list[DetectedFace]:
     descriptors = descriptors.reshape(len(kept), 2, -1).mean(axis=1)
     descriptors /= np.linalg.norm(descriptors, axis=1, keepdims=True)
     faces = []
-    for (rect, score), embedding in zip(kept, descriptors):
+    for (rect, score), embedding in zip(kept, descriptors, strict=True):
         x, y = max(0, rect.left()), max(0, rect.top())
         w, h = min(rect.right(), width) - x, min(rect.bottom(), height) - y
         faces.append(DetectedFace(embedding=embedding.tolist(), box=(x, y, w, h), score=float(score)))

@@ -3,6 +3,7 @@
 `validate_image_bytes` runs in the request before anything is queued; `decode_image` runs in the
 worker (and in `evaluate`) and repeats the same checks, since bytes at rest are not trusted either.
 """
+
 from __future__ import annotations
 
 import io

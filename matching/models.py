@@ -62,7 +62,9 @@ class Enrollment(models.Model):
 
 class MatchJob(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    tenant = models.ForeignKey("consent.Tenant", null=True, on_delete=models.PROTECT, related_name="+")  # null: platform lookup
+    tenant = models.ForeignKey(
+        "consent.Tenant", null=True, on_delete=models.PROTECT, related_name="+"
+    )  # null: platform lookup
     api_key = models.ForeignKey("consent.ApiKey", null=True, on_delete=models.SET_NULL, related_name="+")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
     status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)

@@ -1,4 +1,5 @@
 """Reads of the matching app: jobs for the API, and the gated nearest-neighbour search."""
+
 from __future__ import annotations
 
 import uuid
@@ -83,12 +84,14 @@ def _local_settings(**values):
 
 # The indexed path must be the HNSW scan driving a row-by-row check of the gate; PostgreSQL underestimates how
 # many rows pass the gate (it multiplies many conditions) and would otherwise hash the whole eligible set first.
-ROW_BY_ROW = dict(enable_sort="off", enable_material="off", enable_hashjoin="off", enable_mergejoin="off",
-                  enable_hashagg="off")
+ROW_BY_ROW = dict(
+    enable_sort="off", enable_material="off", enable_hashjoin="off", enable_mergejoin="off", enable_hashagg="off"
+)
 
 
-def templates_nearest(*, tenant, purpose: str, model: str, at: datetime, embedding: list[float],
-                      k: int) -> tuple[list[FaceTemplate], str]:
+def templates_nearest(
+    *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], k: int
+) -> tuple[list[FaceTemplate], str]:
     """The k templates the gate lets `tenant` use for `purpose` at `at` nearest to `embedding` (each with
     `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
     """
@@ -111,8 +114,12 @@ def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) 
     if indexed:
         # Indexed: the HNSW scan walks the graph in strict distance order until k rows have passed the filter
         # (checked row by row), or MAX_SCAN_TUPLES were seen.
-        with _local_settings(**ROW_BY_ROW, hnsw__iterative_scan="strict_order", hnsw__ef_search=max(EF_SEARCH, k),
-                             hnsw__max_scan_tuples=MAX_SCAN_TUPLES):
+        with _local_settings(
+            **ROW_BY_ROW,
+            hnsw__iterative_scan="strict_order",
+            hnsw__ef_search=max(EF_SEARCH, k),
+            hnsw__max_scan_tuples=MAX_SCAN_TUPLES,
+        ):
             rows = list(nearest.order_by("distance")[:k])
         if len(rows) == k:
             return rows, "hnsw"

@@ -3,6 +3,7 @@
 Raw image bytes live in the job row only until the job ends (then NULL; the SHA-256 stays). Task messages
 carry ids only. Runs are idempotent: a finished job is never run again and an enrolment makes one template.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -51,11 +52,19 @@ def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: 
     validate_image_bytes(image)
     enrolment_check(subject=subject, at=timezone.now())
     enrollment = Enrollment.objects.create(
-        tenant_id=subject.tenant_id, subject=subject, api_key=api_key, image=image,
-        image_sha256=_sha256(image), largest_face=largest_face,
+        tenant_id=subject.tenant_id,
+        subject=subject,
+        api_key=api_key,
+        image=image,
+        image_sha256=_sha256(image),
+        largest_face=largest_face,
     )
-    audit_append(actor=actor, action="enrollment.create", obj=enrollment,
-                 details={"subject": str(subject.pk), "image_sha256": enrollment.image_sha256})
+    audit_append(
+        actor=actor,
+        action="enrollment.create",
+        obj=enrollment,
+        details={"subject": str(subject.pk), "image_sha256": enrollment.image_sha256},
+    )
     enqueue("matching.tasks.enrollment_run", str(enrollment.pk))
     return enrollment
 
@@ -68,9 +77,16 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
     enrollment.image = None
     enrollment.finished_at = timezone.now()
     enrollment.save(update_fields=["status", "error_code", "error_message", "image", "finished_at"])
-    audit_append(actor=Actor.system("matching.enrollment_run"), action=f"enrollment.{enrollment.status}",
-                 obj=enrollment, details={"subject": str(enrollment.subject_id), "error": enrollment.error_code,
-                                          "template": str(template.pk) if template else None})
+    audit_append(
+        actor=Actor.system("matching.enrollment_run"),
+        action=f"enrollment.{enrollment.status}",
+        obj=enrollment,
+        details={
+            "subject": str(enrollment.subject_id),
+            "error": enrollment.error_code,
+            "template": str(template.pk) if template else None,
+        },
+    )
 
 
 def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
@@ -128,9 +144,14 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
                 error = exc
         if error is None:
             template = FaceTemplate.objects.create(
-                tenant_id=enrollment.tenant_id, subject_id=enrollment.subject_id, enrollment=enrollment,
-                model_name=face.MODEL_NAME, detector=face.DETECTOR_NAME, embedding=found.embedding,
-                quality=found.score, source_sha256=enrollment.image_sha256,
+                tenant_id=enrollment.tenant_id,
+                subject_id=enrollment.subject_id,
+                enrollment=enrollment,
+                model_name=face.MODEL_NAME,
+                detector=face.DETECTOR_NAME,
+                embedding=found.embedding,
+                quality=found.score,
+                source_sha256=enrollment.image_sha256,
             )
         _enrollment_end(enrollment, error=error, template=template)
     return enrollment
@@ -138,8 +159,9 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
 
 # --- Matching -----------------------------------------------------------------------------------------------
 @transaction.atomic
-def match_job_create(*, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None,
-                     actor: Actor) -> MatchJob:
+def match_job_create(
+    *, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None, actor: Actor
+) -> MatchJob:
     """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate."""
     if purpose not in api_key.purposes:
         raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes))
@@ -150,11 +172,21 @@ def match_job_create(*, tenant, api_key, purpose: str, image: bytes, top_k: int 
         raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
     validate_image_bytes(image)
     job = MatchJob.objects.create(
-        tenant=tenant, api_key=api_key, purpose=purpose, model_name=face.MODEL_NAME, top_k=top_k,
-        threshold=threshold, probe=image, probe_sha256=_sha256(image),
+        tenant=tenant,
+        api_key=api_key,
+        purpose=purpose,
+        model_name=face.MODEL_NAME,
+        top_k=top_k,
+        threshold=threshold,
+        probe=image,
+        probe_sha256=_sha256(image),
     )
-    audit_append(actor=actor, action="match_job.create", obj=job,
-                 details={"purpose": purpose, "top_k": top_k, "threshold": threshold, "probe_sha256": job.probe_sha256})
+    audit_append(
+        actor=actor,
+        action="match_job.create",
+        obj=job,
+        details={"purpose": purpose, "top_k": top_k, "threshold": threshold, "probe_sha256": job.probe_sha256},
+    )
     enqueue("matching.tasks.match_job_run", str(job.pk))
     return job
 
@@ -180,10 +212,24 @@ def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
     job.error_message = error.message[:500] if error else ""
     job.probe = None
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error_code", "error_message", "probe", "finished_at", "results",
-                            "faces_detected", "timings"])
-    audit_append(actor=Actor.system("matching.match_job_run"), action=f"match_job.{job.status}", obj=job,
-                 details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code})
+    job.save(
+        update_fields=[
+            "status",
+            "error_code",
+            "error_message",
+            "probe",
+            "finished_at",
+            "results",
+            "faces_detected",
+            "timings",
+        ]
+    )
+    audit_append(
+        actor=Actor.system("matching.match_job_run"),
+        action=f"match_job.{job.status}",
+        obj=job,
+        details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code},
+    )
 
 
 def match_job_run(*, job_id) -> MatchJob | None:
@@ -234,16 +280,27 @@ def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
     # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
     # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
     # one that comes later waits for this job's commit and then scrubs its results.
-    list(Subject.objects.select_for_update(no_key=True).filter(pk__in={t.subject_id for t in within})
-         .order_by("pk").values_list("pk", flat=True))
+    list(
+        Subject.objects.select_for_update(no_key=True)
+        .filter(pk__in={t.subject_id for t in within})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     # Re-check with the gate at this instant: a withdrawal that committed while the search ran is honoured.
-    still = set(templates_eligible(FaceTemplate.objects.filter(id__in=[t.id for t in within]), **gate_args,
-                                   at=timezone.now()).values_list("id", flat=True))
+    still = set(
+        templates_eligible(
+            FaceTemplate.objects.filter(id__in=[t.id for t in within]), **gate_args, at=timezone.now()
+        ).values_list("id", flat=True)
+    )
     rows = [t for t in within if t.id in still]
     subjects = {s.pk: s for s in Subject.objects.filter(pk__in={t.subject_id for t in rows})}
     results = [
-        {"subject_id": str(t.subject_id), "external_ref": subjects[t.subject_id].external_ref,
-         "distance": round(float(t.distance), 6), "score": round(1.0 - float(t.distance), 6)}
+        {
+            "subject_id": str(t.subject_id),
+            "external_ref": subjects[t.subject_id].external_ref,
+            "distance": round(float(t.distance), 6),
+            "score": round(1.0 - float(t.distance), 6),
+        }
         for t in rows
     ]
     if rows:
@@ -264,9 +321,11 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
     expired = Expired()
     failed = {
         "enrollments": Enrollment.objects.filter(stale).update(
-            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now),
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
         "match_jobs": MatchJob.objects.filter(stale).update(
-            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now),
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
     }
     cleared = {
         "enrollments": Enrollment.objects.filter(created_at__lt=cutoff, image__isnull=False).update(image=None),

@@ -1,4 +1,5 @@
 """Thin Celery tasks: messages carry ids only; the services do the work and record domain errors on the job."""
+
 from celery import shared_task
 
 from core.audit import Actor

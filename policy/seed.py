@@ -1,35 +1,119 @@
 """Seed data: jurisdictions and their retention rules. Loaded by a migration; officers may edit the rows."""
 
-GDPR = dict(law="GDPR", citation="Regulation (EU) 2016/679, Art. 9(2)(a), Art. 12(3), Art. 17",
-            written_release_required=False, explicit_consent_required=True, erasure_deadline_months=1)
+GDPR = dict(
+    law="GDPR",
+    citation="Regulation (EU) 2016/679, Art. 9(2)(a), Art. 12(3), Art. 17",
+    written_release_required=False,
+    explicit_consent_required=True,
+    erasure_deadline_months=1,
+)
 
 EU_EEA = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "HR": "Croatia", "CY": "Cyprus", "CZ": "Czechia",
-    "DK": "Denmark", "EE": "Estonia", "FI": "Finland", "FR": "France", "DE": "Germany", "GR": "Greece",
-    "HU": "Hungary", "IE": "Ireland", "IT": "Italy", "LV": "Latvia", "LT": "Lithuania", "LU": "Luxembourg",
-    "MT": "Malta", "NL": "Netherlands", "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SK": "Slovakia",
-    "SI": "Slovenia", "ES": "Spain", "SE": "Sweden", "IS": "Iceland", "LI": "Liechtenstein", "NO": "Norway",
+    "AT": "Austria",
+    "BE": "Belgium",
+    "BG": "Bulgaria",
+    "HR": "Croatia",
+    "CY": "Cyprus",
+    "CZ": "Czechia",
+    "DK": "Denmark",
+    "EE": "Estonia",
+    "FI": "Finland",
+    "FR": "France",
+    "DE": "Germany",
+    "GR": "Greece",
+    "HU": "Hungary",
+    "IE": "Ireland",
+    "IT": "Italy",
+    "LV": "Latvia",
+    "LT": "Lithuania",
+    "LU": "Luxembourg",
+    "MT": "Malta",
+    "NL": "Netherlands",
+    "PL": "Poland",
+    "PT": "Portugal",
+    "RO": "Romania",
+    "SK": "Slovakia",
+    "SI": "Slovenia",
+    "ES": "Spain",
+    "SE": "Sweden",
+    "IS": "Iceland",
+    "LI": "Liechtenstein",
+    "NO": "Norway",
 }
 
-JURISDICTIONS = [
-    dict(code=code, name=name, **GDPR) for code, name in EU_EEA.items()
-] + [
-    dict(code="GB", name="United Kingdom", law="UK GDPR", citation="UK GDPR Art. 9, Art. 12(3), Art. 17; DPA 2018",
-         written_release_required=False, explicit_consent_required=True, erasure_deadline_months=1),
-    dict(code="CA", name="Canada", law="PIPEDA", citation="PIPEDA, S.C. 2000, c. 5, Principle 4.3, s. 8(3)",
-         written_release_required=False, explicit_consent_required=True, erasure_deadline_days=30),
-    dict(code="CA-QC", name="Quebec", law="Law 25", citation="CQLR c. P-39.1, ss. 12, 23; CQLR c. C-1.1, s. 44",
-         written_release_required=False, explicit_consent_required=True, erasure_deadline_days=30),
-    dict(code="US-IL", name="Illinois", law="BIPA", citation="740 ILCS 14/15",
-         written_release_required=True, explicit_consent_required=True, erasure_deadline_days=30),
-    dict(code="US-TX", name="Texas", law="CUBI", citation="Tex. Bus. & Com. Code §503.001",
-         written_release_required=True, explicit_consent_required=True, erasure_deadline_days=30),
-    dict(code="US-WA", name="Washington", law="RCW 19.375", citation="RCW 19.375.020",
-         written_release_required=True, explicit_consent_required=True, erasure_deadline_days=30),
-    dict(code="US-CA", name="California", law="CCPA/CPRA", citation="Cal. Civ. Code §1798.105, §1798.130(a)(2)",
-         written_release_required=False, explicit_consent_required=True, erasure_deadline_days=45),
-    dict(code="ZZ", name="Rest of the world", law="Facegate default", citation="Facegate policy: GDPR-equivalent",
-         written_release_required=False, explicit_consent_required=True, erasure_deadline_days=30),
+JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.items()] + [
+    dict(
+        code="GB",
+        name="United Kingdom",
+        law="UK GDPR",
+        citation="UK GDPR Art. 9, Art. 12(3), Art. 17; DPA 2018",
+        written_release_required=False,
+        explicit_consent_required=True,
+        erasure_deadline_months=1,
+    ),
+    dict(
+        code="CA",
+        name="Canada",
+        law="PIPEDA",
+        citation="PIPEDA, S.C. 2000, c. 5, Principle 4.3, s. 8(3)",
+        written_release_required=False,
+        explicit_consent_required=True,
+        erasure_deadline_days=30,
+    ),
+    dict(
+        code="CA-QC",
+        name="Quebec",
+        law="Law 25",
+        citation="CQLR c. P-39.1, ss. 12, 23; CQLR c. C-1.1, s. 44",
+        written_release_required=False,
+        explicit_consent_required=True,
+        erasure_deadline_days=30,
+    ),
+    dict(
+        code="US-IL",
+        name="Illinois",
+        law="BIPA",
+        citation="740 ILCS 14/15",
+        written_release_required=True,
+        explicit_consent_required=True,
+        erasure_deadline_days=30,
+    ),
+    dict(
+        code="US-TX",
+        name="Texas",
+        law="CUBI",
+        citation="Tex. Bus. & Com. Code §503.001",
+        written_release_required=True,
+        explicit_consent_required=True,
+        erasure_deadline_days=30,
+    ),
+    dict(
+        code="US-WA",
+        name="Washington",
+        law="RCW 19.375",
+        citation="RCW 19.375.020",
+        written_release_required=True,
+        explicit_consent_required=True,
+        erasure_deadline_days=30,
+    ),
+    dict(
+        code="US-CA",
+        name="California",
+        law="CCPA/CPRA",
+        citation="Cal. Civ. Code §1798.105, §1798.130(a)(2)",
+        written_release_required=False,
+        explicit_consent_required=True,
+        erasure_deadline_days=45,
+    ),
+    dict(
+        code="ZZ",
+        name="Rest of the world",
+        law="Facegate default",
+        citation="Facegate policy: GDPR-equivalent",
+        written_release_required=False,
+        explicit_consent_required=True,
+        erasure_deadline_days=30,
+    ),
 ]
 
 # (jurisdiction, purpose or "", anchor, max_age_days, citation)
@@ -41,8 +125,9 @@ RETENTION_RULES = [
 ]
 
 
-def load(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction"),
-         rule_model=("policy", "RetentionRule")):
+def load(
+    apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction"), rule_model=("policy", "RetentionRule")
+):
     """Insert or refresh the seed rows; the model names are where the models live (a migration passes its own)."""
     Jurisdiction = apps.get_model(*jurisdiction_model)
     RetentionRule = apps.get_model(*rule_model)
@@ -50,6 +135,9 @@ def load(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction"),
         Jurisdiction.objects.update_or_create(code=row["code"], defaults=row)
     for code, purpose, anchor, days, citation in RETENTION_RULES:
         RetentionRule.objects.get_or_create(
-            jurisdiction_id=code, tenant=None, purpose=purpose, anchor=anchor,
+            jurisdiction_id=code,
+            tenant=None,
+            purpose=purpose,
+            anchor=anchor,
             defaults={"max_age_days": days, "citation": citation},
         )

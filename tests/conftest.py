@@ -1,4 +1,5 @@
 """Shared fixtures: real PostgreSQL+pgvector and Redis (started by `make test`), a real Celery worker."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,9 +23,9 @@ def _seed_data(request):
     from django.apps import apps as django_apps
     from django.contrib.auth.models import Group
 
-    from compliance import seed
-    from compliance.models import Jurisdiction
-    from compliance.officers import OFFICERS_GROUP
+    from consent.models import Jurisdiction
+    from core.officers import OFFICERS_GROUP
+    from policy import seed
 
     if request.node.get_closest_marker("django_db") is None:
         return
@@ -67,8 +68,15 @@ def browser_page(live_server):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=chromium,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         page = browser.new_page()
         try:

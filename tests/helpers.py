@@ -1,4 +1,5 @@
 """Helpers shared by the tests: waiting for work done by a real Celery worker, and searching the whole database."""
+
 from __future__ import annotations
 
 import time

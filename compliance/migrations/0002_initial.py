@@ -5,49 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('compliance', '0001_initial'),
-        ('consent', '0001_initial'),
-        ('matching', '0001_initial'),
+        ("compliance", "0001_initial"),
+        ("consent", "0001_initial"),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='erasurerequest',
-            name='lookup_job',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='matching.matchjob'),
+            model_name="erasurerequest",
+            name="lookup_job",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="matching.matchjob",
+            ),
         ),
         migrations.AddField(
-            model_name='erasurerequest',
-            name='subject',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='consent.subject'),
+            model_name="erasurerequest",
+            name="subject",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="consent.subject",
+            ),
         ),
         migrations.AddField(
-            model_name='erasurerequest',
-            name='tenant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='consent.tenant'),
+            model_name="erasurerequest",
+            name="tenant",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to="consent.tenant"
+            ),
         ),
         migrations.AddField(
-            model_name='erasurerequest',
-            name='jurisdiction',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='compliance.jurisdiction'),
+            model_name="erasurerequest",
+            name="jurisdiction",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to="compliance.jurisdiction"),
         ),
         migrations.AddField(
-            model_name='regulatororder',
-            name='certificate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='compliance.deletioncertificate'),
+            model_name="regulatororder",
+            name="certificate",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="compliance.deletioncertificate",
+            ),
         ),
         migrations.AddField(
-            model_name='retentionrule',
-            name='jurisdiction',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='compliance.jurisdiction'),
+            model_name="retentionrule",
+            name="jurisdiction",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="compliance.jurisdiction"
+            ),
         ),
         migrations.AddField(
-            model_name='retentionrule',
-            name='tenant',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='consent.tenant'),
+            model_name="retentionrule",
+            name="tenant",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to="consent.tenant"
+            ),
         ),
     ]

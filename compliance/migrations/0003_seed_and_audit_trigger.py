@@ -16,8 +16,12 @@ CREATE TRIGGER compliance_auditevent_append_only
 
 def load_seed(apps, schema_editor):
     # The models lived in compliance when this migration was written.
-    seed.load(apps, schema_editor, jurisdiction_model=("compliance", "Jurisdiction"),
-              rule_model=("compliance", "RetentionRule"))
+    seed.load(
+        apps,
+        schema_editor,
+        jurisdiction_model=("compliance", "Jurisdiction"),
+        rule_model=("compliance", "RetentionRule"),
+    )
 
 
 def create_officers_group(apps, schema_editor):

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.urls import reverse
 
+
 @dataclass(frozen=True)
 class Bar:
     x: float
@@ -26,11 +27,28 @@ def bar_chart(*, points: list[tuple], width: int = 640, height: int = 180) -> di
     bars = []
     for i, (day, value) in enumerate(points):
         h = plot_h * value / peak
-        bars.append(Bar(x=round(left + i * step + 1, 1), y=round(top + plot_h - h, 1), width=round(max(step - 2, 1), 1),
-                        height=round(h, 1), label=day.isoformat(), value=value))
+        bars.append(
+            Bar(
+                x=round(left + i * step + 1, 1),
+                y=round(top + plot_h - h, 1),
+                width=round(max(step - 2, 1), 1),
+                height=round(h, 1),
+                label=day.isoformat(),
+                value=value,
+            )
+        )
     ticks = [bars[i] for i in range(0, len(bars), 7)] if bars else []
-    return {"width": width, "height": height, "left": left, "top": top, "baseline": top + plot_h,
-            "peak": peak, "bars": bars, "ticks": ticks, "total": sum(b.value for b in bars)}
+    return {
+        "width": width,
+        "height": height,
+        "left": left,
+        "top": top,
+        "baseline": top + plot_h,
+        "peak": peak,
+        "bars": bars,
+        "ticks": ticks,
+        "total": sum(b.value for b in bars),
+    }
 
 
 @dataclass(frozen=True)
@@ -59,17 +77,47 @@ def deadline_timeline(*, now: datetime, orders, requests, width: int = 640, limi
         clamped = min(max(at, start), end)
         return round(label_w + plot_w * (clamped - start).total_seconds() / span, 1)
 
-    items = [(o.deadline, o.received_at, f"{o.regulator} {o.reference}", o.deadline_state,
-              reverse("officer:order", args=[o.pk]))
-             for o in orders if o.deadline_state]
-    items += [(r.due_at, r.received_at, f"Erasure request {str(r.pk)[:8]}", r.deadline_state,
-               reverse("officer:erasure-request", args=[r.pk])) for r in requests]
+    items = [
+        (
+            o.deadline,
+            o.received_at,
+            f"{o.regulator} {o.reference}",
+            o.deadline_state,
+            reverse("officer:order", args=[o.pk]),
+        )
+        for o in orders
+        if o.deadline_state
+    ]
+    items += [
+        (
+            r.due_at,
+            r.received_at,
+            f"Erasure request {str(r.pk)[:8]}",
+            r.deadline_state,
+            reverse("officer:erasure-request", args=[r.pk]),
+        )
+        for r in requests
+    ]
     items.sort(key=lambda item: item[0])
     rows = [
-        TimelineRow(y=8 + i * row_h, x_start=x(received), x_end=max(x(due), x(received) + 2), label=label[:28],
-                    due=due, state=state, url=url)
+        TimelineRow(
+            y=8 + i * row_h,
+            x_start=x(received),
+            x_end=max(x(due), x(received) + 2),
+            label=label[:28],
+            due=due,
+            state=state,
+            url=url,
+        )
         for i, (due, received, label, state, url) in enumerate(items[:limit])
     ]
     axis = [{"x": x(now + timedelta(days=d)), "label": "today" if d == 0 else f"{d:+d}d"} for d in (-30, 0, 30, 60)]
-    return {"width": width, "height": 8 + len(rows) * row_h + 24, "rows": rows, "today": x(now), "axis": axis,
-            "axis_y": 8 + len(rows) * row_h + 14, "hidden": max(len(items) - limit, 0)}
+    return {
+        "width": width,
+        "height": 8 + len(rows) * row_h + 24,
+        "rows": rows,
+        "today": x(now),
+        "axis": axis,
+        "axis_y": 8 + len(rows) * row_h + 14,
+        "hidden": max(len(items) - limit, 0),
+    }

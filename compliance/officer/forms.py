@@ -17,8 +17,11 @@ def _split(value: str) -> list[str]:
 class ScopeForm(forms.Form):
     jurisdictions = forms.CharField(required=False, help_text="Jurisdiction codes, e.g. GB, US-IL")
     tenants = forms.CharField(required=False, help_text="Tenant slugs")
-    subjects = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                               help_text="Subject ids, separated by spaces, commas or new lines")
+    subjects = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Subject ids, separated by spaces, commas or new lines",
+    )
 
     def clean_subjects(self):
         ids = _split(self.cleaned_data["subjects"])
@@ -26,12 +29,15 @@ class ScopeForm(forms.Form):
             try:
                 uuid.UUID(value)
             except ValueError:
-                raise ValidationError(f"Not a subject id: {value}")
+                raise ValidationError(f"Not a subject id: {value}") from None
         return ids
 
     def scope(self) -> dict:
-        return {"jurisdictions": [c.upper() for c in _split(self.cleaned_data["jurisdictions"])],
-                "tenants": _split(self.cleaned_data["tenants"]), "subjects": self.cleaned_data["subjects"]}
+        return {
+            "jurisdictions": [c.upper() for c in _split(self.cleaned_data["jurisdictions"])],
+            "tenants": _split(self.cleaned_data["tenants"]),
+            "subjects": self.cleaned_data["subjects"],
+        }
 
 
 _WHEN = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -43,8 +49,16 @@ class OrderForm(ScopeForm):
     action = forms.ChoiceField(choices=OrderAction.choices)
     received_at = forms.DateTimeField(widget=_WHEN, label="Received (UTC)")
     deadline = forms.DateTimeField(widget=_WHEN, required=False, label="Deadline (UTC)")
-    field_order = ["regulator", "reference", "action", "jurisdictions", "tenants", "subjects", "received_at",
-                   "deadline"]
+    field_order = [
+        "regulator",
+        "reference",
+        "action",
+        "jurisdictions",
+        "tenants",
+        "subjects",
+        "received_at",
+        "deadline",
+    ]
 
 
 class HoldForm(ScopeForm):

@@ -14,8 +14,11 @@ urlpatterns = [
     path("holds/new/", officer_views.hold_new, name="hold-new"),
     path("holds/<uuid:hold_id>/release/", officer_views.hold_release, name="hold-release"),
     path("erasure-requests/<uuid:request_id>/", officer_views.erasure_request_detail, name="erasure-request"),
-    path("erasure-requests/<uuid:request_id>/confirm/", officer_views.erasure_request_confirm,
-         name="erasure-request-confirm"),
+    path(
+        "erasure-requests/<uuid:request_id>/confirm/",
+        officer_views.erasure_request_confirm,
+        name="erasure-request-confirm",
+    ),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
     path("certificates/<uuid:certificate_id>.json", officer_views.certificate_download, name="certificate-json"),
     path("audit/", officer_views.audit_log, name="audit"),

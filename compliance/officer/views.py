@@ -1,11 +1,11 @@
 """The compliance officer web UI (/officer/): server-rendered pages, no external assets.
 Pages read through compliance.selectors; every button calls one compliance service (which audits it)."""
+
 from __future__ import annotations
 
 from datetime import datetime
 from functools import wraps
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
@@ -71,7 +71,9 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     orders = selectors.orders_open(now=now)
     for order in orders:
-        order.held = selectors.subjects_by_id(ids=order.held_subjects) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
+        order.held = (
+            selectors.subjects_by_id(ids=order.held_subjects) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
+        )
     requests = selectors.erasure_requests_open(now=now)
     return {
         "now": now,
@@ -95,7 +97,7 @@ def _get_or_404(selector, **kwargs):
     try:
         return selector(**kwargs)
     except (RegulatorOrder.DoesNotExist, ErasureRequest.DoesNotExist, DeletionCertificate.DoesNotExist):
-        raise Http404
+        raise Http404 from None
 
 
 @officer_required
@@ -104,42 +106,55 @@ def order_detail(request, order_id):
     now = timezone.now()
     done = order.status == OrderStatus.DONE
     percent = round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else 100 * done
-    return render(request, "officer/order_detail.html", {
-        "order": order,
-        "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
-        "percent": percent,
-        "held": selectors.subjects_by_id(ids=order.held_subjects),
-        "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
-        "certificates": selectors.certificates_for(obj=order),
-        "events": selectors.audit_events_for(obj=order),
-    })
+    return render(
+        request,
+        "officer/order_detail.html",
+        {
+            "order": order,
+            "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
+            "percent": percent,
+            "held": selectors.subjects_by_id(ids=order.held_subjects),
+            "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
+            "certificates": selectors.certificates_for(obj=order),
+            "events": selectors.audit_events_for(obj=order),
+        },
+    )
 
 
 @officer_required
 def erasure_request_detail(request, request_id):
     erasure_request = _get_or_404(selectors.erasure_request_get, request_id=request_id)
     now = timezone.now()
-    return render(request, "officer/erasure_request.html", {
-        "r": erasure_request,
-        "deadline_state": selectors.deadline_state(due=erasure_request.due_at,
-                                                   done=erasure_request.status == ErasureStatus.DONE, now=now),
-        "candidates": selectors.subjects_by_id(ids=erasure_request.candidates),
-        "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
-        "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
-        "certificates": selectors.certificates_for(obj=erasure_request),
-        "events": selectors.audit_events_for(obj=erasure_request),
-    })
+    return render(
+        request,
+        "officer/erasure_request.html",
+        {
+            "r": erasure_request,
+            "deadline_state": selectors.deadline_state(
+                due=erasure_request.due_at, done=erasure_request.status == ErasureStatus.DONE, now=now
+            ),
+            "candidates": selectors.subjects_by_id(ids=erasure_request.candidates),
+            "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
+            "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
+            "certificates": selectors.certificates_for(obj=erasure_request),
+            "events": selectors.audit_events_for(obj=erasure_request),
+        },
+    )
 
 
 @officer_required
 def certificate_detail(request, certificate_id):
     certificate = _get_or_404(selectors.certificate_get, certificate_id=certificate_id)
     document = selectors.certificate_document(certificate=certificate)
-    return render(request, "officer/certificate.html", {
-        "certificate": certificate,
-        "document": document,
-        "pretty": selectors.certificate_pretty(document=document),
-    })
+    return render(
+        request,
+        "officer/certificate.html",
+        {
+            "certificate": certificate,
+            "document": document,
+            "pretty": selectors.certificate_pretty(document=document),
+        },
+    )
 
 
 @officer_required
@@ -157,12 +172,16 @@ def audit_log(request):
     except ValueError:
         after = 0
     events = selectors.audit_events(after=after)
-    return render(request, "officer/audit.html", {
-        "events": events,
-        "after": after,
-        "next_after": events[-1].seq if len(events) == selectors.AUDIT_PAGE_SIZE else None,
-        "status": selectors.audit_status(),
-    })
+    return render(
+        request,
+        "officer/audit.html",
+        {
+            "events": events,
+            "after": after,
+            "next_after": events[-1].seq if len(events) == selectors.AUDIT_PAGE_SIZE else None,
+            "status": selectors.audit_status(),
+        },
+    )
 
 
 # --- actions: each calls one service; a refusal is shown to the officer, never a 500 ----------------------
@@ -211,8 +230,9 @@ def order_exception(request, order_id):
         messages.error(request, "An exception needs a reason.")
     else:
         try:
-            orders.order_exception_add(order=order, subject_id=request.POST.get("subject", ""), reason=reason,
-                                         actor=Actor.user(request.user))
+            orders.order_exception_add(
+                order=order, subject_id=request.POST.get("subject", ""), reason=reason, actor=Actor.user(request.user)
+            )
             messages.success(request, "Exception recorded: the subject stays under its legal hold.")
         except DomainError as error:
             _refused(request, error)
@@ -224,7 +244,9 @@ def order_exception(request, order_id):
 def erasure_request_confirm(request, request_id):
     erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
     try:
-        erasure_requests.erasure_request_officer_confirm(erasure_request=erasure_request, actor=Actor.user(request.user))
+        erasure_requests.erasure_request_officer_confirm(
+            erasure_request=erasure_request, actor=Actor.user(request.user)
+        )
         messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
     except DomainError as error:
         _refused(request, error)
@@ -246,8 +268,14 @@ def order_new(request):
     def create(form):
         data = form.cleaned_data
         order = orders.order_create(
-            regulator=data["regulator"], reference=data["reference"], action=data["action"], scope=form.scope(),
-            received_at=data["received_at"], deadline=data["deadline"], actor=Actor.user(request.user))
+            regulator=data["regulator"],
+            reference=data["reference"],
+            action=data["action"],
+            scope=form.scope(),
+            received_at=data["received_at"],
+            deadline=data["deadline"],
+            actor=Actor.user(request.user),
+        )
         messages.success(request, "Order recorded: it is in force from now.")
         return redirect("officer:order", order_id=order.pk)
 
@@ -259,8 +287,9 @@ def order_new(request):
 def hold_new(request):
     def create(form):
         data = form.cleaned_data
-        holds.legal_hold_create(scope=form.scope(), reason=data["reason"], expires_at=data["expires_at"],
-                                   actor=Actor.user(request.user))
+        holds.legal_hold_create(
+            scope=form.scope(), reason=data["reason"], expires_at=data["expires_at"], actor=Actor.user(request.user)
+        )
         messages.success(request, "Legal hold placed: erasures of what it covers are now blocked and reported.")
         return redirect("officer:dashboard")
 

@@ -1,4 +1,5 @@
 """The subject's consent page, reached by a signed link: see every consent, withdraw any one (GDPR Art. 7(3))."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -43,8 +44,12 @@ def consents_view(request, token):
         return _invalid(request)
     in_force = set(consents_in_force(at=timezone.now(), subject=subject).values_list("pk", flat=True))
     rows = [
-        {"consent": c, "title": purpose_title(c.purpose), "plain": purpose_sentence(c.purpose),
-         "active": c.pk in in_force}
+        {
+            "consent": c,
+            "title": purpose_title(c.purpose),
+            "plain": purpose_sentence(c.purpose),
+            "active": c.pk in in_force,
+        }
         for c in selectors.subject_consents(subject=subject)
     ]
     return _private(render(request, "portal/consents.html", {"subject": subject, "rows": rows, "token": token}))
@@ -62,11 +67,19 @@ def consent_withdraw_view(request, token, consent_id):
         return _invalid(request, status=404)
     if request.method == "POST":
         consent = services.consent_withdraw(consent=consent, actor=Actor.subject(subject.id))
-        messages.success(request, f"Your consent for “{purpose_title(consent.purpose)}” is withdrawn. "
-                                  f"{subject.tenant.name} may no longer use your face for it.")
+        messages.success(
+            request,
+            f"Your consent for “{purpose_title(consent.purpose)}” is withdrawn. "
+            f"{subject.tenant.name} may no longer use your face for it.",
+        )
         return redirect("consent-portal:consents", token=token)
-    context = {"subject": subject, "consent": consent, "token": token,
-               "title": purpose_title(consent.purpose), "plain": purpose_sentence(consent.purpose)}
+    context = {
+        "subject": subject,
+        "consent": consent,
+        "token": token,
+        "title": purpose_title(consent.purpose),
+        "plain": purpose_sentence(consent.purpose),
+    }
     return _private(render(request, "portal/consent_withdraw.html", context))
 
 

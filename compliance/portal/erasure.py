@@ -1,4 +1,5 @@
 """The data subject's erasure portal: ask (form), confirm (emailed signed link), follow (status page)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -16,8 +17,9 @@ from core.errors import DomainError
 
 class ErasureRequestForm(forms.Form):
     email = forms.EmailField(label="Your email address")
-    jurisdiction = forms.ModelChoiceField(queryset=Jurisdiction.objects.order_by("name"), to_field_name="code",
-                                          label="Where you live")
+    jurisdiction = forms.ModelChoiceField(
+        queryset=Jurisdiction.objects.order_by("name"), to_field_name="code", label="Where you live"
+    )
     tenant = forms.SlugField(required=False, label="Organisation code (as the organisation gave it to you)")
     external_ref = forms.CharField(required=False, max_length=200, label="Your reference at that organisation")
     selfie = forms.ImageField(required=False, label="Or: a selfie, to find your face everywhere")
@@ -40,9 +42,13 @@ def erasure_request_view(request):
         data = form.cleaned_data
         try:
             erasure_requests.erasure_request_create(
-                email=data["email"], jurisdiction=data["jurisdiction"].code, tenant=data["tenant"] or "",
-                external_ref=data["external_ref"] or "", selfie=data["selfie"].read() if data["selfie"] else None,
-                source="portal", actor=Actor("portal:anonymous"),
+                email=data["email"],
+                jurisdiction=data["jurisdiction"].code,
+                tenant=data["tenant"] or "",
+                external_ref=data["external_ref"] or "",
+                selfie=data["selfie"].read() if data["selfie"] else None,
+                source="portal",
+                actor=Actor("portal:anonymous"),
             )
         except DomainError as exc:
             form.add_error(None, exc.message)
@@ -59,8 +65,9 @@ def erasure_confirm_view(request, token):
     except DomainError as exc:
         return _link_error(request, exc)
     if request.method == "POST":
-        erasure_requests.erasure_request_verify(erasure_request=erasure_request,
-                                                actor=Actor(f"portal:erasure_request:{erasure_request.pk}"))
+        erasure_requests.erasure_request_verify(
+            erasure_request=erasure_request, actor=Actor(f"portal:erasure_request:{erasure_request.pk}")
+        )
         status_link = STATUS_LINK.url(erasure_request.pk)
         return redirect(status_link.removeprefix(settings.PUBLIC_BASE_URL.rstrip("/")))
     return render(request, "portal/erasure/confirm.html", {"erasure_request": erasure_request})
@@ -72,8 +79,12 @@ def erasure_status_view(request, token):
     except DomainError as exc:
         return _link_error(request, exc)
     certificate = erasure_request.certificate
-    return render(request, "portal/erasure/status.html", {
-        "erasure_request": erasure_request,
-        "certificate": certificate,
-        "counts": sorted(certificate.counts.items()) if certificate else [],
-    })
+    return render(
+        request,
+        "portal/erasure/status.html",
+        {
+            "erasure_request": erasure_request,
+            "certificate": certificate,
+            "counts": sorted(certificate.counts.items()) if certificate else [],
+        },
+    )

@@ -37,17 +37,29 @@ def certificate_sha256(cert: DeletionCertificate) -> str:
     return hashlib.sha256(canonical(certificate_payload(cert)).encode()).hexdigest()
 
 
-def certificate_issue(*, cert_id, cause, cause_id, scope, counts, subjects, started_at, seq_from, vacuumed_at,
-                       actor: Actor) -> DeletionCertificate:
+def certificate_issue(
+    *, cert_id, cause, cause_id, scope, counts, subjects, started_at, seq_from, vacuumed_at, actor: Actor
+) -> DeletionCertificate:
     with transaction.atomic():
         cert = DeletionCertificate(
-            id=cert_id, cause=cause, cause_id=str(cause_id or ""), scope=scope,
-            counts={k: counts[k] for k in sorted(counts)}, subjects=sorted(subjects), started_at=started_at,
-            finished_at=timezone.now(), audit_seq_from=seq_from, audit_seq_to=audit_head_seq(),
+            id=cert_id,
+            cause=cause,
+            cause_id=str(cause_id or ""),
+            scope=scope,
+            counts={k: counts[k] for k in sorted(counts)},
+            subjects=sorted(subjects),
+            started_at=started_at,
+            finished_at=timezone.now(),
+            audit_seq_from=seq_from,
+            audit_seq_to=audit_head_seq(),
             vacuumed_at=vacuumed_at,
         )
         cert.sha256 = certificate_sha256(cert)
         cert.save()
-        audit_append(actor=actor, action="certificate.issue", obj=cert,
-                     details={"cause": cause, "cause_id": cert.cause_id, "sha256": cert.sha256, "counts": cert.counts})
+        audit_append(
+            actor=actor,
+            action="certificate.issue",
+            obj=cert,
+            details={"cause": cause, "cause_id": cert.cause_id, "sha256": cert.sha256, "counts": cert.counts},
+        )
     return cert

@@ -21,8 +21,13 @@ REMINDER_DAYS = (7, 1)
 
 
 def _officer_emails() -> list[str]:
-    return list(get_user_model().objects.filter(groups__name=OFFICERS_GROUP, is_active=True)
-                .exclude(email="").values_list("email", flat=True).distinct())
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=OFFICERS_GROUP, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )
 
 
 def deadlines_check(*, at: datetime) -> dict:
@@ -36,7 +41,8 @@ def deadlines_check(*, at: datetime) -> dict:
                 enqueue(task, pk)
             report["resumed"] += 1
     open_orders = RegulatorOrder.objects.filter(
-        action=OrderAction.ERASE, deadline__isnull=False, status__in=OPEN_ORDER_STATUSES)
+        action=OrderAction.ERASE, deadline__isnull=False, status__in=OPEN_ORDER_STATUSES
+    )
     open_requests = ErasureRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
     actor = Actor.system("deadlines_check")
     for order in open_orders.filter(deadline__lte=at):
@@ -50,10 +56,14 @@ def deadlines_check(*, at: datetime) -> dict:
             audit_append(actor=actor, action="erasure_request.overdue", obj=req, details={"due_at": req.due_at})
         report["overdue_requests"] += 1
     officers = _officer_emails()
-    items = [(o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/")
-             for o in open_orders.filter(deadline__gt=at, deadline__lte=at + timedelta(days=max(REMINDER_DAYS)))]
-    items += [(r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
-              for r in open_requests.filter(due_at__gt=at, due_at__lte=at + timedelta(days=max(REMINDER_DAYS)))]
+    items = [
+        (o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/")
+        for o in open_orders.filter(deadline__gt=at, deadline__lte=at + timedelta(days=max(REMINDER_DAYS)))
+    ]
+    items += [
+        (r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
+        for r in open_requests.filter(due_at__gt=at, due_at__lte=at + timedelta(days=max(REMINDER_DAYS)))
+    ]
     for obj, due, title, path in items:
         # The tightest reminder that applies; a later check never sends the looser one after it.
         days = min(d for d in REMINDER_DAYS if due - at <= timedelta(days=d))
@@ -62,12 +72,20 @@ def deadlines_check(*, at: datetime) -> dict:
         with transaction.atomic():
             sent = sorted({*obj.reminders_sent, *[d for d in REMINDER_DAYS if d >= days]})
             type(obj).objects.filter(pk=obj.pk).update(reminders_sent=sent)
-            audit_append(actor=actor, action="deadline.reminder", obj=obj,
-                         details={"days": days, "due": due, "officers": len(officers)})
+            audit_append(
+                actor=actor,
+                action="deadline.reminder",
+                obj=obj,
+                details={"days": days, "due": due, "officers": len(officers)},
+            )
             if officers:
-                transaction.on_commit(lambda t=title, d=due, p=path, n=days: send_mail(
-                    f"[Facegate] {t} is due in {n} day{'s' if n > 1 else ''}",
-                    f"{t} is due {d:%Y-%m-%d %H:%M} UTC.\n{settings.PUBLIC_BASE_URL.rstrip('/')}{p}\n",
-                    settings.DEFAULT_FROM_EMAIL, officers))
+                transaction.on_commit(
+                    lambda t=title, d=due, p=path, n=days: send_mail(
+                        f"[Facegate] {t} is due in {n} day{'s' if n > 1 else ''}",
+                        f"{t} is due {d:%Y-%m-%d %H:%M} UTC.\n{settings.PUBLIC_BASE_URL.rstrip('/')}{p}\n",
+                        settings.DEFAULT_FROM_EMAIL,
+                        officers,
+                    )
+                )
         report["reminders"] += 1
     return report

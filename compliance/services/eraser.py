@@ -5,6 +5,7 @@ Each batch is its own short transaction (row locks on the rows it deletes only, 
 keeps running during a large order. Legal holds are re-checked inside every batch: a held subject is never erased
 here, it is listed in the certificate's scope under "held_subjects" for the caller to report.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -41,7 +42,7 @@ WHERE CASE WHEN jsonb_typeof(j.results) = 'array' THEN EXISTS (
 
 def _batches(items: list, size: int):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _execute(cursor, sql: str, params) -> int:
@@ -90,7 +91,9 @@ def _hnsw_indexes(cursor) -> list[str]:
     cursor.execute(
         """SELECT i.indexrelid::regclass::text FROM pg_index i
            JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
-           WHERE i.indrelid = %s::regclass AND am.amname = 'hnsw'""", [TEMPLATES])
+           WHERE i.indrelid = %s::regclass AND am.amname = 'hnsw'""",
+        [TEMPLATES],
+    )
     return [row[0] for row in cursor.fetchall()]
 
 
@@ -112,8 +115,9 @@ def _vacuum(*, templates_deleted: int) -> datetime | None:
     return timezone.now()
 
 
-def subjects_erase(*, subject_ids, cause: str, cause_id="", scope: dict, actor: Actor,
-                   on_batch=None) -> DeletionCertificate:
+def subjects_erase(
+    *, subject_ids, cause: str, cause_id="", scope: dict, actor: Actor, on_batch=None
+) -> DeletionCertificate:
     """Erase subjects: templates, enrolments (image bytes), match results naming them, consents; the subject
     becomes a tombstone. `on_batch(n)` runs after each committed batch.
     """
@@ -128,19 +132,38 @@ def subjects_erase(*, subject_ids, cause: str, cause_id="", scope: dict, actor: 
         with transaction.atomic():
             done, batch_counts = _erase_subject_batch(batch, cause=cause, now=timezone.now())
             held.update(set(batch) - set(done))
-            audit_append(actor=actor, action="erasure.batch", object_type="compliance.deletioncertificate",
-                         object_id=cert_id,
-                         details={"cause": cause, "cause_id": str(cause_id), "batch": number, "subjects": done,
-                                  "held": sorted(set(batch) - set(done)), "counts": dict(batch_counts)})
+            audit_append(
+                actor=actor,
+                action="erasure.batch",
+                object_type="compliance.deletioncertificate",
+                object_id=cert_id,
+                details={
+                    "cause": cause,
+                    "cause_id": str(cause_id),
+                    "batch": number,
+                    "subjects": done,
+                    "held": sorted(set(batch) - set(done)),
+                    "counts": dict(batch_counts),
+                },
+            )
         erased += done
         counts.update(batch_counts)
         if on_batch:
             on_batch(len(done))
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held)}
-    return certificate_issue(cert_id=cert_id, cause=cause, cause_id=cause_id, scope=scope, counts=counts,
-                              subjects=erased, started_at=started_at, seq_from=seq_from, vacuumed_at=vacuumed_at,
-                              actor=actor)
+    return certificate_issue(
+        cert_id=cert_id,
+        cause=cause,
+        cause_id=cause_id,
+        scope=scope,
+        counts=counts,
+        subjects=erased,
+        started_at=started_at,
+        seq_from=seq_from,
+        vacuumed_at=vacuumed_at,
+        actor=actor,
+    )
 
 
 def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor: Actor) -> DeletionCertificate:
@@ -162,22 +185,39 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
             enrollments = [str(r[2]) for r in rows if r[2]]
             with connection.cursor() as cursor:
                 n_templates = _execute(cursor, f"DELETE FROM {TEMPLATES} WHERE id = ANY(%s::uuid[])", [ids])
-                n_enrollments = _execute(cursor, f"DELETE FROM {ENROLLMENTS} WHERE id = ANY(%s::uuid[])",
-                                         [enrollments])
+                n_enrollments = _execute(cursor, f"DELETE FROM {ENROLLMENTS} WHERE id = ANY(%s::uuid[])", [enrollments])
             batch_subjects = sorted({str(r[1]) for r in rows})
-            audit_append(actor=actor, action="erasure.templates_batch", object_type="compliance.deletioncertificate",
-                         object_id=cert_id,
-                         details={"cause": cause, "batch": number, "templates": ids, "subjects": batch_subjects,
-                                  "held": sorted(held)})
+            audit_append(
+                actor=actor,
+                action="erasure.templates_batch",
+                object_type="compliance.deletioncertificate",
+                object_id=cert_id,
+                details={
+                    "cause": cause,
+                    "batch": number,
+                    "templates": ids,
+                    "subjects": batch_subjects,
+                    "held": sorted(held),
+                },
+            )
         counts[TEMPLATES] += n_templates
         counts[ENROLLMENTS] += n_enrollments
         subjects.update(batch_subjects)
         held_subjects |= held
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held_subjects)}
-    return certificate_issue(cert_id=cert_id, cause=cause, cause_id=cause_id, scope=scope, counts=counts,
-                              subjects=subjects, started_at=started_at, seq_from=seq_from, vacuumed_at=vacuumed_at,
-                              actor=actor)
+    return certificate_issue(
+        cert_id=cert_id,
+        cause=cause,
+        cause_id=cause_id,
+        scope=scope,
+        counts=counts,
+        subjects=subjects,
+        started_at=started_at,
+        seq_from=seq_from,
+        vacuumed_at=vacuumed_at,
+        actor=actor,
+    )
 
 
 BLOCKED_BY_HOLD, DONE = "blocked_by_hold", "done"  # the same values in OrderStatus and ErasureStatus
@@ -189,8 +229,9 @@ def erasure_settle(item, *, kind: str, held, actor: Actor, done_details: dict) -
     item.held_subjects = sorted(held)
     if item.held_subjects:
         item.status = BLOCKED_BY_HOLD
-        audit_append(actor=actor, action=f"{kind}.blocked_by_hold", obj=item,
-                     details={"held_subjects": item.held_subjects})
+        audit_append(
+            actor=actor, action=f"{kind}.blocked_by_hold", obj=item, details={"held_subjects": item.held_subjects}
+        )
     else:
         item.status = DONE
         item.completed_at = timezone.now()

@@ -55,9 +55,16 @@ def _lookup_end(erasure_request: ErasureRequest, *, candidates: list[str], error
         # No face found, or the lookup broke: "nothing to erase" is not proven, so an officer follows it up.
         erasure_request.status = ErasureStatus.AWAITING_OFFICER
     erasure_request.save()
-    audit_append(actor=Actor.system("erasure_lookup"), action="erasure_request.lookup_done", obj=erasure_request,
-                 details={"status": erasure_request.lookup_status, "candidates": len(candidates),
-                          "error": erasure_request.lookup_error})
+    audit_append(
+        actor=Actor.system("erasure_lookup"),
+        action="erasure_request.lookup_done",
+        obj=erasure_request,
+        details={
+            "status": erasure_request.lookup_status,
+            "candidates": len(candidates),
+            "error": erasure_request.lookup_error,
+        },
+    )
     if erasure_ready(erasure_request):
         enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
 
@@ -91,7 +98,8 @@ def erasure_lookup_sweep(*, older_than: timedelta = LOOKUP_MAX_AGE) -> int:
     """Lookups lost by a worker (not ended within `older_than`) fail, and their selfies are deleted."""
     cutoff = timezone.now() - older_than
     lost = ErasureRequest.objects.filter(received_at__lt=cutoff).filter(
-        Q(lookup_status__in=[JobStatus.QUEUED, JobStatus.RUNNING]) | Q(selfie__isnull=False))
+        Q(lookup_status__in=[JobStatus.QUEUED, JobStatus.RUNNING]) | Q(selfie__isnull=False)
+    )
     ended = 0
     for pk in lost.values_list("pk", flat=True):
         with transaction.atomic():

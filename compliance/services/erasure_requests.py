@@ -67,8 +67,16 @@ def erasure_ready(erasure_request: ErasureRequest) -> bool:
 
 
 @transaction.atomic
-def erasure_request_create(*, email: str, jurisdiction: str, tenant: str = "", external_ref: str = "",
-                           selfie: bytes | None = None, source: str, actor: Actor) -> ErasureRequest:
+def erasure_request_create(
+    *,
+    email: str,
+    jurisdiction: str,
+    tenant: str = "",
+    external_ref: str = "",
+    selfie: bytes | None = None,
+    source: str,
+    actor: Actor,
+) -> ErasureRequest:
     """A data subject's request (portal, or an officer entering it). The requester confirms by the emailed link;
     a selfie's lookup starts at once, so the photo is gone when the lookup ends."""
     jur = Jurisdiction.objects.filter(code=jurisdiction).first()
@@ -85,23 +93,41 @@ def erasure_request_create(*, email: str, jurisdiction: str, tenant: str = "", e
         validate_image_bytes(selfie)
     received_at = timezone.now()
     erasure_request = ErasureRequest.objects.create(
-        email=email, jurisdiction=jur, tenant=tenant_obj, external_ref=external_ref, source=source,
-        received_at=received_at, due_at=erasure_due_at(jurisdiction=jur, received_at=received_at),
-        selfie=selfie, selfie_sha256=hashlib.sha256(selfie).hexdigest() if selfie is not None else "",
+        email=email,
+        jurisdiction=jur,
+        tenant=tenant_obj,
+        external_ref=external_ref,
+        source=source,
+        received_at=received_at,
+        due_at=erasure_due_at(jurisdiction=jur, received_at=received_at),
+        selfie=selfie,
+        selfie_sha256=hashlib.sha256(selfie).hexdigest() if selfie is not None else "",
         lookup_status=JobStatus.QUEUED if selfie is not None else "",
     )
     # The email address stays out of the append-only log: it could never be erased from there.
-    audit_append(actor=actor, action="erasure_request.create", obj=erasure_request,
-                 details={"source": source, "jurisdiction": jur.code, "tenant": tenant, "by_selfie": selfie is not None,
-                          "due_at": erasure_request.due_at})
+    audit_append(
+        actor=actor,
+        action="erasure_request.create",
+        obj=erasure_request,
+        details={
+            "source": source,
+            "jurisdiction": jur.code,
+            "tenant": tenant,
+            "by_selfie": selfie is not None,
+            "due_at": erasure_request.due_at,
+        },
+    )
     if selfie is not None:
         enqueue(ERASURE_LOOKUP_TASK, str(erasure_request.pk))
     link = CONFIRM_LINK.url(erasure_request.pk)
-    transaction.on_commit(lambda: _mail_requester(
-        erasure_request, "Confirm your Facegate erasure request",
-        f"Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n{link}\n\n"
-        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
-    ))
+    transaction.on_commit(
+        lambda: _mail_requester(
+            erasure_request,
+            "Confirm your Facegate erasure request",
+            f"Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n{link}\n\n"
+            f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
+        )
+    )
     return erasure_request
 
 
@@ -111,8 +137,9 @@ def _requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
     names nobody has nothing to protect (and the answer must not reveal that)."""
     if erasure_request.lookup_status or not erasure_request.tenant_id:
         return True
-    subject = Subject.objects.filter(tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref,
-                                     erased_at__isnull=True).first()
+    subject = Subject.objects.filter(
+        tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, erased_at__isnull=True
+    ).first()
     return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
 
 
@@ -129,15 +156,24 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
     erasure_request.verified_at = timezone.now()
     identity_proven = _requester_is_the_subject(erasure_request)
     lookup_failed = erasure_request.lookup_status == JobStatus.FAILED
-    erasure_request.status = (ErasureStatus.AWAITING_OFFICER
-                              if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven or lookup_failed
-                              else ErasureStatus.RUNNING)
+    erasure_request.status = (
+        ErasureStatus.AWAITING_OFFICER
+        if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven or lookup_failed
+        else ErasureStatus.RUNNING
+    )
     erasure_request.save(update_fields=["verified_at", "status"])
-    audit_append(actor=actor, action="erasure_request.verify", obj=erasure_request,
-                 details={"identity_proven": identity_proven, "status": erasure_request.status})
+    audit_append(
+        actor=actor,
+        action="erasure_request.verify",
+        obj=erasure_request,
+        details={"identity_proven": identity_proven, "status": erasure_request.status},
+    )
     status_link = STATUS_LINK.url(erasure_request.pk)
-    transaction.on_commit(lambda: _mail_requester(
-        erasure_request, "Your Facegate erasure request", f"Thank you. Follow its progress here:\n{status_link}\n"))
+    transaction.on_commit(
+        lambda: _mail_requester(
+            erasure_request, "Your Facegate erasure request", f"Thank you. Follow its progress here:\n{status_link}\n"
+        )
+    )
     if erasure_ready(erasure_request):
         enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
     return erasure_request
@@ -150,8 +186,12 @@ def erasure_request_officer_confirm(*, erasure_request: ErasureRequest, actor: A
         raise NotAwaitingOfficer(status=erasure_request.status)
     erasure_request.status = ErasureStatus.RUNNING
     erasure_request.save(update_fields=["status"])
-    audit_append(actor=actor, action="erasure_request.officer_confirm", obj=erasure_request,
-                 details={"candidates": [str(c) for c in erasure_request.candidates]})
+    audit_append(
+        actor=actor,
+        action="erasure_request.officer_confirm",
+        obj=erasure_request,
+        details={"candidates": [str(c) for c in erasure_request.candidates]},
+    )
     if erasure_ready(erasure_request):
         enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
     return erasure_request
@@ -165,12 +205,21 @@ def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> Erasure
         raise SubjectAlreadyErased()
     now = timezone.now()
     erasure_request = ErasureRequest.objects.create(
-        jurisdiction=subject.jurisdiction, tenant_id=subject.tenant_id, subject=subject, source="client",
-        received_at=now, due_at=erasure_due_at(jurisdiction=subject.jurisdiction, received_at=now),
-        verified_at=now, status=ErasureStatus.RUNNING,
+        jurisdiction=subject.jurisdiction,
+        tenant_id=subject.tenant_id,
+        subject=subject,
+        source="client",
+        received_at=now,
+        due_at=erasure_due_at(jurisdiction=subject.jurisdiction, received_at=now),
+        verified_at=now,
+        status=ErasureStatus.RUNNING,
     )
-    audit_append(actor=actor, action="erasure_request.create", obj=erasure_request,
-                 details={"source": "client", "subject": str(subject.pk), "due_at": erasure_request.due_at})
+    audit_append(
+        actor=actor,
+        action="erasure_request.create",
+        obj=erasure_request,
+        details={"source": "client", "subject": str(subject.pk), "due_at": erasure_request.due_at},
+    )
     enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
     return erasure_request
 
@@ -179,8 +228,11 @@ def _erasure_request_targets(erasure_request: ErasureRequest) -> list[str]:
     if erasure_request.subject_id:
         ids = [erasure_request.subject_id]
     elif erasure_request.tenant_id:
-        ids = list(Subject.objects.filter(tenant_id=erasure_request.tenant_id,
-                                          external_ref=erasure_request.external_ref).values_list("pk", flat=True))
+        ids = list(
+            Subject.objects.filter(
+                tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref
+            ).values_list("pk", flat=True)
+        )
     else:
         ids = list(erasure_request.candidates)
     return [str(s) for s in Subject.objects.filter(pk__in=ids, erased_at__isnull=True).values_list("pk", flat=True)]
@@ -199,24 +251,42 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
         audit_append(actor=actor, action="erasure_request.run", obj=erasure_request, details={"subjects": targets})
     by = "client" if cause == "client_request" else ("selfie" if erasure_request.lookup_status else "reference")
     cert = eraser.subjects_erase(
-        subject_ids=targets, cause=cause, cause_id=erasure_request.pk, actor=actor,
-        scope={"erasure_request": str(erasure_request.pk), "jurisdiction": erasure_request.jurisdiction_id,
-               "tenant": erasure_request.tenant.slug if erasure_request.tenant else "", "by": by},
+        subject_ids=targets,
+        cause=cause,
+        cause_id=erasure_request.pk,
+        actor=actor,
+        scope={
+            "erasure_request": str(erasure_request.pk),
+            "jurisdiction": erasure_request.jurisdiction_id,
+            "tenant": erasure_request.tenant.slug if erasure_request.tenant else "",
+            "by": by,
+        },
     )
     with transaction.atomic():
         erasure_request = _lock(erasure_request)
         erasure_request.certificate = cert
         erasure_request.subjects_erased += len(cert.subjects)
         erasure_request.selfie = None  # the lookup deletes it; never left behind a finished request either
-        eraser.erasure_settle(erasure_request, kind="erasure_request", held=cert.scope["held_subjects"], actor=actor,
-                              done_details={"subjects_erased": erasure_request.subjects_erased,
-                                            "certificate": str(cert.pk)})
+        eraser.erasure_settle(
+            erasure_request,
+            kind="erasure_request",
+            held=cert.scope["held_subjects"],
+            actor=actor,
+            done_details={"subjects_erased": erasure_request.subjects_erased, "certificate": str(cert.pk)},
+        )
         if erasure_request.status == ErasureStatus.DONE:
             email, status_link = erasure_request.email, STATUS_LINK.url(erasure_request.pk)
-            transaction.on_commit(lambda: email and send_mail(
-                "Your face data has been erased",
-                f"Your erasure request is done. Certificate {cert.pk}.\nDetails: {status_link}\n",
-                settings.DEFAULT_FROM_EMAIL, [email]))
+            transaction.on_commit(
+                lambda: (
+                    email
+                    and send_mail(
+                        "Your face data has been erased",
+                        f"Your erasure request is done. Certificate {cert.pk}.\nDetails: {status_link}\n",
+                        settings.DEFAULT_FROM_EMAIL,
+                        [email],
+                    )
+                )
+            )
             # The request itself keeps no personal data once it is answered.
             erasure_request.email = ""
             erasure_request.external_ref = ""

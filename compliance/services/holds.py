@@ -24,10 +24,15 @@ class HoldAlreadyReleased(Conflict):
 
 @transaction.atomic
 def legal_hold_create(*, scope: dict, reason: str, expires_at: datetime | None, actor: Actor) -> LegalHold:
-    hold = LegalHold.objects.create(reason=reason, expires_at=expires_at, created_by=actor.label,
-                                    **scope_resolve(scope))
-    audit_append(actor=actor, action="legal_hold.create", obj=hold,
-                 details={"scope": scope_describe(hold), "reason": reason, "expires_at": expires_at})
+    hold = LegalHold.objects.create(
+        reason=reason, expires_at=expires_at, created_by=actor.label, **scope_resolve(scope)
+    )
+    audit_append(
+        actor=actor,
+        action="legal_hold.create",
+        obj=hold,
+        details={"scope": scope_describe(hold), "reason": reason, "expires_at": expires_at},
+    )
     return hold
 
 
@@ -36,7 +41,8 @@ def blocked_work() -> list[tuple[str, str, list]]:
     return [
         (task, str(pk), held)
         for model, task in ((RegulatorOrder, ORDER_ERASE_TASK), (ErasureRequest, ERASURE_REQUEST_ERASE_TASK))
-        for pk, held in model.objects.exclude(held_subjects=[]).exclude(status="done")
+        for pk, held in model.objects.exclude(held_subjects=[])
+        .exclude(status="done")
         .values_list("pk", "held_subjects")
     ]
 

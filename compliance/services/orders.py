@@ -31,22 +31,44 @@ class OrderNotLiftable(Conflict):
 
 
 @transaction.atomic
-def order_create(*, regulator: str, reference: str, action: str, scope: dict, received_at: datetime,
-                 deadline: datetime | None = None, issued_at: datetime | None = None,
-                 actor: Actor) -> RegulatorOrder:
+def order_create(
+    *,
+    regulator: str,
+    reference: str,
+    action: str,
+    scope: dict,
+    received_at: datetime,
+    deadline: datetime | None = None,
+    issued_at: datetime | None = None,
+    actor: Actor,
+) -> RegulatorOrder:
     """The gate reads orders in SQL at match and enrolment time, so the effect starts at this commit.
     suspend/restrict orders are in force from here (done); an erase order then erases in Celery."""
     order = RegulatorOrder.objects.create(
-        regulator=regulator, reference=reference, action=action, received_at=received_at,
-        issued_at=issued_at, deadline=deadline, **scope_resolve(scope),
+        regulator=regulator,
+        reference=reference,
+        action=action,
+        received_at=received_at,
+        issued_at=issued_at,
+        deadline=deadline,
+        **scope_resolve(scope),
     )
     if action != OrderAction.ERASE:
         order.status = OrderStatus.DONE
         order.completed_at = timezone.now()
         order.save(update_fields=["status", "completed_at"])
-    audit_append(actor=actor, action="order.create", obj=order,
-                 details={"regulator": regulator, "reference": reference, "action": action,
-                          "scope": scope_describe(order), "deadline": deadline})
+    audit_append(
+        actor=actor,
+        action="order.create",
+        obj=order,
+        details={
+            "regulator": regulator,
+            "reference": reference,
+            "action": action,
+            "scope": scope_describe(order),
+            "deadline": deadline,
+        },
+    )
     if action == OrderAction.ERASE:
         enqueue(ORDER_ERASE_TASK, str(order.pk))
     return order
@@ -67,8 +89,9 @@ def order_erase_run(*, order_id) -> RegulatorOrder:
             order.subjects_total = len(pending) + len(excepted)
         order.status = OrderStatus.RUNNING
         order.save(update_fields=["status", "subjects_total"])
-        audit_append(actor=actor, action="order.run", obj=order,
-                     details={"pending": len(pending), "exceptions": len(excepted)})
+        audit_append(
+            actor=actor, action="order.run", obj=order, details={"pending": len(pending), "exceptions": len(excepted)}
+        )
     cert = None
     if pending or not order_certificates(order=order).exists():
 
@@ -76,17 +99,32 @@ def order_erase_run(*, order_id) -> RegulatorOrder:
             RegulatorOrder.objects.filter(pk=order.pk).update(subjects_erased=F("subjects_erased") + n)
 
         cert = eraser.subjects_erase(
-            subject_ids=pending, cause="order", cause_id=order.pk, actor=actor, on_batch=progress,
-            scope={"order": str(order.pk), "regulator": order.regulator, "reference": order.reference,
-                   **scope_describe(order)},
+            subject_ids=pending,
+            cause="order",
+            cause_id=order.pk,
+            actor=actor,
+            on_batch=progress,
+            scope={
+                "order": str(order.pk),
+                "regulator": order.regulator,
+                "reference": order.reference,
+                **scope_describe(order),
+            },
         )
     with transaction.atomic():
         order = RegulatorOrder.objects.select_for_update().get(pk=order.pk)
         last = order_certificates(order=order).last()
         eraser.erasure_settle(
-            order, kind="order", held=cert.scope["held_subjects"] if cert else [], actor=actor,
-            done_details={"subjects_erased": order.subjects_erased, "certificate": str(last.pk) if last else None,
-                          "exceptions": [e["subject"] for e in order.exceptions]})
+            order,
+            kind="order",
+            held=cert.scope["held_subjects"] if cert else [],
+            actor=actor,
+            done_details={
+                "subjects_erased": order.subjects_erased,
+                "certificate": str(last.pk) if last else None,
+                "exceptions": [e["subject"] for e in order.exceptions],
+            },
+        )
     return order
 
 
@@ -97,8 +135,10 @@ def order_exception_add(*, order: RegulatorOrder, subject_id, reason: str, actor
     subject_id = str(subject_id)
     if subject_id not in {str(s) for s in order.held_subjects}:
         raise SubjectNotHeld(subject=subject_id)
-    order.exceptions = [*order.exceptions, {"subject": subject_id, "reason": reason, "by": actor.label,
-                                            "at": timezone.now().isoformat()}]
+    order.exceptions = [
+        *order.exceptions,
+        {"subject": subject_id, "reason": reason, "by": actor.label, "at": timezone.now().isoformat()},
+    ]
     order.held_subjects = [s for s in order.held_subjects if str(s) != subject_id]
     order.save(update_fields=["exceptions", "held_subjects"])
     audit_append(actor=actor, action="order.exception", obj=order, details={"subject": subject_id, "reason": reason})

@@ -17,8 +17,16 @@ from policy.selectors import subjects_without_consent_in_force, templates_past_r
 
 
 @transaction.atomic
-def retention_rule_create(*, jurisdiction: str | None, tenant: str | None, purpose: str, anchor: str,
-                          max_age_days: int, citation: str, actor: Actor) -> RetentionRule:
+def retention_rule_create(
+    *,
+    jurisdiction: str | None,
+    tenant: str | None,
+    purpose: str,
+    anchor: str,
+    max_age_days: int,
+    citation: str,
+    actor: Actor,
+) -> RetentionRule:
     """A retention limit; the gate and the hourly sweep apply it from this commit on."""
     jurisdiction_obj = tenant_obj = None
     if jurisdiction:
@@ -29,11 +37,27 @@ def retention_rule_create(*, jurisdiction: str | None, tenant: str | None, purpo
         tenant_obj = Tenant.objects.filter(slug=tenant).first()
         if tenant_obj is None:
             raise UnknownTenant(tenant=tenant)
-    rule = RetentionRule.objects.create(jurisdiction=jurisdiction_obj, tenant=tenant_obj, purpose=purpose,
-                                        anchor=anchor, max_age_days=max_age_days, citation=citation)
-    audit_append(actor=actor, action="retention_rule.create", obj=rule, details={
-        "jurisdiction": jurisdiction_obj and jurisdiction_obj.code, "tenant": tenant, "purpose": purpose,
-        "anchor": anchor, "max_age_days": max_age_days, "citation": citation})
+    rule = RetentionRule.objects.create(
+        jurisdiction=jurisdiction_obj,
+        tenant=tenant_obj,
+        purpose=purpose,
+        anchor=anchor,
+        max_age_days=max_age_days,
+        citation=citation,
+    )
+    audit_append(
+        actor=actor,
+        action="retention_rule.create",
+        obj=rule,
+        details={
+            "jurisdiction": jurisdiction_obj and jurisdiction_obj.code,
+            "tenant": tenant,
+            "purpose": purpose,
+            "anchor": anchor,
+            "max_age_days": max_age_days,
+            "citation": citation,
+        },
+    )
     return rule
 
 
@@ -55,12 +79,21 @@ def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
         entry = {"templates": len(rows), "subjects": len({r[1] for r in rows}), "certificate": None}
         if rows and not dry_run:
             cert = eraser.templates_erase(
-                template_ids=[r[0] for r in rows], cause=cause, cause_id=f"sweep:{at.isoformat()}", actor=actor,
-                scope={"sweep_at": at.isoformat(),
-                       "rule": "retention limit" if cause == "retention"
-                       else f"no consent in force for {settings.WITHDRAWN_TEMPLATE_GRACE_HOURS} h"},
+                template_ids=[r[0] for r in rows],
+                cause=cause,
+                cause_id=f"sweep:{at.isoformat()}",
+                actor=actor,
+                scope={
+                    "sweep_at": at.isoformat(),
+                    "rule": "retention limit"
+                    if cause == "retention"
+                    else f"no consent in force for {settings.WITHDRAWN_TEMPLATE_GRACE_HOURS} h",
+                },
             )
-            entry.update(certificate=str(cert.pk), erased=cert.counts.get(eraser.TEMPLATES, 0),
-                         held_subjects=cert.scope["held_subjects"])
+            entry.update(
+                certificate=str(cert.pk),
+                erased=cert.counts.get(eraser.TEMPLATES, 0),
+                held_subjects=cert.scope["held_subjects"],
+            )
         report[cause] = entry
     return report

@@ -20,6 +20,6 @@ class Migration(migrations.Migration):
         migrations.RunSQL(
             NOTICE_IMMUTABLE,
             reverse_sql="DROP TRIGGER IF EXISTS consent_notice_immutable ON consent_notice;"
-                        "DROP FUNCTION IF EXISTS consent_notice_refuse_update();",
+            "DROP FUNCTION IF EXISTS consent_notice_refuse_update();",
         ),
     ]

@@ -1,9 +1,7 @@
-
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [("compliance", "0003_seed_and_audit_trigger")]
@@ -12,25 +10,32 @@ class Migration(migrations.Migration):
         # The audit log moves from compliance (every app writes it): same rows, new name.
         migrations.SeparateDatabaseAndState(
             state_operations=[
-        migrations.CreateModel(
-            name='AuditEvent',
-            fields=[
-                ('seq', models.BigAutoField(primary_key=True, serialize=False)),
-                ('at', models.DateTimeField()),
-                ('actor', models.CharField(max_length=200)),
-                ('action', models.CharField(max_length=64)),
-                ('object_type', models.CharField(max_length=64)),
-                ('object_id', models.CharField(max_length=64)),
-                ('details', models.JSONField(default=dict)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                migrations.CreateModel(
+                    name="AuditEvent",
+                    fields=[
+                        ("seq", models.BigAutoField(primary_key=True, serialize=False)),
+                        ("at", models.DateTimeField()),
+                        ("actor", models.CharField(max_length=200)),
+                        ("action", models.CharField(max_length=64)),
+                        ("object_type", models.CharField(max_length=64)),
+                        ("object_id", models.CharField(max_length=64)),
+                        ("details", models.JSONField(default=dict)),
+                        ("prev_hash", models.CharField(max_length=64)),
+                        ("hash", models.CharField(max_length=64, unique=True)),
+                    ],
+                    options={
+                        "indexes": [
+                            models.Index(fields=["object_type", "object_id"], name="compliance__object__53cfe7_idx")
+                        ],
+                    },
+                ),
             ],
-            options={
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='compliance__object__53cfe7_idx')],
-            },
-        ),
+            database_operations=[
+                migrations.RunSQL(
+                    "ALTER TABLE compliance_auditevent RENAME TO core_auditevent",
+                    reverse_sql="ALTER TABLE core_auditevent RENAME TO compliance_auditevent",
+                )
             ],
-            database_operations=[migrations.RunSQL("ALTER TABLE compliance_auditevent RENAME TO core_auditevent", reverse_sql="ALTER TABLE core_auditevent RENAME TO compliance_auditevent")],
         ),
         migrations.RenameIndex(
             model_name="auditevent", new_name="auditevent_object_idx", old_name="compliance__object__53cfe7_idx"

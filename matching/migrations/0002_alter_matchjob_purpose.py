@@ -4,15 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0001_initial'),
+        ("matching", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='matchjob',
-            name='purpose',
-            field=models.CharField(choices=[('identity_verification', 'Identity verification (1:1)'), ('fraud_prevention', 'Fraud prevention (1:N)'), ('access_control', 'Access control (1:N)')], max_length=32),
+            model_name="matchjob",
+            name="purpose",
+            field=models.CharField(
+                choices=[
+                    ("identity_verification", "Identity verification (1:1)"),
+                    ("fraud_prevention", "Fraud prevention (1:N)"),
+                    ("access_control", "Access control (1:N)"),
+                ],
+                max_length=32,
+            ),
         ),
     ]

@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from compliance.audit import Actor
-from compliance.officers import officer_create
+from core.audit import Actor
+from core.officers import officer_create
 from tests import factories
 
 

@@ -1,11 +1,12 @@
 """The audit chain: append-only in the database, and any tampering found by verification."""
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from compliance import services
-from compliance.audit import Actor, audit_verify
-from compliance.models import AuditEvent
+from compliance.services import holds
+from core.audit import Actor, audit_verify
+from core.models import AuditEvent
 from tests import factories
 
 ACTOR = Actor.system("test")
@@ -15,14 +16,17 @@ ACTOR = Actor.system("test")
 def chain(db):
     for i in range(4):
         factories.tenant(f"t{i}")
-        services.legal_hold_create(scope={"tenants": [f"t{i}"]}, reason=f"case {i}", expires_at=None, actor=ACTOR)
+        holds.legal_hold_create(scope={"tenants": [f"t{i}"]}, reason=f"case {i}", expires_at=None, actor=ACTOR)
     return list(AuditEvent.objects.order_by("seq"))
 
 
-@pytest.mark.parametrize("sql", [
-    "UPDATE compliance_auditevent SET actor = 'user:mallory' WHERE seq = %s",
-    "DELETE FROM compliance_auditevent WHERE seq = %s",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE compliance_auditevent SET actor = 'user:mallory' WHERE seq = %s",
+        "DELETE FROM compliance_auditevent WHERE seq = %s",
+    ],
+)
 def test_update_and_delete_are_refused_by_the_database(chain, sql):
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, [chain[1].seq])
@@ -43,8 +47,10 @@ def test_verify_finds_the_first_tampered_row(chain, capsys):
     assert f"{len(chain)} events" in capsys.readouterr().out
 
     target = chain[2]
-    _tamper("UPDATE compliance_auditevent SET details = jsonb_set(details, '{reason}', '\"nothing\"') WHERE seq = %s",
-            [target.seq])
+    _tamper(
+        "UPDATE compliance_auditevent SET details = jsonb_set(details, '{reason}', '\"nothing\"') WHERE seq = %s",
+        [target.seq],
+    )
 
     result = audit_verify()
     assert result["valid"] is False and result["broken_seq"] == target.seq and result["events"] == 2
@@ -61,10 +67,12 @@ def test_verify_finds_a_deleted_row(chain, api):
 
 def test_verify_finds_a_rehashed_row(chain):
     """Recomputing one row's hash does not help: the next row's prev_hash no longer matches."""
-    from compliance.audit import _hashed_fields, event_hash
+    from core.audit import _hashed_fields, event_hash
 
     e = chain[1]
     fields = _hashed_fields(e.seq, e.at, "user:mallory", e.action, e.object_type, e.object_id, e.details)
-    _tamper("UPDATE compliance_auditevent SET actor = 'user:mallory', hash = %s WHERE seq = %s",
-            [event_hash(e.prev_hash, fields), e.seq])
+    _tamper(
+        "UPDATE compliance_auditevent SET actor = 'user:mallory', hash = %s WHERE seq = %s",
+        [event_hash(e.prev_hash, fields), e.seq],
+    )
     assert audit_verify()["broken_seq"] == chain[2].seq

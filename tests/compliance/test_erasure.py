@@ -1,14 +1,18 @@
 """What erasure leaves behind: nothing of the subject but a tombstone, and a certificate that proves it."""
+
 import json
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
-from compliance import erasure, services
-from compliance.audit import Actor, audit_verify
-from compliance.erasure import certificate_sha256
-from compliance.models import AuditEvent, DeletionCertificate, ErasureRequest
-from consent.models import Consent, Purpose, Subject
+from compliance.models import DeletionCertificate, ErasureRequest
+from compliance.services import eraser, erasure_requests, holds
+from compliance.services.certificates import certificate_sha256
+from compliance.services.erasure_requests import SubjectAlreadyErased
+from consent.models import Consent, Subject
+from core.audit import Actor, audit_verify
+from core.models import AuditEvent
 from matching.models import Enrollment, FaceTemplate
 from tests import factories
 from tests.helpers import rows_mentioning
@@ -18,8 +22,9 @@ PROBE = b"\xff\xd8PROBE-OF-THE-PERSON"
 
 
 def _erase(subjects, **kw):
-    return erasure.subjects_erase(subject_ids=[s.pk for s in subjects], cause="order", cause_id="test",
-                                  scope={"test": True}, actor=ACTOR, **kw)
+    return eraser.subjects_erase(
+        subject_ids=[s.pk for s in subjects], cause="order", cause_id="test", scope={"test": True}, actor=ACTOR, **kw
+    )
 
 
 @pytest.mark.django_db
@@ -30,10 +35,9 @@ def test_erasure_leaves_no_row_with_the_subjects_template_probe_or_email(tenant,
     target = people[0]
     email, ref = target.email, target.external_ref
     job = factories.match_job_naming([target, bystander], tenant)
-    lookup = factories.match_job_naming([target], None, purpose=Purpose.ERASURE_LOOKUP, probe=PROBE)
-    assert rows_mentioning(email) and rows_mentioning(PROBE.hex()[4:])
+    assert rows_mentioning(email)
 
-    cert = _erase(people, probe_job_ids=[lookup.pk])
+    cert = _erase(people)
 
     ids = [p.pk for p in people]
     assert not FaceTemplate.objects.filter(subject_id__in=ids).exists()
@@ -44,19 +48,19 @@ def test_erasure_leaves_no_row_with_the_subjects_template_probe_or_email(tenant,
         assert s.erased_at is not None
     job.refresh_from_db()
     assert [r["subject_id"] for r in job.results] == [str(bystander.pk)]
-    lookup.refresh_from_db()
-    assert lookup.results == [] and lookup.probe is None
     # Nothing anywhere: not in any table, the audit log included.
     assert rows_mentioning(email) == {}
     assert rows_mentioning(ref) == {}
-    assert rows_mentioning(PROBE.hex()[4:]) == {}
     # The bystander is untouched.
     assert FaceTemplate.objects.filter(subject=bystander).count() == 2
     assert Subject.objects.get(pk=bystander.pk).email == bystander.email
 
     assert cert.counts == {
-        "consent_consent": 5, "consent_subject": 5, "matching_enrollment": 10, "matching_facetemplate": 10,
-        "matching_matchjob.probe": 1, "matching_matchjob.results": 2,
+        "consent_consent": 5,
+        "consent_subject": 5,
+        "matching_enrollment": 10,
+        "matching_facetemplate": 10,
+        "matching_matchjob.results": 1,
     }
     assert sorted(cert.subjects) == sorted(str(i) for i in ids)
     batches = AuditEvent.objects.filter(action="erasure.batch", object_id=str(cert.pk))
@@ -78,7 +82,7 @@ def test_certificate_sha256_recomputes_and_detects_a_changed_field(tenant, notic
 @pytest.mark.django_db
 def test_held_subjects_are_never_erased_and_are_listed(tenant, notice):
     held, free = factories.consented_subject(tenant, notice), factories.consented_subject(tenant, notice)
-    services.legal_hold_create(scope={"subjects": [held.pk]}, reason="litigation", expires_at=None, actor=ACTOR)
+    holds.legal_hold_create(scope={"subjects": [held.pk]}, reason="litigation", expires_at=None, actor=ACTOR)
     cert = _erase([held, free])
     assert cert.subjects == [free.pk] or [str(s) for s in cert.subjects] == [str(free.pk)]
     assert cert.scope["held_subjects"] == [str(held.pk)]
@@ -93,10 +97,11 @@ def test_expired_or_released_holds_do_not_block(tenant, notice):
     from django.utils import timezone
 
     a, b = factories.consented_subject(tenant, notice), factories.consented_subject(tenant, notice)
-    services.legal_hold_create(scope={"subjects": [a.pk]}, reason="old", expires_at=timezone.now() - timedelta(days=1),
-                               actor=ACTOR)
-    hold = services.legal_hold_create(scope={"tenants": [tenant.slug]}, reason="x", expires_at=None, actor=ACTOR)
-    services.legal_hold_release(hold=hold, actor=ACTOR)
+    holds.legal_hold_create(
+        scope={"subjects": [a.pk]}, reason="old", expires_at=timezone.now() - timedelta(days=1), actor=ACTOR
+    )
+    hold = holds.legal_hold_create(scope={"tenants": [tenant.slug]}, reason="x", expires_at=None, actor=ACTOR)
+    holds.legal_hold_release(hold=hold, actor=ACTOR)
     cert = _erase([a, b])
     assert cert.scope["held_subjects"] == [] and len(cert.subjects) == 2
 
@@ -121,12 +126,34 @@ def test_vacuum_runs_outside_a_transaction_and_its_time_is_certified(tenant, not
 @pytest.mark.django_db
 def test_client_request_erases_the_subject_and_certifies(tenant, notice, django_capture_on_commit_callbacks):
     s = factories.consented_subject(tenant, notice)
-    request = services.subject_erasure_request_create(subject=s, actor=ACTOR)
+    request = erasure_requests.subject_erasure_request_create(subject=s, actor=ACTOR)
     assert request.verified_at and request.source == "client"
-    request = services.erasure_request_erase_run(request_id=request.pk)
+    request = erasure_requests.erasure_request_erase_run(request_id=request.pk)
     assert request.status == "done" and request.subjects_erased == 1
     assert request.certificate.cause == "client_request"
     assert Subject.objects.get(pk=s.pk).erasure_cause == "client_request"
-    with pytest.raises(services.SubjectAlreadyErased):
-        services.subject_erasure_request_create(subject=Subject.objects.get(pk=s.pk), actor=ACTOR)
+    with pytest.raises(SubjectAlreadyErased):
+        erasure_requests.subject_erasure_request_create(subject=Subject.objects.get(pk=s.pk), actor=ACTOR)
     assert ErasureRequest.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_selfie_request_leaves_no_photo_behind(tenant, notice):
+    """Even when its lookup never cleared the selfie (a crash between the two), the finished request has none."""
+    target = factories.consented_subject(tenant, notice)
+    now = timezone.now()
+    request = ErasureRequest.objects.create(
+        email="a@x.test",
+        jurisdiction_id="GB",
+        selfie=PROBE,
+        lookup_status="done",
+        candidates=[target.pk],
+        status="running",
+        verified_at=now,
+        received_at=now,
+        due_at=now,
+    )
+    assert rows_mentioning(PROBE.hex()[4:])
+    request = erasure_requests.erasure_request_erase_run(request_id=request.pk)
+    assert request.status == "done" and request.subjects_erased == 1
+    assert rows_mentioning(PROBE.hex()[4:]) == {}

@@ -1,4 +1,6 @@
 """Erasure requests: validation, signed links, officer confirmation, lookup outcomes."""
+
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -6,10 +8,12 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from compliance import services
-from compliance.audit import Actor
-from compliance.models import AuditEvent, ErasureRequest, ErasureStatus
-from consent.models import Purpose
+from compliance.models import ErasureRequest, ErasureStatus
+from compliance.services import erasure_lookup, erasure_requests
+from compliance.services.erasure_requests import CONFIRM_LINK, STATUS_LINK
+from core.audit import Actor
+from core.errors import InvalidLink, LinkExpired
+from core.models import AuditEvent
 from matching.models import JobStatus
 from tests import factories
 
@@ -17,13 +21,16 @@ ACTOR = Actor.system("test")
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("data, code", [
-    ({"email": "a@x.test", "jurisdiction": "GB"}, "subject_or_selfie_required"),
-    ({"email": "a@x.test", "jurisdiction": "GB", "tenant": "acme"}, "subject_or_selfie_required"),
-    ({"email": "a@x.test", "jurisdiction": "XX", "tenant": "acme", "external_ref": "1"}, "unknown_jurisdiction"),
-    ({"email": "a@x.test", "jurisdiction": "GB", "tenant": "nope", "external_ref": "1"}, "unknown_tenant"),
-    ({"email": "not-an-email", "jurisdiction": "GB", "tenant": "acme", "external_ref": "1"}, "validation_error"),
-])
+@pytest.mark.parametrize(
+    "data, code",
+    [
+        ({"email": "a@x.test", "jurisdiction": "GB"}, "subject_or_selfie_required"),
+        ({"email": "a@x.test", "jurisdiction": "GB", "tenant": "acme"}, "subject_or_selfie_required"),
+        ({"email": "a@x.test", "jurisdiction": "XX", "tenant": "acme", "external_ref": "1"}, "unknown_jurisdiction"),
+        ({"email": "a@x.test", "jurisdiction": "GB", "tenant": "nope", "external_ref": "1"}, "unknown_tenant"),
+        ({"email": "not-an-email", "jurisdiction": "GB", "tenant": "acme", "external_ref": "1"}, "validation_error"),
+    ],
+)
 def test_api_request_refusals(api, tenant, data, code):
     response = api.post("/api/v1/erasure-requests", data, format="json")
     assert response.status_code == 400 and response.json()["error"]["code"] == code
@@ -34,21 +41,32 @@ def test_api_request_refusals(api, tenant, data, code):
 def test_a_selfie_that_is_not_an_image_is_refused_with_the_matching_code(api, tenant):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = api.post("/api/v1/erasure-requests", {
-        "email": "a@x.test", "jurisdiction": "GB",
-        "selfie": SimpleUploadedFile("me.jpg", b"definitely not a jpeg", content_type="image/jpeg")},
-        format="multipart")
+    response = api.post(
+        "/api/v1/erasure-requests",
+        {
+            "email": "a@x.test",
+            "jurisdiction": "GB",
+            "selfie": SimpleUploadedFile("me.jpg", b"definitely not a jpeg", content_type="image/jpeg"),
+        },
+        format="multipart",
+    )
     assert 400 <= response.status_code < 500 and response.json()["error"]["code"] in (
-        "invalid_image", "unsupported_media_type")
+        "invalid_image",
+        "unsupported_media_type",
+    )
     assert not ErasureRequest.objects.exists()
 
 
 @pytest.mark.django_db
 def test_api_request_is_created_with_its_due_date_and_the_email_stays_out_of_the_audit(
-        api, tenant, django_capture_on_commit_callbacks):
+    api, tenant, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post("/api/v1/erasure-requests", {"email": "secret@x.test", "jurisdiction": "US-CA",
-                                                         "tenant": "acme", "external_ref": "c-1"}, format="json")
+        response = api.post(
+            "/api/v1/erasure-requests",
+            {"email": "secret@x.test", "jurisdiction": "US-CA", "tenant": "acme", "external_ref": "c-1"},
+            format="json",
+        )
     assert response.status_code == 201
     body = response.json()
     assert body["status"] == "awaiting_verification" and body["source"] == "api"
@@ -61,22 +79,24 @@ def test_api_request_is_created_with_its_due_date_and_the_email_stays_out_of_the
 
 @pytest.mark.django_db
 def test_links_expire_and_are_bound_to_their_kind(tenant, settings):
-    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r",
-                                              source="portal", actor=ACTOR)
-    token = services.erasure_request_link(erasure_request=request, kind="confirm").rstrip("/").rsplit("/", 1)[1]
-    assert services.erasure_request_from_token(token=token, kind="confirm").pk == request.pk
-    with pytest.raises(services.InvalidLink):
-        services.erasure_request_from_token(token=token, kind="status")  # a confirm link is not a status link
+    request = erasure_requests.erasure_request_create(
+        email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r", source="portal", actor=ACTOR
+    )
+    token = CONFIRM_LINK.url(request.pk).rstrip("/").rsplit("/", 1)[1]
+    assert erasure_requests.erasure_request_from_token(token=token, link=CONFIRM_LINK).pk == request.pk
+    with pytest.raises(InvalidLink):
+        erasure_requests.erasure_request_from_token(token=token, link=STATUS_LINK)  # a confirm link is no status link
     with time_machine.travel(timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS, hours=1)):
-        with pytest.raises(services.LinkExpired):
-            services.erasure_request_from_token(token=token, kind="confirm")
+        with pytest.raises(LinkExpired):
+            erasure_requests.erasure_request_from_token(token=token, link=CONFIRM_LINK)
 
 
 @pytest.mark.django_db
 def test_expired_link_page_says_so(client, tenant, settings):
-    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r",
-                                              source="portal", actor=ACTOR)
-    link = services.erasure_request_link(erasure_request=request, kind="confirm")
+    request = erasure_requests.erasure_request_create(
+        email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r", source="portal", actor=ACTOR
+    )
+    link = CONFIRM_LINK.url(request.pk)
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     with time_machine.travel(timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS + 1)):
         response = client.post(path)
@@ -89,84 +109,99 @@ def test_expired_link_page_says_so(client, tenant, settings):
 def test_portal_form_errors_are_shown_not_500(client, tenant):
     response = client.post("/portal/erasure/", {"email": "a@x.test", "jurisdiction": "GB"})
     assert response.status_code == 400 and b"Give either the tenant" in response.content
-    response = client.post("/portal/erasure/", {"email": "a@x.test", "jurisdiction": "GB", "tenant": "who",
-                                                "external_ref": "1"})
+    response = client.post(
+        "/portal/erasure/", {"email": "a@x.test", "jurisdiction": "GB", "tenant": "who", "external_ref": "1"}
+    )
     assert response.status_code == 400 and b"Unknown tenant" in response.content
 
 
 @pytest.mark.django_db
-def test_officer_confirmation_when_the_setting_asks(api, tenant, notice, settings,
-                                                    django_capture_on_commit_callbacks):
+def test_officer_confirmation_when_the_setting_asks(api, tenant, notice, settings, django_capture_on_commit_callbacks):
     settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION = True
     person = factories.consented_subject(tenant, notice)
-    request = services.erasure_request_create(email=person.email, jurisdiction="GB", tenant="acme",
-                                              external_ref=person.external_ref, source="portal", actor=ACTOR)
+    request = erasure_requests.erasure_request_create(
+        email=person.email,
+        jurisdiction="GB",
+        tenant="acme",
+        external_ref=person.external_ref,
+        source="portal",
+        actor=ACTOR,
+    )
     with django_capture_on_commit_callbacks() as callbacks:
-        request = services.erasure_request_verify(erasure_request=request, actor=ACTOR)
+        request = erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR)
     assert request.status == ErasureStatus.AWAITING_OFFICER
     assert len(callbacks) == 1  # the status-link mail only; no erasure queued
-    assert services.erasure_request_erase_run(request_id=request.pk).status == ErasureStatus.AWAITING_OFFICER
+    assert erasure_requests.erasure_request_erase_run(request_id=request.pk).status == ErasureStatus.AWAITING_OFFICER
 
     with django_capture_on_commit_callbacks() as callbacks:
         response = api.post(f"/api/v1/erasure-requests/{request.pk}/confirm")
     assert response.status_code == 200 and response.json()["status"] == "running" and len(callbacks) == 1
     again = api.post(f"/api/v1/erasure-requests/{request.pk}/confirm")
     assert again.status_code == 409 and again.json()["error"]["code"] == "not_awaiting_officer"
-    request = services.erasure_request_erase_run(request_id=request.pk)
+    request = erasure_requests.erasure_request_erase_run(request_id=request.pk)
     assert request.status == ErasureStatus.DONE and request.subjects_erased == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("verified_before_lookup_ends", [True, False])
 def test_a_failed_lookup_goes_to_an_officer_instead_of_ending_with_nothing_erased(
-        tenant, notice, django_capture_on_commit_callbacks, verified_before_lookup_ends):
+    tenant, notice, django_capture_on_commit_callbacks, verified_before_lookup_ends
+):
     person = factories.consented_subject(tenant, notice)
-    job = factories.match_job_naming([], None, purpose=Purpose.ERASURE_LOOKUP, probe=b"\xff\xd8 selfie")
-    job.status, job.error_code = JobStatus.FAILED, "no_face"
-    job.save()
-    request = ErasureRequest.objects.create(email="a@x.test", jurisdiction_id="GB", lookup_job=job,
-                                            received_at=timezone.now(), due_at=timezone.now() + timedelta(days=30))
+    # Bytes that are no image: the lookup fails (invalid_image) without finding anybody.
+    request = ErasureRequest.objects.create(
+        email="a@x.test",
+        jurisdiction_id="GB",
+        selfie=b"\xff\xd8 selfie",
+        lookup_status=JobStatus.QUEUED,
+        received_at=timezone.now(),
+        due_at=timezone.now() + timedelta(days=30),
+    )
     if verified_before_lookup_ends:
-        services.erasure_request_verify(erasure_request=request, actor=ACTOR)
+        erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR)
     with django_capture_on_commit_callbacks() as callbacks:
-        request = services.erasure_request_lookup_done(job_id=job.pk)
+        request = erasure_lookup.erasure_lookup_run(request_id=request.pk)
         if not verified_before_lookup_ends:
-            request = services.erasure_request_verify(erasure_request=request, actor=ACTOR)
-    assert request.candidates == []
+            request = erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR)
+    assert request.candidates == [] and request.lookup_status == JobStatus.FAILED
     assert request.status == ErasureStatus.AWAITING_OFFICER
-    job.refresh_from_db()
-    assert job.probe is None  # checked and removed if matching had left it
+    request.refresh_from_db()
+    assert request.selfie is None  # the photo is gone whatever the outcome
     # Nothing is queued until an officer decides: the only callback is the requester's status mail from verify.
     assert len(callbacks) == (0 if verified_before_lookup_ends else 1)
     # The officer decides (e.g. after asking for another photo); the request then ends, and says what it erased.
-    services.erasure_request_officer_confirm(erasure_request=request, actor=ACTOR)
-    request = services.erasure_request_erase_run(request_id=request.pk)
+    erasure_requests.erasure_request_officer_confirm(erasure_request=request, actor=ACTOR)
+    request = erasure_requests.erasure_request_erase_run(request_id=request.pk)
     assert request.status == ErasureStatus.DONE and request.subjects_erased == 0
     assert request.certificate.subjects == [] and person.templates.count() == 2
 
 
 @pytest.mark.django_db
-def test_lookup_done_for_a_job_no_request_owns_is_ignored():
-    job = factories.match_job_naming([], None, purpose=Purpose.ERASURE_LOOKUP)
-    assert services.erasure_request_lookup_done(job_id=job.pk) is None
+def test_a_lookup_of_an_unknown_request_is_ignored():
+    assert erasure_lookup.erasure_lookup_run(request_id=uuid.uuid4()) is None
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("email, status", [
-    ("someone.else@x.test", ErasureStatus.AWAITING_OFFICER),  # knowing a reference is not an identity
-    ("OWNER@x.test ", ErasureStatus.RUNNING),
-])
+@pytest.mark.parametrize(
+    "email, status",
+    [
+        ("someone.else@x.test", ErasureStatus.AWAITING_OFFICER),  # knowing a reference is not an identity
+        ("OWNER@x.test ", ErasureStatus.RUNNING),
+    ],
+)
 def test_a_reference_request_needs_the_subjects_own_email_or_an_officer(tenant, notice, email, status):
     person = factories.subject(tenant, email="owner@x.test")
-    request = services.erasure_request_create(email=email, jurisdiction="GB", tenant="acme",
-                                              external_ref=person.external_ref, source="portal", actor=ACTOR)
-    assert services.erasure_request_verify(erasure_request=request, actor=ACTOR).status == status
+    request = erasure_requests.erasure_request_create(
+        email=email, jurisdiction="GB", tenant="acme", external_ref=person.external_ref, source="portal", actor=ACTOR
+    )
+    assert erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR).status == status
 
 
 @pytest.mark.django_db
 def test_a_reference_naming_nobody_runs_and_erases_nothing(tenant):
-    request = services.erasure_request_create(email="a@x.test", jurisdiction="GB", tenant="acme",
-                                              external_ref="unknown", source="portal", actor=ACTOR)
-    assert services.erasure_request_verify(erasure_request=request, actor=ACTOR).status == ErasureStatus.RUNNING
-    request = services.erasure_request_erase_run(request_id=request.pk)
+    request = erasure_requests.erasure_request_create(
+        email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="unknown", source="portal", actor=ACTOR
+    )
+    assert erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR).status == ErasureStatus.RUNNING
+    request = erasure_requests.erasure_request_erase_run(request_id=request.pk)
     assert request.status == ErasureStatus.DONE and request.subjects_erased == 0

@@ -1,18 +1,19 @@
 """The retention sweep against every seeded rule, with the clock travelled to either side of each limit."""
-from datetime import datetime, timedelta, timezone as tz
+
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.management import call_command
 
-from compliance import services
-from compliance.audit import Actor
 from compliance.models import DeletionCertificate
+from compliance.services import holds, retention
 from consent.models import Consent, Subject
+from core.audit import Actor
 from matching.models import FaceTemplate
 from tests import factories
 
-T0 = datetime(2026, 1, 15, 12, 0, tzinfo=tz.utc)
+T0 = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
 ACTOR = Actor.system("test")
 TEN_YEARS_H = 10 * 365 * 24
@@ -20,7 +21,7 @@ TEN_YEARS_H = 10 * 365 * 24
 
 def _sweep(at, dry_run=False):
     with time_machine.travel(at, tick=False):
-        return services.retention_sweep(at=at, dry_run=dry_run, actor=ACTOR)
+        return retention.retention_sweep(at=at, dry_run=dry_run, actor=ACTOR)
 
 
 def _person(tenant, jurisdiction, notice=None, **consent_dates):
@@ -35,27 +36,76 @@ def _person(tenant, jurisdiction, notice=None, **consent_dates):
 
 # (case, jurisdiction, consent dates, last interaction, grace hours, last moment kept, first moment erased, cause)
 RULES = [
-    ("BIPA: 3 years after the last interaction", "US-IL", {}, T0, None,
-     T0 + 3 * 365 * DAY - timedelta(minutes=1), T0 + 3 * 365 * DAY + timedelta(minutes=1), "retention"),
-    ("BIPA: when the purpose is satisfied", "US-IL", {"purpose_ended_at": T0}, None, None,
-     T0 - timedelta(minutes=1), T0 + timedelta(minutes=1), "retention"),
-    ("CUBI: 1 year after the purpose ends", "US-TX", {"purpose_ended_at": T0}, None, TEN_YEARS_H,
-     T0 + 365 * DAY - timedelta(minutes=1), T0 + 365 * DAY + timedelta(minutes=1), "retention"),
-    ("Quebec: once the purpose is achieved", "CA-QC", {"purpose_ended_at": T0}, None, None,
-     T0 - timedelta(minutes=1), T0 + timedelta(minutes=1), "retention"),
-    ("no consent left: 24 h after withdrawal", "GB", {"withdrawn_at": T0}, None, None,
-     T0 + 24 * timedelta(hours=1) - timedelta(minutes=1), T0 + 24 * timedelta(hours=1) + timedelta(minutes=1),
-     "withdrawal"),
-    ("no consent left: 24 h after expiry", "US-CA", {"expires_at": T0}, None, None,
-     T0 + 23 * timedelta(hours=1), T0 + 25 * timedelta(hours=1), "withdrawal"),
+    (
+        "BIPA: 3 years after the last interaction",
+        "US-IL",
+        {},
+        T0,
+        None,
+        T0 + 3 * 365 * DAY - timedelta(minutes=1),
+        T0 + 3 * 365 * DAY + timedelta(minutes=1),
+        "retention",
+    ),
+    (
+        "BIPA: when the purpose is satisfied",
+        "US-IL",
+        {"purpose_ended_at": T0},
+        None,
+        None,
+        T0 - timedelta(minutes=1),
+        T0 + timedelta(minutes=1),
+        "retention",
+    ),
+    (
+        "CUBI: 1 year after the purpose ends",
+        "US-TX",
+        {"purpose_ended_at": T0},
+        None,
+        TEN_YEARS_H,
+        T0 + 365 * DAY - timedelta(minutes=1),
+        T0 + 365 * DAY + timedelta(minutes=1),
+        "retention",
+    ),
+    (
+        "Quebec: once the purpose is achieved",
+        "CA-QC",
+        {"purpose_ended_at": T0},
+        None,
+        None,
+        T0 - timedelta(minutes=1),
+        T0 + timedelta(minutes=1),
+        "retention",
+    ),
+    (
+        "no consent left: 24 h after withdrawal",
+        "GB",
+        {"withdrawn_at": T0},
+        None,
+        None,
+        T0 + 24 * timedelta(hours=1) - timedelta(minutes=1),
+        T0 + 24 * timedelta(hours=1) + timedelta(minutes=1),
+        "withdrawal",
+    ),
+    (
+        "no consent left: 24 h after expiry",
+        "US-CA",
+        {"expires_at": T0},
+        None,
+        None,
+        T0 + 23 * timedelta(hours=1),
+        T0 + 25 * timedelta(hours=1),
+        "withdrawal",
+    ),
 ]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case, jurisdiction, dates, last_interaction, grace, kept_at, erased_at, cause", RULES,
-                         ids=[r[0] for r in RULES])
-def test_each_seeded_rule(tenant, settings, case, jurisdiction, dates, last_interaction, grace, kept_at, erased_at,
-                          cause):
+@pytest.mark.parametrize(
+    "case, jurisdiction, dates, last_interaction, grace, kept_at, erased_at, cause", RULES, ids=[r[0] for r in RULES]
+)
+def test_each_seeded_rule(
+    tenant, settings, case, jurisdiction, dates, last_interaction, grace, kept_at, erased_at, cause
+):
     if grace:
         settings.WITHDRAWN_TEMPLATE_GRACE_HOURS = grace
     person = _person(tenant, jurisdiction, **dates)
@@ -103,7 +153,7 @@ def test_dry_run_erases_nothing_and_the_command_prints_it(tenant, capsys):
 @pytest.mark.django_db
 def test_a_legal_hold_keeps_templates_past_retention(tenant):
     held = _person(tenant, "US-IL", purpose_ended_at=T0)
-    services.legal_hold_create(scope={"subjects": [held.pk]}, reason="litigation", expires_at=None, actor=ACTOR)
+    holds.legal_hold_create(scope={"subjects": [held.pk]}, reason="litigation", expires_at=None, actor=ACTOR)
     report = _sweep(T0 + DAY)
     assert report["retention"]["held_subjects"] == [str(held.pk)] and report["retention"]["erased"] == 0
     assert FaceTemplate.objects.filter(subject=held).count() == 2

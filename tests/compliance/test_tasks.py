@@ -1,4 +1,5 @@
 """The beat schedule names tasks that exist, and each task is a thin call of its service."""
+
 from datetime import timedelta
 
 import pytest
@@ -29,9 +30,13 @@ def test_retention_sweep_task_erases_what_is_past_its_limit(tenant, notice, sett
 
 @pytest.mark.django_db
 def test_deadlines_check_task_marks_overdue(tenant):
-    request = ErasureRequest.objects.create(jurisdiction_id="GB", status=ErasureStatus.RUNNING, verified_at=timezone.now(),
-                                            received_at=timezone.now() - timedelta(days=40),
-                                            due_at=timezone.now() - timedelta(days=9))
+    request = ErasureRequest.objects.create(
+        jurisdiction_id="GB",
+        status=ErasureStatus.RUNNING,
+        verified_at=timezone.now(),
+        received_at=timezone.now() - timedelta(days=40),
+        due_at=timezone.now() - timedelta(days=9),
+    )
     assert tasks.deadlines_check()["overdue_requests"] == 1
     request.refresh_from_db()
     assert request.status == ErasureStatus.OVERDUE

@@ -6,10 +6,10 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from rest_framework.authtoken.models import Token
 
-from compliance.audit import Actor, audit_append, audit_verify
-from compliance.models import AuditEvent
 from consent.auth import hash_key
 from consent.models import ApiKey, Tenant
+from core.audit import Actor, audit_append, audit_verify
+from core.models import AuditEvent
 
 
 def _run(*args) -> list[str]:
@@ -81,8 +81,10 @@ def test_audit_rows_refuse_update_and_delete_and_tampering_is_detected():
             audit_append(actor=Actor.system("test"), action="test.event", object_type="test", object_id=str(i))
     assert audit_verify()["valid"] is True
     event = AuditEvent.objects.order_by("seq")[1]
-    for sql in ("UPDATE compliance_auditevent SET actor = 'x' WHERE seq = %s",
-                "DELETE FROM compliance_auditevent WHERE seq = %s"):
+    for sql in (
+        "UPDATE compliance_auditevent SET actor = 'x' WHERE seq = %s",
+        "DELETE FROM compliance_auditevent WHERE seq = %s",
+    ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.seq])
     # Tampering by someone who can switch the trigger off is still caught by the chain.
@@ -106,8 +108,8 @@ def test_api_keys_cannot_carry_the_platforms_erasure_lookup_purpose():
 
 @pytest.mark.django_db
 def test_officer_endpoints_refuse_api_keys(client):
-    from compliance.audit import Actor as A
     from consent.services import api_key_create, tenant_create
+    from core.audit import Actor as A
 
     tenant, _ = tenant_create(slug="acme", actor=A.system("test"))
     _, raw = api_key_create(tenant=tenant, purposes=["fraud_prevention"], actor=A.system("test"))

@@ -4,6 +4,7 @@ Only the photos the tests use are copied. JPEGs are turned upright (EXIF), downs
 side and saved without metadata; the 150 px face-api.js crops are copied byte for byte. A few files keep a
 larger size because a test depends on it (see SIZES).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -18,17 +19,30 @@ SIDE, QUALITY = 400, 85
 
 PHOTOS = [
     # deepface (serengil/deepface, tests/unit/dataset)
-    "people/df-01/img1.jpg", "people/df-01/img2.jpg", "people/df-01/img4.jpg", "people/df-01/img5.jpg",
-    "people/df-01/img10.jpg", "people/df-01/img11.jpg",
-    "people/df-02/img47.jpg", "people/df-02/img48.jpg", "people/df-02/img49.jpg", "people/df-02/img50.jpg",
-    "people/df-02/img8.jpg", "people/df-02/img9.jpg",
-    "people/df-03/img26.jpg", "people/df-03/img27.jpg",
-    "people/df-05/img16.jpg", "people/df-05/img17.jpg",
+    "people/df-01/img1.jpg",
+    "people/df-01/img2.jpg",
+    "people/df-01/img4.jpg",
+    "people/df-01/img5.jpg",
+    "people/df-01/img10.jpg",
+    "people/df-01/img11.jpg",
+    "people/df-02/img47.jpg",
+    "people/df-02/img48.jpg",
+    "people/df-02/img49.jpg",
+    "people/df-02/img50.jpg",
+    "people/df-02/img8.jpg",
+    "people/df-02/img9.jpg",
+    "people/df-03/img26.jpg",
+    "people/df-03/img27.jpg",
+    "people/df-05/img16.jpg",
+    "people/df-05/img17.jpg",
     "group/couple.jpg",
     # face-api.js (justadudewhohacks/face-api.js, examples/images)
     *(f"people/{who}/{who}{n}.png" for who in ("amy", "bernadette", "howard", "leonard") for n in range(1, 6)),
-    "people/penny/penny1.png", "people/sheldon/sheldon1.png",
-    "group/bbt1.jpg", "group/bbt2.jpg", "group/bbt3.jpg",
+    "people/penny/penny1.png",
+    "people/sheldon/sheldon1.png",
+    "group/bbt1.jpg",
+    "group/bbt2.jpg",
+    "group/bbt3.jpg",
 ]
 
 # (long side, JPEG quality) where the default would change what a test checks:

@@ -1,4 +1,5 @@
 """`manage.py evaluate` on small real subsets of tests/faces, and the protocol's arithmetic; no database."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,16 @@ from PIL import Image
 from matching import evaluation
 
 PEOPLE = ("amy", "bernadette", "howard", "leonard")  # 5 photos each, 150x150: quick to embed
-KEYS = {"images", "identities", "detected_fraction", "accuracy", "accuracy_std", "tar_at_far_0_001", "threshold",
-        "images_per_second"}
+KEYS = {
+    "images",
+    "identities",
+    "detected_fraction",
+    "accuracy",
+    "accuracy_std",
+    "tar_at_far_0_001",
+    "threshold",
+    "images_per_second",
+}
 
 
 @pytest.fixture

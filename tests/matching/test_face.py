@@ -1,4 +1,5 @@
 """The face pipeline on real photos with the real models (DeepFace's dlib detector, the Dlib ResNet); no database."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -43,7 +44,7 @@ def test_group_photo_yields_every_face_largest_first(faces_dir):
     areas = [f.box[2] * f.box[3] for f in found]
     assert areas == sorted(areas, reverse=True)
     # Different people in one photo are different people to the model too.
-    assert all(face.distance(a.embedding, b.embedding) > 0.1 for i, a in enumerate(found) for b in found[i + 1:])
+    assert all(face.distance(a.embedding, b.embedding) > 0.1 for i, a in enumerate(found) for b in found[i + 1 :])
 
 
 def test_small_faces_are_found_by_upsampling(faces_dir):

@@ -1,4 +1,5 @@
 """Image checks before queueing and decoding in the worker: real photos, real Pillow, no database."""
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,9 @@ def test_accepted_formats_are_reported(fmt):
 
 
 def test_camera_jpeg_with_extra_frames_is_a_jpeg():
-    data = encode(Image.new("RGB", (64, 48), "white"), "MPO", save_all=True,
-                  append_images=[Image.new("RGB", (64, 48), "black")])
+    data = encode(
+        Image.new("RGB", (64, 48), "white"), "MPO", save_all=True, append_images=[Image.new("RGB", (64, 48), "black")]
+    )
     assert Image.open(io.BytesIO(data)).format == "MPO"
     assert validate_image_bytes(data) == "JPEG"
     assert decode_image(data)[0, 0].tolist() == [255, 255, 255]  # the first (main) frame
@@ -87,8 +89,8 @@ def png_declaring(width: int, height: int) -> bytes:
     """A tiny valid PNG whose header claims width x height (a decompression bomb's shape)."""
     data = bytearray(encode(Image.new("L", (8, 8)), "PNG"))
     ihdr = 8 + 8  # signature, then length + "IHDR"
-    data[ihdr:ihdr + 8] = struct.pack(">II", width, height)
-    data[ihdr + 13:ihdr + 17] = struct.pack(">I", zlib.crc32(bytes(data[ihdr - 4:ihdr + 13])))
+    data[ihdr : ihdr + 8] = struct.pack(">II", width, height)
+    data[ihdr + 13 : ihdr + 17] = struct.pack(">I", zlib.crc32(bytes(data[ihdr - 4 : ihdr + 13])))
     return bytes(data)
 
 

@@ -1,5 +1,6 @@
 """End to end on the user's path: the HTTP API, a real Celery worker on real Redis, DeepFace on real photos,
 PostgreSQL/pgvector with the policy gate. DeepFace calls are kept few (the machine has 2 cores)."""
+
 from __future__ import annotations
 
 import io
@@ -9,10 +10,10 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from rest_framework.test import APIClient
 
-from compliance.audit import Actor
 from config.celery import app
 from consent.models import Consent
 from consent.services import api_key_create
+from core.audit import Actor
 from matching import tasks
 from matching.models import Enrollment, FaceTemplate, MatchJob
 from tests.factories import ACCESS, FRAUD, make_consent, make_subject, make_tenant
@@ -36,16 +37,16 @@ def upload(path):
 
 
 def enrol(client, subject, path, **extra) -> dict:
-    response = client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": upload(path), **extra},
-                           format="multipart")
+    response = client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": upload(path), **extra}, format="multipart")
     assert response.status_code == 202 and response.json()["status"] == "queued", response.json()
     wait_finished(Enrollment, response.json()["id"], timeout=TIMEOUT)
     return client.get(f"/api/v1/enrollments/{response.json()['id']}").json()
 
 
 def match_ids(client, path, purpose=FRAUD) -> list[str]:
-    response = client.post("/api/v1/matches", {"image": upload(path), "purpose": purpose, "wait": 30},
-                           format="multipart")
+    response = client.post(
+        "/api/v1/matches", {"image": upload(path), "purpose": purpose, "wait": 30}, format="multipart"
+    )
     assert response.status_code == 200, response.json()
     body = response.json()
     assert body["status"] == "done", body
@@ -85,8 +86,9 @@ def test_enrol_and_match_through_the_worker(celery_worker, tenant_a, faces_dir):
     # A group photo at enrolment, and a photo without a face.
     group = enrol(client_a, make_subject(tenant_a), faces_dir / "group" / "couple.jpg")
     assert (group["status"], group["error"]["code"]) == ("failed", "multiple_faces")
-    response = client_a.post("/api/v1/matches", {"image": _blank_png(), "purpose": FRAUD, "wait": 30},
-                             format="multipart")
+    response = client_a.post(
+        "/api/v1/matches", {"image": _blank_png(), "purpose": FRAUD, "wait": 30}, format="multipart"
+    )
     assert response.status_code == 200 and response.json()["error"]["code"] == "no_face"
 
     # Withdrawal through the API: the next match no longer returns the person.
@@ -126,8 +128,9 @@ def test_withdrawal_between_queueing_and_running_is_honoured(tenant_a, faces_dir
         assert match_ids(client_a, people / "df-05" / "img17.jpg") == [str(person.id)]  # the control
 
     # No worker runs now: the job waits in the broker.
-    response = client_a.post("/api/v1/matches", {"image": upload(people / "df-05" / "img17.jpg"), "purpose": FRAUD},
-                             format="multipart")
+    response = client_a.post(
+        "/api/v1/matches", {"image": upload(people / "df-05" / "img17.jpg"), "purpose": FRAUD}, format="multipart"
+    )
     assert response.status_code == 202
     job_id = response.json()["id"]
     assert MatchJob.objects.get(pk=job_id).status == "queued"

@@ -1,4 +1,5 @@
 """The gated nearest-neighbour search: both paths (exact, HNSW iterative) give the exact eligible answer."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,8 +30,9 @@ def truth(templates, query, k):
 
 def nearest(tenant, query, k):
     with transaction.atomic():
-        rows, path = selectors.templates_nearest(tenant=tenant, purpose=FRAUD, model=MODEL, at=timezone.now(),
-                                                 embedding=query.tolist(), k=k)
+        rows, path = selectors.templates_nearest(
+            tenant=tenant, purpose=FRAUD, model=MODEL, at=timezone.now(), embedding=query.tolist(), k=k
+        )
     return [r.id for r in rows], path
 
 

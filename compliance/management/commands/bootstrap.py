@@ -1,10 +1,11 @@
 """First run on an empty database: demo tenant, officer and API key, printed once."""
+
 from django.core.management.base import BaseCommand
 
-from core.audit import Actor
-from core.officers import officer_create
 from consent.models import Purpose, Tenant
 from consent.services import api_key_create, tenant_create
+from core.audit import Actor
+from core.officers import officer_create
 
 
 class Command(BaseCommand):

@@ -28,4 +28,3 @@ class Command(BaseCommand):
             if entry.get("held_subjects"):
                 line += f"; kept under legal hold: {len(entry['held_subjects'])} subjects"
             self.stdout.write(line)
-

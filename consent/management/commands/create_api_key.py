@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.audit import Actor
-from core.errors import DomainError
 from consent.models import Tenant
 from consent.services import api_key_create
+from core.audit import Actor
+from core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -18,13 +18,15 @@ class Command(BaseCommand):
         try:
             tenant_obj = Tenant.objects.get(slug=tenant)
         except Tenant.DoesNotExist:
-            raise CommandError(f"unknown tenant {tenant!r}; create it with create_tenant")
+            raise CommandError(f"unknown tenant {tenant!r}; create it with create_tenant") from None
         try:
             key, raw = api_key_create(
-                tenant=tenant_obj, purposes=[p.strip() for p in purposes.split(",") if p.strip()],
-                name=name, actor=Actor.system("create_api_key"),
+                tenant=tenant_obj,
+                purposes=[p.strip() for p in purposes.split(",") if p.strip()],
+                name=name,
+                actor=Actor.system("create_api_key"),
             )
         except DomainError as exc:
-            raise CommandError(exc.message)
+            raise CommandError(exc.message) from None
         self.stdout.write(f"api key for {tenant_obj.slug} (prefix {key.prefix}, purposes {','.join(key.purposes)}):")
         self.stdout.write(raw)

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from core.audit import Actor
 from consent.services import tenant_create
+from core.audit import Actor
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.audit import Actor
 from consent.models import ApiKey
 from consent.services import api_key_revoke
+from core.audit import Actor
 
 
 class Command(BaseCommand):

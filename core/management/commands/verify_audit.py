@@ -9,6 +9,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         result = audit_verify()
         if not result["valid"]:
-            raise CommandError(f"audit chain broken at seq {result['broken_seq']} "
-                               f"(after {result['events']} valid events)", returncode=1)
+            raise CommandError(
+                f"audit chain broken at seq {result['broken_seq']} (after {result['events']} valid events)",
+                returncode=1,
+            )
         self.stdout.write(f"audit chain valid: {result['events']} events, head {result['head']}")

@@ -1,4 +1,5 @@
 """python manage.py evaluate <folder> [--pairs pairs.txt] [--json out.json]"""
+
 from __future__ import annotations
 
 import json
@@ -48,4 +49,3 @@ class Command(BaseCommand):
     def _progress(self, done: int, total: int) -> None:
         self.stderr.write(f"\r  embedding {done}/{total}", ending="")
         self.stderr.flush()
-

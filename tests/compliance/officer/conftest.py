@@ -1,4 +1,5 @@
 """Officer UI fixtures: rows made directly with the models (the UI only reads them) and officers via officer_create."""
+
 from __future__ import annotations
 
 import uuid
@@ -8,11 +9,12 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from compliance.audit import Actor
-from compliance.erasure import certificate_sha256
-from compliance.models import DeletionCertificate, LegalHold, OrderAction, OrderStatus, RegulatorOrder
-from compliance.officers import officer_create
+from compliance.models import DeletionCertificate
+from compliance.services.certificates import certificate_sha256
 from consent.models import Subject, Tenant
+from core.audit import Actor
+from core.officers import officer_create
+from policy.models import LegalHold, OrderAction, OrderStatus, RegulatorOrder
 
 PASSWORD = "correct horse battery"
 
@@ -20,7 +22,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _fresh_audit_status():
     """The dashboard keeps the last chain check in the (Redis) cache; each test starts without one."""
-    from compliance.dashboard import AUDIT_STATUS_KEY
+    from compliance.selectors import AUDIT_STATUS_KEY
 
     cache.delete(AUDIT_STATUS_KEY)
     yield
@@ -51,19 +53,33 @@ def make_subject(tenant, ref, jurisdiction="GB"):
 def make_order(*, reference, deadline_in, status=OrderStatus.RUNNING, total=10, erased=3, held=(), **fields):
     now = timezone.now()
     return RegulatorOrder.objects.create(
-        regulator=fields.pop("regulator", "UK ICO"), reference=reference, action=OrderAction.ERASE, status=status,
-        received_at=now - timedelta(days=20), deadline=now + deadline_in, subjects_total=total,
-        subjects_erased=erased, held_subjects=list(held), scope_jurisdictions=["GB"], **fields,
+        regulator=fields.pop("regulator", "UK ICO"),
+        reference=reference,
+        action=OrderAction.ERASE,
+        status=status,
+        received_at=now - timedelta(days=20),
+        deadline=now + deadline_in,
+        subjects_total=total,
+        subjects_erased=erased,
+        held_subjects=list(held),
+        scope_jurisdictions=["GB"],
+        **fields,
     )
 
 
 def make_certificate(*, subjects, finished_at=None):
     finished_at = finished_at or timezone.now()
     certificate = DeletionCertificate.objects.create(
-        cause="order", cause_id=str(uuid.uuid4()), scope={"jurisdictions": ["GB"]},
+        cause="order",
+        cause_id=str(uuid.uuid4()),
+        scope={"jurisdictions": ["GB"]},
         counts={"consent.subject": len(subjects), "matching.facetemplate": 2 * len(subjects)},
-        subjects=list(subjects), started_at=finished_at - timedelta(minutes=2), finished_at=finished_at,
-        audit_seq_from=1, audit_seq_to=5, vacuumed_at=finished_at,
+        subjects=list(subjects),
+        started_at=finished_at - timedelta(minutes=2),
+        finished_at=finished_at,
+        audit_seq_from=1,
+        audit_seq_to=5,
+        vacuumed_at=finished_at,
     )
     certificate.sha256 = certificate_sha256(certificate)
     certificate.save(update_fields=["sha256"])

@@ -1,11 +1,14 @@
 """The officer UI's buttons and forms: each calls one compliance service, and a refusal is shown, never a 500."""
+
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from compliance.models import AuditEvent, ErasureRequest, ErasureStatus, LegalHold, OrderStatus, RegulatorOrder
+from compliance.models import ErasureRequest, ErasureStatus
+from core.models import AuditEvent
+from policy.models import LegalHold, OrderStatus, RegulatorOrder
 
 from .conftest import PASSWORD, make_hold, make_order, make_subject
 
@@ -20,11 +23,20 @@ def _last_event():
 
 @pytest.mark.django_db
 def test_recording_a_suspension_order_puts_it_in_force_and_audits_the_officer(officer_client, tenant):
-    response = officer_client.post("/officer/orders/new/", {
-        "regulator": "Garante (IT)", "reference": "DOC-9870832", "action": "suspend_processing",
-        "jurisdictions": "it, gb", "tenants": "acme", "subjects": "", "received_at": "2026-11-20T09:30",
-        "deadline": "",
-    }, follow=True)
+    response = officer_client.post(
+        "/officer/orders/new/",
+        {
+            "regulator": "Garante (IT)",
+            "reference": "DOC-9870832",
+            "action": "suspend_processing",
+            "jurisdictions": "it, gb",
+            "tenants": "acme",
+            "subjects": "",
+            "received_at": "2026-11-20T09:30",
+            "deadline": "",
+        },
+        follow=True,
+    )
     order = RegulatorOrder.objects.get(reference="DOC-9870832")
     assert response.redirect_chain[-1][0] == f"/officer/orders/{order.pk}/"
     assert order.scope_jurisdictions == ["GB", "IT"] and order.scope_tenants == [tenant.pk]
@@ -36,14 +48,19 @@ def test_recording_a_suspension_order_puts_it_in_force_and_audits_the_officer(of
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("scope, error", [
-    ({"jurisdictions": "", "tenants": "", "subjects": ""}, "(empty_scope)"),
-    ({"jurisdictions": "XX", "tenants": "", "subjects": ""}, "(unknown_jurisdiction)"),
-    ({"jurisdictions": "", "tenants": "", "subjects": "not-a-uuid"}, "Not a subject id: not-a-uuid"),
-])
+@pytest.mark.parametrize(
+    "scope, error",
+    [
+        ({"jurisdictions": "", "tenants": "", "subjects": ""}, "(empty_scope)"),
+        ({"jurisdictions": "XX", "tenants": "", "subjects": ""}, "(unknown_jurisdiction)"),
+        ({"jurisdictions": "", "tenants": "", "subjects": "not-a-uuid"}, "Not a subject id: not-a-uuid"),
+    ],
+)
 def test_a_refused_order_is_shown_on_the_form_and_nothing_is_recorded(officer_client, scope, error):
-    response = officer_client.post("/officer/orders/new/", {
-        "regulator": "UK ICO", "reference": "ENF-1", "action": "erase", "received_at": "2026-11-20T09:30", **scope})
+    response = officer_client.post(
+        "/officer/orders/new/",
+        {"regulator": "UK ICO", "reference": "ENF-1", "action": "erase", "received_at": "2026-11-20T09:30", **scope},
+    )
     assert response.status_code == 200 and error in response.content.decode()
     assert not RegulatorOrder.objects.exists()
 
@@ -51,9 +68,16 @@ def test_a_refused_order_is_shown_on_the_form_and_nothing_is_recorded(officer_cl
 @pytest.mark.django_db
 def test_place_and_release_a_legal_hold(officer_client, tenant):
     subject = make_subject(tenant, "c-1")
-    response = officer_client.post("/officer/holds/new/", {"reason": "Doe v. Acme, case 22-cv-1",
-                                                           "subjects": str(subject.pk), "jurisdictions": "",
-                                                           "tenants": "", "expires_at": ""})
+    response = officer_client.post(
+        "/officer/holds/new/",
+        {
+            "reason": "Doe v. Acme, case 22-cv-1",
+            "subjects": str(subject.pk),
+            "jurisdictions": "",
+            "tenants": "",
+            "expires_at": "",
+        },
+    )
     assert response.status_code == 302
     hold = LegalHold.objects.get()
     assert hold.scope_subjects == [subject.pk] and hold.created_by == "user:olivia"
@@ -79,8 +103,9 @@ def test_release_redirects_only_to_this_site(officer_client):
 @pytest.mark.django_db
 def test_record_an_exception_for_a_held_subject(officer_client, tenant):
     held = make_subject(tenant, "c-held")
-    order = make_order(reference="HOLD-2", deadline_in=timedelta(days=9), status=OrderStatus.BLOCKED_BY_HOLD,
-                       held=[held.pk])
+    order = make_order(
+        reference="HOLD-2", deadline_in=timedelta(days=9), status=OrderStatus.BLOCKED_BY_HOLD, held=[held.pk]
+    )
     url = f"/officer/orders/{order.pk}/exceptions/"
 
     empty = officer_client.post(url, {"subject": str(held.pk), "reason": "  "}, follow=True)
@@ -100,9 +125,16 @@ def test_record_an_exception_for_a_held_subject(officer_client, tenant):
 def test_officer_confirms_an_erasure_request(officer_client, tenant):
     subject = make_subject(tenant, "c-7")
     now = timezone.now()
-    request = ErasureRequest.objects.create(jurisdiction_id="GB", tenant=tenant, external_ref="c-7", subject=subject,
-                                            status=ErasureStatus.AWAITING_OFFICER, received_at=now,
-                                            verified_at=now, due_at=now + timedelta(days=30))
+    request = ErasureRequest.objects.create(
+        jurisdiction_id="GB",
+        tenant=tenant,
+        external_ref="c-7",
+        subject=subject,
+        status=ErasureStatus.AWAITING_OFFICER,
+        received_at=now,
+        verified_at=now,
+        due_at=now + timedelta(days=30),
+    )
     page = f"/officer/erasure-requests/{request.pk}/"
     assert "Confirm erasure" in officer_client.get("/officer/").content.decode()
     assert "Confirm erasure" in officer_client.get(page).content.decode()
@@ -120,8 +152,12 @@ def test_actions_refuse_non_officers_and_get(client, officer):
     client.force_login(officer)
     assert client.get(f"/officer/holds/{hold.pk}/release/").status_code == 405
     client.force_login(get_user_model().objects.create_user("sam", password=PASSWORD, is_staff=True))
-    for url in (f"/officer/holds/{hold.pk}/release/", "/officer/orders/new/", "/officer/holds/new/",
-                "/officer/audit/verify/"):
+    for url in (
+        f"/officer/holds/{hold.pk}/release/",
+        "/officer/orders/new/",
+        "/officer/holds/new/",
+        "/officer/audit/verify/",
+    ):
         assert client.post(url).status_code == 403
     hold.refresh_from_db()
     assert hold.released_at is None

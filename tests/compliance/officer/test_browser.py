@@ -1,12 +1,14 @@
 """The officer UI in a real Chromium: sign in through the form, read the dashboard and its chart, open an order."""
+
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from compliance.audit import Actor, audit_append
-from compliance.models import ErasureRequest, ErasureStatus, OrderAction, OrderStatus, RegulatorOrder
-from compliance.officers import officer_create
+from compliance.models import ErasureRequest, ErasureStatus
+from core.audit import Actor, audit_append
+from core.officers import officer_create
+from policy.models import OrderAction, OrderStatus, RegulatorOrder
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
 
@@ -19,25 +21,59 @@ def scene(tenant):
     officer_create(username="olivia", password=PASSWORD, actor=Actor.system("test"))
     now = timezone.now()
     subjects = [make_subject(tenant, f"c-{i}").pk for i in range(12)]
-    make_order(reference="ENF-2026-014", deadline_in=-timedelta(days=3), status=OrderStatus.OVERDUE, total=40,
-               erased=31, regulator="Garante (IT)")
+    make_order(
+        reference="ENF-2026-014",
+        deadline_in=-timedelta(days=3),
+        status=OrderStatus.OVERDUE,
+        total=40,
+        erased=31,
+        regulator="Garante (IT)",
+    )
     soon = make_order(reference="ENF-2026-021", deadline_in=timedelta(days=4), total=120, erased=75)
     held = make_subject(tenant, "c-litigation")
     make_hold(subjects=[held.pk])
-    blocked = make_order(reference="OPC-QC-7", deadline_in=timedelta(days=20), status=OrderStatus.BLOCKED_BY_HOLD,
-                         total=9, erased=8, held=[held.pk], regulator="CAI Québec")
+    blocked = make_order(
+        reference="OPC-QC-7",
+        deadline_in=timedelta(days=20),
+        status=OrderStatus.BLOCKED_BY_HOLD,
+        total=9,
+        erased=8,
+        held=[held.pk],
+        regulator="CAI Québec",
+    )
     # Suspension is in force (done) the moment it is recorded, and stays listed until lifted.
-    RegulatorOrder.objects.create(regulator="Illinois court", reference="BIPA-22-CV-104",
-                                  action=OrderAction.SUSPEND_PROCESSING, status=OrderStatus.DONE,
-                                  received_at=now - timedelta(days=10), deadline=now + timedelta(days=45),
-                                  completed_at=now - timedelta(days=10), scope_jurisdictions=["US-IL"])
-    ErasureRequest.objects.create(jurisdiction_id="GB", email="ann@example.org", tenant=tenant, external_ref="c-3",
-                                  status=ErasureStatus.AWAITING_OFFICER, received_at=now - timedelta(days=25),
-                                  due_at=now + timedelta(days=5))
-    certificates = [make_certificate(subjects=subjects[:count], finished_at=now - timedelta(days=days_ago))
-                    for days_ago, count in ((0, 3), (1, 5), (4, 2), (9, 12), (17, 1))]
-    done = make_order(reference="ENF-2026-003", deadline_in=timedelta(days=2), status=OrderStatus.DONE, total=12,
-                      erased=12, certificate=certificates[3], completed_at=now - timedelta(days=9))
+    RegulatorOrder.objects.create(
+        regulator="Illinois court",
+        reference="BIPA-22-CV-104",
+        action=OrderAction.SUSPEND_PROCESSING,
+        status=OrderStatus.DONE,
+        received_at=now - timedelta(days=10),
+        deadline=now + timedelta(days=45),
+        completed_at=now - timedelta(days=10),
+        scope_jurisdictions=["US-IL"],
+    )
+    ErasureRequest.objects.create(
+        jurisdiction_id="GB",
+        email="ann@example.org",
+        tenant=tenant,
+        external_ref="c-3",
+        status=ErasureStatus.AWAITING_OFFICER,
+        received_at=now - timedelta(days=25),
+        due_at=now + timedelta(days=5),
+    )
+    certificates = [
+        make_certificate(subjects=subjects[:count], finished_at=now - timedelta(days=days_ago))
+        for days_ago, count in ((0, 3), (1, 5), (4, 2), (9, 12), (17, 1))
+    ]
+    done = make_order(
+        reference="ENF-2026-003",
+        deadline_in=timedelta(days=2),
+        status=OrderStatus.DONE,
+        total=12,
+        erased=12,
+        certificate=certificates[3],
+        completed_at=now - timedelta(days=9),
+    )
     for i in range(5):
         audit_append(actor=Actor.system("test"), action="order.progress", obj=soon, details={"batch": i})
     return {"soon": soon, "blocked": blocked, "done": done, "certificate": certificates[3]}

@@ -1,12 +1,14 @@
 """An erase order recorded in the officer UI, carried out by a real Celery worker, blocked by a legal hold,
 resumed by releasing the hold from the order page, and proved on the certificate page."""
+
 import re
 
 import pytest
 
-from compliance.models import DeletionCertificate, LegalHold, OrderStatus, RegulatorOrder
+from compliance.models import DeletionCertificate
 from consent.models import Subject
 from matching.models import FaceTemplate
+from policy.models import LegalHold, OrderStatus, RegulatorOrder
 from tests.helpers import wait_for
 
 from .conftest import make_hold, make_subject
@@ -17,14 +19,30 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 def test_erase_order_blocked_by_hold_then_released_from_the_ui(officer_client, tenant, celery_worker):
     subjects = [make_subject(tenant, f"c-{i}") for i in range(3)]
     for subject in subjects:
-        FaceTemplate.objects.create(tenant=tenant, subject=subject, model_name="Dlib", detector="dlib",
-                                    embedding=[0.1] * 128, source_sha256="d" * 64)
+        FaceTemplate.objects.create(
+            tenant=tenant,
+            subject=subject,
+            model_name="Dlib",
+            detector="dlib",
+            embedding=[0.1] * 128,
+            source_sha256="d" * 64,
+        )
     held = subjects[0]
     hold = make_hold(subjects=[held.pk], reason="Preserve for Doe v. Acme")
 
-    response = officer_client.post("/officer/orders/new/", {
-        "regulator": "UK ICO", "reference": "ENF-E2E", "action": "erase", "tenants": "acme",
-        "jurisdictions": "", "subjects": "", "received_at": "2026-11-20T09:30", "deadline": "2026-12-20T09:30"})
+    response = officer_client.post(
+        "/officer/orders/new/",
+        {
+            "regulator": "UK ICO",
+            "reference": "ENF-E2E",
+            "action": "erase",
+            "tenants": "acme",
+            "jurisdictions": "",
+            "subjects": "",
+            "received_at": "2026-11-20T09:30",
+            "deadline": "2026-12-20T09:30",
+        },
+    )
     order = RegulatorOrder.objects.get(reference="ENF-E2E")
     assert response["Location"] == f"/officer/orders/{order.pk}/"
 

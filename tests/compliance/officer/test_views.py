@@ -8,17 +8,23 @@ from django.db import connection, transaction
 from django.test import RequestFactory
 from django.utils import timezone
 
-from compliance.audit import Actor, audit_append
-from compliance.dashboard import CERTIFICATE_SUBJECTS_SHOWN
-from compliance.models import AuditEvent, DeletionCertificate, ErasureRequest, ErasureStatus, OrderStatus
-from compliance.officer_views import index
+from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
+from compliance.officer.views import index
+from compliance.selectors import CERTIFICATE_SUBJECTS_SHOWN
+from core.audit import Actor, audit_append
+from core.models import AuditEvent
+from policy.models import OrderStatus
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
 
-PAGES = ["/officer/", "/officer/audit/", "/officer/orders/00000000-0000-0000-0000-000000000001/",
-         "/officer/certificates/00000000-0000-0000-0000-000000000001.json",
-         "/officer/certificates/00000000-0000-0000-0000-000000000001/",
-         "/officer/erasure-requests/00000000-0000-0000-0000-000000000001/"]
+PAGES = [
+    "/officer/",
+    "/officer/audit/",
+    "/officer/orders/00000000-0000-0000-0000-000000000001/",
+    "/officer/certificates/00000000-0000-0000-0000-000000000001.json",
+    "/officer/certificates/00000000-0000-0000-0000-000000000001/",
+    "/officer/erasure-requests/00000000-0000-0000-0000-000000000001/",
+]
 
 
 def _row(html: str, marker: str) -> str:
@@ -50,8 +56,9 @@ def test_login_form_refuses_a_non_officer_and_admits_an_officer(client, officer)
     get_user_model().objects.create_user("sam", password=PASSWORD, is_staff=True)
     refused = client.post("/officer/login/", {"username": "sam", "password": PASSWORD})
     assert refused.status_code == 200 and "not a compliance officer" in refused.content.decode()
-    admitted = client.post("/officer/login/?next=/officer/audit/", {"username": "olivia", "password": PASSWORD,
-                                                                   "next": "/officer/audit/"})
+    admitted = client.post(
+        "/officer/login/?next=/officer/audit/", {"username": "olivia", "password": PASSWORD, "next": "/officer/audit/"}
+    )
     assert admitted.status_code == 302 and admitted["Location"] == "/officer/audit/"
     assert client.get("/officer/").status_code == 200
     client.post("/officer/logout/")
@@ -83,8 +90,14 @@ def test_dashboard_flags_overdue_and_due_soon_deadlines(officer_client):
 def test_blocked_order_shows_its_held_subjects_on_dashboard_and_detail(officer_client, tenant):
     held = make_subject(tenant, "c-held")
     make_hold(subjects=[held.pk])
-    order = make_order(reference="HOLD-1", deadline_in=timedelta(days=10), status=OrderStatus.BLOCKED_BY_HOLD,
-                       total=5, erased=4, held=[held.pk])
+    order = make_order(
+        reference="HOLD-1",
+        deadline_in=timedelta(days=10),
+        status=OrderStatus.BLOCKED_BY_HOLD,
+        total=5,
+        erased=4,
+        held=[held.pk],
+    )
 
     dashboard = officer_client.get("/officer/").content.decode()
     assert "Blocked by legal hold" in dashboard and "acme/c-held" in dashboard
@@ -158,8 +171,9 @@ def test_erasures_chart_has_a_bar_per_day_sized_by_subjects_erased(officer_clien
 def test_certificate_page_shows_pretty_json_and_sha256(officer_client, tenant):
     subject = make_subject(tenant, "c-1")
     certificate = make_certificate(subjects=[subject.pk])
-    order = make_order(reference="DONE-2", deadline_in=timedelta(days=1), status=OrderStatus.DONE,
-                       certificate=certificate)
+    order = make_order(
+        reference="DONE-2", deadline_in=timedelta(days=1), status=OrderStatus.DONE, certificate=certificate
+    )
 
     url = f"/officer/certificates/{certificate.pk}/"
     html = officer_client.get(url).content.decode()
@@ -181,8 +195,10 @@ def test_a_large_certificate_page_lists_the_first_subjects_and_the_download_has_
     certificate = make_certificate(subjects=[uuid.uuid4() for _ in range(CERTIFICATE_SUBJECTS_SHOWN + 20)])
     html = officer_client.get(f"/officer/certificates/{certificate.pk}/").content.decode()
     assert "20 more are in the download" in html and "matches its content" in html
-    assert len(officer_client.get(f"/officer/certificates/{certificate.pk}.json").json()["subjects"]) == \
-        CERTIFICATE_SUBJECTS_SHOWN + 20
+    assert (
+        len(officer_client.get(f"/officer/certificates/{certificate.pk}.json").json()["subjects"])
+        == CERTIFICATE_SUBJECTS_SHOWN + 20
+    )
 
 
 @pytest.mark.django_db
@@ -199,9 +215,16 @@ def test_erasure_request_page_shows_deadline_held_subjects_and_their_hold(office
     hold = make_hold(subjects=[held.pk])
     now = timezone.now()
     request = ErasureRequest.objects.create(
-        jurisdiction_id="US-CA", tenant=tenant, external_ref="c-9", subject=held, status=ErasureStatus.BLOCKED_BY_HOLD,
-        received_at=now - timedelta(days=46), verified_at=now - timedelta(days=45), due_at=now - timedelta(days=1),
-        held_subjects=[held.pk])
+        jurisdiction_id="US-CA",
+        tenant=tenant,
+        external_ref="c-9",
+        subject=held,
+        status=ErasureStatus.BLOCKED_BY_HOLD,
+        received_at=now - timedelta(days=46),
+        verified_at=now - timedelta(days=45),
+        due_at=now - timedelta(days=1),
+        held_subjects=[held.pk],
+    )
 
     dashboard = officer_client.get("/officer/").content.decode()
     assert 'class="overdue' in _row(dashboard, f"/officer/erasure-requests/{request.pk}/")

@@ -1,4 +1,5 @@
 """One real browser run: a subject opens the emailed link and withdraws a consent with a click and a confirmation."""
+
 import re
 
 import pytest

@@ -1,4 +1,5 @@
 """The policy gate, rule by rule, on templates made directly (random unit vectors), at explicit times."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,21 +7,35 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from compliance import gate
-from compliance.models import OrderAction, RetentionRule
-from consent.models import Consent, Purpose, Subject
+from consent.models import Consent, Subject
 from matching.models import FaceTemplate
+from policy import gate
+from policy.models import OrderAction, RetentionRule
+from policy.selectors import subjects_without_consent_in_force, templates_past_retention
 from tests.factories import (
-    ACCESS, FRAUD, MODEL, NOW, make_consent, make_notice, make_order as order, make_subject, make_template,
+    ACCESS,
+    FRAUD,
+    MODEL,
+    NOW,
+    make_consent,
+    make_notice,
+    make_subject,
+    make_template,
     make_tenant,
 )
-
+from tests.factories import (
+    make_order as order,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def eligible(tenant, purpose=FRAUD, at=NOW, model=MODEL) -> set:
-    return set(gate.templates_eligible(tenant=tenant, purpose=purpose, model=model, at=at).values_list("id", flat=True))
+    return set(
+        gate.templates_eligible(
+            FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at
+        ).values_list("id", flat=True)
+    )
 
 
 @pytest.fixture
@@ -162,7 +177,9 @@ def test_notice_retention_days_from_grant(tenant):
     template = make_template(subject)
     assert eligible(tenant) == set()
     assert eligible(tenant, at=NOW - timedelta(days=1)) == {template.id}
-    assert set(gate.templates_past_retention(at=NOW).values_list("id", flat=True)) == {template.id}
+    assert set(templates_past_retention(FaceTemplate.objects.all(), at=NOW).values_list("id", flat=True)) == {
+        template.id
+    }
 
 
 def test_rule_anchored_on_grant_for_this_tenant_and_purpose(tenant, template):
@@ -188,7 +205,10 @@ def test_bipa_last_interaction_anchor(tenant):
     FaceTemplate.objects.filter(pk=t_never.pk).update(created_at=NOW - timedelta(days=3 * 365))
     FaceTemplate.objects.filter(pk=t_recent.pk).update(created_at=NOW - timedelta(days=5 * 365))
     assert eligible(tenant) == {t_recent.id}
-    assert set(gate.templates_past_retention(at=NOW).values_list("id", flat=True)) == {t_matched.id, t_never.id}
+    assert set(templates_past_retention(FaceTemplate.objects.all(), at=NOW).values_list("id", flat=True)) == {
+        t_matched.id,
+        t_never.id,
+    }
 
 
 def test_texas_purpose_end_anchor(tenant):
@@ -198,8 +218,12 @@ def test_texas_purpose_end_anchor(tenant):
     template = make_template(subject)
     assert eligible(tenant) == set()
     assert eligible(tenant, at=NOW - timedelta(days=201)) == {template.id}
-    assert not gate.templates_past_retention(at=NOW).filter(pk=template.pk).exists()
-    assert gate.templates_past_retention(at=NOW + timedelta(days=166)).filter(pk=template.pk).exists()
+    assert not templates_past_retention(FaceTemplate.objects.all(), at=NOW).filter(pk=template.pk).exists()
+    assert (
+        templates_past_retention(FaceTemplate.objects.all(), at=NOW + timedelta(days=166))
+        .filter(pk=template.pk)
+        .exists()
+    )
 
 
 def test_past_retention_needs_every_consent_past_its_limit(tenant):
@@ -207,11 +231,11 @@ def test_past_retention_needs_every_consent_past_its_limit(tenant):
     make_consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=400))
     make_consent(subject, purpose=ACCESS)
     template = make_template(subject)
-    assert not gate.templates_past_retention(at=NOW).filter(pk=template.pk).exists()
+    assert not templates_past_retention(FaceTemplate.objects.all(), at=NOW).filter(pk=template.pk).exists()
     assert eligible(tenant, purpose=ACCESS) == {template.id}
 
 
-# --- erasure_lookup: platform-wide -----------------------------------------------------------------------
+# --- an erasure lookup sees every tenant ------------------------------------------------------------------
 def test_erasure_lookup_is_cross_tenant_and_ignores_consent_and_orders(tenant, template):
     other = make_tenant()
     theirs = make_template(make_subject(other, consent=False))
@@ -220,7 +244,7 @@ def test_erasure_lookup_is_cross_tenant_and_ignores_consent_and_orders(tenant, t
     erased = make_template(make_subject(other))
     Subject.objects.filter(pk=erased.subject_id).update(erased_at=NOW)
     make_template(template.subject, model="Facenet")
-    found = eligible(None, purpose=Purpose.ERASURE_LOOKUP)
+    found = set(gate.templates_erasable(FaceTemplate.objects.all(), model=MODEL).values_list("id", flat=True))
     assert found >= {template.id, theirs.id, suspended.id}
     assert erased.id not in found
     assert FaceTemplate.objects.filter(id__in=found, model_name="Facenet").count() == 0
@@ -234,10 +258,13 @@ def test_gate_orders_by_distance_in_one_statement(tenant, template):
 
     blocked = make_template(make_subject(tenant, consent=False))
     probe = list(blocked.embedding)
+    with connection.cursor() as cursor:  # as the search does: keep walking the graph until rows pass the gate
+        cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
     with CaptureQueriesContext(connection) as queries:
         rows = list(
-            gate.templates_eligible(tenant=tenant, purpose=FRAUD, model=MODEL, at=NOW)
-            .annotate(distance=CosineDistance("embedding", probe)).order_by("distance")[:5]
+            gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=FRAUD, model=MODEL, at=NOW)
+            .annotate(distance=CosineDistance("embedding", probe))
+            .order_by("distance")[:5]
         )
     assert [r.id for r in rows] == [template.id]
     assert len(queries) == 1 and "<=>" in queries[0]["sql"] and "consent_consent" in queries[0]["sql"]
@@ -281,5 +308,5 @@ def test_subjects_without_active_consent(tenant):
     make_consent(no_template, withdrawn_at=NOW - timedelta(days=5))
     for subject in (withdrawn_long_ago, withdrawn_just_now, still_consenting):
         make_template(subject)
-    found = gate.subjects_without_active_consent(before=NOW - timedelta(hours=24), at=NOW)
+    found = subjects_without_consent_in_force(FaceTemplate.objects.all(), before=NOW - timedelta(hours=24), at=NOW)
     assert set(found.values_list("id", flat=True)) == {withdrawn_long_ago.id}
