@@ -11,8 +11,15 @@ from celery import current_app
 from django.db import transaction
 
 
-def enqueue(task_name: str, *args) -> None:
+def _registered(task_name: str) -> bool:
     if task_name not in current_app.tasks:
+        # Task discovery is lazy (a worker runs it at start-up); a web process runs it on its first enqueue.
+        current_app.loader.import_default_modules()
+    return task_name in current_app.tasks
+
+
+def enqueue(task_name: str, *args) -> None:
+    if not _registered(task_name):
         # A typo would otherwise queue a message no worker ever takes.
         raise LookupError(f"no Celery task named {task_name!r}")
     transaction.on_commit(lambda: current_app.send_task(task_name, args=args))

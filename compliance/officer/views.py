@@ -90,7 +90,7 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
 
 @officer_required
 def dashboard_view(request):
-    return render(request, "officer/selectors.html", dashboard_context())
+    return render(request, "officer/dashboard.html", dashboard_context())
 
 
 def _get_or_404(selector, **kwargs):

@@ -34,7 +34,15 @@ class Migration(migrations.Migration):
                 migrations.RunSQL(
                     "ALTER TABLE compliance_auditevent RENAME TO core_auditevent",
                     reverse_sql="ALTER TABLE core_auditevent RENAME TO compliance_auditevent",
-                )
+                ),
+                migrations.RunSQL(
+                    "ALTER TRIGGER compliance_auditevent_append_only ON core_auditevent"
+                    " RENAME TO core_auditevent_append_only;"
+                    "ALTER FUNCTION compliance_audit_refuse_change() RENAME TO core_audit_refuse_change",
+                    reverse_sql="ALTER TRIGGER core_auditevent_append_only ON core_auditevent"
+                    " RENAME TO compliance_auditevent_append_only;"
+                    "ALTER FUNCTION core_audit_refuse_change() RENAME TO compliance_audit_refuse_change",
+                ),
             ],
         ),
         migrations.RenameIndex(

@@ -23,8 +23,8 @@ def chain(db):
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE compliance_auditevent SET actor = 'user:mallory' WHERE seq = %s",
-        "DELETE FROM compliance_auditevent WHERE seq = %s",
+        "UPDATE core_auditevent SET actor = 'user:mallory' WHERE seq = %s",
+        "DELETE FROM core_auditevent WHERE seq = %s",
     ],
 )
 def test_update_and_delete_are_refused_by_the_database(chain, sql):
@@ -36,9 +36,9 @@ def test_update_and_delete_are_refused_by_the_database(chain, sql):
 def _tamper(sql, params):
     """Only a superuser can do this: switch the trigger off for one statement (rolled back with the test)."""
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE compliance_auditevent DISABLE TRIGGER compliance_auditevent_append_only")
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
         cursor.execute(sql, params)
-        cursor.execute("ALTER TABLE compliance_auditevent ENABLE TRIGGER compliance_auditevent_append_only")
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
 
 
 def test_verify_finds_the_first_tampered_row(chain, capsys):
@@ -48,7 +48,7 @@ def test_verify_finds_the_first_tampered_row(chain, capsys):
 
     target = chain[2]
     _tamper(
-        "UPDATE compliance_auditevent SET details = jsonb_set(details, '{reason}', '\"nothing\"') WHERE seq = %s",
+        "UPDATE core_auditevent SET details = jsonb_set(details, '{reason}', '\"nothing\"') WHERE seq = %s",
         [target.seq],
     )
 
@@ -60,7 +60,7 @@ def test_verify_finds_the_first_tampered_row(chain, capsys):
 
 
 def test_verify_finds_a_deleted_row(chain, api):
-    _tamper("DELETE FROM compliance_auditevent WHERE seq = %s", [chain[1].seq])
+    _tamper("DELETE FROM core_auditevent WHERE seq = %s", [chain[1].seq])
     body = api.get("/api/v1/audit/verify").json()
     assert body["valid"] is False and body["broken_seq"] == chain[2].seq
 
@@ -72,7 +72,7 @@ def test_verify_finds_a_rehashed_row(chain):
     e = chain[1]
     fields = _hashed_fields(e.seq, e.at, "user:mallory", e.action, e.object_type, e.object_id, e.details)
     _tamper(
-        "UPDATE compliance_auditevent SET actor = 'user:mallory', hash = %s WHERE seq = %s",
+        "UPDATE core_auditevent SET actor = 'user:mallory', hash = %s WHERE seq = %s",
         [event_hash(e.prev_hash, fields), e.seq],
     )
     assert audit_verify()["broken_seq"] == chain[2].seq

@@ -98,7 +98,8 @@ def test_granted_and_withdrawn_through_services_in_force_exactly_when_expected(
     with rolled_back():
         tenant = f.tenant("acme")
         subject = f.subject(tenant, jurisdiction)
-        notice = f.notice(tenant)
+        with time_machine.travel(granted - timedelta(days=1), tick=False):  # published before anyone consents
+            notice = f.notice(tenant)
         with time_machine.travel(granted, tick=False):
             consent = f.consent(
                 subject, notice_obj=notice, method=ConsentMethod.WRITTEN_RELEASE, expires_at=_at(granted, expires)

@@ -82,16 +82,16 @@ def test_audit_rows_refuse_update_and_delete_and_tampering_is_detected():
     assert audit_verify()["valid"] is True
     event = AuditEvent.objects.order_by("seq")[1]
     for sql in (
-        "UPDATE compliance_auditevent SET actor = 'x' WHERE seq = %s",
-        "DELETE FROM compliance_auditevent WHERE seq = %s",
+        "UPDATE core_auditevent SET actor = 'x' WHERE seq = %s",
+        "DELETE FROM core_auditevent WHERE seq = %s",
     ):
         with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.seq])
     # Tampering by someone who can switch the trigger off is still caught by the chain.
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE compliance_auditevent DISABLE TRIGGER compliance_auditevent_append_only")
-        cursor.execute("UPDATE compliance_auditevent SET actor = 'mallory' WHERE seq = %s", [event.seq])
-        cursor.execute("ALTER TABLE compliance_auditevent ENABLE TRIGGER compliance_auditevent_append_only")
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        cursor.execute("UPDATE core_auditevent SET actor = 'mallory' WHERE seq = %s", [event.seq])
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
     result = audit_verify()
     assert result["valid"] is False and result["broken_seq"] == event.seq
 

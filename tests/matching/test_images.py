@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core.api import http_status
 from matching.images import ImageTooLarge, InvalidImage, UnsupportedMediaType, decode_image, validate_image_bytes
 
 PHOTO = "people/df-01/img10.jpg"  # 408x594, one face
@@ -47,7 +48,7 @@ def test_other_image_formats_are_unsupported(fmt):
     data = encode(Image.new("RGB", (64, 48), "white"), fmt)
     with pytest.raises(UnsupportedMediaType) as err:
         validate_image_bytes(data)
-    assert err.value.code == "unsupported_media_type" and err.value.status_code == 415
+    assert err.value.code == "unsupported_media_type" and http_status(err.value) == 415
 
 
 def test_a_file_that_is_no_image_is_unsupported():
@@ -64,7 +65,7 @@ def test_oversize_file_is_refused_before_decoding(settings, photo):
     settings.MAX_IMAGE_BYTES = len(photo) - 1
     with pytest.raises(ImageTooLarge) as err:
         validate_image_bytes(photo)
-    assert err.value.code == "image_too_large" and err.value.status_code == 413
+    assert err.value.code == "image_too_large" and http_status(err.value) == 413
     settings.MAX_IMAGE_BYTES = len(photo)
     assert validate_image_bytes(photo) == "JPEG"
 
@@ -73,7 +74,7 @@ def test_truncated_jpeg_is_invalid(photo):
     assert validate_image_bytes(photo) == "JPEG"
     with pytest.raises(InvalidImage) as err:
         validate_image_bytes(photo[: len(photo) // 2])
-    assert err.value.code == "invalid_image" and err.value.status_code == 400
+    assert err.value.code == "invalid_image" and http_status(err.value) == 400
     with pytest.raises(InvalidImage):
         decode_image(photo[: len(photo) // 2])
 

@@ -50,9 +50,12 @@ def make_subject(tenant, ref, jurisdiction="GB"):
     return Subject.objects.create(tenant=tenant, external_ref=ref, jurisdiction_id=jurisdiction)
 
 
-def make_order(*, reference, deadline_in, status=OrderStatus.RUNNING, total=10, erased=3, held=(), **fields):
+def make_order(
+    *, reference, deadline_in, status=OrderStatus.RUNNING, total=10, erased=3, held=(), certificate=None, **fields
+):
+    """An erase order; `certificate` becomes the certificate of its erasure pass."""
     now = timezone.now()
-    return RegulatorOrder.objects.create(
+    order = RegulatorOrder.objects.create(
         regulator=fields.pop("regulator", "UK ICO"),
         reference=reference,
         action=OrderAction.ERASE,
@@ -65,6 +68,11 @@ def make_order(*, reference, deadline_in, status=OrderStatus.RUNNING, total=10, 
         scope_jurisdictions=["GB"],
         **fields,
     )
+    if certificate is not None:  # an order finds its certificates by their cause, which the seal covers
+        certificate.cause, certificate.cause_id = "order", str(order.pk)
+        certificate.sha256 = certificate_sha256(certificate)
+        certificate.save()
+    return order
 
 
 def make_certificate(*, subjects, finished_at=None):

@@ -85,7 +85,7 @@ def test_audit_events_and_certificates_are_read_only(officer_client, tenant):
     event = audit_append(actor=Actor.system("test"), action="test.event", object_type="test", object_id="1")
     certificate = make_certificate(subjects=[uuid.uuid4()])
     for base, pk in (
-        ("/admin/compliance/auditevent/", event.pk),
+        ("/admin/core/auditevent/", event.pk),
         ("/admin/compliance/deletioncertificate/", certificate.pk),
     ):
         assert officer_client.get(base).status_code == 200
@@ -99,7 +99,7 @@ def test_audit_events_and_certificates_are_read_only(officer_client, tenant):
 
 @pytest.mark.django_db
 def test_jurisdiction_edit_in_admin_is_audited(officer_client):
-    url = "/admin/compliance/jurisdiction/US-CA/change/"
+    url = "/admin/consent/jurisdiction/US-CA/change/"
     form = {
         "name": "California",
         "law": "CCPA/CPRA",

@@ -135,9 +135,9 @@ def test_audit_status_is_valid_then_broken_after_tampering(officer_client):
 
     victim = AuditEvent.objects.order_by("seq")[1]
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE compliance_auditevent DISABLE TRIGGER compliance_auditevent_append_only")
-        cursor.execute("UPDATE compliance_auditevent SET details = '{\"x\": 1}' WHERE seq = %s", [victim.seq])
-        cursor.execute("ALTER TABLE compliance_auditevent ENABLE TRIGGER compliance_auditevent_append_only")
+        cursor.execute("ALTER TABLE core_auditevent DISABLE TRIGGER core_auditevent_append_only")
+        cursor.execute("UPDATE core_auditevent SET details = '{\"x\": 1}' WHERE seq = %s", [victim.seq])
+        cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
 
     # Pages show the last check (kept up to 5 minutes); "Verify now" recomputes the whole chain.
     assert "card audit valid" in officer_client.get("/officer/").content.decode()
