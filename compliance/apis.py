@@ -20,7 +20,6 @@ from consent import selectors as consent_selectors
 from consent.client_api import request_actor
 from consent.models import Purpose
 from core.api import page_of, paginated
-from core.audit import audit_verify
 from core.officers import IsComplianceOfficer
 from matching.images import upload_bytes
 from policy.models import LegalHold, OrderAction, RegulatorOrder, RetentionAnchor, RetentionRule
@@ -294,70 +293,7 @@ class ErasureRequestConfirmApi(OfficerApi):
         return Response(ErasureRequestOutputSerializer(erasure_request).data)
 
 
-# --- Audit and certificates -----------------------------------------------------------------------------
-class AuditEventOutputSerializer(serializers.Serializer):
-    seq = serializers.IntegerField()
-    at = serializers.DateTimeField()
-    actor = serializers.CharField()
-    action = serializers.CharField()
-    object_type = serializers.CharField()
-    object_id = serializers.CharField()
-    details = serializers.JSONField()
-    prev_hash = serializers.CharField()
-    hash = serializers.CharField()
-
-
-class AuditListApi(OfficerApi):
-    @extend_schema_serializer(component_name="AuditFilter")
-    class FilterSerializer(serializers.Serializer):
-        after = serializers.IntegerField(min_value=0, default=0)
-        limit = serializers.IntegerField(min_value=1, max_value=1000, default=100)
-
-    @extend_schema(
-        parameters=[FilterSerializer],
-        responses=inline_serializer(
-            "AuditPage",
-            {
-                "count": serializers.IntegerField(),
-                "next": serializers.URLField(allow_null=True),
-                "previous": serializers.URLField(allow_null=True),
-                "results": AuditEventOutputSerializer(many=True),
-                "next_after": serializers.IntegerField(allow_null=True),
-            },
-        ),
-    )
-    def get(self, request):
-        """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving)."""
-        params = self.FilterSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        response = paginated(
-            request,
-            self,
-            selectors.audit_events_after(after=params.validated_data["after"]),
-            AuditEventOutputSerializer,
-        )
-        results = response.data["results"]
-        full = len(results) == params.validated_data["limit"]
-        response.data["next_after"] = results[-1]["seq"] if results and full else None
-        return response
-
-
-class AuditVerifyApi(OfficerApi):
-    @extend_schema(
-        responses=inline_serializer(
-            "AuditVerify",
-            {
-                "valid": serializers.BooleanField(),
-                "events": serializers.IntegerField(),
-                "head": serializers.CharField(),
-                "broken_seq": serializers.IntegerField(required=False),
-            },
-        )
-    )
-    def get(self, request):
-        return Response(audit_verify())
-
-
+# --- Certificates -----------------------------------------------------------------------------------
 class CertificateDetailApi(OfficerApi):
     @extend_schema(
         responses=OpenApiResponse(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance import apis
+from compliance import apis, audit_apis
 
 urlpatterns = [
     # The client app's subject resource: consent's GET with compliance's DELETE (an erasure request).
@@ -19,7 +19,11 @@ urlpatterns = [
         apis.ErasureRequestConfirmApi.as_view(),
         name="erasure-request-confirm",
     ),
-    path("audit", apis.AuditListApi.as_view(), name="audit"),
-    path("audit/verify", apis.AuditVerifyApi.as_view(), name="audit-verify"),
+    path("audit", audit_apis.AuditListApi.as_view(), name="audit"),
+    path("audit/head", audit_apis.AuditHeadApi.as_view(), name="audit-head"),
+    path("audit/events/<int:index>", audit_apis.AuditEventApi.as_view(), name="audit-event"),
+    path("audit/proof", audit_apis.AuditProofApi.as_view(), name="audit-proof"),
+    path("audit/consistency", audit_apis.AuditConsistencyApi.as_view(), name="audit-consistency"),
+    path("audit/verify", audit_apis.AuditVerifyApi.as_view(), name="audit-verify"),
     path("certificates/<uuid:certificate_id>", apis.CertificateDetailApi.as_view(), name="certificate-detail"),
 ]

@@ -34,6 +34,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Ed25519 key signing the audit tree heads: base64 of the 32-byte seed, or generated once into this file.
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = DATA_DIR / "audit_signing_key"
 DEBUG = env.bool("DEBUG", default=False)
 PORT = env.int("PORT", default=8000)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

@@ -15,6 +15,7 @@ from consent.links import portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.errors import Conflict, DomainError, PurposeNotAllowed, UnknownJurisdiction
+from core.retry import retrying
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ def api_key_revoke(*, key: ApiKey, actor: Actor) -> ApiKey:
     return key
 
 
+@retrying
 @transaction.atomic
 def subject_create(
     *, tenant: Tenant, external_ref: str | None, jurisdiction: str, email: str = "", actor: Actor
@@ -124,6 +126,7 @@ def notice_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@retrying
 @transaction.atomic
 def notice_create(
     *, tenant: Tenant, purpose: str, version: str, text: str, retention_days: int | None = None, actor: Actor
@@ -186,6 +189,7 @@ def _check_consent_rules(
         raise InvalidExpiry(expires_at=expires_at.isoformat())
 
 
+@retrying
 @transaction.atomic
 def consent_grant(
     *,
@@ -204,8 +208,13 @@ def consent_grant(
     """
     evidence = evidence or {}
     now = timezone.now()
-    # Row lock: a consent and an erasure of the same subject never interleave.
-    subject = Subject.objects.select_for_update().select_related("jurisdiction", "tenant").get(pk=subject.pk)
+    # Row lock: a consent and an erasure of the same subject never interleave. The subject's row alone (not its
+    # tenant's or jurisdiction's), and NO KEY UPDATE, so inserts referencing it (enrolments) are not blocked.
+    subject = (
+        Subject.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("jurisdiction", "tenant")
+        .get(pk=subject.pk)
+    )
     _check_consent_rules(
         subject=subject,
         purpose=purpose,
@@ -255,6 +264,7 @@ def _portal_link_send_logged(*, subject: Subject, consent: Consent) -> None:
         logger.exception("consent %s: could not email the portal link to subject %s", consent.id, subject.id)
 
 
+@retrying
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, actor: Actor) -> Consent:
     """Idempotent: a second withdrawal returns the first one's time and writes nothing.

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import DomainError
+from core.retry import RETRY_AFTER_S, Busy, is_retryable
 
 STATUS_OF_KIND = {
     "invalid": status.HTTP_400_BAD_REQUEST,
@@ -26,6 +27,7 @@ STATUS_OF_KIND = {
     "gone": status.HTTP_410_GONE,
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_media": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    "busy": status.HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 _DRF_CODES = {
@@ -50,8 +52,13 @@ def error_body(code: str, message: str, details: dict | None = None) -> dict:
 
 
 def exception_handler(exc, context):
+    if is_retryable(exc):  # a write path without `retrying` that lost a race: still 503 busy, never a 500
+        exc = Busy(retry_after=RETRY_AFTER_S)
     if isinstance(exc, DomainError):
-        return Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
+        response = Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
+        if exc.kind == "busy":
+            response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):

@@ -19,6 +19,7 @@ from consent.models import Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import DomainError, PurposeNotAllowed
+from core.retry import retrying
 from matching import face
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob
@@ -46,6 +47,7 @@ def _ms(start: float) -> float:
 
 
 # --- Enrolment ----------------------------------------------------------------------------------------------
+@retrying
 @transaction.atomic
 def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
     """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
@@ -117,6 +119,7 @@ def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:
     return faces[0]
 
 
+@retrying
 def enrollment_run(*, enrollment_id) -> Enrollment | None:
     """The worker's part: detect exactly one face (or the largest), re-check the gate, store the template.
 
@@ -132,7 +135,11 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
     except DomainError as exc:
         found, error = None, exc
     with transaction.atomic():
-        enrollment = Enrollment.objects.select_for_update().select_related("subject").get(pk=enrollment_id)
+        # Lock order (docs/concurrency.md): the subject, then its enrolment. NO KEY UPDATE on the subject: a
+        # request inserting another enrolment or consent for it (a foreign-key check) goes on.
+        subject = Subject.objects.select_for_update(no_key=True).get(pk=enrollment.subject_id)
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        enrollment.subject = subject
         if enrollment.status in FINISHED:
             return enrollment
         template = None
@@ -158,6 +165,7 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
 
 
 # --- Matching -----------------------------------------------------------------------------------------------
+@retrying
 @transaction.atomic
 def match_job_create(
     *, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None, actor: Actor
@@ -232,6 +240,7 @@ def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
     )
 
 
+@retrying
 def match_job_run(*, job_id) -> MatchJob | None:
     """The worker's part: embed the probe's largest face, then search and re-check the gate in one transaction.
 
@@ -257,14 +266,17 @@ def match_job_run(*, job_id) -> MatchJob | None:
     except DomainError as exc:
         error = exc
     with transaction.atomic():
+        results, step = [], time.perf_counter()
+        if error is None:
+            # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
+            results, timings["search_path"] = _search(job, faces[0].embedding)
+            timings["search_ms"] = _ms(step)
         job = MatchJob.objects.select_for_update().get(pk=job_id)
         if job.status in FINISHED:
+            transaction.set_rollback(True)  # another run ended it: leave its results and clocks as they are
             return job
         job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
-        if error is None:
-            step = time.perf_counter()
-            job.results, timings["search_path"] = _search(job, faces[0].embedding)
-            timings["search_ms"] = _ms(step)
+        job.results = results
         timings["total_ms"] = _ms(started)
         job.timings = timings
         _match_job_end(job, error=error)

@@ -14,6 +14,18 @@ hypothesis_settings.load_profile("facegate")
 FACES_DIR = Path(__file__).resolve().parent / "faces"  # the photos the tests use, small copies (faces/README.md)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Transactional tests empty every table by TRUNCATE after each test; the audit tables refuse TRUNCATE unless
+    the session setting `facegate.audit_truncate` is 'allow' (docs/audit.md). Only the test database sets it."""
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        name = connection.ops.quote_name(connection.settings_dict["NAME"])
+        cursor.execute(f"ALTER DATABASE {name} SET facegate.audit_truncate = 'allow'")
+        cursor.execute("SET facegate.audit_truncate = 'allow'")
+
+
 @pytest.fixture(autouse=True)
 def _seed_data(request):
     """Transactional tests truncate every table; put the migration-loaded seed rows back when they are gone."""

@@ -203,9 +203,9 @@ def _refused(request, error: DomainError):
 def audit_verify_now(request):
     status = selectors.audit_status(refresh=True)
     if status["valid"]:
-        messages.success(request, f"Audit chain verified: {status['events']} events, valid.")
+        messages.success(request, f"Audit log verified: {status['tree_size']} events, valid.")
     else:
-        messages.error(request, f"Audit chain BROKEN at event #{status['broken_seq']}.")
+        messages.error(request, f"Audit log BROKEN at index {status['bad_index']} ({status['reason']}).")
     return _back(request)
 
 

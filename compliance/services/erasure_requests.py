@@ -22,6 +22,7 @@ from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, InvalidLink, UnknownJurisdiction, UnknownTenant
 from core.links import SignedLink
+from core.retry import retrying
 from matching.images import validate_image_bytes
 from matching.models import FINISHED, JobStatus
 
@@ -197,10 +198,11 @@ def erasure_request_officer_confirm(*, erasure_request: ErasureRequest, actor: A
     return erasure_request
 
 
+@retrying
 @transaction.atomic
 def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> ErasureRequest:
     """DELETE /api/v1/subjects/{id}: the client app asks; the request is verified (the key is the identity)."""
-    subject = Subject.objects.select_for_update().select_related("jurisdiction").get(pk=subject.pk)
+    subject = Subject.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=subject.pk)
     if subject.erased_at:
         raise SubjectAlreadyErased()
     now = timezone.now()

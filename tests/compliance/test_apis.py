@@ -9,7 +9,9 @@ from compliance.services import holds, orders
 from consent.models import Purpose
 from consent.services import api_key_create
 from core.audit import Actor
+from core.merkle import EMPTY_ROOT
 from core.models import AuditEvent
+from core.transparency import audit_integrate
 from matching.models import FaceTemplate
 from policy import gate
 from policy.models import OrderStatus, RegulatorOrder
@@ -180,8 +182,22 @@ def test_audit_pages_and_verifies(api, tenant):
     seqs = [e["seq"] for e in first["results"] + rest["results"]]
     assert seqs == sorted(seqs) and len(seqs) == AuditEvent.objects.count() and rest["next_after"] is None
     assert api.get("/api/v1/audit?after=-1").status_code == 400
+    assert api.get("/api/v1/audit/verify").json() == {
+        "valid": True,
+        "tree_size": 0,
+        "root_hash": EMPTY_ROOT.hex(),
+        "heads": 0,
+        "pending": len(seqs),
+    }
+    head = audit_integrate()
     verify = api.get("/api/v1/audit/verify").json()
-    assert verify == {"valid": True, "events": len(seqs), "head": AuditEvent.objects.order_by("-seq").first().hash}
+    assert verify == {
+        "valid": True,
+        "tree_size": len(seqs),
+        "root_hash": bytes(head.root_hash).hex(),
+        "heads": 1,
+        "pending": 0,
+    }
 
 
 @pytest.mark.django_db

@@ -11,8 +11,9 @@ from compliance.services import eraser, erasure_requests, holds
 from compliance.services.certificates import certificate_sha256
 from compliance.services.erasure_requests import SubjectAlreadyErased
 from consent.models import Consent, Subject
-from core.audit import Actor, audit_verify
+from core.audit import Actor
 from core.models import AuditEvent
+from core.transparency import audit_integrate, audit_verify
 from matching.models import Enrollment, FaceTemplate
 from tests import factories
 from tests.helpers import rows_mentioning
@@ -67,6 +68,7 @@ def test_erasure_leaves_no_row_with_the_subjects_template_probe_or_email(tenant,
     assert batches.count() == 3  # 5 subjects in batches of 2
     assert cert.audit_seq_from <= batches.first().seq and batches.last().seq <= cert.audit_seq_to
     assert email not in json.dumps(list(batches.values_list("details", flat=True)))
+    audit_integrate()
     assert audit_verify()["valid"]
 
 

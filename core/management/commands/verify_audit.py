@@ -1,16 +1,25 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from core.audit import audit_verify
+from core.transparency import audit_integrate, audit_verify
 
 
 class Command(BaseCommand):
-    help = "Recompute the audit hash chain; exit status 1 when it is broken."
+    help = "Integrate pending audit events, recompute the Merkle tree and check every signed head; exit 1 if bad."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-integrate", action="store_true", help="check only what is already integrated")
 
     def handle(self, *args, **options):
+        if not options["no_integrate"]:
+            audit_integrate()
         result = audit_verify()
         if not result["valid"]:
             raise CommandError(
-                f"audit chain broken at seq {result['broken_seq']} (after {result['events']} valid events)",
+                f"audit log broken at index {result['bad_index']} ({result['reason']}; "
+                f"{result['heads_checked']} signed heads checked before)",
                 returncode=1,
             )
-        self.stdout.write(f"audit chain valid: {result['events']} events, head {result['head']}")
+        self.stdout.write(
+            f"audit log valid: {result['tree_size']} events, {result['heads']} signed heads, "
+            f"root {result['root_hash']}, {result['pending']} pending"
+        )

@@ -13,6 +13,7 @@ from compliance.officer.views import index
 from compliance.selectors import CERTIFICATE_SUBJECTS_SHOWN
 from core.audit import Actor, audit_append
 from core.models import AuditEvent
+from core.transparency import audit_integrate
 from policy.models import OrderStatus
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
@@ -127,11 +128,13 @@ def test_audit_status_is_valid_then_broken_after_tampering(officer_client):
     with transaction.atomic():
         for i in range(3):
             audit_append(actor=Actor.system("test"), action="test.event", object_type="test", object_id=str(i))
+    head = audit_integrate()
     events = AuditEvent.objects.count()
 
     html = officer_client.get("/officer/").content.decode()
-    card = html.split('id="audit-status"', 1)[0].rsplit("<div", 1)[1] + html.split('id="audit-status"', 1)[1][:600]
+    card = html.split('id="audit-status"', 1)[0].rsplit("<div", 1)[1] + html.split('id="audit-status"', 1)[1][:900]
     assert "card audit valid" in card and f"{events} events" in card
+    assert f"signed head: {events} events, root <code>{bytes(head.root_hash).hex()[:16]}" in card
 
     victim = AuditEvent.objects.order_by("seq")[1]
     with connection.cursor() as cursor:
@@ -139,15 +142,15 @@ def test_audit_status_is_valid_then_broken_after_tampering(officer_client):
         cursor.execute("UPDATE core_auditevent SET details = '{\"x\": 1}' WHERE seq = %s", [victim.seq])
         cursor.execute("ALTER TABLE core_auditevent ENABLE TRIGGER core_auditevent_append_only")
 
-    # Pages show the last check (kept up to 5 minutes); "Verify now" recomputes the whole chain.
+    # Pages show the last check (kept up to 5 minutes); "Verify now" recomputes the whole tree.
     assert "card audit valid" in officer_client.get("/officer/").content.decode()
     verified = officer_client.post("/officer/audit/verify/", {"next": "/officer/"}, follow=True)
     html = verified.content.decode()
     assert verified.redirect_chain[-1][0] == "/officer/"
-    assert "card audit broken" in html and f"first broken at #{victim.seq}" in html
-    assert f"Audit chain BROKEN at event #{victim.seq}" in html
+    assert "card audit broken" in html and f"first bad index {victim.leaf_index} (altered)" in html
+    assert f"Audit log BROKEN at index {victim.leaf_index} (altered)" in html
     audit_page = officer_client.get("/officer/audit/").content.decode()
-    assert f"Chain BROKEN at event #{victim.seq}" in audit_page
+    assert f"Log BROKEN at index {victim.leaf_index}" in audit_page
 
 
 @pytest.mark.django_db
