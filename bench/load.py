@@ -65,7 +65,7 @@ class Recorder:
 
 
 def _client_loop(base: str, key: str, notice_id: str, stop: threading.Event, rec: Recorder, seed: int):
-    rng = random.Random(seed)
+    rng = random.Random(f"{seed}-{time.time_ns()}")
     session = requests.Session()
     session.headers["Authorization"] = f"Api-Key {key}"
 

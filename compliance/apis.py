@@ -307,6 +307,7 @@ class CertificateDetailApi(OfficerApi):
                 **certificate_payload(cert),
                 "sha256": cert.sha256,
                 "sha256_valid": certificate_sha256(cert) == cert.sha256,
+                "transparency": cert.transparency,
             }
         )
 

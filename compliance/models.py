@@ -60,3 +60,6 @@ class DeletionCertificate(models.Model):
     audit_seq_to = models.BigIntegerField()
     vacuumed_at = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64)
+    # Added once the sequencer has integrated the certificate's audit events (certificate_seal): the signed tree
+    # head and the inclusion proof of each event, checkable offline (docs/audit.md). Not covered by sha256.
+    transparency = models.JSONField(null=True, blank=True)

@@ -183,6 +183,7 @@ def certificate_document(*, certificate: DeletionCertificate) -> dict:
         **certificate_payload(certificate),
         "sha256": certificate.sha256,
         "sha256_valid": certificate_sha256(certificate) == certificate.sha256,
+        "transparency": certificate.transparency,
     }
 
 

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from compliance.services import deadlines, erasure_lookup, erasure_requests, orders, retention
+from compliance.services import certificates, deadlines, erasure_lookup, erasure_requests, orders, retention
 from core.audit import Actor
 
 
@@ -35,3 +35,9 @@ def retention_sweep():
 @shared_task(acks_late=True)
 def deadlines_check():
     return deadlines.deadlines_check(at=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=60)
+def certificate_seal(self, certificate_id: str):
+    if certificates.certificate_seal(certificate_id=certificate_id, actor=Actor.system("certificate_seal")) is None:
+        raise self.retry(countdown=1)

@@ -12,8 +12,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
-    # The audit sequencer: committed events get their leaf index and a signed head within ~1 s (p95 target 2 s).
-    # Expires so a backlog of ticks (a stopped worker) collapses to the next one; each run integrates everything.
+    # The audit sequencer's fallback where `manage.py audit_sequencer` (its own process, started by make run) is
+    # not running; the two never run at once (the sequencer's lock). Expires so a backlog of ticks collapses.
     "audit-sequencer": {"task": "core.tasks.audit_sequence", "schedule": 1.0, "options": {"expires": 5}},
     # Hourly, so a face whose last consent ended is gone within WITHDRAWN_TEMPLATE_GRACE_HOURS + 1 h.
     "retention-sweep-hourly": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(minute=35)},

@@ -145,11 +145,18 @@ def audit_event_at(index: int) -> AuditEvent:
     return event
 
 
-def inclusion_proof(index: int, tree_size: int | None = None) -> dict:
+def inclusion_proofs(indexes: list[int], tree_size: int | None = None) -> list[dict]:
+    """RFC 9162 inclusion proofs of several events in one signed tree (the leaves read once)."""
     tree = _tree(tree_size)
-    if not 0 <= index < len(tree.leaves):
-        raise InvalidTreeSize("The index is outside the tree.", index=index, tree_size=len(tree.leaves))
-    return {"index": index, "tree_size": len(tree.leaves), "audit_path": [h.hex() for h in tree.inclusion_path(index)]}
+    size = len(tree.leaves)
+    for index in indexes:
+        if not 0 <= index < size:
+            raise InvalidTreeSize("The index is outside the tree.", index=index, tree_size=size)
+    return [{"index": i, "tree_size": size, "audit_path": [h.hex() for h in tree.inclusion_path(i)]} for i in indexes]
+
+
+def inclusion_proof(index: int, tree_size: int | None = None) -> dict:
+    return inclusion_proofs([index], tree_size)[0]
 
 
 def consistency_proof(first: int, second: int) -> dict:

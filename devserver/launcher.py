@@ -1,7 +1,8 @@
 """Starts and stops everything Facegate runs on: `python -m devserver run | test [args] | services`.
 
 run:      embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), preflight, migrate, first-run
-          demo data, then the web server, one Celery worker and Celery beat. Ctrl-C stops all of it.
+          demo data, then the web server, one Celery worker, Celery beat and the audit sequencer
+          (`manage.py audit_sequencer`). Ctrl-C stops all of it.
 test:     the same servers, then pytest with the given arguments; the servers stop afterwards.
 services: start the servers, print DATABASE_URL=... and REDIS_URL=..., and leave them running
           (for scripts and benches; stop them with `python -m devserver stop`).
@@ -97,6 +98,7 @@ def run() -> int:
         ], **spawn))
         # fmt: on
         procs.append(subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], **spawn))
+        procs.append(subprocess.Popen([PYTHON, "manage.py", "audit_sequencer"], **spawn))
         print(f"facegate: running on http://127.0.0.1:{port}/ (Ctrl-C stops everything)", flush=True)
         while not stopping:
             if any(p.poll() is not None for p in procs):

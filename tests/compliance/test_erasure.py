@@ -1,6 +1,9 @@
 """What erasure leaves behind: nothing of the subject but a tombstone, and a certificate that proves it."""
 
+import base64
+import importlib.util
 import json
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -8,7 +11,7 @@ from django.utils import timezone
 
 from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.services import eraser, erasure_requests, holds
-from compliance.services.certificates import certificate_sha256
+from compliance.services.certificates import certificate_seal, certificate_sha256
 from compliance.services.erasure_requests import SubjectAlreadyErased
 from consent.models import Consent, Subject
 from core.audit import Actor
@@ -159,3 +162,27 @@ def test_a_selfie_request_leaves_no_photo_behind(tenant, notice):
     request = erasure_requests.erasure_request_erase_run(request_id=request.pk)
     assert request.status == "done" and request.subjects_erased == 1
     assert rows_mentioning(PROBE.hex()[4:]) == {}
+
+
+@pytest.mark.django_db
+def test_a_sealed_certificate_proves_offline_that_its_erasure_events_are_in_the_log(tenant, notice, settings):
+    settings.ERASE_BATCH_SIZE = 1
+    cert = _erase([factories.consented_subject(tenant, notice) for _ in range(2)])
+    assert cert.transparency is None
+    sealed = certificate_seal(certificate_id=cert.pk, actor=ACTOR)
+    assert certificate_seal(certificate_id=cert.pk, actor=ACTOR).transparency == sealed.transparency  # once
+
+    spec = importlib.util.spec_from_file_location("verifier", Path(__file__).parents[2] / "tools" / "verify_audit.py")
+    verifier = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(verifier)
+    head, events = sealed.transparency["signed_head"], sealed.transparency["events"]
+    assert verifier.head_valid(head)
+    assert [e["action"] for e in events] == ["erasure.batch", "erasure.batch", "certificate.issue"]
+    root = bytes.fromhex(head["root_hash"])
+    for e in events:
+        path = [bytes.fromhex(h) for h in e["audit_path"]]
+        assert verifier.inclusion_valid(e["index"], head["tree_size"], base64.b64decode(e["leaf"]), path, root)
+        assert json.loads(base64.b64decode(e["leaf"]))["object_id"] == str(cert.pk)
+    forged = events[0]["leaf"].replace(events[0]["leaf"][-8:], "AAAAAAA=")
+    path = [bytes.fromhex(h) for h in events[0]["audit_path"]]
+    assert not verifier.inclusion_valid(events[0]["index"], head["tree_size"], base64.b64decode(forged), path, root)

@@ -87,6 +87,9 @@ def test_delete_subject_erases_it_end_to_end(celery_worker, api, tenant, notice)
     assert tombstone.erased_at and (tombstone.email, tombstone.external_ref) == ("", None)
     assert FaceTemplate.objects.filter(subject=bystander).count() == 2
     assert client.delete(f"/api/v1/subjects/{person.pk}").status_code in (404, 409)
+    # The worker seals the certificate with the signed head and inclusion proofs of its audit events.
+    sealed = wait_for(lambda: api.get(f"/api/v1/certificates/{cert.pk}").json(), lambda b: b["transparency"])
+    assert {e["action"] for e in sealed["transparency"]["events"]} >= {"erasure.batch", "certificate.issue"}
 
 
 def test_portal_request_by_reference(celery_worker, tenant, notice):
