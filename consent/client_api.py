@@ -2,10 +2,12 @@
 while it starts)."""
 
 from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from consent.models import ApiKey
 from core.audit import Actor
+from core.idempotency import HEADER, idempotency_claim, idempotency_record, request_fingerprint
 
 
 def request_actor(request) -> Actor:
@@ -24,7 +26,35 @@ class IsClientApp(BasePermission):
         return isinstance(request.auth, ApiKey)
 
 
+class _Replay(Exception):
+    def __init__(self, claim):
+        self.claim = claim
+
+
 class ClientApi(APIView):
-    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything."""
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed."""
 
     permission_classes = [IsClientApp]
+    _claim = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        key = request.headers.get(HEADER)
+        if request.method == "POST" and key is not None:
+            fingerprint = request_fingerprint(request.method, request.path, request.data, request.FILES)
+            claim = idempotency_claim(scope=f"tenant:{request.auth.tenant_id}", key=key, fingerprint=fingerprint)
+            if getattr(claim, "_replay", False):
+                raise _Replay(claim)
+            self._claim = claim
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Replay):
+            return Response(exc.claim.body, status=exc.claim.status, headers={"Idempotent-Replayed": "true"})
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if self._claim is not None:
+            idempotency_record(claim=self._claim, status=response.status_code, body=response.data)
+            self._claim = None
+        return super().finalize_response(request, response, *args, **kwargs)

@@ -42,3 +42,18 @@ class AuditTreeHead(models.Model):
     signature = models.BinaryField()
     public_key = models.BinaryField()
     compact = models.JSONField(default=list)
+
+
+class IdempotencyKey(models.Model):
+    """A client's Idempotency-Key and the first response to it (core/idempotency.py). `status` is null while the
+    first request runs."""
+
+    scope = models.CharField(max_length=80)  # whose key: "tenant:<id>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    created_at = models.DateTimeField()
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.JSONField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotencykey_unique")]
