@@ -1,9 +1,12 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections
 
 from core.transparency import audit_integrate
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -16,5 +19,9 @@ class Command(BaseCommand):
         # Its own process, so integration never queues behind face inference in the worker (p95 target: 2 s).
         while True:
             close_old_connections()
-            if audit_integrate() is None:
-                time.sleep(options["interval"])
+            try:
+                if audit_integrate() is not None:
+                    continue
+            except DatabaseError:  # the database restarting: wait and carry on, events wait in the table
+                logger.exception("audit sequencer: integration failed; retrying")
+            time.sleep(options["interval"])
