@@ -7,14 +7,21 @@ transaction has committed: a worker never looks for a row that is not there yet.
 
 from __future__ import annotations
 
+import threading
+
 from celery import current_app
 from django.db import transaction
+
+_discovery = threading.Lock()
 
 
 def _registered(task_name: str) -> bool:
     if task_name not in current_app.tasks:
-        # Task discovery is lazy (a worker runs it at start-up); a web process runs it on its first enqueue.
-        current_app.loader.import_default_modules()
+        # Task discovery is lazy (a worker runs it at start-up); a web process runs it on its first enqueue. One
+        # thread at a time: a second request thread arriving mid-discovery would find the task not yet registered
+        # (seen under load: a 500 on the first enrolments of a fresh gunicorn worker).
+        with _discovery:
+            current_app.loader.import_default_modules()
     return task_name in current_app.tasks
 
 
