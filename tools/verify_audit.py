@@ -19,6 +19,7 @@ import hashlib
 import json
 import struct
 import sys
+import urllib.error
 import urllib.request
 
 from cryptography.exceptions import InvalidSignature
@@ -94,8 +95,11 @@ def consistency_valid(first: int, second: int, first_root: bytes, second_root: b
 
 def _get(base: str, token: str, path: str) -> dict:
     request = urllib.request.Request(base.rstrip("/") + path, headers={"Authorization": f"Token {token}"})
-    with urllib.request.urlopen(request, timeout=30) as response:
-        return json.load(response)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.load(response)
+    except urllib.error.HTTPError as exc:  # the API's JSON error, e.g. a tree size no head was signed for
+        sys.exit(f"{path}: HTTP {exc.code} {exc.read().decode(errors='replace')}")
 
 
 def main() -> int:
@@ -103,7 +107,9 @@ def main() -> int:
     parser.add_argument("api", help="base URL of the API, e.g. http://127.0.0.1:8000/api/v1")
     parser.add_argument("token", help="an officer token")
     parser.add_argument("--index", type=int, help="check that this event is in the latest head")
-    parser.add_argument("--from", dest="first", type=int, help="check that this earlier tree size is a prefix")
+    parser.add_argument(
+        "--from", dest="first", type=int, help="check that the tree of this earlier signed head is a prefix"
+    )
     parser.add_argument("--public-key", help="the published public key (base64) to trust instead of the head's")
     args = parser.parse_args()
     head = _get(args.api, args.token, "/audit/head")
