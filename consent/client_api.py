@@ -51,7 +51,13 @@ class ClientApi(APIView):
     def handle_exception(self, exc):
         if isinstance(exc, _Replay):
             return Response(exc.claim.body, status=exc.claim.status, headers={"Idempotent-Replayed": "true"})
-        return super().handle_exception(exc)
+        try:
+            return super().handle_exception(exc)
+        except Exception:
+            if self._claim is not None:  # an unexpected error (a 500): not kept, the client may retry the key
+                idempotency_record(claim=self._claim, status=500, body=None)
+                self._claim = None
+            raise
 
     def finalize_response(self, request, response, *args, **kwargs):
         if self._claim is not None:

@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from core.errors import Conflict, DomainError
@@ -18,6 +19,7 @@ from core.models import IdempotencyKey
 
 HEADER = "Idempotency-Key"
 KEPT = timedelta(hours=24)
+ABANDONED = timedelta(minutes=5)  # longer than any request may run (gunicorn's timeout is 60 s)
 MAX_KEY_LENGTH = 255
 
 
@@ -55,7 +57,9 @@ def idempotency_claim(*, scope: str, key: str, fingerprint: str) -> IdempotencyK
     if not 0 < len(key) <= MAX_KEY_LENGTH:
         raise InvalidIdempotencyKey()
     now = timezone.now()
-    IdempotencyKey.objects.filter(scope=scope, key=key, created_at__lt=now - KEPT).delete()
+    # Expired, or abandoned mid-request (a killed process): the key starts afresh.
+    stale = Q(created_at__lt=now - KEPT) | Q(status__isnull=True, created_at__lt=now - ABANDONED)
+    IdempotencyKey.objects.filter(stale, scope=scope, key=key).delete()
     try:
         with transaction.atomic():
             return IdempotencyKey.objects.create(scope=scope, key=key, fingerprint=fingerprint, created_at=now)

@@ -78,6 +78,8 @@ def test_a_key_still_running_is_409_and_an_expired_key_starts_afresh(client, aut
     first = _post(client, auth, "/api/v1/subjects", body, "k")
     IdempotencyKey.objects.filter(key="k").update(status=None)  # as if the first request were still running
     assert _post(client, auth, "/api/v1/subjects", body, "k").json()["error"]["code"] == "idempotency_key_in_use"
+    IdempotencyKey.objects.filter(key="k").update(created_at=timezone.now() - timedelta(minutes=6))
+    assert _post(client, auth, "/api/v1/subjects", body, "k").json()["error"]["code"] == "subject_exists"  # abandoned
     IdempotencyKey.objects.filter(key="k").update(status=201, created_at=timezone.now() - timedelta(hours=25))
     assert first.status_code == 201
     assert _post(client, auth, "/api/v1/subjects", body, "k").json()["error"]["code"] == "subject_exists"
