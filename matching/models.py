@@ -81,3 +81,28 @@ class MatchJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class Verification(models.Model):
+    """A 1:1 comparison of a probe with one subject's own templates (purpose identity_verification)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("consent.Subject", on_delete=models.CASCADE, related_name="verifications")
+    api_key = models.ForeignKey("consent.ApiKey", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    model_name = models.CharField(max_length=32)
+    threshold = models.FloatField()
+    probe = models.BinaryField(null=True)  # kept only until the job ends
+    probe_sha256 = models.CharField(max_length=64)
+    faces_detected = models.PositiveSmallIntegerField(null=True)
+    face_box = models.JSONField(null=True)  # [x, y, w, h] of the face compared (the largest)
+    match = models.BooleanField(null=True)
+    distance = models.FloatField(null=True)  # to the nearest of the subject's eligible templates
+    templates_compared = models.PositiveSmallIntegerField(null=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    timings = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)

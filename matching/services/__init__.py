@@ -15,21 +15,34 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.models import Subject
+from consent.models import Purpose, Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import DomainError, PurposeNotAllowed
+from core.errors import DomainError, PurposeNotAllowed, Unprocessable
 from matching import face
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob
-from matching.selectors import templates_nearest
-from policy.gate import enrolment_check, templates_eligible
+from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob, Verification
+from matching.services.people import people_nearest
+from policy.gate import enrolment_check
 
 LEFTOVER_MAX_AGE = timedelta(hours=1)
 
 
 class InvalidMatchRequest(DomainError):
     code = "invalid_match_request"
+
+
+class PurposeIsOneToOne(Unprocessable):
+    code = "purpose_is_one_to_one"
+    default_message = (
+        "identity_verification compares a face with one subject's own faces only: "
+        "use POST /api/v1/subjects/{id}/verify."
+    )
+
+
+class ThresholdTooLoose(Unprocessable):
+    code = "threshold_too_loose"
+    default_message = "A request's threshold may only be stricter than the configured maximum."
 
 
 class Expired(DomainError):
@@ -163,6 +176,8 @@ def match_job_create(
     *, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None, actor: Actor
 ) -> MatchJob:
     """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate."""
+    if purpose == Purpose.IDENTITY_VERIFICATION:
+        raise PurposeIsOneToOne(purpose=purpose)
     if purpose not in api_key.purposes:
         raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes))
     if not 1 <= top_k <= 50:
@@ -170,6 +185,9 @@ def match_job_create(
     threshold = settings.MATCH_THRESHOLD if threshold is None else threshold
     if not 0 <= threshold <= 2:
         raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
+    if threshold > settings.MATCH_THRESHOLD_MAX:
+        # Looser thresholds turn strangers into "matches" (false accepts grow with the gallery).
+        raise ThresholdTooLoose(threshold=threshold, maximum=settings.MATCH_THRESHOLD_MAX)
     validate_image_bytes(image)
     job = MatchJob.objects.create(
         tenant=tenant,
@@ -263,52 +281,12 @@ def match_job_run(*, job_id) -> MatchJob | None:
         job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
         if error is None:
             step = time.perf_counter()
-            job.results, timings["search_path"] = _search(job, faces[0].embedding)
+            job.results, timings["search_path"] = people_nearest(job, faces[0].embedding)
             timings["search_ms"] = _ms(step)
         timings["total_ms"] = _ms(started)
         job.timings = timings
         _match_job_end(job, error=error)
     return job
-
-
-def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
-    """Gated search, gate re-check of the rows found, threshold, and the retention clocks of the returned rows."""
-    at = timezone.now()
-    gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
-    found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=job.top_k)
-    within = [t for t in found if t.distance <= job.threshold]
-    # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
-    # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
-    # one that comes later waits for this job's commit and then scrubs its results.
-    list(
-        Subject.objects.select_for_update(no_key=True)
-        .filter(pk__in={t.subject_id for t in within})
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    # Re-check with the gate at this instant: a withdrawal that committed while the search ran is honoured.
-    still = set(
-        templates_eligible(
-            FaceTemplate.objects.filter(id__in=[t.id for t in within]), **gate_args, at=timezone.now()
-        ).values_list("id", flat=True)
-    )
-    rows = [t for t in within if t.id in still]
-    subjects = {s.pk: s for s in Subject.objects.filter(pk__in={t.subject_id for t in rows})}
-    results = [
-        {
-            "subject_id": str(t.subject_id),
-            "external_ref": subjects[t.subject_id].external_ref,
-            "distance": round(float(t.distance), 6),
-            "score": round(1.0 - float(t.distance), 6),
-        }
-        for t in rows
-    ]
-    if rows:
-        # A match is an interaction: it restarts the last-interaction retention clocks (BIPA).
-        now = timezone.now()
-        Subject.objects.filter(pk__in=subjects).update(last_interaction_at=now)
-        FaceTemplate.objects.filter(pk__in=[t.id for t in rows]).update(last_matched_at=now)
-    return results, path
 
 
 # --- Leftovers ----------------------------------------------------------------------------------------------
@@ -326,10 +304,14 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
         "match_jobs": MatchJob.objects.filter(stale).update(
             status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
         ),
+        "verifications": Verification.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
     }
     cleared = {
         "enrollments": Enrollment.objects.filter(created_at__lt=cutoff, image__isnull=False).update(image=None),
         "match_jobs": MatchJob.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
+        "verifications": Verification.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
     }
     counts = {"cleared": cleared, "failed": failed}
     audit_append(actor=actor, action="matching.probe_sweep", details=counts)
