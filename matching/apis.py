@@ -66,7 +66,13 @@ class MatchResultSerializer(serializers.Serializer):
     external_ref = serializers.CharField(allow_null=True)
     distance = serializers.FloatField()
     score = serializers.FloatField()
-    templates_compared = serializers.IntegerField(required=False)  # absent in results from before it existed
+    # Absent in results written before they existed.
+    templates_compared = serializers.IntegerField(required=False)
+    fpir_at_score = serializers.FloatField(
+        required=False,
+        help_text="Modelled chance that a person never enrolled gets a candidate this near in a gallery of "
+        "this tenant's size for the purpose (docs/accuracy.md): act on it, not on the raw distance.",
+    )
 
 
 class MatchJobOutputSerializer(serializers.Serializer):

@@ -9,11 +9,14 @@ from __future__ import annotations
 from django.utils import timezone
 
 from consent.models import Subject
+from matching.decision import fpir_at_distance
 from matching.models import FaceTemplate, MatchJob
 from matching.selectors import templates_nearest, templates_of_subjects
+from policy.gate import eligible_upper_bound
 
 TEMPLATES_PER_PERSON = 4  # templates searched per person asked for (top_k counts people)
 MAX_SEARCH_TEMPLATES = 200
+GALLERY_COUNT_LIMIT = 1_000_000  # past this the modelled FPIR of any accepted distance barely moves
 
 
 def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
@@ -42,6 +45,8 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
         (ts for ts in per_person.values() if ts[0].distance <= job.threshold), key=lambda ts: ts[0].distance
     )
     subjects = {s.pk: s for s in Subject.objects.filter(pk__in=per_person)}
+    # The gallery a stranger would be searched against: the tenant's consents for the purpose (an upper bound).
+    gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if ranked else 0
     results = [
         {
             "subject_id": str(ts[0].subject_id),
@@ -49,6 +54,7 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
             "distance": round(float(ts[0].distance), 6),
             "score": round(1.0 - float(ts[0].distance), 6),
             "templates_compared": len(ts),
+            "fpir_at_score": round(fpir_at_distance(float(ts[0].distance), gallery), 6),
         }
         for ts in ranked
     ]

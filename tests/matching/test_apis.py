@@ -14,6 +14,7 @@ from consent.models import Consent, Purpose
 from consent.services import api_key_create
 from core.audit import Actor
 from matching import services
+from matching.decision import fpir_at_distance
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
 from policy.models import OrderAction
 from tests.factories import FRAUD, make_order, make_subject, make_tenant
@@ -113,6 +114,10 @@ def test_each_person_is_listed_once_and_top_k_counts_people(client, tenant, phot
     compared = {r["subject_id"]: r["templates_compared"] for r in job["results"]}
     assert compared == {str(person.id): 3, str(duplicate.id): 1}
     assert [r["distance"] for r in job["results"]] == sorted(r["distance"] for r in job["results"])
+    # Calibrated for this tenant's gallery (two people consent to the purpose), not a raw distance.
+    assert [r["fpir_at_score"] for r in job["results"]] == [
+        pytest.approx(fpir_at_distance(r["distance"], 2), abs=1e-6) for r in job["results"]
+    ]
 
     job = match(client, photo("people/df-01/img2.jpg"), django_capture_on_commit_callbacks, top_k=1)
     assert len(job["results"]) == 1
@@ -259,7 +264,7 @@ def test_match_with_wait_returns_202_while_the_job_is_queued(client, photo, djan
 
 
 def test_match_job_is_tenant_scoped_and_runs_once(client, tenant, photo, django_capture_on_commit_callbacks):
-    job = match(client, photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks, top_k=3, threshold=0.05)
+    job = match(client, photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks, top_k=3, threshold=0.03)
     assert (job["status"], job["purpose"], job["results"]) == ("done", FRAUD, [])
     assert client_for(make_tenant()).get(f"/api/v1/matches/{job['id']}").status_code == 404
     finished_at = MatchJob.objects.get(pk=job["id"]).finished_at
