@@ -165,7 +165,7 @@ FACE_DETECTOR = env.str("FACE_DETECTOR", default="dlib")
 # 1:N: cosine distance under which the nearest people are named. Chosen for FPIR <= 1 % at a gallery of 10,000
 # from the impostor-tail model of `evaluate --open-set ../shared/faces/people` (README "Accuracy"); pair-wise
 # thresholds do not carry over to galleries.
-MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=0.035)
+MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=0.034)
 # A request's own threshold may only be stricter: never above this (defaults to MATCH_THRESHOLD itself).
 MATCH_THRESHOLD_MAX = env.float("MATCH_THRESHOLD_MAX", default=MATCH_THRESHOLD)
 # 1:1 verification against one subject's own faces: TAR 97.7 %, FAR 0.23 % on all pairs of ../shared/faces.
