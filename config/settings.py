@@ -168,6 +168,8 @@ FACE_DETECTOR = env.str("FACE_DETECTOR", default="dlib")
 MATCH_THRESHOLD = env.float("MATCH_THRESHOLD", default=0.034)
 # A request's own threshold may only be stricter: never above this (defaults to MATCH_THRESHOLD itself).
 MATCH_THRESHOLD_MAX = env.float("MATCH_THRESHOLD_MAX", default=MATCH_THRESHOLD)
+# fraud_prevention enrolments report other subjects with the same face under this distance.
+DUPLICATE_THRESHOLD = env.float("DUPLICATE_THRESHOLD", default=0.03)
 # 1:1 verification against one subject's own faces: TAR 97.7 %, FAR 0.23 % on all pairs of ../shared/faces.
 VERIFY_THRESHOLD = env.float("VERIFY_THRESHOLD", default=0.08)
 ERASURE_LOOKUP_THRESHOLD = env.float("ERASURE_LOOKUP_THRESHOLD", default=0.06)

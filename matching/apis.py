@@ -49,6 +49,16 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     subject_id = serializers.UUIDField()
     status = serializers.CharField()
     template_id = serializers.SerializerMethodField()
+    quality = serializers.DictField(
+        allow_null=True,
+        help_text="inter_eye_px, sharpness, yaw, roll_degrees, brightness, and reasons: face_too_small, blurred, "
+        "extreme_pose, underexposed, overexposed (a refused enrolment fails with poor_quality).",
+    )
+    possible_duplicates = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="fraud_prevention: other subjects of the tenant whose faces this face matches under the strict "
+        "duplicate threshold, among those whose consents cover fraud_prevention",
+    )
     error = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
@@ -82,6 +92,7 @@ class MatchJobOutputSerializer(serializers.Serializer):
     top_k = serializers.IntegerField()
     threshold = serializers.FloatField()
     faces_detected = serializers.IntegerField(allow_null=True)
+    face_box = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     results = MatchResultSerializer(many=True)
     error = serializers.SerializerMethodField()
     timings = serializers.DictField()

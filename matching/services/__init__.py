@@ -19,9 +19,10 @@ from consent.models import Purpose, Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import DomainError, PurposeNotAllowed, Unprocessable
-from matching import face
+from matching import face, quality
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob, Verification
+from matching.services.duplicates import possible_duplicates
 from matching.services.people import people_nearest
 from policy.gate import enrolment_check
 
@@ -43,6 +44,11 @@ class PurposeIsOneToOne(Unprocessable):
 class ThresholdTooLoose(Unprocessable):
     code = "threshold_too_loose"
     default_message = "A request's threshold may only be stricter than the configured maximum."
+
+
+class PoorQuality(Unprocessable):
+    code = "poor_quality"
+    default_message = "The face is not good enough to enrol."
 
 
 class Expired(DomainError):
@@ -89,7 +95,17 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
     enrollment.error_message = error.message[:500] if error else ""
     enrollment.image = None
     enrollment.finished_at = timezone.now()
-    enrollment.save(update_fields=["status", "error_code", "error_message", "image", "finished_at"])
+    enrollment.save(
+        update_fields=[
+            "status",
+            "error_code",
+            "error_message",
+            "image",
+            "finished_at",
+            "quality",
+            "possible_duplicates",
+        ]
+    )
     audit_append(
         actor=Actor.system("matching.enrollment_run"),
         action=f"enrollment.{enrollment.status}",
@@ -98,6 +114,7 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
             "subject": str(enrollment.subject_id),
             "error": enrollment.error_code,
             "template": str(template.pk) if template else None,
+            "possible_duplicates": [d["subject_id"] for d in enrollment.possible_duplicates],
         },
     )
 
@@ -142,6 +159,9 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
     try:
         found = _one_face(image, largest_face=enrollment.largest_face)
         error = None
+        refused = quality.reasons(found.quality)
+        if refused:
+            error = PoorQuality(f"The face is not good enough to enrol: {', '.join(refused)}.", reasons=refused)
     except DomainError as exc:
         found, error = None, exc
     with transaction.atomic():
@@ -149,6 +169,8 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
         if enrollment.status in FINISHED:
             return enrollment
         template = None
+        if found is not None:
+            enrollment.quality = {**found.quality, "reasons": quality.reasons(found.quality)}
         if error is None:
             try:
                 # Consent may have been withdrawn, or an order recorded, while the job waited.
@@ -164,8 +186,10 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
                 detector=face.DETECTOR_NAME,
                 embedding=found.embedding,
                 quality=found.score,
+                quality_measures=found.quality,
                 source_sha256=enrollment.image_sha256,
             )
+            enrollment.possible_duplicates = possible_duplicates(template)
         _enrollment_end(enrollment, error=error, template=template)
     return enrollment
 
@@ -239,6 +263,7 @@ def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
             "finished_at",
             "results",
             "faces_detected",
+            "face_box",
             "timings",
         ]
     )
@@ -280,6 +305,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
             return job
         job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
         if error is None:
+            job.face_box = list(faces[0].box)  # the largest face is the one searched
             step = time.perf_counter()
             job.results, timings["search_path"] = people_nearest(job, faces[0].embedding)
             timings["search_ms"] = _ms(step)

@@ -246,6 +246,13 @@ def test_a_request_threshold_may_only_be_stricter(client, photo, settings):
     ]
 
 
+def test_a_probe_with_several_faces_says_which_was_searched(client, photo, django_capture_on_commit_callbacks):
+    job = match(client, photo("group/couple.jpg"), django_capture_on_commit_callbacks)
+    assert job["status"] == "done" and job["faces_detected"] == 2
+    x, y, w, h = job["face_box"]
+    assert w > 0 and h > 0 and x >= 0 and y >= 0
+
+
 def test_match_without_a_face_fails_with_no_face(client, django_capture_on_commit_callbacks):
     job = match(client, blank_png(), django_capture_on_commit_callbacks)
     assert job["status"] == "failed" and job["faces_detected"] == 0 and job["error"]["code"] == "no_face"
