@@ -20,7 +20,6 @@ from matching import decision, tail
 
 FPIR_TARGETS = (0.001, 0.01, 0.1)
 GALLERY_RESERVE = 3  # photos per enrolled identity kept out of the probes, so 1 and 3 photos meet the same probes
-FUSIONS = ("best", "mean")  # a person's distance: nearest template, or mean distance over their templates
 GALLERY_SIZES = (1_000, 10_000, 100_000)  # extrapolated from the impostor tail
 
 
@@ -33,6 +32,7 @@ class Searches:
 
 
 def _person_distance(probe: np.ndarray, templates: np.ndarray, fusion: str) -> float:
+    """fusion "best": the nearest template; "mean": the mean distance over the person's templates."""
     d = 1.0 - templates @ probe
     return float(d.min() if fusion == "best" else d.mean())
 

@@ -86,15 +86,6 @@ def impostor_distances(embeddings: dict[str, list[np.ndarray]], names: list[str]
     return np.concatenate(out)
 
 
-def genuine_distances(embeddings: dict[str, list[np.ndarray]]) -> np.ndarray:
-    out = []
-    for vectors in embeddings.values():
-        m = np.stack(vectors)
-        d = 1.0 - m @ m.T
-        out.append(d[np.triu_indices(len(vectors), 1)])
-    return np.concatenate(out)
-
-
 def bootstrap(embeddings: dict[str, list[np.ndarray]], statistic, *, rounds: int = 200, seed: int = 0) -> np.ndarray:
     """`statistic(tail)` over fits to identities resampled with replacement: the uncertainty of few identities."""
     rng = np.random.default_rng(seed)
@@ -104,19 +95,3 @@ def bootstrap(embeddings: dict[str, list[np.ndarray]], statistic, *, rounds: int
         sample = rng.choice(names, size=len(names), replace=True).tolist()
         values.append(statistic(fit(impostor_distances(embeddings, sample))))
     return np.array(values)
-
-
-def simulate(tail: Tail, genuine: np.ndarray, *, gallery: int, rule: str, draws: int = 20_000, seed: int = 0):
-    """Mated and non-mated searches in a gallery of `gallery` people (one photo each) drawn from the model: the
-    nearest impostors are order statistics of F (exponential spacings), the mate's distance a genuine distance.
-    Returns (mated scores, mate is top, non-mated scores) for `rule` ('distance' or 'ratio')."""
-    rng = np.random.default_rng(seed)
-    e1, e2 = rng.exponential(size=draws), rng.exponential(size=draws)
-    first = np.array([tail.quantile(p) for p in e1 / gallery])
-    second = np.array([tail.quantile(p) for p in (e1 + e2) / gallery])
-    mate = rng.choice(genuine, size=draws)
-    nearest_other = np.array([tail.quantile(p) for p in e1 / max(gallery - 1, 1)])
-    hits = mate < nearest_other
-    if rule == "distance":
-        return mate, hits, first
-    return mate / np.maximum(nearest_other, 1e-9), hits, first / np.maximum(second, 1e-9)
