@@ -14,8 +14,21 @@ from consent.models import Purpose
 from matching import selectors, services
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
+from matching.services import verifications
 
 WAIT_POLL_SECONDS = 0.1
+
+
+def _answer(job, output_serializer, *, wait: float) -> Response:
+    """200 with the outcome when the job ends within `wait` seconds, else 202 with its id."""
+    # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.
+    deadline = time.monotonic() + wait
+    while job.status not in FINISHED and time.monotonic() < deadline:
+        time.sleep(WAIT_POLL_SECONDS)
+        job.refresh_from_db()
+    if job.status in FINISHED:
+        return Response(output_serializer(job).data, status=status.HTTP_200_OK)
+    return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
 class ClientUploadApi(ClientApi):
@@ -36,6 +49,16 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     subject_id = serializers.UUIDField()
     status = serializers.CharField()
     template_id = serializers.SerializerMethodField()
+    quality = serializers.DictField(
+        allow_null=True,
+        help_text="inter_eye_px, sharpness, yaw, roll_degrees, brightness, and reasons: face_too_small, blurred, "
+        "extreme_pose, underexposed, overexposed (a refused enrolment fails with poor_quality).",
+    )
+    possible_duplicates = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="fraud_prevention: other subjects of the tenant whose faces this face matches under the strict "
+        "duplicate threshold, among those whose consents cover fraud_prevention",
+    )
     error = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField()
@@ -53,6 +76,13 @@ class MatchResultSerializer(serializers.Serializer):
     external_ref = serializers.CharField(allow_null=True)
     distance = serializers.FloatField()
     score = serializers.FloatField()
+    # Absent in results written before they existed.
+    templates_compared = serializers.IntegerField(required=False)
+    fpir_at_score = serializers.FloatField(
+        required=False,
+        help_text="Modelled chance that a person never enrolled gets a candidate this near in a gallery of "
+        "this tenant's size for the purpose (docs/accuracy.md): act on it, not on the raw distance.",
+    )
 
 
 class MatchJobOutputSerializer(serializers.Serializer):
@@ -62,6 +92,7 @@ class MatchJobOutputSerializer(serializers.Serializer):
     top_k = serializers.IntegerField()
     threshold = serializers.FloatField()
     faces_detected = serializers.IntegerField(allow_null=True)
+    face_box = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     results = MatchResultSerializer(many=True)
     error = serializers.SerializerMethodField()
     timings = serializers.DictField()
@@ -124,14 +155,7 @@ class MatchCreateApi(ClientUploadApi):
             threshold=args["threshold"],
             actor=request_actor(request),
         )
-        # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.
-        deadline = time.monotonic() + args["wait"]
-        while job.status not in FINISHED and time.monotonic() < deadline:
-            time.sleep(WAIT_POLL_SECONDS)
-            job.refresh_from_db()
-        if job.status in FINISHED:
-            return Response(MatchJobOutputSerializer(job).data, status=status.HTTP_200_OK)
-        return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+        return _answer(job, MatchJobOutputSerializer, wait=args["wait"])
 
 
 class MatchDetailApi(ClientApi):
@@ -139,3 +163,51 @@ class MatchDetailApi(ClientApi):
     def get(self, request, job_id):
         job = selectors.match_job_get(tenant=request.auth.tenant, job_id=job_id)
         return Response(MatchJobOutputSerializer(job).data)
+
+
+class VerificationOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    subject_id = serializers.UUIDField()
+    status = serializers.CharField()
+    match = serializers.BooleanField(allow_null=True)
+    distance = serializers.FloatField(allow_null=True)
+    threshold = serializers.FloatField()
+    templates_compared = serializers.IntegerField(allow_null=True)
+    faces_detected = serializers.IntegerField(allow_null=True)
+    face_box = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
+    error = serializers.SerializerMethodField()
+    timings = serializers.DictField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField()
+
+    def get_error(self, verification) -> dict | None:
+        return _error(verification)
+
+
+class SubjectVerifyApi(ClientUploadApi):
+    class InputSerializer(serializers.Serializer):
+        image = serializers.FileField()
+        wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={200: VerificationOutputSerializer, 202: QueuedSerializer},
+    )
+    def post(self, request, subject_id):
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        verification = verifications.verification_create(
+            subject=subject,
+            api_key=request.auth,
+            image=upload_bytes(data.validated_data["image"]),
+            actor=request_actor(request),
+        )
+        return _answer(verification, VerificationOutputSerializer, wait=data.validated_data["wait"])
+
+
+class VerificationDetailApi(ClientApi):
+    @extend_schema(responses=VerificationOutputSerializer)
+    def get(self, request, verification_id):
+        verification = selectors.verification_get(tenant=request.auth.tenant, verification_id=verification_id)
+        return Response(VerificationOutputSerializer(verification).data)

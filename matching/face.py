@@ -10,7 +10,7 @@ output as dlib's own code, several times faster than the BLAS-less dlib wheel. F
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dlib
 import numpy as np
@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from PIL import Image
 
 from core.errors import Unprocessable
-from matching import weights
+from matching import quality, weights
 
 MODEL_NAME: str = settings.FACE_MODEL
 DETECTOR_NAME: str = settings.FACE_DETECTOR
@@ -47,6 +47,7 @@ class DetectedFace:
     embedding: list[float]  # 128 floats, unit length
     box: tuple[int, int, int, int]  # x, y, w, h in the image's pixels
     score: float  # detector confidence (HOG: above 0, rarely over 3.5; CNN fallback: above 0, around 1)
+    quality: dict = field(default_factory=dict)  # matching.quality.measure of this face
 
     @property
     def area(self) -> int:
@@ -141,7 +142,8 @@ def faces_in(image: np.ndarray) -> list[DetectedFace]:
             if by_cnn and not len(m.detector(chip, 1)):
                 continue
             chips += [chip, chip[:, ::-1]]
-            kept.append((rect, score))
+            landmarks = np.array([(shape.part(i).x, shape.part(i).y) for i in range(5)], dtype=np.float64)
+            kept.append((rect, score, quality.measure(landmarks, chip)))
         if not kept:
             return []
         # Chip and mirror image in one batch; their mean is a steadier descriptor than either.
@@ -149,10 +151,10 @@ def faces_in(image: np.ndarray) -> list[DetectedFace]:
     descriptors = descriptors.reshape(len(kept), 2, -1).mean(axis=1)
     descriptors /= np.linalg.norm(descriptors, axis=1, keepdims=True)
     faces = []
-    for (rect, score), embedding in zip(kept, descriptors, strict=True):
+    for (rect, score, measures), embedding in zip(kept, descriptors, strict=True):
         x, y = max(0, rect.left()), max(0, rect.top())
         w, h = min(rect.right(), width) - x, min(rect.bottom(), height) - y
-        faces.append(DetectedFace(embedding=embedding.tolist(), box=(x, y, w, h), score=float(score)))
+        faces.append(DetectedFace(embedding=embedding.tolist(), box=(x, y, w, h), score=float(score), quality=measures))
     faces.sort(key=lambda f: f.area, reverse=True)
     return faces
 

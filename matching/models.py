@@ -27,6 +27,7 @@ class FaceTemplate(models.Model):
     detector = models.CharField(max_length=32)
     embedding = VectorField(dimensions=EMBEDDING_DIMENSIONS)
     quality = models.FloatField(default=0.0)
+    quality_measures = models.JSONField(default=dict)  # matching.quality.measure at enrolment
     source_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     last_matched_at = models.DateTimeField(null=True, blank=True)
@@ -53,6 +54,8 @@ class Enrollment(models.Model):
     image = models.BinaryField(null=True)  # kept only until the job ends
     image_sha256 = models.CharField(max_length=64)
     largest_face = models.BooleanField(default=False)
+    quality = models.JSONField(null=True)  # the face's quality measures and the reasons it was refused, if any
+    possible_duplicates = models.JSONField(default=list)  # fraud_prevention: other subjects with this face
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,7 +77,33 @@ class MatchJob(models.Model):
     probe = models.BinaryField(null=True)  # kept only until the job ends
     probe_sha256 = models.CharField(max_length=64)
     faces_detected = models.PositiveSmallIntegerField(null=True)
+    face_box = models.JSONField(null=True)  # [x, y, w, h] of the face searched (the largest)
     results = models.JSONField(default=list)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    timings = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+
+class Verification(models.Model):
+    """A 1:1 comparison of a probe with one subject's own templates (purpose identity_verification)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("consent.Subject", on_delete=models.CASCADE, related_name="verifications")
+    api_key = models.ForeignKey("consent.ApiKey", null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    model_name = models.CharField(max_length=32)
+    threshold = models.FloatField()
+    probe = models.BinaryField(null=True)  # kept only until the job ends
+    probe_sha256 = models.CharField(max_length=64)
+    faces_detected = models.PositiveSmallIntegerField(null=True)
+    face_box = models.JSONField(null=True)  # [x, y, w, h] of the face compared (the largest)
+    match = models.BooleanField(null=True)
+    distance = models.FloatField(null=True)  # to the nearest of the subject's eligible templates
+    templates_compared = models.PositiveSmallIntegerField(null=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     timings = models.JSONField(default=dict)

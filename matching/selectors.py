@@ -12,7 +12,7 @@ from pgvector.django import CosineDistance
 
 from consent.models import Subject
 from core.errors import NotFound
-from matching.models import Enrollment, FaceTemplate, MatchJob
+from matching.models import Enrollment, FaceTemplate, MatchJob, Verification
 from policy import gate
 
 # Search settings, chosen with bench/search.py (n = 100,000, eligible 0.1 % .. 100 %). The HNSW graph holds
@@ -53,6 +53,13 @@ def match_job_get(*, tenant, job_id) -> MatchJob:
     if job is None:
         raise NotFound("No such match job.")
     return job
+
+
+def verification_get(*, tenant, verification_id) -> Verification:
+    verification = Verification.objects.filter(pk=_uuid(verification_id), tenant=tenant).first()
+    if verification is None:
+        raise NotFound("No such verification.")
+    return verification
 
 
 def _templates_estimate() -> int:
@@ -128,3 +135,14 @@ def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) 
     # the distance of every candidate row, reached from the consents for the purpose.
     exact_order = ExpressionWrapper(F("distance") + Value(0.0), output_field=FloatField())
     return list(nearest.order_by(exact_order)[:k]), "exact"
+
+
+def templates_of_subjects(
+    *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], subject_ids
+) -> list[FaceTemplate]:
+    """Every template of `subject_ids` the gate lets `tenant` use for `purpose` at `at`, each with `.distance`,
+    nearest first: one statement holding the gate. A 1:1 verification compares with all of them; a 1:N search
+    uses it to score each candidate person over all their templates and to re-check the gate."""
+    templates = FaceTemplate.objects.filter(subject_id__in=list(subject_ids))
+    eligible = gate.templates_eligible(templates, tenant=tenant, purpose=purpose, model=model, at=at)
+    return sorted(eligible.annotate(distance=CosineDistance("embedding", embedding)), key=lambda t: t.distance)

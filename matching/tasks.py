@@ -4,6 +4,7 @@ from celery import shared_task
 
 from core.audit import Actor
 from matching import services
+from matching.services import verifications
 
 
 @shared_task(acks_late=True)
@@ -14,6 +15,11 @@ def enrollment_run(enrollment_id: str) -> None:
 @shared_task(acks_late=True)
 def match_job_run(job_id: str) -> None:
     services.match_job_run(job_id=job_id)
+
+
+@shared_task(acks_late=True)
+def verification_run(verification_id: str) -> None:
+    verifications.verification_run(verification_id=verification_id)
 
 
 @shared_task

@@ -14,6 +14,7 @@ from consent.models import Consent, Purpose
 from consent.services import api_key_create
 from core.audit import Actor
 from matching import services
+from matching.decision import fpir_at_distance
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
 from policy.models import OrderAction
 from tests.factories import FRAUD, make_order, make_subject, make_tenant
@@ -98,6 +99,28 @@ def test_enrol_then_match_the_same_person(client, tenant, photo, django_capture_
     person.refresh_from_db()
     assert person.last_interaction_at is not None
     assert FaceTemplate.objects.get(subject=person).last_matched_at is not None
+
+
+def test_each_person_is_listed_once_and_top_k_counts_people(client, tenant, photo, django_capture_on_commit_callbacks):
+    person = make_subject(tenant)
+    for name in ("img1.jpg", "img4.jpg", "img5.jpg"):
+        enrol(client, person, photo(f"people/df-01/{name}"), django_capture_on_commit_callbacks)
+    duplicate = make_subject(tenant)  # the same face enrolled again under another reference
+    enrol(client, duplicate, photo("people/df-01/img10.jpg"), django_capture_on_commit_callbacks)
+
+    job = match(client, photo("people/df-01/img2.jpg"), django_capture_on_commit_callbacks, top_k=2)
+    assert job["status"] == "done"
+    assert sorted(r["subject_id"] for r in job["results"]) == sorted([str(person.id), str(duplicate.id)])
+    compared = {r["subject_id"]: r["templates_compared"] for r in job["results"]}
+    assert compared == {str(person.id): 3, str(duplicate.id): 1}
+    assert [r["distance"] for r in job["results"]] == sorted(r["distance"] for r in job["results"])
+    # Calibrated for this tenant's gallery (two people consent to the purpose), not a raw distance.
+    assert [r["fpir_at_score"] for r in job["results"]] == [
+        pytest.approx(fpir_at_distance(r["distance"], 2), abs=1e-6) for r in job["results"]
+    ]
+
+    job = match(client, photo("people/df-01/img2.jpg"), django_capture_on_commit_callbacks, top_k=1)
+    assert len(job["results"]) == 1
 
 
 def test_group_photo_fails_with_multiple_faces_unless_largest_face(
@@ -203,6 +226,33 @@ def test_match_refusals(client, tenant, photo):
     assert not MatchJob.objects.exists()
 
 
+def test_a_request_threshold_may_only_be_stricter(client, photo, settings):
+    image = photo("people/df-02/img9.jpg")
+
+    def post(threshold):
+        data = {"image": upload(image), "purpose": FRAUD, "threshold": threshold}
+        return client.post("/api/v1/matches", data, format="multipart")
+
+    response = post(2.0)  # once: the 50 nearest strangers as "matches"
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "threshold_too_loose")
+    assert response.json()["error"]["details"]["maximum"] == settings.MATCH_THRESHOLD_MAX
+    assert post(settings.MATCH_THRESHOLD_MAX + 0.001).status_code == 422
+    assert not MatchJob.objects.exists()
+    assert post(settings.MATCH_THRESHOLD_MAX).status_code == 202
+    assert post(0.03).status_code == 202
+    assert list(MatchJob.objects.order_by("created_at").values_list("threshold", flat=True)) == [
+        settings.MATCH_THRESHOLD_MAX,
+        0.03,
+    ]
+
+
+def test_a_probe_with_several_faces_says_which_was_searched(client, photo, django_capture_on_commit_callbacks):
+    job = match(client, photo("group/couple.jpg"), django_capture_on_commit_callbacks)
+    assert job["status"] == "done" and job["faces_detected"] == 2
+    x, y, w, h = job["face_box"]
+    assert w > 0 and h > 0 and x >= 0 and y >= 0
+
+
 def test_match_without_a_face_fails_with_no_face(client, django_capture_on_commit_callbacks):
     job = match(client, blank_png(), django_capture_on_commit_callbacks)
     assert job["status"] == "failed" and job["faces_detected"] == 0 and job["error"]["code"] == "no_face"
@@ -221,7 +271,7 @@ def test_match_with_wait_returns_202_while_the_job_is_queued(client, photo, djan
 
 
 def test_match_job_is_tenant_scoped_and_runs_once(client, tenant, photo, django_capture_on_commit_callbacks):
-    job = match(client, photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks, top_k=3, threshold=0.5)
+    job = match(client, photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks, top_k=3, threshold=0.03)
     assert (job["status"], job["purpose"], job["results"]) == ("done", FRAUD, [])
     assert client_for(make_tenant()).get(f"/api/v1/matches/{job['id']}").status_code == 404
     finished_at = MatchJob.objects.get(pk=job["id"]).finished_at
@@ -241,7 +291,7 @@ def test_probe_sweep_clears_old_leftovers(client, tenant, photo, django_capture_
         )
     MatchJob.objects.filter(pk=response.json()["id"]).update(created_at=timezone.now() - timedelta(hours=2))
     counts = services.probe_sweep(actor=ADMIN)
-    assert counts["cleared"] == {"enrollments": 0, "match_jobs": 1}
+    assert counts["cleared"] == {"enrollments": 0, "match_jobs": 1, "verifications": 0}
     job = MatchJob.objects.get(pk=response.json()["id"])
     assert job.probe is None and job.status == JobStatus.FAILED and job.error_code == "expired"
     assert Enrollment.objects.get(subject=fresh).image is not None

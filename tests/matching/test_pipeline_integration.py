@@ -124,12 +124,12 @@ def test_withdrawal_between_queueing_and_running_is_honoured(tenant_a, faces_dir
     person = make_subject(tenant_a)
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        assert enrol(client_a, person, people / "df-05" / "img16.jpg")["status"] == "done"
-        assert match_ids(client_a, people / "df-05" / "img17.jpg") == [str(person.id)]  # the control
+        assert enrol(client_a, person, people / "df-02" / "img47.jpg")["status"] == "done"
+        assert match_ids(client_a, people / "df-02" / "img49.jpg") == [str(person.id)]  # the control
 
     # No worker runs now: the job waits in the broker.
     response = client_a.post(
-        "/api/v1/matches", {"image": upload(people / "df-05" / "img17.jpg"), "purpose": FRAUD}, format="multipart"
+        "/api/v1/matches", {"image": upload(people / "df-02" / "img49.jpg"), "purpose": FRAUD}, format="multipart"
     )
     assert response.status_code == 202
     job_id = response.json()["id"]

@@ -1,4 +1,6 @@
-"""python manage.py evaluate <folder> [--pairs pairs.txt] [--json out.json]"""
+"""python manage.py evaluate <folder> [--pairs pairs.txt] [--json out.json]
+python manage.py evaluate --open-set <folder> [--photos-per-person 1] [--gallery-size N] [--svg det.svg] [--json out.json]
+"""
 
 from __future__ import annotations
 
@@ -6,9 +8,12 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
-from matching.evaluation import EvaluationError, evaluate
+from matching import openset
+from matching.detplot import det_svg
+from matching.evaluation import EvaluationError, embed_largest_face, evaluate, identities_in
 
 
 class Command(BaseCommand):
@@ -23,9 +28,18 @@ class Command(BaseCommand):
         parser.add_argument("--pairs", type=Path, help="LFW pairs.txt (first line '<folds> <pairs per class>')")
         parser.add_argument("--json", dest="json_path", type=Path, help="write the figures to this JSON file")
         parser.add_argument("--seed", type=int, default=0, help="seed for sampling impostor pairs (no --pairs)")
+        open_set = parser.add_argument_group("open-set identification (1:N)")
+        open_set.add_argument("--open-set", action="store_true", help="FPIR/FNIR of 1:N decision rules, DET curve")
+        open_set.add_argument("--photos-per-person", type=int, default=1, help="gallery photos per enrolled person")
+        open_set.add_argument("--gallery-size", type=int, help="enrolled people per trial (default: half)")
+        open_set.add_argument("--trials", type=int, default=100, help="random splits of the identities")
+        open_set.add_argument("--bootstrap", type=int, default=100, help="bootstrap rounds of the tail fit")
+        open_set.add_argument("--svg", type=Path, help="write the DET curve to this SVG file")
 
     def handle(self, *args, folder: Path, pairs: Path | None, json_path: Path | None, seed: int, **options):
         progress = self._progress if sys.stderr.isatty() else None
+        if options["open_set"]:
+            return self._open_set(folder, json_path=json_path, seed=seed, progress=progress, **options)
         try:
             report = evaluate(folder, pairs, progress=progress, seed=seed)
         except EvaluationError as exc:
@@ -44,6 +58,77 @@ class Command(BaseCommand):
         )
         if json_path:
             json_path.write_text(json.dumps(report.as_dict(), indent=2) + "\n")
+            self.stdout.write(f"wrote {json_path}")
+
+    def _open_set(self, folder: Path, *, json_path, seed, progress, **options) -> None:
+        from django.conf import settings
+
+        try:
+            photos = identities_in(Path(folder))
+        except EvaluationError as exc:
+            raise CommandError(str(exc)) from exc
+        embeddings, done, total = {}, 0, sum(len(v) for v in photos.values())
+        for name, paths in photos.items():
+            vectors = [embed_largest_face(p.read_bytes()) for p in paths]
+            embeddings[name] = [np.asarray(v) for v in vectors if v is not None]
+            done += len(paths)
+            if progress:
+                progress(done, total)
+        try:
+            r = openset.report(
+                {n: v for n, v in embeddings.items() if v},
+                photos_per_person=options["photos_per_person"],
+                gallery_size=options["gallery_size"],
+                trials=options["trials"],
+                seed=seed,
+                default_threshold=settings.MATCH_THRESHOLD,
+                bootstrap_rounds=options["bootstrap"],
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if progress:
+            self.stderr.write("")
+        self.stdout.write(
+            f"Open set on {folder}: {r['identities']} identities, {r['photos']} photos with a face; "
+            f"{r['trials']} trials, {r['photos_per_person']} photo(s) per enrolled person, "
+            f"{r['gallery_people_mean']:.0f} people in the gallery on average (distractors included)\n"
+            f"  searches          {r['mated_searches']} mated, {r['non_mated_searches']} non-mated\n"
+            f"  rule        rank-1   FNIR @ FPIR 0.1 %    1 %      10 %"
+        )
+        for rule, table in r["rules"].items():
+            at = table["at_fpir"]
+            self.stdout.write(
+                f"  {rule:<10}  {table['rank1']:6.1%}   "
+                + "   ".join(f"{at[k]['fnir']:6.1%} ({at[k]['threshold']:.4g})" for k in ("0.001", "0.01", "0.1"))
+            )
+        d = r["default_rule"]
+        self.stdout.write(
+            f"  default rule      distance <= {d['threshold']}: FPIR {d['fpir']:.1%}, FNIR {d['fnir']:.1%}\n"
+            "  photos per person (distance rule, FNIR @ FPIR 1 %, rank-1): "
+            + ", ".join(
+                f"{k.replace('_', ' photo(s), ')} {v['fnir_at_fpir_1pct']:.1%}, {v['rank1']:.1%}"
+                for k, v in r["photos_per_person_study"].items()
+            )
+        )
+        x = r["extrapolated"]
+        self.stdout.write(
+            f"  extrapolated      GPD fit of the lowest {x['tail']['fraction']:.0%} of {x['impostor_pairs']} impostor "
+            f"distances (xi {x['tail']['xi']:.2f}), 90 % bootstrap intervals over identities ({x['bootstrap_rounds']})"
+        )
+        for n, g in x["galleries"].items():
+            lo, hi = g["fpir_at_default_90"]
+            tlo, thi = g["threshold_for_fpir_1pct_90"]
+            self.stdout.write(
+                f"    gallery {int(n):>7,}: FPIR at {d['threshold']} {g['fpir_at_default']:.1%} [{lo:.1%}, {hi:.1%}]; "
+                f"FPIR 1 % at distance <= {g['threshold_for_fpir_1pct']:.4f} [{tlo:.4f}, {thi:.4f}]"
+            )
+        if options["svg"]:
+            marks = {f"default ({d['threshold']})": (d["fpir"], d["fnir"])}
+            curves = {f"{rule} rule": points for rule, points in r["det"].items()}
+            options["svg"].write_text(det_svg(curves, title=f"DET, open set on {Path(folder).name}", marks=marks))
+            self.stdout.write(f"wrote {options['svg']}")
+        if json_path:
+            json_path.write_text(json.dumps(r, indent=2) + "\n")
             self.stdout.write(f"wrote {json_path}")
 
     def _progress(self, done: int, total: int) -> None:

@@ -15,22 +15,41 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from consent.models import Subject
+from consent.models import Purpose, Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import DomainError, PurposeNotAllowed
+from core.errors import DomainError, PurposeNotAllowed, Unprocessable
 from core.retry import retrying
-from matching import face
+from matching import face, quality
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob
-from matching.selectors import templates_nearest
-from policy.gate import enrolment_check, templates_eligible
+from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob, Verification
+from matching.services.duplicates import possible_duplicates
+from matching.services.people import people_nearest
+from policy.gate import enrolment_check
 
 LEFTOVER_MAX_AGE = timedelta(hours=1)
 
 
 class InvalidMatchRequest(DomainError):
     code = "invalid_match_request"
+
+
+class PurposeIsOneToOne(Unprocessable):
+    code = "purpose_is_one_to_one"
+    default_message = (
+        "identity_verification compares a face with one subject's own faces only: "
+        "use POST /api/v1/subjects/{id}/verify."
+    )
+
+
+class ThresholdTooLoose(Unprocessable):
+    code = "threshold_too_loose"
+    default_message = "A request's threshold may only be stricter than the configured maximum."
+
+
+class PoorQuality(Unprocessable):
+    code = "poor_quality"
+    default_message = "The face is not good enough to enrol."
 
 
 class Expired(DomainError):
@@ -78,7 +97,17 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
     enrollment.error_message = error.message[:500] if error else ""
     enrollment.image = None
     enrollment.finished_at = timezone.now()
-    enrollment.save(update_fields=["status", "error_code", "error_message", "image", "finished_at"])
+    enrollment.save(
+        update_fields=[
+            "status",
+            "error_code",
+            "error_message",
+            "image",
+            "finished_at",
+            "quality",
+            "possible_duplicates",
+        ]
+    )
     audit_append(
         actor=Actor.system("matching.enrollment_run"),
         action=f"enrollment.{enrollment.status}",
@@ -87,6 +116,7 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
             "subject": str(enrollment.subject_id),
             "error": enrollment.error_code,
             "template": str(template.pk) if template else None,
+            "possible_duplicates": [d["subject_id"] for d in enrollment.possible_duplicates],
         },
     )
 
@@ -132,6 +162,9 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
     try:
         found = _one_face(image, largest_face=enrollment.largest_face)
         error = None
+        refused = quality.reasons(found.quality)
+        if refused:
+            error = PoorQuality(f"The face is not good enough to enrol: {', '.join(refused)}.", reasons=refused)
     except DomainError as exc:
         found, error = None, exc
     with transaction.atomic():
@@ -143,6 +176,8 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
         if enrollment.status in FINISHED:
             return enrollment
         template = None
+        if found is not None:
+            enrollment.quality = {**found.quality, "reasons": quality.reasons(found.quality)}
         if error is None:
             try:
                 # Consent may have been withdrawn, or an order recorded, while the job waited.
@@ -158,8 +193,10 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
                 detector=face.DETECTOR_NAME,
                 embedding=found.embedding,
                 quality=found.score,
+                quality_measures=found.quality,
                 source_sha256=enrollment.image_sha256,
             )
+            enrollment.possible_duplicates = possible_duplicates(template)
         _enrollment_end(enrollment, error=error, template=template)
     return enrollment
 
@@ -171,6 +208,8 @@ def match_job_create(
     *, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None, actor: Actor
 ) -> MatchJob:
     """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate."""
+    if purpose == Purpose.IDENTITY_VERIFICATION:
+        raise PurposeIsOneToOne(purpose=purpose)
     if purpose not in api_key.purposes:
         raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes))
     if not 1 <= top_k <= 50:
@@ -178,6 +217,9 @@ def match_job_create(
     threshold = settings.MATCH_THRESHOLD if threshold is None else threshold
     if not 0 <= threshold <= 2:
         raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
+    if threshold > settings.MATCH_THRESHOLD_MAX:
+        # Looser thresholds turn strangers into "matches" (false accepts grow with the gallery).
+        raise ThresholdTooLoose(threshold=threshold, maximum=settings.MATCH_THRESHOLD_MAX)
     validate_image_bytes(image)
     job = MatchJob.objects.create(
         tenant=tenant,
@@ -229,6 +271,7 @@ def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
             "finished_at",
             "results",
             "faces_detected",
+            "face_box",
             "timings",
         ]
     )
@@ -269,7 +312,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
         results, step = [], time.perf_counter()
         if error is None:
             # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
-            results, timings["search_path"] = _search(job, faces[0].embedding)
+            results, timings["search_path"] = people_nearest(job, faces[0].embedding)
             timings["search_ms"] = _ms(step)
         job = MatchJob.objects.select_for_update().get(pk=job_id)
         if job.status in FINISHED:
@@ -277,50 +320,12 @@ def match_job_run(*, job_id) -> MatchJob | None:
             return job
         job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
         job.results = results
+        if error is None:
+            job.face_box = list(faces[0].box)  # the largest face is the one searched
         timings["total_ms"] = _ms(started)
         job.timings = timings
         _match_job_end(job, error=error)
     return job
-
-
-def _search(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
-    """Gated search, gate re-check of the rows found, threshold, and the retention clocks of the returned rows."""
-    at = timezone.now()
-    gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
-    found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=job.top_k)
-    within = [t for t in found if t.distance <= job.threshold]
-    # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
-    # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
-    # one that comes later waits for this job's commit and then scrubs its results.
-    list(
-        Subject.objects.select_for_update(no_key=True)
-        .filter(pk__in={t.subject_id for t in within})
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    # Re-check with the gate at this instant: a withdrawal that committed while the search ran is honoured.
-    still = set(
-        templates_eligible(
-            FaceTemplate.objects.filter(id__in=[t.id for t in within]), **gate_args, at=timezone.now()
-        ).values_list("id", flat=True)
-    )
-    rows = [t for t in within if t.id in still]
-    subjects = {s.pk: s for s in Subject.objects.filter(pk__in={t.subject_id for t in rows})}
-    results = [
-        {
-            "subject_id": str(t.subject_id),
-            "external_ref": subjects[t.subject_id].external_ref,
-            "distance": round(float(t.distance), 6),
-            "score": round(1.0 - float(t.distance), 6),
-        }
-        for t in rows
-    ]
-    if rows:
-        # A match is an interaction: it restarts the last-interaction retention clocks (BIPA).
-        now = timezone.now()
-        Subject.objects.filter(pk__in=subjects).update(last_interaction_at=now)
-        FaceTemplate.objects.filter(pk__in=[t.id for t in rows]).update(last_matched_at=now)
-    return results, path
 
 
 # --- Leftovers ----------------------------------------------------------------------------------------------
@@ -338,10 +343,14 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
         "match_jobs": MatchJob.objects.filter(stale).update(
             status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
         ),
+        "verifications": Verification.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
     }
     cleared = {
         "enrollments": Enrollment.objects.filter(created_at__lt=cutoff, image__isnull=False).update(image=None),
         "match_jobs": MatchJob.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
+        "verifications": Verification.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
     }
     counts = {"cleared": cleared, "failed": failed}
     audit_append(actor=actor, action="matching.probe_sweep", details=counts)

@@ -1,0 +1,66 @@
+"""1:N answers by person: the gated template search, grouped by subject, re-checked, scored.
+
+A person enrolled with several photos is one answer, not several: `top_k` counts people, and each result says
+how many of the person's templates the probe was compared with.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from consent.models import Subject
+from matching.decision import fpir_at_distance
+from matching.models import FaceTemplate, MatchJob
+from matching.selectors import templates_nearest, templates_of_subjects
+from policy.gate import eligible_upper_bound
+
+TEMPLATES_PER_PERSON = 4  # templates searched per person asked for (top_k counts people)
+MAX_SEARCH_TEMPLATES = 200
+GALLERY_COUNT_LIMIT = 1_000_000  # past this the modelled FPIR of any accepted distance barely moves
+
+
+def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
+    """Gated search, one result per person (their nearest template) within the threshold, the gate re-checked
+    on every template of the people found, and the retention clocks of the people returned."""
+    at = timezone.now()
+    gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
+    # top_k counts people: fetch several templates per person wanted, so people enrolled with several photos
+    # do not crowd the others out, then group by subject.
+    k = min(job.top_k * TEMPLATES_PER_PERSON, MAX_SEARCH_TEMPLATES)
+    found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=k)
+    people = list(dict.fromkeys(t.subject_id for t in found if t.distance <= job.threshold))[: job.top_k]
+    # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
+    # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
+    # one that comes later waits for this job's commit and then scrubs its results.
+    list(
+        Subject.objects.select_for_update(no_key=True).filter(pk__in=people).order_by("pk").values_list("pk", flat=True)
+    )
+    # Re-check with the gate at this instant (a withdrawal that committed while the search ran is honoured),
+    # comparing the probe with every eligible template of each person found.
+    templates = templates_of_subjects(**gate_args, at=timezone.now(), embedding=embedding, subject_ids=people)
+    per_person: dict = {}
+    for t in templates:  # nearest first
+        per_person.setdefault(t.subject_id, []).append(t)
+    ranked = sorted(
+        (ts for ts in per_person.values() if ts[0].distance <= job.threshold), key=lambda ts: ts[0].distance
+    )
+    subjects = {s.pk: s for s in Subject.objects.filter(pk__in=per_person)}
+    # The gallery a stranger would be searched against: the tenant's consents for the purpose (an upper bound).
+    gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if ranked else 0
+    results = [
+        {
+            "subject_id": str(ts[0].subject_id),
+            "external_ref": subjects[ts[0].subject_id].external_ref,
+            "distance": round(float(ts[0].distance), 6),
+            "score": round(1.0 - float(ts[0].distance), 6),
+            "templates_compared": len(ts),
+            "fpir_at_score": round(fpir_at_distance(float(ts[0].distance), gallery), 6),
+        }
+        for ts in ranked
+    ]
+    if ranked:
+        # A match is an interaction: it restarts the last-interaction retention clocks (BIPA).
+        now = timezone.now()
+        Subject.objects.filter(pk__in=[ts[0].subject_id for ts in ranked]).update(last_interaction_at=now)
+        FaceTemplate.objects.filter(pk__in=[ts[0].id for ts in ranked]).update(last_matched_at=now)
+    return results, path

@@ -1,0 +1,164 @@
+"""1:1 verification: is the probe's face this subject's own enrolled face? Never a search among others.
+
+A consent to identity_verification means "compare me with my own face": the job compares the probe only with
+the subject's templates that the policy gate lets the tenant use for that purpose at the moment it runs.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from consent.models import Purpose, Subject
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import Conflict, DomainError, PurposeNotAllowed
+from matching import face
+from matching.images import decode_image, validate_image_bytes
+from matching.models import FINISHED, FaceTemplate, JobStatus, Verification
+from matching.selectors import templates_of_subjects
+from matching.services import Expired, _ms, _sha256
+from policy.gate import templates_eligible
+
+PURPOSE = Purpose.IDENTITY_VERIFICATION
+
+
+class NoEnrolledFace(Conflict):
+    code = "no_enrolled_face"
+    default_message = "The subject has no enrolled face to compare with."
+
+
+class NotEligible(Conflict):
+    code = "not_eligible"
+    default_message = (
+        "None of the subject's faces may be used for identity_verification now (no consent in force for it, "
+        "a regulator order, or a retention limit)."
+    )
+
+
+def _check_eligible(subject: Subject, *, at) -> None:
+    """Refuse when no template of the subject passes the gate for 1:1 at `at`."""
+    templates = FaceTemplate.objects.filter(subject=subject)
+    if not templates.exists():
+        raise NoEnrolledFace()
+    if not templates_eligible(templates, tenant=subject.tenant_id, purpose=PURPOSE, model=face.MODEL_NAME, at=at):
+        raise NotEligible()
+
+
+@transaction.atomic
+def verification_create(*, subject: Subject, api_key, image: bytes, actor: Actor) -> Verification:
+    """Check the key, the gate and the image now (refuse at once); the worker compares."""
+    if PURPOSE not in api_key.purposes:
+        raise PurposeNotAllowed(purpose=PURPOSE, allowed=list(api_key.purposes))
+    validate_image_bytes(image)
+    _check_eligible(subject, at=timezone.now())
+    verification = Verification.objects.create(
+        tenant_id=subject.tenant_id,
+        subject=subject,
+        api_key=api_key,
+        model_name=face.MODEL_NAME,
+        threshold=settings.VERIFY_THRESHOLD,
+        probe=image,
+        probe_sha256=_sha256(image),
+    )
+    audit_append(
+        actor=actor,
+        action="verification.create",
+        obj=verification,
+        details={"subject": str(subject.pk), "probe_sha256": verification.probe_sha256},
+    )
+    enqueue("matching.tasks.verification_run", str(verification.pk))
+    return verification
+
+
+def _verification_start(verification_id) -> tuple[Verification | None, bytes | None]:
+    with transaction.atomic():
+        verification = Verification.objects.select_for_update().filter(pk=verification_id).first()
+        if verification is None or verification.status in FINISHED:
+            return verification, None
+        if verification.probe is None:
+            _verification_end(verification, error=Expired())
+            return verification, None
+        verification.status = JobStatus.RUNNING
+        verification.started_at = timezone.now()
+        verification.save(update_fields=["status", "started_at"])
+        return verification, bytes(verification.probe)
+
+
+def _verification_end(verification: Verification, *, error: DomainError | None) -> None:
+    """Record the outcome and delete the probe bytes, in the caller's transaction."""
+    verification.status = JobStatus.FAILED if error else JobStatus.DONE
+    verification.error_code = error.code if error else ""
+    verification.error_message = error.message[:500] if error else ""
+    verification.probe = None
+    verification.finished_at = timezone.now()
+    verification.save()
+    audit_append(
+        actor=Actor.system("matching.verification_run"),
+        action=f"verification.{verification.status}",
+        obj=verification,
+        details={
+            "subject": str(verification.subject_id),
+            "match": verification.match,
+            "templates_compared": verification.templates_compared,
+            "error": verification.error_code,
+        },
+    )
+
+
+def verification_run(*, verification_id) -> Verification | None:
+    """The worker's part: embed the probe's largest face, then compare it with the subject's gated templates."""
+    started = time.perf_counter()
+    verification, image = _verification_start(verification_id)
+    if image is None:
+        return verification
+    timings = {"queued_ms": round((verification.started_at - verification.created_at).total_seconds() * 1000, 1)}
+    error, faces = None, None
+    try:
+        step = time.perf_counter()
+        faces = face.faces_in(decode_image(image))
+        timings["detect_embed_ms"] = _ms(step)
+        if not faces:
+            raise face.NoFace()
+    except DomainError as exc:
+        error = exc
+    with transaction.atomic():
+        verification = Verification.objects.select_for_update().get(pk=verification_id)
+        if verification.status in FINISHED:
+            return verification
+        verification.faces_detected = None if faces is None else len(faces)
+        if error is None:
+            verification.face_box = list(faces[0].box)
+            error = _compare(verification, faces[0].embedding)
+        timings["total_ms"] = _ms(started)
+        verification.timings = timings
+        _verification_end(verification, error=error)
+    return verification
+
+
+def _compare(verification: Verification, embedding: list[float]) -> DomainError | None:
+    """Distance to the nearest of the subject's templates the gate allows now; the error when there is none."""
+    # Lock the subject as an erasure batch does: an erasure that got here first has committed (and the gate
+    # below sees it); one that comes later waits for this commit.
+    list(Subject.objects.select_for_update(no_key=True).filter(pk=verification.subject_id).values_list("pk"))
+    templates = templates_of_subjects(
+        tenant=verification.tenant_id,
+        purpose=PURPOSE,
+        model=verification.model_name,
+        at=timezone.now(),
+        embedding=embedding,
+        subject_ids=[verification.subject_id],
+    )
+    if not templates:
+        return NotEligible()
+    verification.distance = round(float(templates[0].distance), 6)
+    verification.templates_compared = len(templates)
+    verification.match = verification.distance <= verification.threshold
+    # A comparison is an interaction: it restarts the last-interaction retention clocks (BIPA).
+    now = timezone.now()
+    Subject.objects.filter(pk=verification.subject_id).update(last_interaction_at=now)
+    FaceTemplate.objects.filter(pk=templates[0].pk).update(last_matched_at=now)
+    return None
