@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,10 +17,11 @@ from compliance.services.scopes import scope_describe
 from consent import apis as consent_apis
 from consent import selectors as consent_selectors
 from consent.client_api import request_actor
-from consent.models import Purpose
+from consent.models import MAX_RETENTION_DAYS, Purpose
 from core.api import page_of, paginated
 from core.audit import audit_verify
 from core.officers import IsComplianceOfficer
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from matching.images import upload_bytes
 from policy.models import LegalHold, OrderAction, RegulatorOrder, RetentionAnchor, RetentionRule
 
@@ -201,7 +201,7 @@ class RetentionRuleListCreateApi(OfficerApi):
         tenant = serializers.SlugField(max_length=64, required=False, allow_null=True, default=None)
         purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
         anchor = serializers.ChoiceField(choices=RetentionAnchor.choices)
-        max_age_days = serializers.IntegerField(min_value=0, max_value=36500)
+        max_age_days = serializers.IntegerField(min_value=0, max_value=MAX_RETENTION_DAYS)
         citation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     @extend_schema(responses=page_of(RetentionRuleOutputSerializer, "RetentionRulePage"))
@@ -250,7 +250,7 @@ class ErasureRequestListCreateApi(OfficerApi):
 
     @extend_schema_serializer(component_name="ErasureRequestCreateInput")
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=254)
         jurisdiction = serializers.CharField(max_length=8)
         tenant = serializers.SlugField(max_length=64, required=False, default="")
         external_ref = serializers.CharField(max_length=200, required=False, default="")

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.failures.ApiErrorMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +135,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "core.parsers.FormParser", "core.parsers.MultiPartParser"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -158,6 +160,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
+# The job row is the truth: the relay re-sends a job still queued after JOB_RELAY_AFTER_SECONDS, and the reaper
+# takes back a job still running after JOB_REAP_AFTER_SECONDS (its worker died; a job takes seconds).
+JOB_RELAY_AFTER_SECONDS = env.int("JOB_RELAY_AFTER_SECONDS", default=30)
+JOB_REAP_AFTER_SECONDS = env.int("JOB_REAP_AFTER_SECONDS", default=120)
+
 # --- Faces ----------------------------------------------------------------
 DEEPFACE_HOME = DATA_DIR / "deepface"
 FACE_MODEL = env.str("FACE_MODEL", default="Dlib")
@@ -171,6 +178,7 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DETECT_MAX_SIDE = env.int("DETECT_MAX_SIDE", default=1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)  # JSON bodies carry no images
 
 # --- Compliance -----------------------------------------------------------
 WITHDRAWN_TEMPLATE_GRACE_HOURS = env.int("WITHDRAWN_TEMPLATE_GRACE_HOURS", default=24)

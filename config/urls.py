@@ -19,3 +19,8 @@ urlpatterns = [
     path("portal/", include((consent_urlpatterns, "consent-portal"))),
     path("officer/", include("compliance.officer.urls")),
 ]
+
+handler400 = "core.failures.handler400"
+handler403 = "core.failures.handler403"
+handler404 = "core.failures.handler404"
+handler500 = "core.failures.handler500"

@@ -14,7 +14,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from core import failures
 from core.errors import DomainError
 
 STATUS_OF_KIND = {
@@ -45,13 +47,17 @@ def http_status(error: DomainError) -> int:
     return STATUS_OF_KIND[error.kind]
 
 
-def error_body(code: str, message: str, details: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+error_body = failures.error_body
 
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
+    if known := failures.classify(exc):
+        status_code, code, message = known
+        response = Response(error_body(code, message), status=status_code, headers=failures.headers_for(status_code))
+        set_rollback()
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -72,6 +78,13 @@ def exception_handler(exc, context):
 class Pagination(LimitOffsetPagination):
     default_limit = 100
     max_limit = 1000
+    max_offset = 10_000_000  # far past any real list, far below what PostgreSQL's bigint OFFSET refuses
+
+    def get_offset(self, request):
+        offset = super().get_offset(request)
+        if offset > self.max_offset:
+            raise exceptions.ValidationError({self.offset_query_param: [f"Must be at most {self.max_offset}."]})
+        return offset
 
 
 def paginated(request, view, items, serializer_class) -> Response:

@@ -6,11 +6,11 @@ import time
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
+from core.parsers import FormParser, MultiPartParser
 from matching import selectors, services
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
