@@ -12,6 +12,9 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # The outbox relays: re-send work whose row still waits (a lost message, a dead worker).
+    "jobs-relay": {"task": "matching.tasks.jobs_relay", "schedule": 10.0},
+    "erasure-relay": {"task": "compliance.tasks.erasure_relay", "schedule": 10.0},
     # Hourly, so a face whose last consent ended is gone within WITHDRAWN_TEMPLATE_GRACE_HOURS + 1 h.
     "retention-sweep-hourly": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(minute=35)},
     "deadlines-hourly": {"task": "compliance.tasks.deadlines_check", "schedule": crontab(minute=5)},

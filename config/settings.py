@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.failures.ApiErrorMiddleware",
+    "core.throttles.IpThrottleMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,8 +136,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.CredentialThrottle"],
     "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "core.parsers.FormParser", "core.parsers.MultiPartParser"],
     "UNAUTHENTICATED_USER": None,
+}
+# Fixed windows ("<n>/<period>", period s, m or h, optionally multiplied: "5/15m"). A client app at full speed
+# (a worker does ~10 faces/s on 2 cores) stays far inside its key's budget; one address may carry several keys.
+API_THROTTLE_RATES = {
+    "credential": env.str("THROTTLE_PER_KEY", default="1200/m"),
+    "ip": env.str("THROTTLE_PER_IP", default="3000/m"),
+    "login": env.str("THROTTLE_LOGIN", default="5/15m"),  # failed officer sign-ins per user name
+    "portal_email": env.str("THROTTLE_PORTAL_EMAIL", default="3/h"),  # erasure requests (mails) per address
+    "portal_ip": env.str("THROTTLE_PORTAL_IP", default="20/h"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Facegate API",

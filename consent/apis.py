@@ -183,7 +183,12 @@ class NoticeListCreateApi(ClientApi):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        notice = services.notice_create(tenant=request.auth.tenant, actor=request_actor(request), **data.validated_data)
+        notice = services.notice_create(
+            tenant=request.auth.tenant,
+            allowed_purposes=request.auth.purposes,
+            actor=request_actor(request),
+            **data.validated_data,
+        )
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 
