@@ -177,7 +177,7 @@ class OrderLiftApi(OfficerApi):
 # --- Retention rules ------------------------------------------------------------------------------------
 class RetentionRuleOutputSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction_id", allow_null=True)
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = RetentionRule
@@ -219,7 +219,7 @@ class RetentionRuleListCreateApi(OfficerApi):
 
 # --- Erasure requests -----------------------------------------------------------------------------------
 class ErasureRequestOutputSerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id")
     certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
     subject = serializers.UUIDField(source="subject_id", allow_null=True)

@@ -39,24 +39,24 @@ class ConsentOutputSerializer(serializers.Serializer):
     notice_sha256 = serializers.CharField()
     method = serializers.CharField()
     granted_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
-    withdrawn_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
 
 
 class SubjectOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    external_ref = serializers.CharField()
+    external_ref = serializers.CharField(allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id")
     email = serializers.EmailField()
     created_at = serializers.DateTimeField()
-    last_interaction_at = serializers.DateTimeField()
-    erased_at = serializers.DateTimeField()
+    last_interaction_at = serializers.DateTimeField(allow_null=True)
+    erased_at = serializers.DateTimeField(allow_null=True)
 
 
 class SubjectListCreateApi(ClientApi):
     @extend_schema_serializer(component_name="SubjectCreateInput")
     class InputSerializer(serializers.Serializer):
-        external_ref = serializers.CharField(max_length=200, required=False, allow_null=True)
+        external_ref = serializers.CharField(max_length=200, required=False, allow_null=True, default=None)
         jurisdiction = serializers.CharField(max_length=8)
         email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
 
@@ -157,7 +157,7 @@ class NoticeOutputSerializer(serializers.Serializer):
     version = serializers.CharField()
     text = serializers.CharField()
     sha256 = serializers.CharField()
-    retention_days = serializers.IntegerField()
+    retention_days = serializers.IntegerField(allow_null=True)
     published_at = serializers.DateTimeField()
 
 
