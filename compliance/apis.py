@@ -6,7 +6,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,9 +17,10 @@ from compliance.services.scopes import scope_describe
 from consent import apis as consent_apis
 from consent import selectors as consent_selectors
 from consent.client_api import request_actor
-from consent.models import Purpose
+from consent.models import MAX_RETENTION_DAYS, Purpose
 from core.api import page_of, paginated
 from core.officers import IsComplianceOfficer
+from core.parsers import FormParser, JSONParser, MultiPartParser
 from matching.images import upload_bytes
 from policy.models import LegalHold, OrderAction, RegulatorOrder, RetentionAnchor, RetentionRule
 
@@ -176,7 +176,7 @@ class OrderLiftApi(OfficerApi):
 # --- Retention rules ------------------------------------------------------------------------------------
 class RetentionRuleOutputSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction_id", allow_null=True)
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
 
     class Meta:
         model = RetentionRule
@@ -200,7 +200,7 @@ class RetentionRuleListCreateApi(OfficerApi):
         tenant = serializers.SlugField(max_length=64, required=False, allow_null=True, default=None)
         purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
         anchor = serializers.ChoiceField(choices=RetentionAnchor.choices)
-        max_age_days = serializers.IntegerField(min_value=0, max_value=36500)
+        max_age_days = serializers.IntegerField(min_value=0, max_value=MAX_RETENTION_DAYS)
         citation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     @extend_schema(responses=page_of(RetentionRuleOutputSerializer, "RetentionRulePage"))
@@ -218,7 +218,7 @@ class RetentionRuleListCreateApi(OfficerApi):
 
 # --- Erasure requests -----------------------------------------------------------------------------------
 class ErasureRequestOutputSerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id")
     certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
     subject = serializers.UUIDField(source="subject_id", allow_null=True)
@@ -249,7 +249,7 @@ class ErasureRequestListCreateApi(OfficerApi):
 
     @extend_schema_serializer(component_name="ErasureRequestCreateInput")
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
+        email = serializers.EmailField(max_length=254)
         jurisdiction = serializers.CharField(max_length=8)
         tenant = serializers.SlugField(max_length=64, required=False, default="")
         external_ref = serializers.CharField(max_length=200, required=False, default="")

@@ -15,6 +15,9 @@ app.conf.beat_schedule = {
     # The audit sequencer's fallback where `manage.py audit_sequencer` (its own process, started by make run) is
     # not running; the two never run at once (the sequencer's lock). Expires so a backlog of ticks collapses.
     "audit-sequencer": {"task": "core.tasks.audit_sequence", "schedule": 1.0, "options": {"expires": 5}},
+    # The outbox relays: re-send work whose row still waits (a lost message, a dead worker).
+    "jobs-relay": {"task": "matching.tasks.jobs_relay", "schedule": 10.0},
+    "erasure-relay": {"task": "compliance.tasks.erasure_relay", "schedule": 10.0},
     # Hourly, so a face whose last consent ended is gone within WITHDRAWN_TEMPLATE_GRACE_HOURS + 1 h.
     "retention-sweep-hourly": {"task": "compliance.tasks.retention_sweep", "schedule": crontab(minute=35)},
     "deadlines-hourly": {"task": "compliance.tasks.deadlines_check", "schedule": crontab(minute=5)},

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.failures.ApiErrorMiddleware",
+    "core.throttles.IpThrottleMiddleware",
+    "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,6 +84,27 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+
+# --- HTTP security ------------------------------------------------------------------------------------------
+# DEPLOYMENT=production: behind TLS (a proxy that sets X-Forwarded-Proto), so `manage.py check --deploy` is
+# clean. The default (development) is `make run`: plain HTTP on loopback.
+DEPLOYMENT = env.str("DEPLOYMENT", default="development")
+PRODUCTION = DEPLOYMENT == "production"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
+SECURE_HSTS_PRELOAD = PRODUCTION
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CONTENT_SECURITY_POLICY = env.str(
+    "CONTENT_SECURITY_POLICY",
+    default="default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -135,9 +159,20 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttles.CredentialThrottle"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "core.parsers.FormParser", "core.parsers.MultiPartParser"],
     "UNAUTHENTICATED_USER": None,
+}
+# Fixed windows ("<n>/<period>", period s, m or h, optionally multiplied: "5/15m"). A client app at full speed
+# (a worker does ~10 faces/s on 2 cores) stays far inside its key's budget; one address may carry several keys.
+API_THROTTLE_RATES = {
+    "credential": env.str("THROTTLE_PER_KEY", default="1200/m"),
+    "ip": env.str("THROTTLE_PER_IP", default="3000/m"),
+    "login": env.str("THROTTLE_LOGIN", default="5/15m"),  # failed officer sign-ins per user name
+    "portal_email": env.str("THROTTLE_PORTAL_EMAIL", default="3/h"),  # erasure requests (mails) per address
+    "portal_ip": env.str("THROTTLE_PORTAL_IP", default="20/h"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Facegate API",
@@ -161,6 +196,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 
+# The job row is the truth: the relay re-sends a job still queued after JOB_RELAY_AFTER_SECONDS, and the reaper
+# takes back a job still running after JOB_REAP_AFTER_SECONDS (its worker died; a job takes seconds).
+JOB_RELAY_AFTER_SECONDS = env.int("JOB_RELAY_AFTER_SECONDS", default=30)
+JOB_REAP_AFTER_SECONDS = env.int("JOB_REAP_AFTER_SECONDS", default=120)
+
 # --- Faces ----------------------------------------------------------------
 DEEPFACE_HOME = DATA_DIR / "deepface"
 FACE_MODEL = env.str("FACE_MODEL", default="Dlib")
@@ -181,6 +221,7 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)
 DETECT_MAX_SIDE = env.int("DETECT_MAX_SIDE", default=1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
+API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)  # JSON bodies carry no images
 
 # --- Compliance -----------------------------------------------------------
 WITHDRAWN_TEMPLATE_GRACE_HOURS = env.int("WITHDRAWN_TEMPLATE_GRACE_HOURS", default=24)

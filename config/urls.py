@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from compliance.officer import views as officer_views
 from compliance.portal.urls import consent_urlpatterns, erasure_urlpatterns
@@ -11,7 +11,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include("consent.urls")),
     path("api/v1/", include("matching.urls")),
     path("api/v1/", include("compliance.urls")),
@@ -19,3 +19,8 @@ urlpatterns = [
     path("portal/", include((consent_urlpatterns, "consent-portal"))),
     path("officer/", include("compliance.officer.urls")),
 ]
+
+handler400 = "core.failures.handler400"
+handler403 = "core.failures.handler403"
+handler404 = "core.failures.handler404"
+handler500 = "core.failures.handler500"

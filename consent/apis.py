@@ -9,9 +9,10 @@ from rest_framework.response import Response
 
 from consent import selectors, services
 from consent.client_api import ClientApi, request_actor
-from consent.models import ConsentMethod, Purpose
+from consent.models import MAX_RETENTION_DAYS, ConsentMethod, Purpose
 from consent.receipts import consent_receipt
 from core.api import page_of, paginated
+from core.inputs import json_size_validator
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):
@@ -38,26 +39,26 @@ class ConsentOutputSerializer(serializers.Serializer):
     notice_sha256 = serializers.CharField()
     method = serializers.CharField()
     granted_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
-    withdrawn_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    withdrawn_at = serializers.DateTimeField(allow_null=True)
 
 
 class SubjectOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    external_ref = serializers.CharField()
+    external_ref = serializers.CharField(allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id")
     email = serializers.EmailField()
     created_at = serializers.DateTimeField()
-    last_interaction_at = serializers.DateTimeField()
-    erased_at = serializers.DateTimeField()
+    last_interaction_at = serializers.DateTimeField(allow_null=True)
+    erased_at = serializers.DateTimeField(allow_null=True)
 
 
 class SubjectListCreateApi(ClientApi):
     @extend_schema_serializer(component_name="SubjectCreateInput")
     class InputSerializer(serializers.Serializer):
-        external_ref = serializers.CharField(max_length=200, required=False, allow_null=True)
+        external_ref = serializers.CharField(max_length=200, required=False, allow_null=True, default=None)
         jurisdiction = serializers.CharField(max_length=8)
-        email = serializers.EmailField(required=False, allow_blank=True, default="")
+        email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
 
     @extend_schema(
         parameters=[OpenApiParameter("external_ref", str, description="The tenant's own id")],
@@ -100,7 +101,9 @@ class SubjectConsentCreateApi(ClientApi):
         purpose = serializers.ChoiceField(choices=Purpose.choices)
         notice = serializers.UUIDField()
         method = serializers.ChoiceField(choices=ConsentMethod.choices)
-        evidence = serializers.DictField(required=False, default=dict)
+        evidence = serializers.DictField(
+            required=False, default=dict, validators=[json_size_validator(max_bytes=16_384, max_depth=4, max_keys=100)]
+        )
         expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     @extend_schema_serializer(component_name="ConsentWithReceipt")
@@ -154,7 +157,7 @@ class NoticeOutputSerializer(serializers.Serializer):
     version = serializers.CharField()
     text = serializers.CharField()
     sha256 = serializers.CharField()
-    retention_days = serializers.IntegerField()
+    retention_days = serializers.IntegerField(allow_null=True)
     published_at = serializers.DateTimeField()
 
 
@@ -164,8 +167,10 @@ class NoticeListCreateApi(ClientApi):
         purpose = serializers.ChoiceField(choices=Purpose.choices)
         version = serializers.CharField(max_length=32)
         # Hashed exactly as sent: the SHA-256 must match the text the subject saw.
-        text = serializers.CharField(trim_whitespace=False)
-        retention_days = serializers.IntegerField(min_value=0, required=False, allow_null=True, default=None)
+        text = serializers.CharField(trim_whitespace=False, max_length=100_000)
+        retention_days = serializers.IntegerField(
+            min_value=0, max_value=MAX_RETENTION_DAYS, required=False, allow_null=True, default=None
+        )
 
     @extend_schema(
         parameters=[OpenApiParameter("purpose", str)], responses=page_of(NoticeOutputSerializer, "NoticePage")
@@ -178,7 +183,12 @@ class NoticeListCreateApi(ClientApi):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        notice = services.notice_create(tenant=request.auth.tenant, actor=request_actor(request), **data.validated_data)
+        notice = services.notice_create(
+            tenant=request.auth.tenant,
+            allowed_purposes=request.auth.purposes,
+            actor=request_actor(request),
+            **data.validated_data,
+        )
         return Response(NoticeOutputSerializer(notice).data, status=status.HTTP_201_CREATED)
 
 

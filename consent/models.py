@@ -84,6 +84,10 @@ class Subject(models.Model):
         return f"{self.tenant_id}:{self.external_ref or self.id}"
 
 
+# A century: longer than any retention schedule, and far inside the dates PostgreSQL can compute with.
+MAX_RETENTION_DAYS = 36_500
+
+
 class Notice(models.Model):
     """A published, immutable text a consent points at (a change is a new version)."""
 

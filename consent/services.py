@@ -129,10 +129,20 @@ def notice_sha256(text: str) -> str:
 @retrying
 @transaction.atomic
 def notice_create(
-    *, tenant: Tenant, purpose: str, version: str, text: str, retention_days: int | None = None, actor: Actor
+    *,
+    tenant: Tenant,
+    purpose: str,
+    version: str,
+    text: str,
+    retention_days: int | None = None,
+    allowed_purposes: list[str] | None = None,
+    actor: Actor,
 ) -> Notice:
+    """Publish a notice. `allowed_purposes` is the calling key's scope (None: platform)."""
     if purpose not in Purpose.values:
         raise PurposeNotAllowed(f"No notice can be published for {purpose!r}.", purpose=purpose)
+    if allowed_purposes is not None and purpose not in allowed_purposes:
+        raise PurposeNotAllowed(purpose=purpose, allowed=sorted(allowed_purposes))
     try:
         with transaction.atomic():
             notice = Notice.objects.create(
@@ -246,7 +256,7 @@ def consent_grant(
             "notice": str(notice.id),
             "notice_sha256": notice.sha256,
             "method": method,
-            "evidence_fields": sorted(evidence),
+            "evidence_keys": len(evidence),
             "expires_at": expires_at,
         },
     )

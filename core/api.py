@@ -14,7 +14,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from core import failures
 from core.errors import DomainError
 from core.retry import RETRY_AFTER_S, Busy, is_retryable
 
@@ -47,8 +49,7 @@ def http_status(error: DomainError) -> int:
     return STATUS_OF_KIND[error.kind]
 
 
-def error_body(code: str, message: str, details: dict | None = None) -> dict:
-    return {"error": {"code": code, "message": message, "details": details or {}}}
+error_body = failures.error_body
 
 
 def exception_handler(exc, context):
@@ -58,6 +59,11 @@ def exception_handler(exc, context):
         response = Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
         if exc.kind == "busy":
             response["Retry-After"] = str(RETRY_AFTER_S)
+        return response
+    if known := failures.classify(exc):
+        status_code, code, message = known
+        response = Response(error_body(code, message), status=status_code, headers=failures.headers_for(status_code))
+        set_rollback()
         return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
@@ -79,6 +85,13 @@ def exception_handler(exc, context):
 class Pagination(LimitOffsetPagination):
     default_limit = 100
     max_limit = 1000
+    max_offset = 10_000_000  # far past any real list, far below what PostgreSQL's bigint OFFSET refuses
+
+    def get_offset(self, request):
+        offset = super().get_offset(request)
+        if offset > self.max_offset:
+            raise exceptions.ValidationError({self.offset_query_param: [f"Must be at most {self.max_offset}."]})
+        return offset
 
 
 def paginated(request, view, items, serializer_class) -> Response:

@@ -2,7 +2,7 @@
 
 run:      embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), preflight, migrate, first-run
           demo data, then the web server, one Celery worker, Celery beat and the audit sequencer
-          (`manage.py audit_sequencer`). Ctrl-C stops all of it.
+          (`manage.py audit_sequencer`), each restarted with backoff when it exits. Ctrl-C stops all of it.
 test:     the same servers, then pytest with the given arguments; the servers stop afterwards.
 services: start the servers, print DATABASE_URL=... and REDIS_URL=..., and leave them running
           (for scripts and benches; stop them with `python -m devserver stop`).
@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from devserver import embedded
+from devserver.supervisor import Child, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -53,24 +54,11 @@ def _manage(*args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
-def _terminate(procs: list[subprocess.Popen], timeout: float = 20) -> None:
-    for proc in procs:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    for proc in procs:
-        try:
-            proc.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def run() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     port = os.environ.get("PORT", "8000")
     stops = _start_services()
-    procs: list[subprocess.Popen] = []
+    supervisor = Supervisor([])
     stopping = False
 
     def on_signal(signum, frame):
@@ -87,31 +75,33 @@ def run() -> int:
         # which then stops them in order (web first, servers last).
         spawn = dict(cwd=ROOT, start_new_session=True)
         # fmt: off
-        procs.append(subprocess.Popen([
-            PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-            "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
-            "--access-logfile", "-",
-        ], **spawn))
-        procs.append(subprocess.Popen([
-            PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
-            "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
-        ], **spawn))
+        supervisor.children = [
+            Child("web", [
+                PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
+                "--access-logfile", "-",
+            ], spawn),
+            Child("worker", [
+                PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+                "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
+            ], spawn),
+            Child("beat", [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], spawn),
+            Child("audit_sequencer", [PYTHON, "manage.py", "audit_sequencer"], spawn),
+        ]
         # fmt: on
-        procs.append(subprocess.Popen([PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], **spawn))
-        procs.append(subprocess.Popen([PYTHON, "manage.py", "audit_sequencer"], **spawn))
+        supervisor.start()
         print(f"facegate: running on http://127.0.0.1:{port}/ (Ctrl-C stops everything)", flush=True)
+        # A child that exits (a killed worker, a crashed beat) is restarted with backoff; the others keep running.
         while not stopping:
-            if any(p.poll() is not None for p in procs):
-                print("facegate: a process exited; stopping the rest", file=sys.stderr, flush=True)
-                break
+            supervisor.tick()
             time.sleep(0.5)
-        return 0 if stopping else 1
+        return 0
     except subprocess.CalledProcessError as exc:
         print(f"facegate: start-up failed: {exc}", file=sys.stderr, flush=True)
         return 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        _terminate(procs)
+        supervisor.stop()
         _stop_services(stops)
         print("facegate: stopped", flush=True)
 

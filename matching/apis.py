@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
+from core.parsers import FormParser, MultiPartParser
 from matching import selectors, services
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
@@ -61,7 +61,7 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     )
     error = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_template_id(self, enrollment) -> str | None:
         template_id = FaceTemplate.objects.filter(enrollment=enrollment).values_list("id", flat=True).first()
@@ -97,13 +97,14 @@ class MatchJobOutputSerializer(serializers.Serializer):
     error = serializers.SerializerMethodField()
     timings = serializers.DictField()
     created_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_error(self, job) -> dict | None:
         return _error(job)
 
 
 class SubjectFaceCreateApi(ClientUploadApi):
+    @extend_schema_serializer(component_name="EnrollmentCreateInput")
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         largest_face = serializers.BooleanField(default=False)
@@ -131,9 +132,10 @@ class EnrollmentDetailApi(ClientApi):
 
 
 class MatchCreateApi(ClientUploadApi):
+    @extend_schema_serializer(component_name="MatchCreateInput")
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
-        purpose = serializers.ChoiceField(choices=Purpose.values)
+        purpose = serializers.ChoiceField(choices=Purpose.choices)
         top_k = serializers.IntegerField(min_value=1, max_value=50, default=5)
         threshold = serializers.FloatField(min_value=0.0, max_value=2.0, required=False, allow_null=True, default=None)
         wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)

@@ -1,23 +1,31 @@
-"""Thin Celery tasks: messages carry ids only; the services do the work and record domain errors on the job."""
+"""Thin Celery tasks: messages carry ids only; the services do the work and record domain errors on the job.
+
+A database or broker outage retries the task with bounded backoff; past the retries the relay re-sends the
+job (its row still says it waits).
+"""
 
 from celery import shared_task
+from django.utils import timezone
 
 from core.audit import Actor
-from matching import services
+from core.failures import OUTAGES
+from matching import relay, services
 from matching.services import verifications
 
+RETRY = {"autoretry_for": OUTAGES, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 5}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=True, **RETRY)
 def enrollment_run(enrollment_id: str) -> None:
     services.enrollment_run(enrollment_id=enrollment_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY)
 def match_job_run(job_id: str) -> None:
     services.match_job_run(job_id=job_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, **RETRY)
 def verification_run(verification_id: str) -> None:
     verifications.verification_run(verification_id=verification_id)
 
@@ -25,3 +33,8 @@ def verification_run(verification_id: str) -> None:
 @shared_task
 def probe_sweep() -> None:
     services.probe_sweep(actor=Actor.system("matching.probe_sweep"))
+
+
+@shared_task
+def jobs_relay() -> dict:
+    return relay.jobs_relay(now=timezone.now())

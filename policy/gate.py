@@ -93,8 +93,9 @@ def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
         return cursor.fetchone()[0]
 
 
-def enrolment_check(*, subject: Subject, at: datetime) -> None:
-    """Refuse collecting a face: an order restricting collection covers the subject, or no consent is in force."""
+def enrolment_check(*, subject: Subject, at: datetime, purposes: list[str] | None = None) -> None:
+    """Refuse collecting a face: an order restricting collection covers the subject, or no consent is in force
+    (for one of `purposes`, the calling key's, when given: a key never collects a face for a purpose it lacks)."""
     order_sql, order_params = rules.subject_under_order("s", COLLECTION_BLOCKING_ACTIONS, at)
     active_sql, active_params = rules.consent_in_force(at)
     past_sql, past_params = rules.consent_past_retention(at)
@@ -103,10 +104,11 @@ def enrolment_check(*, subject: Subject, at: datetime) -> None:
     sql = f"""SELECT s.erased_at IS NULL,
                      {order_sql},
                      EXISTS (SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-                             WHERE c.subject_id = s.id AND {active_sql} AND NOT {past_sql} AND NOT {idle_sql})
+                             WHERE c.subject_id = s.id AND {active_sql} AND NOT {past_sql} AND NOT {idle_sql}
+                               AND (%s::text[] IS NULL OR c.purpose = ANY(%s::text[])))
               FROM consent_subject s WHERE s.id = %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*order_params, *active_params, *past_params, *idle_params, subject.pk])
+        cursor.execute(sql, [*order_params, *active_params, *past_params, *idle_params, purposes, purposes, subject.pk])
         live, restricted, consented = cursor.fetchone()
     if restricted:
         raise CollectionRestricted()

@@ -14,7 +14,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from consent.models import MAX_RETENTION_DAYS
+
 Fragment = tuple[str, list]
+
+
+def _days(column: str) -> str:
+    """An interval of `column` days, capped: a row stored before the input bound existed (2147483647 days) must
+    not push a date past PostgreSQL's range and fail every statement that reads the gate."""
+    return f"make_interval(days => LEAST({column}, {MAX_RETENTION_DAYS}))"
 
 
 # --- Scopes: orders and holds name jurisdictions, tenants and subjects ---------------------------------------
@@ -95,14 +103,14 @@ def consent_past_retention(at: datetime) -> Fragment:
     return (
         f"""(
             (n.retention_days IS NOT NULL
-             AND c.granted_at + make_interval(days => n.retention_days) <= %s)
+             AND c.granted_at + {_days("n.retention_days")} <= %s)
             OR EXISTS (
                 SELECT 1 FROM policy_retentionrule r
                 WHERE {_rule_applies("c.purpose")}
                   AND CASE r.anchor
                         WHEN 'granted' THEN c.granted_at
                         WHEN 'purpose_end' THEN c.purpose_ended_at
-                      END + make_interval(days => r.max_age_days) <= %s))""",
+                      END + {_days("r.max_age_days")} <= %s))""",
         [at, at],
     )
 
@@ -116,6 +124,6 @@ def interaction_past_retention(
             SELECT 1 FROM policy_retentionrule r
             WHERE r.anchor = 'last_interaction'
               AND {_rule_applies(purpose_sql)}
-              AND COALESCE(s.last_interaction_at, {created_sql}) + make_interval(days => r.max_age_days) <= %s)""",
+              AND COALESCE(s.last_interaction_at, {created_sql}) + {_days("r.max_age_days")} <= %s)""",
         [*purpose_params, *created_params, at],
     )

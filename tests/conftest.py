@@ -46,6 +46,16 @@ def _seed_data(request):
     Group.objects.get_or_create(name=OFFICERS_GROUP)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttle windows live in Redis, which outlives a test (and a run): every test starts with full budgets."""
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    for key in client.scan_iter(match=cache.make_key("throttle:*")):
+        client.delete(key)
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker consuming the real Redis broker, in a thread of this process."""

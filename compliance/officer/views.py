@@ -3,6 +3,7 @@ Pages read through compliance.selectors; every button calls one compliance servi
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from functools import wraps
 
@@ -21,6 +22,7 @@ from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
 from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.forms import HoldForm, OrderForm
 from compliance.services import erasure_requests, holds, orders
+from core import throttles
 from core.audit import Actor
 from core.errors import DomainError
 from core.officers import is_officer
@@ -51,8 +53,32 @@ class OfficerAuthenticationForm(AuthenticationForm):
 
 
 class OfficerLoginView(LoginView):
+    """Locks a user name out after LOGIN failures within the window (API_THROTTLE_RATES["login"]): a password
+    cannot be guessed at the speed of the network."""
+
     template_name = "officer/login.html"
     authentication_form = OfficerAuthenticationForm
+
+    def _ident(self) -> str:
+        return self.request.POST.get("username", "").strip().lower()
+
+    def post(self, request, *args, **kwargs):
+        if wait := throttles.over_budget("login", self._ident(), count=False):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minutes.")
+            response = self.render_to_response(self.get_context_data(form=form), status=429)
+            response["Retry-After"] = throttles.retry_after(wait)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        throttles.over_budget("login", self._ident())
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        throttles.clear("login", self._ident())
+        return super().form_valid(form)
 
 
 class OfficerLogoutView(LogoutView):

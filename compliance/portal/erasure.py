@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
@@ -10,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from compliance.services import erasure_requests
 from compliance.services.erasure_requests import CONFIRM_LINK, STATUS_LINK
 from consent.models import Jurisdiction
+from core import throttles
 from core.api import http_status
 from core.audit import Actor
 from core.errors import DomainError
@@ -40,6 +43,15 @@ def erasure_request_view(request):
     form = ErasureRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Each request mails a confirmation link: one address, and one client, get a few per window (no mail bomb).
+        wait = throttles.over_budget("portal_ip", request.META.get("REMOTE_ADDR", "")) or throttles.over_budget(
+            "portal_email", data["email"].lower()
+        )
+        if wait:
+            form.add_error(None, f"Too many requests. Please try again in {math.ceil(wait / 60)} minutes.")
+            response = render(request, "portal/erasure/request.html", {"form": form}, status=429)
+            response["Retry-After"] = throttles.retry_after(wait)
+            return response
         try:
             erasure_requests.erasure_request_create(
                 email=data["email"],

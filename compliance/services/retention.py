@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -14,6 +15,9 @@ from core.errors import UnknownJurisdiction, UnknownTenant
 from matching.models import FaceTemplate
 from policy.models import RetentionRule
 from policy.selectors import subjects_without_consent_in_force, templates_past_retention
+
+log = logging.getLogger(__name__)
+CAUSES = ("retention", "withdrawal")
 
 
 @transaction.atomic
@@ -67,15 +71,48 @@ def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
 
     Only templates (with their enrolment rows) go: the subject record and its consent ledger stay, because the
     relationship with the tenant may continue (a new consent, a new enrolment); a full erasure is what orders
-    and requests do. Each non-empty group gets its own certificate (cause retention / withdrawal).
+    and requests do. The sweep runs tenant by tenant, so one tenant's failure (reported under "failed") never
+    stops it for the others; each non-empty group of a tenant gets its own certificate (cause retention /
+    withdrawal). "retention" and "withdrawal" sum the tenants.
     """
+    report = {"at": at.isoformat(), "dry_run": dry_run, "tenants": {}, "failed": {}}
+    totals = {
+        cause: {"templates": 0, "subjects": 0, "erased": 0, "held_subjects": [], "certificates": []} for cause in CAUSES
+    }
+    tenants = Tenant.objects.filter(pk__in=FaceTemplate.objects.values("tenant_id")).order_by("slug")
+    for tenant in tenants:
+        try:
+            entries = _sweep_tenant(tenant, at=at, dry_run=dry_run, actor=actor)
+        except Exception as exc:
+            log.exception("retention sweep failed for tenant %s", tenant.slug)
+            report["failed"][tenant.slug] = type(exc).__name__
+            continue
+        report["tenants"][tenant.slug] = entries
+        for cause, entry in entries.items():
+            total = totals[cause]
+            total["templates"] += entry["templates"]
+            total["subjects"] += entry["subjects"]
+            total["erased"] += entry.get("erased", 0)
+            total["held_subjects"] += entry.get("held_subjects", [])
+            if entry["certificate"]:
+                total["certificates"].append(entry["certificate"])
+    report.update(totals)
+    return report
+
+
+def _sweep_tenant(tenant: Tenant, *, at: datetime, dry_run: bool, actor: Actor) -> dict:
     grace = timedelta(hours=settings.WITHDRAWN_TEMPLATE_GRACE_HOURS)
-    past = FaceTemplate.objects.filter(pk__in=templates_past_retention(FaceTemplate.objects.all(), at=at).values("pk"))
-    lapsed = subjects_without_consent_in_force(FaceTemplate.objects.all(), before=at - grace, at=at)
-    withdrawn = FaceTemplate.objects.filter(subject__in=lapsed).exclude(pk__in=past.values("pk"))
-    report = {"at": at.isoformat(), "dry_run": dry_run}
-    for cause, templates in (("retention", past), ("withdrawal", withdrawn)):
-        rows = list(templates.values_list("pk", "subject_id"))
+    own = FaceTemplate.objects.filter(tenant=tenant)
+    past = FaceTemplate.objects.filter(pk__in=templates_past_retention(own, at=at).values("pk"))
+    lapsed = subjects_without_consent_in_force(own, before=at - grace, at=at)
+    withdrawn = own.filter(subject__in=lapsed).exclude(pk__in=past.values("pk"))
+    # The reads in a transaction of their own: a failing statement rolls back only this tenant's reads.
+    with transaction.atomic():
+        found = {
+            cause: list(qs.values_list("pk", "subject_id")) for cause, qs in zip(CAUSES, (past, withdrawn), strict=True)
+        }
+    entries = {}
+    for cause, rows in found.items():
         entry = {"templates": len(rows), "subjects": len({r[1] for r in rows}), "certificate": None}
         if rows and not dry_run:
             cert = eraser.templates_erase(
@@ -85,6 +122,7 @@ def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
                 actor=actor,
                 scope={
                     "sweep_at": at.isoformat(),
+                    "tenant": tenant.slug,
                     "rule": "retention limit"
                     if cause == "retention"
                     else f"no consent in force for {settings.WITHDRAWN_TEMPLATE_GRACE_HOURS} h",
@@ -95,5 +133,5 @@ def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
                 erased=cert.counts.get(eraser.TEMPLATES, 0),
                 held_subjects=cert.scope["held_subjects"],
             )
-        report[cause] = entry
-    return report
+        entries[cause] = entry
+    return entries

@@ -57,6 +57,13 @@ class Expired(DomainError):
     default_message = "The job was not run within an hour; its image was deleted."
 
 
+def held_by_a_live_worker(job) -> bool:
+    """Running and started within JOB_REAP_AFTER_SECONDS: a copy of its message waits; past that its worker is
+    taken for dead and the job runs again (the relay re-sends it)."""
+    reap_after = timedelta(seconds=settings.JOB_REAP_AFTER_SECONDS)
+    return job.status == JobStatus.RUNNING and job.started_at > timezone.now() - reap_after
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -71,7 +78,7 @@ def _ms(start: float) -> float:
 def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
     """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
     validate_image_bytes(image)
-    enrolment_check(subject=subject, at=timezone.now())
+    enrolment_check(subject=subject, at=timezone.now(), purposes=api_key.purposes if api_key else None)
     enrollment = Enrollment.objects.create(
         tenant_id=subject.tenant_id,
         subject=subject,
@@ -131,6 +138,8 @@ def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
             # A re-delivered task after the template was written: just finish.
             _enrollment_end(enrollment, error=None, template=enrollment.template)
             return enrollment, None
+        if held_by_a_live_worker(enrollment):
+            return enrollment, None
         if enrollment.image is None:
             _enrollment_end(enrollment, error=Expired(), template=None)
             return enrollment, None
@@ -181,7 +190,8 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
         if error is None:
             try:
                 # Consent may have been withdrawn, or an order recorded, while the job waited.
-                enrolment_check(subject=enrollment.subject, at=timezone.now())
+                key = enrollment.api_key
+                enrolment_check(subject=enrollment.subject, at=timezone.now(), purposes=key and key.purposes)
             except DomainError as exc:
                 error = exc
         if error is None:
@@ -244,7 +254,7 @@ def match_job_create(
 def _match_job_start(job_id) -> tuple[MatchJob | None, bytes | None]:
     with transaction.atomic():
         job = MatchJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in FINISHED:
+        if job is None or job.status in FINISHED or held_by_a_live_worker(job):
             return job, None
         if job.probe is None:
             _match_job_end(job, error=Expired())

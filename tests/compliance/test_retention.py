@@ -122,7 +122,8 @@ def test_each_seeded_rule(
     assert FaceTemplate.objects.filter(subject=other_jurisdiction).count() == 2
     # The subject record and its consent ledger stay: only the face data goes.
     assert Subject.objects.get(pk=person.pk).erased_at is None and Consent.objects.filter(subject=person).exists()
-    cert = DeletionCertificate.objects.get(pk=report[cause]["certificate"])
+    (cert_id,) = report[cause]["certificates"]
+    cert = DeletionCertificate.objects.get(pk=cert_id)
     assert cert.cause == cause and cert.counts == {"matching_enrollment": 2, "matching_facetemplate": 2}
     assert [str(s) for s in cert.subjects] == [str(person.pk)]
 
@@ -146,7 +147,7 @@ def test_dry_run_erases_nothing_and_the_command_prints_it(tenant, capsys):
     assert FaceTemplate.objects.filter(subject=person).count() == 2 and not DeletionCertificate.objects.exists()
     with time_machine.travel(T0 + DAY, tick=False):
         call_command("retention_sweep")
-    assert "retention: erased 2 templates of 1 subjects (certificate " in capsys.readouterr().out
+    assert "retention: erased 2 templates of 1 subjects (certificates " in capsys.readouterr().out
     assert not FaceTemplate.objects.filter(subject=person).exists()
 
 
@@ -157,3 +158,44 @@ def test_a_legal_hold_keeps_templates_past_retention(tenant):
     report = _sweep(T0 + DAY)
     assert report["retention"]["held_subjects"] == [str(held.pk)] and report["retention"]["erased"] == 0
     assert FaceTemplate.objects.filter(subject=held).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_notice_stored_with_retention_days_2147483647_neither_breaks_the_gate_nor_the_sweep():
+    """A row from before the input bound (the API now refuses more than 36,500 days): capped where it is read."""
+    from policy.gate import templates_eligible
+
+    huge, plain = factories.tenant("huge"), factories.tenant("plain")
+    kept = _person(huge, "US-IL", notice=factories.notice(huge, retention_days=2_147_483_647))
+    gone = _person(plain, "US-IL", purpose_ended_at=T0)
+    report = _sweep(T0 + DAY)
+    assert report["failed"] == {} and report["retention"]["templates"] == 2
+    assert FaceTemplate.objects.filter(subject=kept).count() == 2
+    assert not FaceTemplate.objects.filter(subject=gone).exists()
+    eligible = templates_eligible(
+        FaceTemplate.objects.all(), tenant=huge, purpose="fraud_prevention", model="Dlib", at=T0
+    )
+    assert eligible.count() == 2
+
+
+@pytest.mark.django_db
+def test_one_tenants_failure_is_reported_and_the_others_are_still_swept():
+    from django.db import connection
+
+    broken, fine = factories.tenant("broken"), factories.tenant("fine")
+    stuck = _person(broken, "US-IL", purpose_ended_at=T0)
+    gone = _person(fine, "US-IL", purpose_ended_at=T0)
+    with connection.cursor() as cursor:
+        # A real database failure for one tenant's rows only (the test transaction drops it afterwards).
+        cursor.execute(
+            "CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_delete BEFORE DELETE ON matching_facetemplate "
+            f"FOR EACH ROW WHEN (OLD.tenant_id = '{broken.pk}') EXECUTE FUNCTION refuse_delete()"
+        )
+    report = _sweep(T0 + DAY)
+    assert list(report["failed"]) == ["broken"], report
+    assert report["tenants"]["fine"]["retention"]["erased"] == 2
+    assert not FaceTemplate.objects.filter(subject=gone).exists()
+    assert FaceTemplate.objects.filter(subject=stuck).count() == 2

@@ -134,3 +134,15 @@ def test_exif_orientation_is_honoured(photo):
     assert len(faces_in(pixels)) == 1
     # Without the tag the same pixels hold no upright face: the orientation is what made it findable.
     assert faces_in(np.asarray(sideways.convert("RGB"))) == []
+
+
+def test_the_web_check_does_not_inflate_a_png_the_worker_does():
+    """Pixel data that only inflating reveals as broken passes the web's check and fails in the worker."""
+    data = bytearray(encode(Image.new("RGB", (64, 48), "white"), "PNG"))
+    start = data.index(b"IDAT") + 4
+    length = struct.unpack(">I", data[start - 8 : start - 4])[0]
+    data[start + 2 : start + length] = b"\xff" * (length - 2)  # a zlib stream that cannot be inflated
+    data[start + length : start + length + 4] = struct.pack(">I", zlib.crc32(bytes(data[start - 4 : start + length])))
+    assert validate_image_bytes(bytes(data)) == "PNG"
+    with pytest.raises(InvalidImage):
+        decode_image(bytes(data))

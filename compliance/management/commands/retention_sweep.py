@@ -23,8 +23,10 @@ class Command(BaseCommand):
         for cause in ("retention", "withdrawal"):
             entry = report[cause]
             line = f"{cause}: {verb} {entry['templates']} templates of {entry['subjects']} subjects"
-            if entry.get("certificate"):
-                line += f" (certificate {entry['certificate']})"
+            if entry["certificates"]:
+                line += f" (certificates {', '.join(entry['certificates'])})"
             if entry.get("held_subjects"):
                 line += f"; kept under legal hold: {len(entry['held_subjects'])} subjects"
             self.stdout.write(line)
+        for tenant, error in report["failed"].items():
+            self.stderr.write(f"tenant {tenant}: sweep failed ({error}); the other tenants were swept")

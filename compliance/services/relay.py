@@ -1,0 +1,36 @@
+"""The outbox relay of compliance's background work (a beat task every few seconds): the row is the truth.
+
+Sent again when their message may be lost (the broker was down at commit, a worker died or a task failed with
+the database down): selfie lookups still waiting JOB_RELAY_AFTER_SECONDS after they were received, and erase
+orders never started. Both runs are idempotent. A started order resumes through the deadline check and
+order_erase_run's own resumption; erasure-request runs are not relayed yet.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+
+from compliance.models import ErasureRequest
+from compliance.services.erasure_requests import ERASURE_LOOKUP_TASK
+from compliance.services.orders import ORDER_ERASE_TASK
+from core.enqueue import resend
+from matching.models import JobStatus
+from policy.models import OrderAction, OrderStatus, RegulatorOrder
+
+BATCH = 1000
+
+
+def erasure_relay(*, now: datetime) -> dict:
+    cutoff = now - timedelta(seconds=settings.JOB_RELAY_AFTER_SECONDS)
+    lookups = ErasureRequest.objects.filter(
+        lookup_status__in=[JobStatus.QUEUED, JobStatus.RUNNING], selfie__isnull=False, received_at__lt=cutoff
+    ).values_list("pk", flat=True)[:BATCH]
+    orders = RegulatorOrder.objects.filter(
+        action=OrderAction.ERASE, status=OrderStatus.RECEIVED, created_at__lt=cutoff
+    ).values_list("pk", flat=True)[:BATCH]
+    return {
+        "lookups": sum(resend(ERASURE_LOOKUP_TASK, pk) for pk in lookups),
+        "orders": sum(resend(ORDER_ERASE_TASK, pk) for pk in orders),
+    }

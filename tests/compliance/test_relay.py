@@ -1,0 +1,57 @@
+"""The outbox relay of compliance's work: a selfie lookup and an erase order whose messages were lost (the broker
+down at commit) are sent again by the relay and end; the selfie's bytes are deleted."""
+
+from datetime import timedelta
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
+
+from compliance.models import ErasureRequest
+from compliance.services import erasure_requests, orders, relay
+from config.celery import app
+from core.audit import Actor
+from matching.models import FINISHED
+from policy.models import OrderAction, OrderStatus, RegulatorOrder
+from tests import factories
+from tests.helpers import wait_for
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+ACTOR = Actor.system("test")
+
+
+def _later(settings):
+    return timezone.now() + timedelta(seconds=settings.JOB_RELAY_AFTER_SECONDS + 1)
+
+
+def test_a_lost_selfie_lookup_and_a_lost_erase_order_are_relayed_and_end(faces_dir, settings):
+    tenant = factories.tenant("acme")
+    person = factories.consented_subject(tenant, factories.notice(tenant))
+    request = erasure_requests.erasure_request_create(
+        email="a@x.test",
+        jurisdiction="GB",
+        selfie=(faces_dir / "people/df-01/img1.jpg").read_bytes(),
+        source="portal",
+        actor=ACTOR,
+    )
+    order = orders.order_create(
+        regulator="UK ICO",
+        reference="R-relay",
+        action=OrderAction.ERASE,
+        scope={"subjects": [person.pk]},
+        received_at=timezone.now(),
+        actor=ACTOR,
+    )
+    app.control.purge()  # both messages lost: only the rows know the work
+
+    assert relay.erasure_relay(now=timezone.now()) == {"lookups": 0, "orders": 0}  # not overdue yet
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        assert relay.erasure_relay(now=_later(settings)) == {"lookups": 1, "orders": 1}
+        request = wait_for(
+            lambda: ErasureRequest.objects.get(pk=request.pk), lambda r: r.lookup_status in FINISHED, timeout=90
+        )
+        order = wait_for(
+            lambda: RegulatorOrder.objects.get(pk=order.pk), lambda o: o.status == OrderStatus.DONE, timeout=90
+        )
+    assert request.selfie is None
+    assert order.subjects_erased == 1
