@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -12,10 +13,11 @@ class ErasureStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     BLOCKED_BY_HOLD = "blocked_by_hold", "Blocked by legal hold"
-    OVERDUE = "overdue", "Overdue"
+    REFUSED = "refused", "Refused"
 
 
-# A request nobody confirmed is not an obligation yet; every other one not done is.
+# A request nobody confirmed is not an obligation yet; every other one not done or refused is. "Overdue" is no
+# status: it is derived from due_at and these states (compliance.selectors.erasure_requests_overdue).
 OPEN_REQUEST_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.RUNNING, ErasureStatus.BLOCKED_BY_HOLD)
 
 
@@ -45,6 +47,14 @@ class ErasureRequest(models.Model):
         "DeletionCertificate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    # The statutory clock (compliance.services.clocks): due_at is recomputed from these on every change.
+    paused_at = models.DateTimeField(null=True, blank=True)  # stopped since (identity being verified)
+    paused_for = models.DurationField(default=timedelta(0))  # stopped time already over
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    clock = models.JSONField(default=list, blank=True)  # history: [{"at", "event", "due_at", "reason"}]
+    refusal_basis = models.TextField(blank=True)
+    refused_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
 
 
 class DeletionCertificate(models.Model):

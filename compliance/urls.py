@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance import apis
+from compliance import apis, clock_apis
 
 urlpatterns = [
     # The client app's subject resource: consent's GET with compliance's DELETE (an erasure request).
@@ -19,6 +19,10 @@ urlpatterns = [
         apis.ErasureRequestConfirmApi.as_view(),
         name="erasure-request-confirm",
     ),
+    path("erasure-requests/<uuid:request_id>/extend", clock_apis.ErasureRequestExtendApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/pause", clock_apis.ErasureRequestPauseApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/resume", clock_apis.ErasureRequestResumeApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/refuse", clock_apis.ErasureRequestRefuseApi.as_view()),
     path("audit", apis.AuditListApi.as_view(), name="audit"),
     path("audit/verify", apis.AuditVerifyApi.as_view(), name="audit-verify"),
     path("certificates/<uuid:certificate_id>", apis.CertificateDetailApi.as_view(), name="certificate-detail"),

@@ -65,3 +65,16 @@ class HoldForm(ScopeForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     expires_at = forms.DateTimeField(widget=_WHEN, required=False, label="Expires (UTC, optional)")
     field_order = ["reason", "jurisdictions", "tenants", "subjects", "expires_at"]
+
+
+class ReceivedRequestForm(forms.Form):
+    """A request that came by letter or e-mail to the DPO: entered with the moment it was received."""
+
+    email = forms.EmailField(help_text="The requester's address: they confirm the request by the link sent there")
+    jurisdiction = forms.CharField(max_length=8, help_text="e.g. GB, FR, US-CA")
+    tenant = forms.SlugField(max_length=64, help_text="The organisation's slug")
+    external_ref = forms.CharField(max_length=200, label="Reference", help_text="The organisation's reference")
+    received_at = forms.DateTimeField(widget=_WHEN, label="Received (UTC)", help_text="The clock starts here")
+
+    def clean_jurisdiction(self):
+        return self.cleaned_data["jurisdiction"].upper()

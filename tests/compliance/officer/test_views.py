@@ -67,7 +67,7 @@ def test_login_form_refuses_a_non_officer_and_admits_an_officer(client, officer)
 
 @pytest.mark.django_db
 def test_dashboard_flags_overdue_and_due_soon_deadlines(officer_client):
-    make_order(reference="LATE-1", deadline_in=-timedelta(days=2), status=OrderStatus.OVERDUE)
+    make_order(reference="LATE-1", deadline_in=-timedelta(days=2))
     make_order(reference="SOON-1", deadline_in=timedelta(days=3))
     make_order(reference="LATER-1", deadline_in=timedelta(days=40))
     make_order(reference="DONE-1", deadline_in=-timedelta(days=5), status=OrderStatus.DONE, erased=10)
