@@ -175,6 +175,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 # --- Compliance -----------------------------------------------------------
 WITHDRAWN_TEMPLATE_GRACE_HOURS = env.int("WITHDRAWN_TEMPLATE_GRACE_HOURS", default=24)
 ERASURE_REQUIRES_OFFICER_CONFIRMATION = env.bool("ERASURE_REQUIRES_OFFICER_CONFIRMATION", default=False)
+# A selfie request waits for an officer unless every face it found is held only for these purposes
+# (fraud_prevention never counts: a fraudster would erase themselves from the galleries meant to catch them).
+SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES = env.list("SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES", default=[])
 ERASE_BATCH_SIZE = env.int("ERASE_BATCH_SIZE", default=500)
 PORTAL_LINK_MAX_AGE_DAYS = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30)
 
