@@ -70,3 +70,38 @@ class DeletionCertificate(models.Model):
     audit_seq_to = models.BigIntegerField()
     vacuumed_at = models.DateTimeField(null=True, blank=True)
     sha256 = models.CharField(max_length=64)
+
+
+class WebhookEvent(models.TextChoices):
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    SUBJECT_ERASED = "subject.erased"
+    TEMPLATES_EXPIRED = "templates.expired"
+    ORDER_IN_FORCE = "order.in_force"
+    ORDER_LIFTED = "order.lifted"
+    ERASURE_REQUEST_PENDING_OBJECTION = "erasure_request.pending_objection"
+    ERASURE_REQUEST_COMPLETED = "erasure_request.completed"
+
+
+class WebhookEndpoint(models.Model):
+    """A tenant's receiver. The secret signs deliveries, so it is kept (as Stripe does) and shown once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=500)
+    events = ArrayField(models.CharField(max_length=64, choices=WebhookEvent.choices))
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+
+class WebhookDelivery(models.Model):
+    """One event to one endpoint; `attempts` logs every try: [{"at", "status", "latency_ms", "error"}]."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    type = models.CharField(max_length=64, choices=WebhookEvent.choices)
+    body = models.TextField()  # the exact bytes signed and sent: ids only, never personal data
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, default="pending")  # pending, delivered, failed
+    attempts = models.JSONField(default=list)
+    delivered_at = models.DateTimeField(null=True, blank=True)

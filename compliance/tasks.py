@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from compliance.services import deadlines, erasure_lookup, erasure_requests, orders, retention
+from compliance.services import deadlines, erasure_lookup, erasure_requests, orders, retention, webhooks
 from core.audit import Actor
 
 
@@ -35,3 +35,10 @@ def retention_sweep():
 @shared_task(acks_late=True)
 def deadlines_check():
     return deadlines.deadlines_check(at=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def webhook_deliver(self, delivery_id: str):
+    delay = webhooks.webhook_deliver_run(delivery_id=delivery_id)
+    if delay is not None:
+        raise self.retry(countdown=delay)

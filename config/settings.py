@@ -180,6 +180,10 @@ ERASURE_REQUIRES_OFFICER_CONFIRMATION = env.bool("ERASURE_REQUIRES_OFFICER_CONFI
 SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES = env.list("SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES", default=[])
 ERASE_BATCH_SIZE = env.int("ERASE_BATCH_SIZE", default=500)
 PORTAL_LINK_MAX_AGE_DAYS = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30)
+# Webhook deliveries to loopback/private addresses: refused unless allowed (`make run` allows them).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,

@@ -15,10 +15,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import ErasureRequest, ErasureStatus
+from compliance.models import ErasureRequest, ErasureStatus, WebhookEvent
 from compliance.services import eraser
 from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.due_dates import erasure_due_at
+from compliance.services.webhooks import webhook_emit
 from consent.models import Consent, Jurisdiction, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
@@ -328,6 +329,12 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
                     )
                 )
             )
+            if erasure_request.tenant_id:
+                webhook_emit(
+                    tenant_id=erasure_request.tenant_id,
+                    type=WebhookEvent.ERASURE_REQUEST_COMPLETED,
+                    data={"erasure_request": str(erasure_request.pk), "certificate": str(cert.pk)},
+                )
             # The request itself keeps no personal data once it is answered.
             erasure_request.email = ""
             erasure_request.external_ref = ""
