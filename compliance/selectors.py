@@ -10,7 +10,13 @@ from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Quer
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from compliance.models import OPEN_REQUEST_STATUSES, DeletionCertificate, ErasureRequest, ErasureStatus
+from compliance.models import (
+    OPEN_REQUEST_STATUSES,
+    DeletionCertificate,
+    ErasureRequest,
+    ErasureStatus,
+    WebhookDelivery,
+)
 from compliance.services.certificates import certificate_payload, certificate_sha256
 from compliance.services.due_dates import extension_allowed
 from consent.models import Subject, Tenant
@@ -109,6 +115,12 @@ def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
     for request in requests:
         request.deadline_state = deadline_state(due=request.due_at, done=False, now=now)
     return requests
+
+
+def webhook_deliveries_failing(*, limit: int = 20) -> QuerySet[WebhookDelivery]:
+    """Deliveries given up, or still being retried after a failed attempt, newest first."""
+    failing = WebhookDelivery.objects.exclude(status="delivered").exclude(attempts=[])
+    return failing.select_related("endpoint__tenant").order_by("-created_at")[:limit]
 
 
 def holds_active(*, now: datetime) -> QuerySet[LegalHold]:

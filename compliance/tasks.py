@@ -42,3 +42,8 @@ def webhook_deliver(self, delivery_id: str):
     delay = webhooks.webhook_deliver_run(delivery_id=delivery_id)
     if delay is not None:
         raise self.retry(countdown=delay)
+
+
+@shared_task(acks_late=True)
+def consent_withdrawn_notify(consent_id: str):
+    webhooks.consent_withdrawn_notify(consent_id=consent_id)

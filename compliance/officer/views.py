@@ -81,6 +81,7 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
         "orders_done": selectors.orders_recently_done(),
         "requests": requests,
         "holds": selectors.holds_active(now=now),
+        "webhook_failures": selectors.webhook_deliveries_failing(),
         "counts": selectors.counts(now=now),
         "audit": selectors.audit_status(),
         "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),

@@ -165,12 +165,13 @@ def subjects_erase(
         vacuumed_at=vacuumed_at,
         actor=actor,
     )
-    _tell_tenants(erased, certificate=certificate)
+    _tell_tenants(erased, certificate=certificate, event=WebhookEvent.SUBJECT_ERASED)
     return certificate
 
 
-def _tell_tenants(erased: list[str], *, certificate: DeletionCertificate) -> None:
-    """Each tenant learns which of its subjects were erased (it may hold its own copies), with the certificate."""
+def _tell_tenants(erased: list[str], *, certificate: DeletionCertificate, event: str) -> None:
+    """Each tenant learns which of its subjects were erased, or lost their templates (it may hold its own
+    copies), with the certificate."""
     by_tenant: dict = {}
     for subject_id, tenant_id in Subject.objects.filter(pk__in=erased).values_list("pk", "tenant_id"):
         by_tenant.setdefault(tenant_id, []).append(str(subject_id))
@@ -178,7 +179,7 @@ def _tell_tenants(erased: list[str], *, certificate: DeletionCertificate) -> Non
         for tenant_id, subjects in by_tenant.items():
             webhook_emit(
                 tenant_id=tenant_id,
-                type=WebhookEvent.SUBJECT_ERASED,
+                type=event,
                 data={"subjects": sorted(subjects), "certificate": str(certificate.pk), "cause": certificate.cause},
             )
 
@@ -223,7 +224,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         held_subjects |= held
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held_subjects)}
-    return certificate_issue(
+    certificate = certificate_issue(
         cert_id=cert_id,
         cause=cause,
         cause_id=cause_id,
@@ -235,6 +236,8 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         vacuumed_at=vacuumed_at,
         actor=actor,
     )
+    _tell_tenants(sorted(subjects), certificate=certificate, event=WebhookEvent.TEMPLATES_EXPIRED)
+    return certificate
 
 
 BLOCKED_BY_HOLD, DONE = "blocked_by_hold", "done"  # the same values in OrderStatus and ErasureStatus

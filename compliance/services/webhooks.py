@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import WebhookDelivery, WebhookEndpoint
-from consent.models import Tenant
+from compliance.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from consent.models import Consent, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import DomainError
@@ -89,6 +89,20 @@ def webhook_emit(*, tenant_id, type: str, data: dict) -> int:
         enqueue(WEBHOOK_DELIVER_TASK, str(delivery_id))
         n += 1
     return n
+
+
+@transaction.atomic
+def consent_withdrawn_notify(*, consent_id) -> int:
+    consent = Consent.objects.select_related("subject").filter(pk=consent_id).first()
+    if consent is None:  # erased since: the subject.erased event says it
+        return 0
+    data = {
+        "consent": str(consent.pk),
+        "subject": str(consent.subject_id),
+        "purpose": consent.purpose,
+        "withdrawn_at": consent.withdrawn_at.isoformat(),
+    }
+    return webhook_emit(tenant_id=consent.subject.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:

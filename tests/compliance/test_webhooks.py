@@ -12,12 +12,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from compliance.models import WebhookDelivery
-from compliance.services import orders, webhooks
+from compliance.services import orders, retention, webhooks
 from consent.models import Purpose
-from consent.services import api_key_create
+from consent.services import api_key_create, consent_withdraw
 from core.audit import Actor
 from tests import factories
 from tests.helpers import wait_for
@@ -162,3 +163,25 @@ def test_erasure_reaches_the_tenant_through_celery(celery_worker, client_app, re
     assert events["subject.erased"]["subjects"] == [str(person.pk)]
     assert events["subject.erased"]["certificate"] == events["erasure_request.completed"]["certificate"]
     assert all(_verify(created["secret"], h, b) for h, b in receiver.received)
+
+
+@pytest.mark.django_db
+def test_withdrawal_and_expiry_reach_the_tenant(client_app, receiver, tenant, notice, settings):
+    client_app.post(
+        "/api/v1/webhooks", {"url": receiver.url, "events": ["consent.withdrawn", "templates.expired"]}, format="json"
+    )
+    person = factories.subject(tenant, "GB")
+    consent = factories.consent(person, notice)
+    withdrawn = consent_withdraw(consent=consent, actor=ACTOR)
+    webhooks.consent_withdrawn_notify(consent_id=consent.pk)  # what the named task does
+    settings.WITHDRAWN_TEMPLATE_GRACE_HOURS = 0
+    factories.template(person)
+    retention.retention_sweep(at=timezone.now(), dry_run=False, actor=ACTOR)
+    events = {d.type: json.loads(d.body)["data"] for d in WebhookDelivery.objects.all()}
+    assert events["consent.withdrawn"] == {
+        "consent": str(consent.pk),
+        "subject": str(person.pk),
+        "purpose": consent.purpose,
+        "withdrawn_at": withdrawn.withdrawn_at.isoformat(),
+    }
+    assert events["templates.expired"]["subjects"] == [str(person.pk)] and events["templates.expired"]["certificate"]

@@ -258,3 +258,19 @@ def test_landing_page_links_the_officer_ui():
     # "/" is routed in config/urls.py by the lead; the view is tested on its own.
     response = index(RequestFactory().get("/"))
     assert response.status_code == 200 and b'href="/officer/"' in response.content
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_webhook_deliveries_that_fail(officer_client, tenant):
+    from compliance.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=tenant, url="https://hooks.acme.test/x", events=["subject.erased"], secret="s"
+    )
+    attempt = {"at": "2026-11-20T10:00:00+00:00", "status": 500, "latency_ms": 12, "error": ""}
+    WebhookDelivery.objects.create(endpoint=endpoint, type="subject.erased", body="{}", attempts=[attempt])
+    WebhookDelivery.objects.create(endpoint=endpoint, type="order.in_force", body="{}", status="delivered")
+    WebhookDelivery.objects.create(endpoint=endpoint, type="order.lifted", body="{}")  # not tried yet
+    html = officer_client.get("/officer/").content.decode()
+    table = html.split('id="webhook-failures"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr class") == 1 and "subject.erased" in table and "retrying" in table and "500" in table
