@@ -55,6 +55,9 @@ class ErasureRequest(models.Model):
     clock = models.JSONField(default=list, blank=True)  # history: [{"at", "event", "due_at", "reason"}]
     refusal_basis = models.TextField(blank=True)
     refused_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
+    # A selfie names subjects of tenants: each is told and may object until then (compliance.services.objections).
+    objection_until = models.DateTimeField(null=True, blank=True)
+    objections = models.JSONField(default=list, blank=True)  # [{"tenant", "subject", "reason", "at"}]
 
 
 class DeletionCertificate(models.Model):

@@ -19,6 +19,7 @@ from compliance.models import ErasureRequest, ErasureStatus, WebhookEvent
 from compliance.services import eraser
 from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.due_dates import erasure_due_at
+from compliance.services.objections import named_tenants_tell
 from compliance.services.webhooks import webhook_emit
 from consent.models import Consent, Jurisdiction, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
@@ -170,6 +171,8 @@ def _selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
     if erasure_request.lookup_status != JobStatus.DONE:
         return True
     relaxed = set(settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES) - {Purpose.FRAUD_PREVENTION}
+    if not relaxed:
+        return True
     held_for = Consent.objects.filter(subject_id__in=erasure_request.candidates).values_list("purpose", flat=True)
     return not set(held_for) <= relaxed
 
@@ -195,6 +198,7 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
         else ErasureStatus.RUNNING
     )
     erasure_request.save(update_fields=["verified_at", "status", "paused_at", "paused_for", "due_at", "clock"])
+    named_tenants_tell(erasure_request, actor=actor)
     audit_append(
         actor=actor,
         action="erasure_request.verify",

@@ -42,8 +42,10 @@ def fraud(tenant, notice):
     return factories.consented_subject(tenant, notice)
 
 
-def test_by_default_every_selfie_request_waits_for_an_officer(door):
+def test_by_default_every_selfie_request_waits_for_an_officer(door, tenant):
     assert _verified_status(_selfie_request([door])) == ErasureStatus.AWAITING_OFFICER
+    # Even faces held for no purpose at all: the default relaxes nothing.
+    assert _verified_status(_selfie_request([factories.subject(tenant)])) == ErasureStatus.AWAITING_OFFICER
 
 
 def test_a_relaxed_purpose_erases_without_an_officer(settings, door):
