@@ -23,7 +23,7 @@ from consent.models import Subject, Tenant
 from core.audit import audit_verify
 from core.models import AuditEvent
 from matching.models import FaceTemplate
-from policy.models import OPEN_ORDER_STATUSES, LegalHold, OrderAction, OrderStatus, RegulatorOrder
+from policy.models import OPEN_ORDER_STATUSES, LegalHold, OrderAction, OrderStatus, RegulatorOrder, RetentionRule
 from policy.selectors import consents_in_force, legal_holds_in_force, subjects_covered
 
 
@@ -43,6 +43,10 @@ def certificates_for(*, obj) -> QuerySet[DeletionCertificate]:
 
 def erasure_request_list() -> QuerySet[ErasureRequest]:
     return ErasureRequest.objects.order_by("-received_at")
+
+
+def retention_rule_list() -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.select_related("tenant").order_by("-active", "jurisdiction_id", "-created_at")
 
 
 def legal_hold_list() -> QuerySet[LegalHold]:

@@ -7,7 +7,8 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from policy.models import OrderAction
+from consent.models import Purpose
+from policy.models import OrderAction, RetentionAnchor
 
 
 def _split(value: str) -> list[str]:
@@ -78,3 +79,12 @@ class ReceivedRequestForm(forms.Form):
 
     def clean_jurisdiction(self):
         return self.cleaned_data["jurisdiction"].upper()
+
+
+class RetentionRuleForm(forms.Form):
+    jurisdiction = forms.CharField(max_length=8, required=False, help_text="e.g. US-IL; blank: every jurisdiction")
+    tenant = forms.SlugField(max_length=64, required=False, help_text="Tenant slug; blank: every tenant")
+    purpose = forms.ChoiceField(choices=[("", "every purpose"), *Purpose.choices], required=False)
+    anchor = forms.ChoiceField(choices=RetentionAnchor.choices)
+    max_age_days = forms.IntegerField(min_value=0, max_value=36500, label="Max age (days)")
+    citation = forms.CharField(max_length=200, required=False, help_text="The law or policy it applies")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.officer import request_views
+from compliance.officer import request_views, retention_views
 from compliance.officer import views as officer_views
 
 app_name = "officer"
@@ -41,6 +41,12 @@ urlpatterns = [
     ),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
     path("certificates/<uuid:certificate_id>.json", officer_views.certificate_download, name="certificate-json"),
+    path("retention-rules/", retention_views.retention_rules, name="retention-rules"),
+    path(
+        "retention-rules/<int:rule_id>/deactivate/",
+        retention_views.retention_rule_deactivate,
+        name="retention-rule-deactivate",
+    ),
     path("audit/", officer_views.audit_log, name="audit"),
     path("audit/verify/", officer_views.audit_verify_now, name="audit-verify"),
 ]
