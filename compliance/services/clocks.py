@@ -58,13 +58,17 @@ class ReasonRequired(DomainError):
 
 
 def clock_note(erasure_request: ErasureRequest, *, event: str, at: datetime, reason: str = "") -> None:
-    """Recompute due_at from the clock's facts and append the change to its history (the caller saves)."""
+    """Recompute due_at from the clock's facts and append the change to its history (the caller saves). A due date
+    that moves gets its reminders again (those sent were for the old one)."""
+    before = erasure_request.due_at
     erasure_request.due_at = erasure_due_at(
         jurisdiction=erasure_request.jurisdiction,
         received_at=erasure_request.received_at,
         paused_for=erasure_request.paused_for,
         extended=bool(erasure_request.extended_at),
     )
+    if before and erasure_request.due_at != before:
+        erasure_request.reminders_sent = []
     erasure_request.clock = [
         *erasure_request.clock,
         {"at": at.isoformat(), "event": event, "due_at": erasure_request.due_at.isoformat(), "reason": reason},
@@ -89,7 +93,7 @@ def clock_restart(erasure_request: ErasureRequest, *, at: datetime, reason: str)
     return True
 
 
-_CLOCK_FIELDS = ["paused_at", "paused_for", "extended_at", "extension_reason", "due_at", "clock"]
+_CLOCK_FIELDS = ["paused_at", "paused_for", "extended_at", "extension_reason", "due_at", "clock", "reminders_sent"]
 
 
 def _locked_open(erasure_request) -> ErasureRequest:

@@ -197,7 +197,9 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
         or _selfie_needs_an_officer(erasure_request)
         else ErasureStatus.RUNNING
     )
-    erasure_request.save(update_fields=["verified_at", "status", "paused_at", "paused_for", "due_at", "clock"])
+    erasure_request.save(
+        update_fields=["verified_at", "status", "paused_at", "paused_for", "due_at", "clock", "reminders_sent"]
+    )
     named_tenants_tell(erasure_request, actor=actor)
     audit_append(
         actor=actor,

@@ -237,3 +237,21 @@ def test_refusal_of_held_subjects_answers_a_blocked_request(tenant, notice):
     )
     assert request.status == ErasureStatus.DONE and request.refused_subjects == [held.pk]
     assert request.clock[-1]["event"] == "refused_in_part"
+
+
+def test_an_extended_request_is_reminded_again_before_its_new_due_date(
+    officer, tenant, django_capture_on_commit_callbacks
+):
+    request = _create(datetime(2026, 1, 10, tzinfo=UTC), "FR", tenant)
+    ErasureRequest.objects.filter(pk=request.pk).update(status=ErasureStatus.RUNNING)
+    deadlines.deadlines_check(at=datetime(2026, 2, 9, 12, tzinfo=UTC))  # the 1-day reminder for 10 February
+    request.refresh_from_db()
+    assert sorted(request.reminders_sent) == [1, 7]
+    request = _at(
+        datetime(2026, 2, 9, 13, tzinfo=UTC), clocks.erasure_request_extend, erasure_request=request, reason="x"
+    )
+    assert request.reminders_sent == [] and request.due_at == datetime(2026, 4, 10, tzinfo=UTC)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        deadlines.deadlines_check(at=datetime(2026, 4, 5, tzinfo=UTC))
+    assert [m.subject for m in mail.outbox] == [f"[Facegate] Erasure request {request.pk} is due in 7 days"]
