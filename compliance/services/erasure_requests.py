@@ -19,9 +19,10 @@ from compliance.models import ErasureRequest, ErasureStatus, WebhookEvent
 from compliance.services import eraser
 from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.due_dates import erasure_due_at
+from compliance.services.identity import requester_is_the_subject, selfie_needs_an_officer
 from compliance.services.objections import named_tenants_tell
 from compliance.services.webhooks import webhook_emit
-from consent.models import Consent, Jurisdiction, Purpose, Subject, Tenant
+from consent.models import Jurisdiction, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, InvalidLink, UnknownJurisdiction, UnknownTenant
@@ -150,33 +151,6 @@ def erasure_request_create(
     return erasure_request
 
 
-def _requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
-    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
-    otherwise an officer checks the identity. A selfie proves a likeness, not an identity: see
-    _selfie_needs_an_officer. A reference that names nobody has nothing to protect (and the answer must not reveal
-    that)."""
-    if erasure_request.lookup_status or not erasure_request.tenant_id:
-        return True
-    subject = Subject.objects.filter(
-        tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, erased_at__isnull=True
-    ).first()
-    return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
-
-
-def _selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
-    """A selfie names people in organisations the requester need not know, so an officer decides, unless the lookup
-    has ended and every face it found is held only for purposes the settings relax (never fraud_prevention)."""
-    if not erasure_request.lookup_status:
-        return False
-    if erasure_request.lookup_status != JobStatus.DONE:
-        return True
-    relaxed = set(settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES) - {Purpose.FRAUD_PREVENTION}
-    if not relaxed:
-        return True
-    held_for = Consent.objects.filter(subject_id__in=erasure_request.candidates).values_list("purpose", flat=True)
-    return not set(held_for) <= relaxed
-
-
 def _lock(erasure_request) -> ErasureRequest:
     return ErasureRequest.objects.select_for_update().get(pk=getattr(erasure_request, "pk", erasure_request))
 
@@ -189,12 +163,12 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
         return erasure_request
     erasure_request.verified_at = timezone.now()
     clock_restart(erasure_request, at=erasure_request.verified_at, reason="requester confirmed")
-    identity_proven = _requester_is_the_subject(erasure_request)
+    identity_proven = requester_is_the_subject(erasure_request)
     erasure_request.status = (
         ErasureStatus.AWAITING_OFFICER
         if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION
         or not identity_proven
-        or _selfie_needs_an_officer(erasure_request)
+        or selfie_needs_an_officer(erasure_request)
         else ErasureStatus.RUNNING
     )
     erasure_request.save(
