@@ -241,7 +241,19 @@ class ErasureRequestOutputSerializer(serializers.ModelSerializer):
             "subjects_erased",
             "held_subjects",
             "certificate",
+            "overdue",
+            "paused_at",
+            "extended_at",
+            "extension_reason",
+            "refusal_basis",
+            "refused_subjects",
+            "clock",
         ]
+
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, erasure_request) -> bool:
+        return selectors.erasure_request_is_overdue(erasure_request=erasure_request)
 
 
 class ErasureRequestListCreateApi(OfficerApi):
@@ -254,6 +266,8 @@ class ErasureRequestListCreateApi(OfficerApi):
         tenant = serializers.SlugField(max_length=64, required=False, default="")
         external_ref = serializers.CharField(max_length=200, required=False, default="")
         selfie = serializers.FileField(required=False, allow_null=True, default=None)
+        # A request that came by letter or e-mail: when it was received (the clock starts then); default now.
+        received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     @extend_schema(responses=page_of(ErasureRequestOutputSerializer, "ErasureRequestPage"))
     def get(self, request):

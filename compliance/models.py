@@ -1,4 +1,5 @@
 import uuid
+from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -12,10 +13,11 @@ class ErasureStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     BLOCKED_BY_HOLD = "blocked_by_hold", "Blocked by legal hold"
-    OVERDUE = "overdue", "Overdue"
+    REFUSED = "refused", "Refused"
 
 
-# A request nobody confirmed is not an obligation yet; every other one not done is.
+# A request nobody confirmed is not an obligation yet; every other one not done or refused is. "Overdue" is no
+# status: it is derived from due_at and these states (compliance.selectors.erasure_requests_overdue).
 OPEN_REQUEST_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.RUNNING, ErasureStatus.BLOCKED_BY_HOLD)
 
 
@@ -45,6 +47,17 @@ class ErasureRequest(models.Model):
         "DeletionCertificate", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    # The statutory clock (compliance.services.clocks): due_at is recomputed from these on every change.
+    paused_at = models.DateTimeField(null=True, blank=True)  # stopped since (identity being verified)
+    paused_for = models.DurationField(default=timedelta(0))  # stopped time already over
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    clock = models.JSONField(default=list, blank=True)  # history: [{"at", "event", "due_at", "reason"}]
+    refusal_basis = models.TextField(blank=True)
+    refused_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
+    # A selfie names subjects of tenants: each is told and may object until then (compliance.services.objections).
+    objection_until = models.DateTimeField(null=True, blank=True)
+    objections = models.JSONField(default=list, blank=True)  # [{"tenant", "subject", "reason", "at"}]
 
 
 class DeletionCertificate(models.Model):
@@ -63,3 +76,38 @@ class DeletionCertificate(models.Model):
     # Added once the sequencer has integrated the certificate's audit events (certificate_seal): the signed tree
     # head and the inclusion proof of each event, checkable offline (docs/audit.md). Not covered by sha256.
     transparency = models.JSONField(null=True, blank=True)
+
+
+class WebhookEvent(models.TextChoices):
+    CONSENT_WITHDRAWN = "consent.withdrawn"
+    SUBJECT_ERASED = "subject.erased"
+    TEMPLATES_EXPIRED = "templates.expired"
+    ORDER_IN_FORCE = "order.in_force"
+    ORDER_LIFTED = "order.lifted"
+    ERASURE_REQUEST_PENDING_OBJECTION = "erasure_request.pending_objection"
+    ERASURE_REQUEST_COMPLETED = "erasure_request.completed"
+
+
+class WebhookEndpoint(models.Model):
+    """A tenant's receiver. The secret signs deliveries, so it is kept (as Stripe does) and shown once."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    tenant = models.ForeignKey("consent.Tenant", on_delete=models.CASCADE, related_name="+")
+    url = models.URLField(max_length=500)
+    events = ArrayField(models.CharField(max_length=64, choices=WebhookEvent.choices))
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+
+class WebhookDelivery(models.Model):
+    """One event to one endpoint; `attempts` logs every try: [{"at", "status", "latency_ms", "error"}]."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    type = models.CharField(max_length=64, choices=WebhookEvent.choices)
+    body = models.TextField()  # the exact bytes signed and sent: ids only, never personal data
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, default="pending")  # pending, delivered, failed
+    attempts = models.JSONField(default=list)
+    delivered_at = models.DateTimeField(null=True, blank=True)

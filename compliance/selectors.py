@@ -10,13 +10,20 @@ from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Quer
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
-from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
+from compliance.models import (
+    OPEN_REQUEST_STATUSES,
+    DeletionCertificate,
+    ErasureRequest,
+    ErasureStatus,
+    WebhookDelivery,
+)
 from compliance.services.certificates import certificate_payload, certificate_sha256
+from compliance.services.due_dates import extension_allowed
 from consent.models import Subject, Tenant
 from core.models import AuditEvent
 from core.transparency import audit_verify, latest_signed_head
 from matching.models import FaceTemplate
-from policy.models import LegalHold, OrderAction, OrderStatus, RegulatorOrder
+from policy.models import OPEN_ORDER_STATUSES, LegalHold, OrderAction, OrderStatus, RegulatorOrder, RetentionRule
 from policy.selectors import consents_in_force, legal_holds_in_force, subjects_covered
 
 
@@ -36,6 +43,10 @@ def certificates_for(*, obj) -> QuerySet[DeletionCertificate]:
 
 def erasure_request_list() -> QuerySet[ErasureRequest]:
     return ErasureRequest.objects.order_by("-received_at")
+
+
+def retention_rule_list() -> QuerySet[RetentionRule]:
+    return RetentionRule.objects.select_related("tenant").order_by("-active", "jurisdiction_id", "-created_at")
 
 
 def legal_hold_list() -> QuerySet[LegalHold]:
@@ -59,6 +70,20 @@ def deadline_state(*, due: datetime | None, done: bool, now: datetime) -> str:
     if due <= now + DUE_SOON:
         return "due_soon"
     return "on_time"
+
+
+def orders_overdue(*, at: datetime) -> QuerySet[RegulatorOrder]:
+    """The one definition of an overdue order: an erase order still owing work past its deadline."""
+    return RegulatorOrder.objects.filter(action=OrderAction.ERASE, status__in=OPEN_ORDER_STATUSES, deadline__lte=at)
+
+
+def erasure_requests_overdue(*, at: datetime) -> QuerySet[ErasureRequest]:
+    """The one definition of an overdue request: confirmed, not answered, past its (moved) due date."""
+    return ErasureRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES, due_at__lte=at)
+
+
+def erasure_request_is_overdue(*, erasure_request: ErasureRequest, now: datetime | None = None) -> bool:
+    return erasure_requests_overdue(at=now or timezone.now()).filter(pk=erasure_request.pk).exists()
 
 
 def orders_open(*, now: datetime) -> list[RegulatorOrder]:
@@ -87,11 +112,19 @@ def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
 
 def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
     requests = list(
-        ErasureRequest.objects.exclude(status=ErasureStatus.DONE).select_related("tenant").order_by("due_at")
+        ErasureRequest.objects.exclude(status__in=(ErasureStatus.DONE, ErasureStatus.REFUSED))
+        .select_related("tenant")
+        .order_by("due_at")
     )
     for request in requests:
         request.deadline_state = deadline_state(due=request.due_at, done=False, now=now)
     return requests
+
+
+def webhook_deliveries_failing(*, limit: int = 20) -> QuerySet[WebhookDelivery]:
+    """Deliveries given up, or still being retried after a failed attempt, newest first."""
+    failing = WebhookDelivery.objects.exclude(status="delivered").exclude(attempts=[])
+    return failing.select_related("endpoint__tenant").order_by("-created_at")[:limit]
 
 
 def holds_active(*, now: datetime) -> QuerySet[LegalHold]:
@@ -163,6 +196,24 @@ def audit_events_for(*, obj, limit: int = 100) -> list[AuditEvent]:
 
 def order_get(*, order_id) -> RegulatorOrder:
     return RegulatorOrder.objects.get(pk=order_id)
+
+
+def erasure_request_actions(*, erasure_request: ErasureRequest) -> dict:
+    """What an officer may do to the request now (the services re-check each)."""
+    answered = erasure_request.status in (ErasureStatus.DONE, ErasureStatus.REFUSED)
+    jurisdiction = erasure_request.jurisdiction
+    refusable = erasure_request.status in (ErasureStatus.AWAITING_OFFICER, ErasureStatus.BLOCKED_BY_HOLD)
+    return {
+        "open": not answered,
+        "can_extend": not answered
+        and not erasure_request.extended_at
+        and extension_allowed(jurisdiction)
+        and erasure_request.due_at > timezone.now(),
+        "refusable": refusable,
+        "targets": erasure_request.held_subjects
+        if erasure_request.status == ErasureStatus.BLOCKED_BY_HOLD
+        else erasure_request.candidates,
+    }
 
 
 def erasure_request_get(*, request_id) -> ErasureRequest:

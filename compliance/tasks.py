@@ -3,7 +3,16 @@
 from celery import shared_task
 from django.utils import timezone
 
-from compliance.services import certificates, deadlines, erasure_lookup, erasure_requests, orders, relay, retention
+from compliance.services import (
+    certificates,
+    deadlines,
+    erasure_lookup,
+    erasure_requests,
+    orders,
+    relay,
+    retention,
+    webhooks,
+)
 from core.audit import Actor
 from core.failures import OUTAGES
 
@@ -50,3 +59,15 @@ def certificate_seal(self, certificate_id: str):
 @shared_task
 def erasure_relay():
     return relay.erasure_relay(now=timezone.now())
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def webhook_deliver(self, delivery_id: str):
+    delay = webhooks.webhook_deliver_run(delivery_id=delivery_id)
+    if delay is not None:
+        raise self.retry(countdown=delay)
+
+
+@shared_task(acks_late=True)
+def consent_withdrawn_notify(consent_id: str):
+    webhooks.consent_withdrawn_notify(consent_id=consent_id)

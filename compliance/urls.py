@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance import apis, audit_apis
+from compliance import apis, audit_apis, clock_apis, objection_apis, webhook_apis
 
 urlpatterns = [
     # The client app's subject resource: consent's GET with compliance's DELETE (an erasure request).
@@ -25,5 +25,13 @@ urlpatterns = [
     path("audit/proof", audit_apis.AuditProofApi.as_view(), name="audit-proof"),
     path("audit/consistency", audit_apis.AuditConsistencyApi.as_view(), name="audit-consistency"),
     path("audit/verify", audit_apis.AuditVerifyApi.as_view(), name="audit-verify"),
+    path("erasure-requests/<uuid:request_id>/extend", clock_apis.ErasureRequestExtendApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/pause", clock_apis.ErasureRequestPauseApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/resume", clock_apis.ErasureRequestResumeApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/refuse", clock_apis.ErasureRequestRefuseApi.as_view()),
+    path("erasure-requests/<uuid:request_id>/objections", objection_apis.ErasureRequestObjectionApi.as_view()),
+    path("webhooks", webhook_apis.WebhookListCreateApi.as_view(), name="webhooks"),
+    path("webhooks/<uuid:webhook_id>", webhook_apis.WebhookDetailApi.as_view(), name="webhook-detail"),
+    path("webhooks/<uuid:webhook_id>/deliveries", webhook_apis.WebhookDeliveryListApi.as_view()),
     path("certificates/<uuid:certificate_id>", apis.CertificateDetailApi.as_view(), name="certificate-detail"),
 ]

@@ -226,8 +226,17 @@ API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)  # JSON 
 # --- Compliance -----------------------------------------------------------
 WITHDRAWN_TEMPLATE_GRACE_HOURS = env.int("WITHDRAWN_TEMPLATE_GRACE_HOURS", default=24)
 ERASURE_REQUIRES_OFFICER_CONFIRMATION = env.bool("ERASURE_REQUIRES_OFFICER_CONFIRMATION", default=False)
+# A selfie request waits for an officer unless every face it found is held only for these purposes
+# (fraud_prevention never counts: a fraudster would erase themselves from the galleries meant to catch them).
+SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES = env.list("SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES", default=[])
+# How long each tenant whose subject a selfie request names may object (the officer sees the objections).
+SELFIE_OBJECTION_HOURS = env.int("SELFIE_OBJECTION_HOURS", default=72)
 ERASE_BATCH_SIZE = env.int("ERASE_BATCH_SIZE", default=500)
 PORTAL_LINK_MAX_AGE_DAYS = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30)
+# Webhook deliveries to loopback/private addresses: refused unless allowed (`make run` allows them).
+WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOK_RETRY_HOURS = env.int("WEBHOOK_RETRY_HOURS", default=24)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10.0)
 
 LOGGING = {
     "version": 1,

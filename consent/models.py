@@ -22,6 +22,11 @@ class Jurisdiction(models.Model):
     explicit_consent_required = models.BooleanField(default=True)
     erasure_deadline_months = models.PositiveSmallIntegerField(null=True, blank=True)
     erasure_deadline_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # One extension the law allows (with notice to the requester before the first deadline); none when both null.
+    extension_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Whether the clock stops while the requester's identity is being verified (only where the regulator says so).
+    identity_pause_allowed = models.BooleanField(default=False)
 
     def __str__(self):
         return self.code

@@ -14,8 +14,11 @@ from consent.auth import hash_key
 from consent.links import portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
+from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, PurposeNotAllowed, UnknownJurisdiction
 from core.retry import retrying
+
+CONSENT_WITHDRAWN_NOTIFY_TASK = "compliance.tasks.consent_withdrawn_notify"
 
 logger = logging.getLogger(__name__)
 
@@ -292,4 +295,6 @@ def consent_withdraw(*, consent: Consent, actor: Actor) -> Consent:
         obj=consent,
         details={"subject": str(consent.subject_id), "purpose": consent.purpose},
     )
+    # The client app is told by compliance's webhooks (named, not imported: compliance is a higher layer).
+    enqueue(CONSENT_WITHDRAWN_NOTIFY_TASK, str(consent.pk))
     return consent

@@ -56,6 +56,8 @@ def _manage(*args: str) -> None:
 
 def run() -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # Local use: webhooks may go to a receiver on this machine (production refuses private addresses).
+    os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_URLS", "true")
     port = os.environ.get("PORT", "8000")
     stops = _start_services()
     supervisor = Supervisor([])

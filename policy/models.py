@@ -37,9 +37,10 @@ class OrderAction(models.TextChoices):
     RESTRICT_COLLECTION = "restrict_collection", "Restrict collection"
 
 
-# Orders that take a subject out of matching, and orders that refuse new enrolments.
+# Orders that take a subject out of matching, and orders that refuse new enrolments. An erase order does both only
+# for the subjects it reaches (policy.rules.subject_under_order): no face is ever stored that could not be used.
 MATCH_BLOCKING_ACTIONS = (OrderAction.ERASE, OrderAction.SUSPEND_PROCESSING)
-COLLECTION_BLOCKING_ACTIONS = (OrderAction.RESTRICT_COLLECTION, OrderAction.SUSPEND_PROCESSING)
+COLLECTION_BLOCKING_ACTIONS = (OrderAction.ERASE, OrderAction.RESTRICT_COLLECTION, OrderAction.SUSPEND_PROCESSING)
 
 
 class OrderStatus(models.TextChoices):
@@ -47,10 +48,10 @@ class OrderStatus(models.TextChoices):
     RUNNING = "running", "Running"
     DONE = "done", "Done"
     BLOCKED_BY_HOLD = "blocked_by_hold", "Blocked by legal hold"
-    OVERDUE = "overdue", "Overdue"
 
 
-# An erase order still owes work in these states.
+# An erase order still owes work in these states; past its deadline in one of them it is overdue (derived, never
+# stored: compliance.selectors.orders_overdue).
 OPEN_ORDER_STATUSES = (OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD)
 
 

@@ -43,11 +43,17 @@ def order_in_force(order: str, actions, at: datetime) -> Fragment:
 
 
 def subject_under_order(subject: str, actions, at: datetime) -> Fragment:
-    """An order of `actions` in force at `at` covers subject row `subject`."""
+    """An order of `actions` in force at `at` covers subject row `subject`.
+
+    An erase order reaches what was held when it was received and what arrived while it ran (subjects created
+    before it completed): those are erased, or (held, excepted, or created after its pass) kept out of matching
+    and refused new collection. Subjects created after it completed are governed by the restrict_collection and
+    suspend_processing orders in force, like any others."""
     in_force, params = order_in_force("o", actions, at)
     return (
         f"""EXISTS (SELECT 1 FROM policy_regulatororder o
-                    WHERE {in_force} AND {scope_covers("o", subject)})""",
+                    WHERE {in_force} AND {scope_covers("o", subject)}
+                      AND (o.action <> 'erase' OR o.completed_at IS NULL OR {subject}.created_at < o.completed_at))""",
         params,
     )
 

@@ -141,3 +141,23 @@ def load(
             anchor=anchor,
             defaults={"max_age_days": days, "citation": citation},
         )
+
+
+# The statutory clock of a data subject request, per law: one extension (with notice to the requester before the
+# first deadline) and whether the clock stops while the requester's identity is verified. A law not listed gets
+# neither: the shorter clock is always the safe one.
+CLOCKS = {
+    # Art. 12(3): "extended by two further months where necessary", the requester told within the first month.
+    "GDPR": {"extension_months": 2, "identity_pause_allowed": False},
+    # UK GDPR Art. 12(3) as GDPR; the ICO's guidance starts the clock once the identity information arrives.
+    "UK GDPR": {"extension_months": 2, "identity_pause_allowed": True},
+    # Cal. Civ. Code 1798.130(a)(2)(A): extended once by 45 days, notice within the first 45; CCPA regulations
+    # 7021(b): the 45 days run from receipt "regardless of time required to verify".
+    "CCPA/CPRA": {"extension_days": 45, "identity_pause_allowed": False},
+}
+
+
+def load_clocks(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction")):
+    Jurisdiction = apps.get_model(*jurisdiction_model)
+    for law, clock in CLOCKS.items():
+        Jurisdiction.objects.filter(law=law).update(**clock)

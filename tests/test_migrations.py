@@ -84,3 +84,47 @@ def _rows_survive():
 def _migrate_targets_latest():
     executor = MigrationExecutor(connection)
     return executor.loader.graph.leaf_nodes()
+
+
+BEFORE_DERIVED_OVERDUE = [
+    ("compliance", "0006_erasure_lookup_on_request"),
+    ("policy", "0001_initial"),
+    ("consent", "0003_jurisdiction_alter_apikey_purposes_and_more"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_stored_as_overdue_go_back_to_their_state():
+    try:
+        _overdue_rows_go_back()
+    finally:
+        _migrate(_migrate_targets_latest())
+
+
+def _overdue_rows_go_back():
+    old = _migrate(BEFORE_DERIVED_OVERDUE)
+    now = timezone.now()
+    held = "0b8e1f9c-2f7a-4c43-9d0e-3c8c5a4c9a11"
+    Request = old.get_model("compliance", "ErasureRequest")
+    Order = old.get_model("policy", "RegulatorOrder")
+    late = {"status": "overdue", "jurisdiction_id": "GB", "received_at": now, "due_at": now, "verified_at": now}
+    waiting = Request.objects.create(**late)
+    blocked = Request.objects.create(**late, held_subjects=[held])
+    order = {"regulator": "ICO", "action": "erase", "received_at": now, "deadline": now, "status": "overdue"}
+    unstarted = Order.objects.create(reference="O-1", **order)
+    started = Order.objects.create(reference="O-2", subjects_total=5, subjects_erased=2, **order)
+    held_order = Order.objects.create(reference="O-3", held_subjects=[held], **order)
+
+    _migrate(_migrate_targets_latest())
+
+    from compliance.models import ErasureRequest
+    from consent.models import Jurisdiction
+    from policy.models import RegulatorOrder
+
+    status = {r.pk: r.status for r in ErasureRequest.objects.all()}
+    assert status == {waiting.pk: "awaiting_officer", blocked.pk: "blocked_by_hold"}
+    status = {o.pk: o.status for o in RegulatorOrder.objects.all()}
+    assert status == {unstarted.pk: "received", started.pk: "running", held_order.pk: "blocked_by_hold"}
+    gb, us_ca = Jurisdiction.objects.get(code="GB"), Jurisdiction.objects.get(code="US-CA")
+    assert (gb.extension_months, gb.identity_pause_allowed) == (2, True)
+    assert (us_ca.extension_days, us_ca.identity_pause_allowed) == (45, False)

@@ -7,7 +7,8 @@ import uuid
 from django import forms
 from django.core.exceptions import ValidationError
 
-from policy.models import OrderAction
+from consent.models import Purpose
+from policy.models import OrderAction, RetentionAnchor
 
 
 def _split(value: str) -> list[str]:
@@ -65,3 +66,25 @@ class HoldForm(ScopeForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     expires_at = forms.DateTimeField(widget=_WHEN, required=False, label="Expires (UTC, optional)")
     field_order = ["reason", "jurisdictions", "tenants", "subjects", "expires_at"]
+
+
+class ReceivedRequestForm(forms.Form):
+    """A request that came by letter or e-mail to the DPO: entered with the moment it was received."""
+
+    email = forms.EmailField(help_text="The requester's address: they confirm the request by the link sent there")
+    jurisdiction = forms.CharField(max_length=8, help_text="e.g. GB, FR, US-CA")
+    tenant = forms.SlugField(max_length=64, help_text="The organisation's slug")
+    external_ref = forms.CharField(max_length=200, label="Reference", help_text="The organisation's reference")
+    received_at = forms.DateTimeField(widget=_WHEN, label="Received (UTC)", help_text="The clock starts here")
+
+    def clean_jurisdiction(self):
+        return self.cleaned_data["jurisdiction"].upper()
+
+
+class RetentionRuleForm(forms.Form):
+    jurisdiction = forms.CharField(max_length=8, required=False, help_text="e.g. US-IL; blank: every jurisdiction")
+    tenant = forms.SlugField(max_length=64, required=False, help_text="Tenant slug; blank: every tenant")
+    purpose = forms.ChoiceField(choices=[("", "every purpose"), *Purpose.choices], required=False)
+    anchor = forms.ChoiceField(choices=RetentionAnchor.choices)
+    max_age_days = forms.IntegerField(min_value=0, max_value=36500, label="Max age (days)")
+    citation = forms.CharField(max_length=200, required=False, help_text="The law or policy it applies")

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from compliance.officer import request_views, retention_views
 from compliance.officer import views as officer_views
 
 app_name = "officer"
@@ -19,8 +20,33 @@ urlpatterns = [
         officer_views.erasure_request_confirm,
         name="erasure-request-confirm",
     ),
+    path("erasure-requests/new/", request_views.erasure_request_new, name="erasure-request-new"),
+    path(
+        "erasure-requests/<uuid:request_id>/extend/",
+        request_views.erasure_request_extend,
+        name="erasure-request-extend",
+    ),
+    path(
+        "erasure-requests/<uuid:request_id>/pause/", request_views.erasure_request_pause, name="erasure-request-pause"
+    ),
+    path(
+        "erasure-requests/<uuid:request_id>/resume/",
+        request_views.erasure_request_resume,
+        name="erasure-request-resume",
+    ),
+    path(
+        "erasure-requests/<uuid:request_id>/refuse/",
+        request_views.erasure_request_refuse,
+        name="erasure-request-refuse",
+    ),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
     path("certificates/<uuid:certificate_id>.json", officer_views.certificate_download, name="certificate-json"),
+    path("retention-rules/", retention_views.retention_rules, name="retention-rules"),
+    path(
+        "retention-rules/<int:rule_id>/deactivate/",
+        retention_views.retention_rule_deactivate,
+        name="retention-rule-deactivate",
+    ),
     path("audit/", officer_views.audit_log, name="audit"),
     path("audit/verify/", officer_views.audit_verify_now, name="audit-verify"),
 ]

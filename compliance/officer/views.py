@@ -107,6 +107,7 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
         "orders_done": selectors.orders_recently_done(),
         "requests": requests,
         "holds": selectors.holds_active(now=now),
+        "webhook_failures": selectors.webhook_deliveries_failing(),
         "counts": selectors.counts(now=now),
         "audit": selectors.audit_status(),
         "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),
@@ -160,6 +161,7 @@ def erasure_request_detail(request, request_id):
                 due=erasure_request.due_at, done=erasure_request.status == ErasureStatus.DONE, now=now
             ),
             "candidates": selectors.subjects_by_id(ids=erasure_request.candidates),
+            **selectors.erasure_request_actions(erasure_request=erasure_request),
             "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
             "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
             "certificates": selectors.certificates_for(obj=erasure_request),
@@ -286,7 +288,8 @@ def _form_page(request, form, title, submit, create):
             return create(form)
         except DomainError as error:
             form.add_error(None, f"{error.message} ({error.code})")
-    return render(request, "officer/form.html", {"form": form, "title": title, "submit": submit})
+    context = {"form": form, "title": title, "submit": submit, "scope_note": hasattr(form, "scope")}
+    return render(request, "officer/form.html", context)
 
 
 @officer_required

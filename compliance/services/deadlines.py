@@ -1,4 +1,5 @@
-"""The hourly deadline check: overdue marks, reminders to officers, and resuming work whose legal holds expired."""
+"""The hourly deadline check: reminders to officers (7 days and 1 day before, and once when overdue), and resuming
+work whose legal holds expired. "Overdue" is derived (compliance.selectors), never stored."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 
-from compliance.models import OPEN_REQUEST_STATUSES, ErasureRequest, ErasureStatus
+from compliance import selectors
+from compliance.models import OPEN_REQUEST_STATUSES, ErasureRequest
 from compliance.services.holds import blocked_work
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.officers import OFFICERS_GROUP
-from policy.models import OPEN_ORDER_STATUSES, OrderAction, OrderStatus, RegulatorOrder
+from policy.models import OPEN_ORDER_STATUSES, OrderAction, RegulatorOrder
 from policy.selectors import subjects_held
 
 REMINDER_DAYS = (7, 1)
@@ -30,62 +32,73 @@ def _officer_emails() -> list[str]:
     )
 
 
+OVERDUE_NOTICE = 0  # kept in reminders_sent beside the day counts: the overdue notice went out
+
+
+def _remind(obj, *, due, title, path, days, officers, actor, action="deadline.reminder"):
+    """Mark the reminder sent, audit it, and mail the officers after commit."""
+    with transaction.atomic():
+        sent = sorted({*obj.reminders_sent, *[d for d in (*REMINDER_DAYS, OVERDUE_NOTICE) if d >= days]})
+        type(obj).objects.filter(pk=obj.pk).update(reminders_sent=sent)
+        audit_append(actor=actor, action=action, obj=obj, details={"days": days, "due": due, "officers": len(officers)})
+        if officers:
+            when = "is OVERDUE" if days == OVERDUE_NOTICE else f"is due in {days} day{'s' if days > 1 else ''}"
+            transaction.on_commit(
+                lambda: send_mail(
+                    f"[Facegate] {title} {when}",
+                    f"{title} is due {due:%Y-%m-%d %H:%M} UTC.\n{settings.PUBLIC_BASE_URL.rstrip('/')}{path}\n",
+                    settings.DEFAULT_FROM_EMAIL,
+                    officers,
+                )
+            )
+
+
 def deadlines_check(*, at: datetime) -> dict:
-    """Mark overdue orders and requests; email officers 7 days and 1 day before a deadline, once each;
-    resume erasures whose legal holds have expired."""
-    report = {"overdue_orders": 0, "overdue_requests": 0, "reminders": 0, "resumed": 0}
+    """Count overdue orders and requests and tell officers once about each; email officers 7 days and 1 day before
+    a deadline, once each; resume erasures whose legal holds have expired."""
     # A hold that expired releases nobody explicitly: resume what it was blocking.
+    resumed = 0
     for task, pk, held in blocked_work():
         if not subjects_held(subject_ids=held, at=at):
             with transaction.atomic():
                 enqueue(task, pk)
-            report["resumed"] += 1
+            resumed += 1
+    overdue_orders = list(selectors.orders_overdue(at=at))
+    overdue_requests = list(selectors.erasure_requests_overdue(at=at))
+    report = {
+        "overdue_orders": len(overdue_orders),
+        "overdue_requests": len(overdue_requests),
+        "reminders": 0,
+        "resumed": resumed,
+    }
+    actor = Actor.system("deadlines_check")
+    officers = _officer_emails()
+    soon = at + timedelta(days=max(REMINDER_DAYS))
     open_orders = RegulatorOrder.objects.filter(
         action=OrderAction.ERASE, deadline__isnull=False, status__in=OPEN_ORDER_STATUSES
     )
     open_requests = ErasureRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
-    actor = Actor.system("deadlines_check")
-    for order in open_orders.filter(deadline__lte=at):
-        with transaction.atomic():
-            RegulatorOrder.objects.filter(pk=order.pk).update(status=OrderStatus.OVERDUE)
-            audit_append(actor=actor, action="order.overdue", obj=order, details={"deadline": order.deadline})
-        report["overdue_orders"] += 1
-    for req in open_requests.filter(due_at__lte=at):
-        with transaction.atomic():
-            ErasureRequest.objects.filter(pk=req.pk).update(status=ErasureStatus.OVERDUE)
-            audit_append(actor=actor, action="erasure_request.overdue", obj=req, details={"due_at": req.due_at})
-        report["overdue_requests"] += 1
-    officers = _officer_emails()
-    items = [
-        (o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/")
-        for o in open_orders.filter(deadline__gt=at, deadline__lte=at + timedelta(days=max(REMINDER_DAYS)))
-    ]
+    orders = [*overdue_orders, *open_orders.filter(deadline__gt=at, deadline__lte=soon)]
+    requests = [*overdue_requests, *open_requests.filter(due_at__gt=at, due_at__lte=soon)]
+    items = [("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/") for o in orders]
     items += [
-        (r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
-        for r in open_requests.filter(due_at__gt=at, due_at__lte=at + timedelta(days=max(REMINDER_DAYS)))
+        ("erasure_request", r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
+        for r in requests
     ]
-    for obj, due, title, path in items:
+    for kind, obj, due, title, path in items:
         # The tightest reminder that applies; a later check never sends the looser one after it.
-        days = min(d for d in REMINDER_DAYS if due - at <= timedelta(days=d))
+        days = OVERDUE_NOTICE if due <= at else min(d for d in REMINDER_DAYS if due - at <= timedelta(days=d))
         if days in obj.reminders_sent:
             continue
-        with transaction.atomic():
-            sent = sorted({*obj.reminders_sent, *[d for d in REMINDER_DAYS if d >= days]})
-            type(obj).objects.filter(pk=obj.pk).update(reminders_sent=sent)
-            audit_append(
-                actor=actor,
-                action="deadline.reminder",
-                obj=obj,
-                details={"days": days, "due": due, "officers": len(officers)},
-            )
-            if officers:
-                transaction.on_commit(
-                    lambda t=title, d=due, p=path, n=days: send_mail(
-                        f"[Facegate] {t} is due in {n} day{'s' if n > 1 else ''}",
-                        f"{t} is due {d:%Y-%m-%d %H:%M} UTC.\n{settings.PUBLIC_BASE_URL.rstrip('/')}{p}\n",
-                        settings.DEFAULT_FROM_EMAIL,
-                        officers,
-                    )
-                )
+        _remind(
+            obj,
+            due=due,
+            title=title,
+            path=path,
+            days=days,
+            officers=officers,
+            actor=actor,
+            action=f"{kind}.overdue" if days == OVERDUE_NOTICE else "deadline.reminder",
+        )
         report["reminders"] += 1
     return report

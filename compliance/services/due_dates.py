@@ -1,4 +1,5 @@
-"""Due dates of erasure requests: calendar months with an end-of-month clamp, or plain days."""
+"""Due dates of data subject requests: calendar months with an end-of-month clamp, or plain days; stopped time and
+an extension move them (compliance.services.clocks)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,26 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def erasure_due_at(*, jurisdiction: Jurisdiction, received_at: datetime) -> datetime:
+def extension_allowed(jurisdiction: Jurisdiction) -> bool:
+    return bool(jurisdiction.extension_months or jurisdiction.extension_days)
+
+
+def erasure_due_at(
+    *,
+    jurisdiction: Jurisdiction,
+    received_at: datetime,
+    paused_for: timedelta = timedelta(0),
+    extended: bool = False,
+) -> datetime:
+    """The clock starts at receipt and runs except while stopped (`paused_for`); an extension adds the law's
+    further period to the first due date (months chained, so 31 Jan -> 28 Feb -> 28 Apr: the earlier reading)."""
+    start = received_at + paused_for
     if jurisdiction.erasure_deadline_months:
-        return add_months(received_at, jurisdiction.erasure_deadline_months)
-    return received_at + timedelta(days=jurisdiction.erasure_deadline_days or DEFAULT_ERASURE_DAYS)
+        due = add_months(start, jurisdiction.erasure_deadline_months)
+    else:
+        due = start + timedelta(days=jurisdiction.erasure_deadline_days or DEFAULT_ERASURE_DAYS)
+    if extended and jurisdiction.extension_months:
+        due = add_months(due, jurisdiction.extension_months)
+    elif extended and jurisdiction.extension_days:
+        due += timedelta(days=jurisdiction.extension_days)
+    return due

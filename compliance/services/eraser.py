@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from compliance.models import DeletionCertificate
+from compliance.models import DeletionCertificate, WebhookEvent
 from compliance.services.certificates import certificate_issue
+from compliance.services.webhooks import webhook_emit
 from consent.models import Consent, Subject
 from core.audit import Actor, audit_append, audit_head_seq
 from matching.models import Enrollment, FaceTemplate, MatchJob
@@ -152,7 +153,7 @@ def subjects_erase(
             on_batch(len(done))
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held)}
-    return certificate_issue(
+    certificate = certificate_issue(
         cert_id=cert_id,
         cause=cause,
         cause_id=cause_id,
@@ -164,6 +165,23 @@ def subjects_erase(
         vacuumed_at=vacuumed_at,
         actor=actor,
     )
+    _tell_tenants(erased, certificate=certificate, event=WebhookEvent.SUBJECT_ERASED)
+    return certificate
+
+
+def _tell_tenants(erased: list[str], *, certificate: DeletionCertificate, event: str) -> None:
+    """Each tenant learns which of its subjects were erased, or lost their templates (it may hold its own
+    copies), with the certificate."""
+    by_tenant: dict = {}
+    for subject_id, tenant_id in Subject.objects.filter(pk__in=erased).values_list("pk", "tenant_id"):
+        by_tenant.setdefault(tenant_id, []).append(str(subject_id))
+    with transaction.atomic():
+        for tenant_id, subjects in by_tenant.items():
+            webhook_emit(
+                tenant_id=tenant_id,
+                type=event,
+                data={"subjects": sorted(subjects), "certificate": str(certificate.pk), "cause": certificate.cause},
+            )
 
 
 def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor: Actor) -> DeletionCertificate:
@@ -206,7 +224,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         held_subjects |= held
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     scope = {**scope, "held_subjects": sorted(held_subjects)}
-    return certificate_issue(
+    certificate = certificate_issue(
         cert_id=cert_id,
         cause=cause,
         cause_id=cause_id,
@@ -218,6 +236,8 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         vacuumed_at=vacuumed_at,
         actor=actor,
     )
+    _tell_tenants(sorted(subjects), certificate=certificate, event=WebhookEvent.TEMPLATES_EXPIRED)
+    return certificate
 
 
 BLOCKED_BY_HOLD, DONE = "blocked_by_hold", "done"  # the same values in OrderStatus and ErasureStatus

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_ready
+from compliance.services.objections import named_tenants_tell
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import DomainError
@@ -65,6 +66,7 @@ def _lookup_end(erasure_request: ErasureRequest, *, candidates: list[str], error
             "error": erasure_request.lookup_error,
         },
     )
+    named_tenants_tell(erasure_request, actor=Actor.system("erasure_lookup"))
     if erasure_ready(erasure_request):
         enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
 

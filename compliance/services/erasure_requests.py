@@ -8,15 +8,20 @@ waits for its lookup (compliance.services.erasure_lookup) before it erases anyth
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import ErasureRequest, ErasureStatus
+from compliance.models import ErasureRequest, ErasureStatus, WebhookEvent
 from compliance.services import eraser
+from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.due_dates import erasure_due_at
+from compliance.services.identity import requester_is_the_subject, selfie_needs_an_officer
+from compliance.services.objections import named_tenants_tell
+from compliance.services.webhooks import webhook_emit
 from consent.models import Jurisdiction, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
@@ -43,6 +48,11 @@ class NotAwaitingOfficer(Conflict):
     default_message = "The request is not waiting for an officer's confirmation."
 
 
+class ReceivedInFuture(DomainError):
+    code = "received_in_future"
+    default_message = "A request cannot have been received in the future."
+
+
 class SubjectAlreadyErased(Conflict):
     code = "subject_erased"
     default_message = "The subject is already erased."
@@ -62,7 +72,7 @@ def _mail_requester(erasure_request: ErasureRequest, subject: str, body: str):
 
 def erasure_ready(erasure_request: ErasureRequest) -> bool:
     """Verified, confirmed by an officer when that is required, and the selfie lookup (if any) has ended."""
-    if erasure_request.status not in (ErasureStatus.RUNNING, ErasureStatus.OVERDUE) or not erasure_request.verified_at:
+    if erasure_request.status != ErasureStatus.RUNNING or not erasure_request.verified_at:
         return False
     return not erasure_request.lookup_status or erasure_request.lookup_status in FINISHED
 
@@ -75,11 +85,13 @@ def erasure_request_create(
     tenant: str = "",
     external_ref: str = "",
     selfie: bytes | None = None,
+    received_at: datetime | None = None,
     source: str,
     actor: Actor,
 ) -> ErasureRequest:
-    """A data subject's request (portal, or an officer entering it). The requester confirms by the emailed link;
-    a selfie's lookup starts at once, so the photo is gone when the lookup ends."""
+    """A data subject's request (portal, or an officer entering one that came by letter or e-mail, with the moment
+    it was received: the clock starts then). The requester confirms by the emailed link, and where the law allows
+    the clock stops from now until then; a selfie's lookup starts at once, so the photo is gone when it ends."""
     jur = Jurisdiction.objects.filter(code=jurisdiction).first()
     if jur is None:
         raise UnknownJurisdiction(jurisdictions=[jurisdiction])
@@ -92,8 +104,11 @@ def erasure_request_create(
             raise UnknownTenant(tenants=[tenant])
     if selfie is not None:
         validate_image_bytes(selfie)
-    received_at = timezone.now()
-    erasure_request = ErasureRequest.objects.create(
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now:
+        raise ReceivedInFuture(received_at=received_at)
+    erasure_request = ErasureRequest(
         email=email,
         jurisdiction=jur,
         tenant=tenant_obj,
@@ -105,6 +120,9 @@ def erasure_request_create(
         selfie_sha256=hashlib.sha256(selfie).hexdigest() if selfie is not None else "",
         lookup_status=JobStatus.QUEUED if selfie is not None else "",
     )
+    clock_note(erasure_request, event="received", at=received_at)
+    clock_stop(erasure_request, at=now, reason="awaiting the requester's confirmation")
+    erasure_request.save(force_insert=True)
     # The email address stays out of the append-only log: it could never be erased from there.
     audit_append(
         actor=actor,
@@ -115,7 +133,9 @@ def erasure_request_create(
             "jurisdiction": jur.code,
             "tenant": tenant,
             "by_selfie": selfie is not None,
+            "received_at": received_at,
             "due_at": erasure_request.due_at,
+            "clock_paused": bool(erasure_request.paused_at),
         },
     )
     if selfie is not None:
@@ -132,18 +152,6 @@ def erasure_request_create(
     return erasure_request
 
 
-def _requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
-    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
-    otherwise an officer checks the identity. A selfie is its own proof (strict threshold); a reference that
-    names nobody has nothing to protect (and the answer must not reveal that)."""
-    if erasure_request.lookup_status or not erasure_request.tenant_id:
-        return True
-    subject = Subject.objects.filter(
-        tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, erased_at__isnull=True
-    ).first()
-    return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
-
-
 def _lock(erasure_request) -> ErasureRequest:
     return ErasureRequest.objects.select_for_update().get(pk=getattr(erasure_request, "pk", erasure_request))
 
@@ -155,19 +163,28 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
     if erasure_request.verified_at:
         return erasure_request
     erasure_request.verified_at = timezone.now()
-    identity_proven = _requester_is_the_subject(erasure_request)
-    lookup_failed = erasure_request.lookup_status == JobStatus.FAILED
+    clock_restart(erasure_request, at=erasure_request.verified_at, reason="requester confirmed")
+    identity_proven = requester_is_the_subject(erasure_request)
     erasure_request.status = (
         ErasureStatus.AWAITING_OFFICER
-        if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION or not identity_proven or lookup_failed
+        if settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION
+        or not identity_proven
+        or selfie_needs_an_officer(erasure_request)
         else ErasureStatus.RUNNING
     )
-    erasure_request.save(update_fields=["verified_at", "status"])
+    erasure_request.save(
+        update_fields=["verified_at", "status", "paused_at", "paused_for", "due_at", "clock", "reminders_sent"]
+    )
+    named_tenants_tell(erasure_request, actor=actor)
     audit_append(
         actor=actor,
         action="erasure_request.verify",
         obj=erasure_request,
-        details={"identity_proven": identity_proven, "status": erasure_request.status},
+        details={
+            "identity_proven": identity_proven,
+            "status": erasure_request.status,
+            "due_at": erasure_request.due_at,
+        },
     )
     status_link = STATUS_LINK.url(erasure_request.pk)
     transaction.on_commit(
@@ -206,7 +223,7 @@ def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> Erasure
     if subject.erased_at:
         raise SubjectAlreadyErased()
     now = timezone.now()
-    erasure_request = ErasureRequest.objects.create(
+    erasure_request = ErasureRequest(
         jurisdiction=subject.jurisdiction,
         tenant_id=subject.tenant_id,
         subject=subject,
@@ -216,6 +233,8 @@ def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> Erasure
         verified_at=now,
         status=ErasureStatus.RUNNING,
     )
+    clock_note(erasure_request, event="received", at=now)
+    erasure_request.save(force_insert=True)
     audit_append(
         actor=actor,
         action="erasure_request.create",
@@ -226,7 +245,7 @@ def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> Erasure
     return erasure_request
 
 
-def _erasure_request_targets(erasure_request: ErasureRequest) -> list[str]:
+def erasure_request_targets(erasure_request: ErasureRequest) -> list[str]:
     if erasure_request.subject_id:
         ids = [erasure_request.subject_id]
     elif erasure_request.tenant_id:
@@ -237,7 +256,10 @@ def _erasure_request_targets(erasure_request: ErasureRequest) -> list[str]:
         )
     else:
         ids = list(erasure_request.candidates)
-    return [str(s) for s in Subject.objects.filter(pk__in=ids, erased_at__isnull=True).values_list("pk", flat=True)]
+    subjects = Subject.objects.filter(pk__in=ids, erased_at__isnull=True).exclude(
+        pk__in=erasure_request.refused_subjects
+    )
+    return [str(s) for s in subjects.values_list("pk", flat=True)]
 
 
 def erasure_request_erase_run(*, request_id) -> ErasureRequest:
@@ -246,7 +268,7 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
     erasure_request = ErasureRequest.objects.select_related("tenant", "jurisdiction").get(pk=request_id)
     if not erasure_ready(erasure_request) and erasure_request.status != ErasureStatus.BLOCKED_BY_HOLD:
         return erasure_request
-    targets = _erasure_request_targets(erasure_request)
+    targets = erasure_request_targets(erasure_request)
     cause = "client_request" if erasure_request.source == "client" else "erasure_request"
     with transaction.atomic():
         ErasureRequest.objects.filter(pk=request_id).update(status=ErasureStatus.RUNNING)
@@ -289,6 +311,12 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
                     )
                 )
             )
+            if erasure_request.tenant_id:
+                webhook_emit(
+                    tenant_id=erasure_request.tenant_id,
+                    type=WebhookEvent.ERASURE_REQUEST_COMPLETED,
+                    data={"erasure_request": str(erasure_request.pk), "certificate": str(cert.pk)},
+                )
             # The request itself keeps no personal data once it is answered.
             erasure_request.email = ""
             erasure_request.external_ref = ""

@@ -42,7 +42,7 @@ def blocked_work() -> list[tuple[str, str, list]]:
         (task, str(pk), held)
         for model, task in ((RegulatorOrder, ORDER_ERASE_TASK), (ErasureRequest, ERASURE_REQUEST_ERASE_TASK))
         for pk, held in model.objects.exclude(held_subjects=[])
-        .exclude(status="done")
+        .exclude(status__in=("done", "refused"))
         .values_list("pk", "held_subjects")
     ]
 

@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from compliance.models import WebhookEvent
 from compliance.selectors import order_certificates
 from compliance.services import eraser
 from compliance.services.scopes import scope_describe, scope_resolve
+from compliance.services.webhooks import webhook_emit
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict
@@ -71,7 +73,20 @@ def order_create(
     )
     if action == OrderAction.ERASE:
         enqueue(ORDER_ERASE_TASK, str(order.pk))
+    _tell_tenants(order, WebhookEvent.ORDER_IN_FORCE)
     return order
+
+
+def _tell_tenants(order: RegulatorOrder, event: str) -> None:
+    """Each tenant with subjects in the order's scope learns which of them it now covers (or no longer does)."""
+    by_tenant: dict = {}
+    for subject_id, tenant_id in (
+        subjects_covered(scoped=order).filter(erased_at__isnull=True).values_list("pk", "tenant_id")
+    ):
+        by_tenant.setdefault(tenant_id, []).append(str(subject_id))
+    for tenant_id, subjects in by_tenant.items():
+        data = {"order": str(order.pk), "action": order.action, "regulator": order.regulator, "subjects": subjects}
+        webhook_emit(tenant_id=tenant_id, type=event, data={**data, "reference": order.reference})
 
 
 def order_erase_run(*, order_id) -> RegulatorOrder:
@@ -159,4 +174,5 @@ def order_lift(*, order: RegulatorOrder, actor: Actor) -> RegulatorOrder:
     order.lifted_at = timezone.now()
     order.save(update_fields=["lifted_at"])
     audit_append(actor=actor, action="order.lift", obj=order, details={"action": order.action})
+    _tell_tenants(order, WebhookEvent.ORDER_LIFTED)
     return order

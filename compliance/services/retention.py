@@ -65,6 +65,17 @@ def retention_rule_create(
     return rule
 
 
+@transaction.atomic
+def retention_rule_deactivate(*, rule: RetentionRule, actor: Actor) -> RetentionRule:
+    """The gate and the sweep stop applying it from this commit; the row stays (what was erased under it)."""
+    rule = RetentionRule.objects.select_for_update().get(pk=rule.pk)
+    if rule.active:
+        rule.active = False
+        rule.save(update_fields=["active"])
+        audit_append(actor=actor, action="retention_rule.deactivate", obj=rule, details={})
+    return rule
+
+
 def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
     """Erase the templates past a retention limit, and those of subjects without any consent in force whose
     last consent ended more than WITHDRAWN_TEMPLATE_GRACE_HOURS ago.

@@ -11,6 +11,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from compliance.models import DeletionCertificate, ErasureRequest
+from compliance.services import erasure_requests
 from consent.models import Purpose, Subject
 from consent.services import api_key_create
 from core.audit import Actor
@@ -164,7 +165,13 @@ def test_portal_selfie_finds_and_erases_the_person(celery_worker, faces_dir, ten
     assert FaceTemplate.objects.filter(subject=person).count() == 2  # nothing before the requester confirms
 
     path = re.search(r"/portal/erasure/confirm/\S+/", mail.outbox[-1].body).group(0)
-    browser.post(path)
+    status_page = browser.post(path, follow=True).content.decode()
+    # A likeness is not an identity: an officer decides, and the requester learns nothing of what was found.
+    assert ErasureRequest.objects.get().status == "awaiting_officer"
+    assert "selfie-what-happens" in status_page and "match" not in status_page.lower()
+    assert "subjects-erased" not in status_page
+    assert FaceTemplate.objects.filter(subject=person).count() == 2
+    erasure_requests.erasure_request_officer_confirm(erasure_request=request, actor=ACTOR)
     request = wait_for(lambda: ErasureRequest.objects.get(), lambda r: r.status == "done")
     assert request.subjects_erased == 1 and not FaceTemplate.objects.filter(subject=person).exists()
     assert FaceTemplate.objects.filter(subject=other).count() == 1

@@ -291,10 +291,26 @@ def test_enrolment_refused_under_collection_order(tenant, action):
     gate.enrolment_check(subject=make_subject(tenant), at=NOW)
 
 
-def test_erase_order_does_not_block_enrolment_check_but_blocks_matching(tenant, template):
-    order(OrderAction.ERASE, scope_subjects=[template.subject_id])
-    gate.enrolment_check(subject=template.subject, at=NOW)
+def test_erase_order_reaches_only_subjects_created_before_it_completed(tenant, template):
+    Subject.objects.filter(pk=template.subject_id).update(created_at=NOW - timedelta(days=2))
+    template.subject.refresh_from_db()
+    erase = order(OrderAction.ERASE, scope_jurisdictions=["GB"])
+    # Open: what it covers is out of matching and refused new collection (it would be erased on arrival).
+    with pytest.raises(gate.CollectionRestricted):
+        gate.enrolment_check(subject=template.subject, at=NOW)
     assert eligible(tenant) == set()
+    erase.status, erase.completed_at = "done", NOW - timedelta(hours=1)
+    erase.save()
+    later = make_subject(tenant)
+    Subject.objects.filter(pk=later.pk).update(created_at=NOW - timedelta(minutes=30))
+    later.refresh_from_db()
+    later_template = make_template(later)
+    # Done: a subject that arrived afterwards is governed by the orders in force like any other ...
+    gate.enrolment_check(subject=later, at=NOW)
+    assert eligible(tenant) == {later_template.pk}
+    # ... one it reached but did not erase (created before it completed) stays out, and no new face is collected.
+    with pytest.raises(gate.CollectionRestricted):
+        gate.enrolment_check(subject=template.subject, at=NOW)
 
 
 def test_subjects_without_active_consent(tenant):

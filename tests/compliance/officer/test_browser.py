@@ -24,7 +24,6 @@ def scene(tenant):
     make_order(
         reference="ENF-2026-014",
         deadline_in=-timedelta(days=3),
-        status=OrderStatus.OVERDUE,
         total=40,
         erased=31,
         regulator="Garante (IT)",

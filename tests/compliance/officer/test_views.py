@@ -68,7 +68,7 @@ def test_login_form_refuses_a_non_officer_and_admits_an_officer(client, officer)
 
 @pytest.mark.django_db
 def test_dashboard_flags_overdue_and_due_soon_deadlines(officer_client):
-    make_order(reference="LATE-1", deadline_in=-timedelta(days=2), status=OrderStatus.OVERDUE)
+    make_order(reference="LATE-1", deadline_in=-timedelta(days=2))
     make_order(reference="SOON-1", deadline_in=timedelta(days=3))
     make_order(reference="LATER-1", deadline_in=timedelta(days=40))
     make_order(reference="DONE-1", deadline_in=-timedelta(days=5), status=OrderStatus.DONE, erased=10)
@@ -261,3 +261,19 @@ def test_landing_page_links_the_officer_ui():
     # "/" is routed in config/urls.py by the lead; the view is tested on its own.
     response = index(RequestFactory().get("/"))
     assert response.status_code == 200 and b'href="/officer/"' in response.content
+
+
+@pytest.mark.django_db
+def test_dashboard_shows_webhook_deliveries_that_fail(officer_client, tenant):
+    from compliance.models import WebhookDelivery, WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=tenant, url="https://hooks.acme.test/x", events=["subject.erased"], secret="s"
+    )
+    attempt = {"at": "2026-11-20T10:00:00+00:00", "status": 500, "latency_ms": 12, "error": ""}
+    WebhookDelivery.objects.create(endpoint=endpoint, type="subject.erased", body="{}", attempts=[attempt])
+    WebhookDelivery.objects.create(endpoint=endpoint, type="order.in_force", body="{}", status="delivered")
+    WebhookDelivery.objects.create(endpoint=endpoint, type="order.lifted", body="{}")  # not tried yet
+    html = officer_client.get("/officer/").content.decode()
+    table = html.split('id="webhook-failures"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr class") == 1 and "subject.erased" in table and "retrying" in table and "500" in table

@@ -8,7 +8,9 @@ import pytest
 from django.core import mail
 
 from compliance.models import ErasureRequest
+from compliance.services import erasure_requests
 from consent.models import Subject
+from core.audit import Actor
 from matching import face
 from matching.images import decode_image
 from matching.models import FaceTemplate
@@ -55,6 +57,11 @@ def test_selfie_erasure_through_the_portal(celery_worker, browser_page, faces_di
     link = re.search(r"http://\S+/portal/erasure/confirm/\S+/", mail.outbox[-1].body).group(0)
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
     page.click("text=Yes, erase my face data")
+    # A likeness is not an identity: an officer decides, and the page says what will happen, not what was found.
+    page.wait_for_selector("#selfie-what-happens")
+    assert ErasureRequest.objects.get(pk=request.pk).status == "awaiting_officer"
+    assert "match" not in page.content().lower()
+    erasure_requests.erasure_request_officer_confirm(erasure_request=request, actor=Actor.system("test"))
     wait_for(lambda: ErasureRequest.objects.get(pk=request.pk).status, lambda s: s == "done", timeout=90)
     page.reload()
     page.wait_for_selector("text=Done")

@@ -1,0 +1,74 @@
+"""Officer API of a request's statutory clock and of refusals: extend, pause, resume, refuse."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from compliance.apis import ErasureRequestOutputSerializer, OfficerApi
+from compliance.models import ErasureRequest
+from compliance.services import clocks, refusals
+from consent.client_api import request_actor
+
+
+class ErasureRequestExtendApi(OfficerApi):
+    @extend_schema_serializer(component_name="ErasureRequestExtendInput")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses=ErasureRequestOutputSerializer)
+    def post(self, request, request_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        erasure_request = clocks.erasure_request_extend(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id),
+            reason=data.validated_data["reason"],
+            actor=request_actor(request),
+        )
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+class ErasureRequestPauseApi(OfficerApi):
+    @extend_schema_serializer(component_name="ErasureRequestPauseInput")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses=ErasureRequestOutputSerializer)
+    def post(self, request, request_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        erasure_request = clocks.erasure_request_pause(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id),
+            reason=data.validated_data["reason"],
+            actor=request_actor(request),
+        )
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+class ErasureRequestResumeApi(OfficerApi):
+    @extend_schema(request=None, responses=ErasureRequestOutputSerializer)
+    def post(self, request, request_id):
+        erasure_request = clocks.erasure_request_resume(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=request_actor(request)
+        )
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+class ErasureRequestRefuseApi(OfficerApi):
+    @extend_schema_serializer(component_name="ErasureRequestRefuseInput")
+    class InputSerializer(serializers.Serializer):
+        basis = serializers.CharField(max_length=2000)
+        subjects = serializers.ListField(child=serializers.UUIDField(), required=False, default=list, max_length=1000)
+
+    @extend_schema(request=InputSerializer, responses=ErasureRequestOutputSerializer)
+    def post(self, request, request_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        erasure_request = refusals.erasure_request_refuse(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id),
+            **data.validated_data,
+            actor=request_actor(request),
+        )
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)

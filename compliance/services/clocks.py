@@ -1,0 +1,183 @@
+"""The statutory clock of a data subject request: receipt, stops while the identity is verified (where the law
+allows), one extension with its reason told to the requester. due_at is always recomputed from these, and every
+change is kept in the request's clock history (shown on the officer's request page)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.models import ErasureRequest, ErasureStatus
+from compliance.services.due_dates import erasure_due_at, extension_allowed
+from core.audit import Actor, audit_append
+from core.errors import Conflict, DomainError
+
+
+class RequestNotOpen(Conflict):
+    code = "request_not_open"
+    default_message = "The request is already answered (done or refused)."
+
+
+class ExtensionNotAllowed(Conflict):
+    code = "extension_not_allowed"
+    default_message = "The request's law allows no extension of its deadline."
+
+
+class ExtensionLimitReached(Conflict):
+    code = "extension_limit_reached"
+    default_message = "The request was already extended by all the law allows."
+
+
+class ExtensionTooLate(Conflict):
+    code = "extension_too_late"
+    default_message = "An extension must be told to the requester before the first deadline passes."
+
+
+class PauseNotAllowed(Conflict):
+    code = "pause_not_allowed"
+    default_message = "The request's law does not stop the clock while the identity is verified."
+
+
+class ClockNotPaused(Conflict):
+    code = "clock_not_paused"
+    default_message = "The request's clock is not stopped."
+
+
+class ClockAlreadyPaused(Conflict):
+    code = "clock_already_paused"
+    default_message = "The request's clock is already stopped."
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    default_message = "Give the reason (it is sent to the requester)."
+
+
+def clock_note(erasure_request: ErasureRequest, *, event: str, at: datetime, reason: str = "") -> None:
+    """Recompute due_at from the clock's facts and append the change to its history (the caller saves). A due date
+    that moves gets its reminders again (those sent were for the old one)."""
+    before = erasure_request.due_at
+    erasure_request.due_at = erasure_due_at(
+        jurisdiction=erasure_request.jurisdiction,
+        received_at=erasure_request.received_at,
+        paused_for=erasure_request.paused_for,
+        extended=bool(erasure_request.extended_at),
+    )
+    if before and erasure_request.due_at != before:
+        erasure_request.reminders_sent = []
+    erasure_request.clock = [
+        *erasure_request.clock,
+        {"at": at.isoformat(), "event": event, "due_at": erasure_request.due_at.isoformat(), "reason": reason},
+    ]
+
+
+def clock_stop(erasure_request: ErasureRequest, *, at: datetime, reason: str) -> bool:
+    """Stop the clock where the law allows it; False (and nothing changed) where it does not."""
+    if not erasure_request.jurisdiction.identity_pause_allowed or erasure_request.paused_at:
+        return False
+    erasure_request.paused_at = at
+    clock_note(erasure_request, event="paused", at=at, reason=reason)
+    return True
+
+
+def clock_restart(erasure_request: ErasureRequest, *, at: datetime, reason: str) -> bool:
+    if not erasure_request.paused_at:
+        return False
+    erasure_request.paused_for += at - erasure_request.paused_at
+    erasure_request.paused_at = None
+    clock_note(erasure_request, event="resumed", at=at, reason=reason)
+    return True
+
+
+_CLOCK_FIELDS = ["paused_at", "paused_for", "extended_at", "extension_reason", "due_at", "clock", "reminders_sent"]
+
+
+def _locked_open(erasure_request) -> ErasureRequest:
+    erasure_request = (
+        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
+    )
+    if erasure_request.status in (ErasureStatus.DONE, ErasureStatus.REFUSED):
+        raise RequestNotOpen(status=erasure_request.status)
+    return erasure_request
+
+
+def _tell_requester(erasure_request: ErasureRequest, subject: str, body: str) -> None:
+    email = erasure_request.email
+    if email:
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+
+
+@transaction.atomic
+def erasure_request_extend(*, erasure_request: ErasureRequest, reason: str, actor: Actor) -> ErasureRequest:
+    """GDPR/UK GDPR Art. 12(3): two further months; CCPA 1798.130(a)(2)(A): one further 45 days. Once, with the
+    reason told to the requester before the first deadline passes."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired()
+    erasure_request = _locked_open(erasure_request)
+    jurisdiction = erasure_request.jurisdiction
+    if not extension_allowed(jurisdiction):
+        raise ExtensionNotAllowed(jurisdiction=jurisdiction.code)
+    if erasure_request.extended_at:
+        raise ExtensionLimitReached(extended_at=erasure_request.extended_at)
+    now = timezone.now()
+    if now >= erasure_request.due_at:
+        raise ExtensionTooLate(due_at=erasure_request.due_at)
+    first_due = erasure_request.due_at
+    erasure_request.extended_at = now
+    erasure_request.extension_reason = reason
+    clock_note(erasure_request, event="extended", at=now, reason=reason)
+    erasure_request.save(update_fields=_CLOCK_FIELDS)
+    audit_append(
+        actor=actor,
+        action="erasure_request.extend",
+        obj=erasure_request,
+        details={"reason": reason, "first_due_at": first_due, "due_at": erasure_request.due_at},
+    )
+    _tell_requester(
+        erasure_request,
+        "Your Facegate request: more time needed",
+        f"We need more time to answer your request, for this reason:\n\n{reason}\n\n"
+        f"The new deadline is {erasure_request.due_at:%Y-%m-%d %H:%M} UTC ({jurisdiction.law}).\n",
+    )
+    return erasure_request
+
+
+@transaction.atomic
+def erasure_request_pause(*, erasure_request: ErasureRequest, reason: str, actor: Actor) -> ErasureRequest:
+    """An officer asked the requester for proof of identity: the clock stops where the law allows it."""
+    reason = reason.strip()
+    if not reason:
+        raise ReasonRequired()
+    erasure_request = _locked_open(erasure_request)
+    if erasure_request.paused_at:
+        raise ClockAlreadyPaused()
+    now = timezone.now()
+    if not clock_stop(erasure_request, at=now, reason=reason):
+        raise PauseNotAllowed(jurisdiction=erasure_request.jurisdiction_id)
+    erasure_request.save(update_fields=_CLOCK_FIELDS)
+    audit_append(actor=actor, action="erasure_request.pause", obj=erasure_request, details={"reason": reason})
+    _tell_requester(
+        erasure_request,
+        "Your Facegate request: we need to confirm your identity",
+        f"Before we can answer your request we need to confirm your identity:\n\n{reason}\n\n"
+        "The time we have to answer restarts once we have it.\n",
+    )
+    return erasure_request
+
+
+@transaction.atomic
+def erasure_request_resume(*, erasure_request: ErasureRequest, actor: Actor) -> ErasureRequest:
+    erasure_request = _locked_open(erasure_request)
+    now = timezone.now()
+    if not clock_restart(erasure_request, at=now, reason="identity confirmed"):
+        raise ClockNotPaused()
+    erasure_request.save(update_fields=_CLOCK_FIELDS)
+    audit_append(
+        actor=actor, action="erasure_request.resume", obj=erasure_request, details={"due_at": erasure_request.due_at}
+    )
+    return erasure_request

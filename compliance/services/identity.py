@@ -1,0 +1,37 @@
+"""Who decides an erasure request: the confirmed requester alone, or an officer. Knowing a reference or holding a
+photo of someone proves nothing by itself."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from compliance.models import ErasureRequest
+from consent.models import Consent, Purpose, Subject
+from matching.models import JobStatus
+
+
+def requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
+    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
+    otherwise an officer checks the identity. A selfie proves a likeness, not an identity: see
+    selfie_needs_an_officer. A reference that names nobody has nothing to protect (and the answer must not reveal
+    that)."""
+    if erasure_request.lookup_status or not erasure_request.tenant_id:
+        return True
+    subject = Subject.objects.filter(
+        tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, erased_at__isnull=True
+    ).first()
+    return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
+
+
+def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
+    """A selfie names people in organisations the requester need not know, so an officer decides, unless the lookup
+    has ended and every face it found is held only for purposes the settings relax (never fraud_prevention)."""
+    if not erasure_request.lookup_status:
+        return False
+    if erasure_request.lookup_status != JobStatus.DONE:
+        return True
+    relaxed = set(settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES) - {Purpose.FRAUD_PREVENTION}
+    if not relaxed:
+        return True
+    held_for = Consent.objects.filter(subject_id__in=erasure_request.candidates).values_list("purpose", flat=True)
+    return not set(held_for) <= relaxed

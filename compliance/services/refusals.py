@@ -1,0 +1,87 @@
+"""Refusing an erasure request, in whole or for some subjects, on a recorded legal basis (e.g. GDPR Art. 17(3)(e),
+legal claims; a legal hold). The requester is told the basis; what is not refused goes on being erased."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.models import ErasureRequest, ErasureStatus
+from compliance.services.clocks import ReasonRequired, clock_note
+from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_request_targets
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import Conflict, DomainError
+
+# Refusal is a decision taken before the erasure runs, or about what a legal hold keeps.
+REFUSABLE_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.BLOCKED_BY_HOLD)
+
+
+class NotRefusable(Conflict):
+    code = "not_refusable"
+    default_message = "Only a request awaiting an officer or blocked by a legal hold can be refused."
+
+
+class SubjectNotInRequest(DomainError):
+    code = "subject_not_in_request"
+    default_message = "The subject is not one the request would erase."
+
+
+@transaction.atomic
+def erasure_request_refuse(
+    *, erasure_request: ErasureRequest, basis: str, subjects: list | None = None, actor: Actor
+) -> ErasureRequest:
+    """`subjects` empty or None: the whole request is refused (status refused); else only those subjects are kept
+    and the rest is erased."""
+    basis = basis.strip()
+    if not basis:
+        raise ReasonRequired(message="Give the legal basis of the refusal (it is sent to the requester).")
+    erasure_request = (
+        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
+    )
+    if erasure_request.status not in REFUSABLE_STATUSES:
+        raise NotRefusable(status=erasure_request.status)
+    targets = set(erasure_request_targets(erasure_request))
+    chosen = {str(s) for s in subjects or []} or targets
+    if chosen - targets:
+        raise SubjectNotInRequest(subjects=sorted(chosen - targets))
+    now = timezone.now()
+    erasure_request.refused_subjects = sorted({uuid.UUID(str(s)) for s in [*erasure_request.refused_subjects, *chosen]})
+    erasure_request.refusal_basis = basis
+    nothing_left = chosen == targets
+    # Refusing what a hold kept after the rest was erased answers the request: done, refused in part.
+    whole = nothing_left and not erasure_request.subjects_erased
+    email = erasure_request.email
+    if nothing_left:
+        erasure_request.status = ErasureStatus.REFUSED if whole else ErasureStatus.DONE
+        erasure_request.completed_at = now
+        erasure_request.held_subjects = []
+        # Answered: the request keeps no personal data (as a done one).
+        erasure_request.email = ""
+        erasure_request.external_ref = ""
+    else:
+        erasure_request.status = ErasureStatus.RUNNING
+        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+    clock_note(erasure_request, event="refused" if whole else "refused_in_part", at=now, reason=basis)
+    erasure_request.save()
+    audit_append(
+        actor=actor,
+        action="erasure_request.refuse",
+        obj=erasure_request,
+        details={"basis": basis, "subjects": sorted(chosen), "whole": whole, "status": erasure_request.status},
+    )
+    if email:
+        what = "Your request was refused" if whole else "Part of your request was refused (the rest is erased)"
+        transaction.on_commit(
+            lambda: send_mail(
+                "Your Facegate erasure request",
+                f"{what}, on this legal basis:\n\n{basis}\n\nYou may complain to your data protection authority.\n",
+                settings.DEFAULT_FROM_EMAIL,
+                [email],
+            )
+        )
+    return erasure_request

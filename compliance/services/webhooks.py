@@ -1,0 +1,159 @@
+"""Webhooks to client apps: endpoints per tenant, events signed with the Stripe scheme
+(`Facegate-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`), every attempt logged, retried
+with exponential backoff through Celery for WEBHOOK_RETRY_HOURS."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import secrets
+import socket
+import time
+import urllib.error
+import urllib.request
+import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from consent.models import Consent, Tenant
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import DomainError
+
+WEBHOOK_DELIVER_TASK = "compliance.tasks.webhook_deliver"
+FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... capped at an hour
+
+
+class WebhookUrlRefused(DomainError):
+    code = "webhook_url_refused"
+    default_message = "Webhook URLs must be http(s) and, in production, reach a public address."
+
+
+def _url_check(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise WebhookUrlRefused(url=url)
+    if settings.WEBHOOK_ALLOW_PRIVATE_URLS:
+        return
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
+    except OSError:
+        raise WebhookUrlRefused(url=url, reason="does not resolve") from None
+    for address in addresses:
+        ip = ipaddress.ip_address(address.split("%")[0])
+        if not ip.is_global:
+            raise WebhookUrlRefused(url=url, reason="private or loopback address")
+
+
+def signature(*, secret: str, timestamp: int, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+@transaction.atomic
+def webhook_endpoint_create(*, tenant: Tenant, url: str, events: list[str], actor: Actor) -> WebhookEndpoint:
+    """The caller shows `endpoint.secret` once; it is never listed again."""
+    _url_check(url)
+    endpoint = WebhookEndpoint.objects.create(
+        tenant=tenant, url=url, events=sorted(set(events)), secret=f"whsec_{secrets.token_hex(24)}"
+    )
+    audit_append(actor=actor, action="webhook.create", obj=endpoint, details={"events": endpoint.events})
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: Actor) -> WebhookEndpoint:
+    endpoint.deleted_at = timezone.now()
+    endpoint.save(update_fields=["deleted_at"])
+    audit_append(actor=actor, action="webhook.delete", obj=endpoint, details={})
+    return endpoint
+
+
+def webhook_emit(*, tenant_id, type: str, data: dict) -> int:
+    """Queue `type` for every live endpoint of the tenant subscribed to it (inside the caller's transaction, so
+    an event exists only if the change it reports committed). Returns the number of deliveries."""
+    endpoints = WebhookEndpoint.objects.filter(tenant_id=tenant_id, deleted_at__isnull=True, events__contains=[type])
+    created = int(time.time())
+    n = 0
+    for endpoint in endpoints:
+        delivery_id = uuid.uuid4()
+        body = json.dumps({"id": str(delivery_id), "type": type, "created": created, "data": data}, sort_keys=True)
+        WebhookDelivery.objects.create(id=delivery_id, endpoint=endpoint, type=type, body=body)
+        enqueue(WEBHOOK_DELIVER_TASK, str(delivery_id))
+        n += 1
+    return n
+
+
+@transaction.atomic
+def consent_withdrawn_notify(*, consent_id) -> int:
+    consent = Consent.objects.select_related("subject").filter(pk=consent_id).first()
+    if consent is None:  # erased since: the subject.erased event says it
+        return 0
+    data = {
+        "consent": str(consent.pk),
+        "subject": str(consent.subject_id),
+        "purpose": consent.purpose,
+        "withdrawn_at": consent.withdrawn_at.isoformat(),
+    }
+    return webhook_emit(tenant_id=consent.subject.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
+
+
+def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+    except (urllib.error.URLError, OSError) as error:
+        return None, type(getattr(error, "reason", error)).__name__
+
+
+def webhook_deliver_run(*, delivery_id) -> float | None:
+    """One attempt. Returns the seconds to wait before the next one, or None when there is none (delivered, given
+    up after WEBHOOK_RETRY_HOURS, or the endpoint deleted)."""
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != "pending":
+        return None
+    endpoint = delivery.endpoint
+    if endpoint.deleted_at:
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed")
+        return None
+    body = delivery.body.encode()
+    started = time.monotonic()
+    try:
+        _url_check(endpoint.url)  # again at delivery: a name may resolve elsewhere now
+        status, error = _post(
+            endpoint.url,
+            body,
+            {
+                "Content-Type": "application/json",
+                "User-Agent": "Facegate-Webhooks/1",
+                "Facegate-Signature": signature(secret=endpoint.secret, timestamp=int(time.time()), body=body),
+            },
+        )
+    except WebhookUrlRefused:
+        status, error = None, "url_refused"
+    now = timezone.now()
+    attempt = {
+        "at": now.isoformat(),
+        "status": status,
+        "latency_ms": round((time.monotonic() - started) * 1000),
+        "error": error,
+    }
+    delivered = status is not None and 200 <= status < 300
+    attempts = [*delivery.attempts, attempt]
+    delay = min(FIRST_RETRY_SECONDS * 2 ** (len(attempts) - 1), 3600)
+    gives_up = now + timedelta(seconds=delay) > delivery.created_at + timedelta(hours=settings.WEBHOOK_RETRY_HOURS)
+    state = "delivered" if delivered else ("failed" if gives_up else "pending")
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=attempts, status=state, delivered_at=now if delivered else None
+    )
+    return delay if state == "pending" else None

@@ -1,0 +1,83 @@
+"""Client API of webhooks: POST/GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id}, and the delivery log
+(GET /api/v1/webhooks/{id}/deliveries, also open to officers)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from compliance.models import WebhookEndpoint, WebhookEvent
+from compliance.services import webhooks
+from consent.client_api import ClientApi, IsClientApp, request_actor
+from consent.models import ApiKey
+from core.api import page_of, paginated
+from core.officers import IsComplianceOfficer
+
+
+class WebhookOutputSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "created_at"]
+
+
+class WebhookCreatedSerializer(WebhookOutputSerializer):
+    class Meta(WebhookOutputSerializer.Meta):
+        fields = [*WebhookOutputSerializer.Meta.fields, "secret"]
+
+
+class WebhookListCreateApi(ClientApi):
+    @extend_schema_serializer(component_name="WebhookCreateInput")
+    class InputSerializer(serializers.Serializer):
+        url = serializers.URLField(max_length=500)
+        events = serializers.ListField(
+            child=serializers.ChoiceField(choices=WebhookEvent.choices), min_length=1, max_length=20
+        )
+
+    @extend_schema(responses=page_of(WebhookOutputSerializer, "WebhookPage"))
+    def get(self, request):
+        endpoints = WebhookEndpoint.objects.filter(tenant=request.auth.tenant, deleted_at__isnull=True)
+        return paginated(request, self, endpoints.order_by("-created_at"), WebhookOutputSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: WebhookCreatedSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint = webhooks.webhook_endpoint_create(
+            tenant=request.auth.tenant, **data.validated_data, actor=request_actor(request)
+        )
+        return Response(WebhookCreatedSerializer(endpoint).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetailApi(ClientApi):
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, webhook_id):
+        endpoint = get_object_or_404(
+            WebhookEndpoint, pk=webhook_id, tenant=request.auth.tenant, deleted_at__isnull=True
+        )
+        webhooks.webhook_endpoint_delete(endpoint=endpoint, actor=request_actor(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookDeliveryOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    type = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    delivered_at = serializers.DateTimeField(allow_null=True)
+    attempts = serializers.JSONField()
+
+
+class WebhookDeliveryListApi(ClientApi):
+    """The tenant sees its own endpoints' deliveries; an officer sees any."""
+
+    permission_classes = [IsClientApp | IsComplianceOfficer]
+
+    @extend_schema(responses=page_of(WebhookDeliveryOutputSerializer, "WebhookDeliveryPage"))
+    def get(self, request, webhook_id):
+        endpoints = WebhookEndpoint.objects.all()
+        if isinstance(request.auth, ApiKey):
+            endpoints = endpoints.filter(tenant=request.auth.tenant)
+        endpoint = get_object_or_404(endpoints, pk=webhook_id)
+        return paginated(request, self, endpoint.deliveries.order_by("-created_at"), WebhookDeliveryOutputSerializer)
