@@ -100,10 +100,11 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
         copy_rows(
             raw,
             "consent_consent",
-            "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
+            "id, tenant_id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
             (
                 (
                     uuid.uuid4(),
+                    tenant.id,
                     sid,
                     PURPOSE,
                     notice.id,
@@ -197,7 +198,7 @@ def cleanup() -> None:
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
             cursor.execute("DELETE FROM matching_facetemplate WHERE tenant_id = %s", [tenant.id])
             cursor.execute(
-                "DELETE FROM consent_consent c USING consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s",
+                "DELETE FROM consent_consent WHERE tenant_id = %s",
                 [tenant.id],
             )
             cursor.execute("UPDATE compliance_erasurerequest SET subject_id = NULL WHERE tenant_id = %s", [tenant.id])

@@ -82,9 +82,19 @@ def load(n: int, rng) -> tuple[Tenant, dict, np.ndarray]:
         copy_rows(
             raw,
             "consent_consent",
-            "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
+            "id, tenant_id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
             (
-                (uuid.uuid4(), sid, OTHER, notices[OTHER].id, notices[OTHER].sha256, "explicit_opt_in", "{}", granted)
+                (
+                    uuid.uuid4(),
+                    tenant.id,
+                    sid,
+                    OTHER,
+                    notices[OTHER].id,
+                    notices[OTHER].sha256,
+                    "explicit_opt_in",
+                    "{}",
+                    granted,
+                )
                 for sid in subject_ids
             ),
         )
@@ -121,7 +131,7 @@ def set_eligible(tenant, notices, n: int, fraction: float) -> int:
                SET purpose = CASE WHEN s.external_ref < %s THEN %s ELSE %s END,
                    notice_id = CASE WHEN s.external_ref < %s THEN %s ELSE %s END,
                    notice_sha256 = CASE WHEN s.external_ref < %s THEN %s ELSE %s END
-               FROM consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s""",
+               FROM consent_subject s WHERE s.tenant_id = c.tenant_id AND s.id = c.subject_id AND c.tenant_id = %s""",
             [
                 f"{cutoff:09d}",
                 PURPOSE,
@@ -221,7 +231,7 @@ def cleanup() -> None:
         cursor.execute(CREATE_INDEX)  # a run stopped between dropping and building it leaves it missing
         cursor.execute("DELETE FROM matching_facetemplate WHERE tenant_id = %s", [tenant.id])
         cursor.execute(
-            "DELETE FROM consent_consent c USING consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s",
+            "DELETE FROM consent_consent WHERE tenant_id = %s",
             [tenant.id],
         )
         cursor.execute("DELETE FROM consent_subject WHERE tenant_id = %s", [tenant.id])
