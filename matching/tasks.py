@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from core.audit import Actor
-from matching import services
+from matching import partitions, services
 
 
 @shared_task(acks_late=True)
@@ -19,3 +19,8 @@ def match_job_run(job_id: str) -> None:
 @shared_task
 def probe_sweep() -> None:
     services.probe_sweep(actor=Actor.system("matching.probe_sweep"))
+
+
+@shared_task
+def partitions_check() -> None:
+    partitions.partitions_check()

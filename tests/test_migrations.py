@@ -42,6 +42,14 @@ def _rows_survive():
     consent = old.get_model("consent", "Consent").objects.create(
         subject=subject, purpose="fraud_prevention", notice=notice, notice_sha256="c" * 64, method="x", granted_at=now
     )
+    face = old.get_model("matching", "FaceTemplate").objects.create(
+        tenant=tenant,
+        subject=subject,
+        model_name="Dlib",
+        detector="dlib",
+        embedding=[0.5] * 128,
+        source_sha256="d" * 64,
+    )
     order = old.get_model("compliance", "RegulatorOrder").objects.create(
         regulator="ICO", reference="UP-1", action="suspend_processing", received_at=now, scope_subjects=[subject.pk]
     )
@@ -74,9 +82,11 @@ def _rows_survive():
     from consent.models import Consent, Jurisdiction
     from consent.models import Subject as NewSubject
     from core.models import AuditEvent
+    from matching.models import FaceTemplate
     from policy.models import LegalHold, RegulatorOrder, RetentionRule
 
     assert Consent.objects.get(pk=consent.pk).tenant_id == tenant.pk  # backfilled from its subject
+    assert FaceTemplate.objects.get(pk=face.pk).subject_id == subject.pk  # moved into the shared partition
     assert NewSubject.objects.get(pk=subject.pk).jurisdiction == Jurisdiction.objects.get(code="GB")
     assert RegulatorOrder.objects.get(pk=order.pk).scope_subjects == [subject.pk]
     assert LegalHold.objects.get().scope_tenants == [tenant.pk]
