@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,8 +12,6 @@ from consent.models import Purpose
 from matching import selectors, services
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
-
-WAIT_POLL_SECONDS = 0.1
 
 
 class ClientUploadApi(ClientApi):
@@ -124,11 +120,7 @@ class MatchCreateApi(ClientUploadApi):
             threshold=args["threshold"],
             actor=request_actor(request),
         )
-        # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.
-        deadline = time.monotonic() + args["wait"]
-        while job.status not in FINISHED and time.monotonic() < deadline:
-            time.sleep(WAIT_POLL_SECONDS)
-            job.refresh_from_db()
+        job = selectors.match_job_wait(job=job, seconds=args["wait"])
         if job.status in FINISHED:
             return Response(MatchJobOutputSerializer(job).data, status=status.HTTP_200_OK)
         return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)

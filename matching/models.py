@@ -16,6 +16,8 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+# PostgreSQL NOTIFY channel: a match job's id, sent when it ends (at commit), wakes the API request waiting for it.
+MATCH_DONE_CHANNEL = "matching_job_done"
 
 
 class FaceTemplate(models.Model):

@@ -150,6 +150,7 @@ def partition_attach(*, tenant_id) -> None:
         cursor.execute(f"DELETE FROM {SHARED} WHERE tenant_id = %s", [tenant])
         cursor.execute(f"ALTER TABLE {TEMPLATES} ATTACH PARTITION {name} FOR VALUES IN (%s)", [tenant])
         cursor.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_tenant")
+    with connection.cursor() as cursor:  # the planner's row count chooses the search path; outside the lock
         cursor.execute(f"ANALYZE {name}")
 
 

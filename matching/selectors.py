@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import select
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -13,7 +15,7 @@ from pgvector.django import CosineDistance
 from consent.models import Subject
 from core.errors import NotFound
 from matching import partitions
-from matching.models import Enrollment, FaceTemplate, MatchJob
+from matching.models import FINISHED, MATCH_DONE_CHANNEL, Enrollment, FaceTemplate, MatchJob
 from policy import gate
 
 # Search settings, chosen with bench/search.py. A tenant's search reads its own partition only (matching.partitions):
@@ -53,6 +55,28 @@ def match_job_get(*, tenant, job_id) -> MatchJob:
     job = MatchJob.objects.filter(pk=_uuid(job_id), tenant=tenant).first()
     if job is None:
         raise NotFound("No such match job.")
+    return job
+
+
+def match_job_wait(*, job: MatchJob, seconds: float) -> MatchJob:
+    """The job once it has ended, or as it is after `seconds`: the worker's NOTIFY at commit wakes the wait, so
+    the request reads the job once more instead of polling it. Needs autocommit (LISTEN acts at commit)."""
+    deadline = time.monotonic() + seconds
+    if job.status in FINISHED or seconds <= 0:
+        return job
+    with connection.cursor() as cursor:
+        cursor.execute(f"LISTEN {MATCH_DONE_CHANNEL}")
+    try:
+        job.refresh_from_db()  # it may have ended before the LISTEN
+        pg = connection.connection
+        while job.status not in FINISHED and (left := deadline - time.monotonic()) > 0:
+            # select() lets other threads run while waiting (psycopg's own notifies() wait holds the GIL).
+            if select.select([pg.fileno()], [], [], left)[0]:
+                if any(note.payload == str(job.pk) for note in pg.notifies(timeout=0)):
+                    job.refresh_from_db()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UNLISTEN {MATCH_DONE_CHANNEL}")
     return job
 
 

@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from core.enqueue import enqueue
 from core.errors import DomainError, PurposeNotAllowed
 from matching import face
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob
+from matching.models import FINISHED, MATCH_DONE_CHANNEL, Enrollment, FaceTemplate, JobStatus, MatchJob
 from matching.selectors import templates_nearest
 from policy.gate import enrolment_check, templates_eligible
 
@@ -230,6 +230,8 @@ def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
         obj=job,
         details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code},
     )
+    with connection.cursor() as cursor:  # delivered when this transaction commits
+        cursor.execute("SELECT pg_notify(%s, %s)", [MATCH_DONE_CHANNEL, str(job.pk)])
 
 
 def match_job_run(*, job_id) -> MatchJob | None:

@@ -62,3 +62,36 @@ def test_indexed_path_falls_back_to_exact_when_fewer_than_k_pass(population, mon
     query = np.asarray(eligible[0].embedding)
     ids, path = nearest(tenant, query, 50)
     assert path == "exact" and sorted(ids) == sorted(t.id for t in eligible)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_request_is_woken_by_its_jobs_notify_only():
+    import threading
+
+    from django.db import connection
+
+    from matching.models import MATCH_DONE_CHANNEL, JobStatus, MatchJob
+
+    tenant = make_tenant()
+    mine, other = (
+        MatchJob.objects.create(tenant=tenant, purpose=FRAUD, model_name=MODEL, threshold=0.08, probe_sha256="0" * 64)
+        for _ in range(2)
+    )
+
+    def worker(job):  # what the worker's last transaction does: the status, then NOTIFY, one commit
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                MatchJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+                cursor.execute("SELECT pg_notify(%s, %s)", [MATCH_DONE_CHANNEL, str(job.pk)])
+        finally:
+            connection.close()
+
+    # Another job's notice does not end the wait; the row is read again only when its own arrives.
+    thread = threading.Timer(0.2, worker, [other])
+    thread.start()
+    assert selectors.match_job_wait(job=mine, seconds=1).status == JobStatus.QUEUED
+    thread.join()
+    thread = threading.Timer(0.2, worker, [mine])
+    thread.start()
+    assert selectors.match_job_wait(job=mine, seconds=30).status == JobStatus.DONE
+    thread.join()
