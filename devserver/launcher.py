@@ -92,7 +92,7 @@ def run() -> int:
             "--access-logfile", "-",
         ], **spawn))
         procs.append(subprocess.Popen([
-            PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+            PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "-Q", "matches,enrollments,celery",
             "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
         ], **spawn))
         # fmt: on
