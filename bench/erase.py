@@ -4,7 +4,7 @@
 
 A bench tenant gets `--subjects` subjects to erase (a bench-only jurisdiction, ZZ-BENCH) and `--keep` subjects that
 stay (US-CA), each with one fraud_prevention consent and 2 templates (clustered random 128-d unit vectors),
-bulk-loaded with COPY into the real tables; the HNSW index is rebuilt after the load. Then, in one run:
+bulk-loaded with COPY into the real tables, then moved to its own partition with its HNSW index. Then, in one run:
 
   before    searches with no order;
   recorded  the erase order is committed (order_create, as POST /api/v1/orders does) but no worker runs yet:
@@ -55,7 +55,7 @@ from consent.models import (  # noqa: E402
 )
 from core.audit import Actor  # noqa: E402
 from core.models import AuditEvent  # noqa: E402
-from matching import selectors  # noqa: E402
+from matching import partitions, selectors  # noqa: E402
 from policy.models import OrderStatus, RegulatorOrder  # noqa: E402
 
 BENCH_SLUG = "bench-erase"
@@ -63,7 +63,6 @@ BENCH_JURISDICTION = "ZZ-BENCH"
 KEEP_JURISDICTION = "US-CA"
 PURPOSE = Purpose.FRAUD_PREVENTION
 MODEL = "Dlib"
-INDEX = "facetemplate_embedding_hnsw"
 TEMPLATES_PER_SUBJECT = 2
 
 
@@ -100,10 +99,11 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
         copy_rows(
             raw,
             "consent_consent",
-            "id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
+            "id, tenant_id, subject_id, purpose, notice_id, notice_sha256, method, evidence, granted_at",
             (
                 (
                     uuid.uuid4(),
+                    tenant.id,
                     sid,
                     PURPOSE,
                     notice.id,
@@ -115,7 +115,6 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
                 for sid, _ in subjects
             ),
         )
-        cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
         buffer = io.StringIO()
         for i, vec in enumerate(data):
             sid = subjects[i // TEMPLATES_PER_SUBJECT][0]
@@ -132,12 +131,8 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
                 copy.write(chunk)
     timings["load_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
+    partitions.partition_promote(tenant_id=tenant.pk)  # its own partition and HNSW index, as the beat would
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '1GB'")
-        cursor.execute(
-            f"CREATE INDEX {INDEX} ON matching_facetemplate USING hnsw (embedding vector_cosine_ops) "
-            "WITH (m = 16, ef_construction = 64)"
-        )
         cursor.execute("VACUUM ANALYZE matching_facetemplate, consent_subject, consent_consent")
     timings["index_s"] = round(time.perf_counter() - started, 1)
     # Queries are near the kept subjects' faces (those a search should still find).
@@ -193,11 +188,10 @@ def cleanup() -> None:
     tenant = Tenant.objects.filter(slug=BENCH_SLUG).first()
     if tenant is not None:
         with connection.cursor() as cursor:
-            # Without the HNSW index the clean-up VACUUM is quick; the index is rebuilt over what is left.
-            cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+            cursor.execute(f"DROP TABLE IF EXISTS {partitions.partition_name(tenant.id)}")
             cursor.execute("DELETE FROM matching_facetemplate WHERE tenant_id = %s", [tenant.id])
             cursor.execute(
-                "DELETE FROM consent_consent c USING consent_subject s WHERE s.id = c.subject_id AND s.tenant_id = %s",
+                "DELETE FROM consent_consent WHERE tenant_id = %s",
                 [tenant.id],
             )
             cursor.execute("UPDATE compliance_erasurerequest SET subject_id = NULL WHERE tenant_id = %s", [tenant.id])
@@ -205,10 +199,6 @@ def cleanup() -> None:
             cursor.execute("DELETE FROM consent_notice WHERE tenant_id = %s", [tenant.id])
             cursor.execute("DELETE FROM consent_tenant WHERE id = %s", [tenant.id])
             cursor.execute("VACUUM ANALYZE matching_facetemplate, consent_subject, consent_consent")
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {INDEX} ON matching_facetemplate "
-                "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
-            )
     Jurisdiction.objects.filter(code=BENCH_JURISDICTION).delete()
 
 

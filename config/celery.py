@@ -23,4 +23,6 @@ app.conf.beat_schedule = {
     "deadlines-hourly": {"task": "compliance.tasks.deadlines_check", "schedule": crontab(minute=5)},
     "probe-sweeper": {"task": "matching.tasks.probe_sweep", "schedule": crontab(minute="*/15")},
     "erasure-lookup-sweeper": {"task": "compliance.tasks.erasure_lookup_sweep", "schedule": crontab(minute="*/15")},
+    # A tenant grown past matching.partitions.PROMOTE_AT templates moves to its own partition and HNSW graph.
+    "template-partitions-hourly": {"task": "matching.tasks.partitions_check", "schedule": crontab(minute=50)},
 }

@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from kombu import Exchange, Queue
 
 from config import services_env
 
@@ -195,6 +196,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
+# A probe never queues behind a bulk enrolment: matches and enrolments have queues of their own (everything else
+# stays on "celery"). A worker started without -Q consumes all three; a dedicated match worker takes -Q matches.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("matches", "enrollments", "celery")]
+CELERY_TASK_ROUTES = {
+    "matching.tasks.match_job_run": {"queue": "matches"},
+    "matching.tasks.enrollment_run": {"queue": "enrollments"},
+}
 
 # The job row is the truth: the relay re-sends a job still queued after JOB_RELAY_AFTER_SECONDS, and the reaper
 # takes back a job still running after JOB_REAP_AFTER_SECONDS (its worker died; a job takes seconds).

@@ -81,7 +81,9 @@ class Subject(models.Model):
                 fields=["tenant", "external_ref"],
                 condition=Q(external_ref__isnull=False),
                 name="subject_unique_external_ref_per_tenant",
-            )
+            ),
+            # The target of consent_consent's (tenant_id, subject_id) key: a consent lives in its subject's tenant.
+            models.UniqueConstraint(fields=["tenant", "id"], name="subject_unique_tenant_id"),
         ]
         indexes = [models.Index(fields=["tenant", "jurisdiction"])]
 
@@ -106,7 +108,11 @@ class Notice(models.Model):
     published_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant", "purpose", "version"], name="notice_unique_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "purpose", "version"], name="notice_unique_version"),
+            # The target of consent_consent's (tenant_id, notice_id) key: a consent cites its own tenant's notice.
+            models.UniqueConstraint(fields=["tenant", "id"], name="notice_unique_tenant_id"),
+        ]
 
 
 class ConsentMethod(models.TextChoices):
@@ -117,6 +123,9 @@ class ConsentMethod(models.TextChoices):
 
 class Consent(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The subject's tenant, repeated so every join of the gate carries the tenant (one partition, one shard);
+    # the (tenant_id, subject_id) and (tenant_id, notice_id) keys added by migration 0004 hold it equal.
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+", db_index=False)
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(max_length=32, choices=Purpose.choices)
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="consents")
@@ -130,4 +139,5 @@ class Consent(models.Model):
     purpose_ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["subject", "purpose"])]
+        # (tenant, purpose): the search path's count of a tenant's consents for a purpose.
+        indexes = [models.Index(fields=["subject", "purpose"]), models.Index(fields=["tenant", "purpose"])]

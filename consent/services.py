@@ -239,6 +239,7 @@ def consent_grant(
         at=now,
     )
     consent = Consent.objects.create(
+        tenant_id=subject.tenant_id,
         subject=subject,
         purpose=purpose,
         notice=notice,

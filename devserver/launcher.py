@@ -72,6 +72,7 @@ def run() -> int:
     try:
         _manage("preflight")
         _manage("migrate", "--no-input", "-v", "0")
+        _manage("partition_tenants")  # tenants past the size threshold get their own partition and HNSW index
         _manage("bootstrap")
         # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
         # which then stops them in order (web first, servers last).
@@ -84,7 +85,7 @@ def run() -> int:
                 "--access-logfile", "-",
             ], spawn),
             Child("worker", [
-                PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO",
+                PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "-Q", "matches,enrollments,celery",
                 "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
             ], spawn),
             Child("beat", [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], spawn),

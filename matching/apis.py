@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -16,16 +14,10 @@ from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
 from matching.services import verifications
 
-WAIT_POLL_SECONDS = 0.1
-
 
 def _answer(job, output_serializer, *, wait: float) -> Response:
     """200 with the outcome when the job ends within `wait` seconds, else 202 with its id."""
-    # The worker writes the outcome to the database; poll it until the job ends or `wait` runs out.
-    deadline = time.monotonic() + wait
-    while job.status not in FINISHED and time.monotonic() < deadline:
-        time.sleep(WAIT_POLL_SECONDS)
-        job.refresh_from_db()
+    job = selectors.job_wait(job=job, seconds=wait)  # woken by the worker's NOTIFY, no polling
     if job.status in FINISHED:
         return Response(output_serializer(job).data, status=status.HTTP_200_OK)
     return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)

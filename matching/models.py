@@ -1,7 +1,7 @@
 import uuid
 
 from django.db import models
-from pgvector.django import HnswIndex, VectorField
+from pgvector.django import VectorField
 
 from consent.models import Purpose
 
@@ -16,6 +16,8 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+# PostgreSQL NOTIFY channel: a match job's id, sent when it ends (at commit), wakes the API request waiting for it.
+JOB_DONE_CHANNEL = "matching_job_done"
 
 
 class FaceTemplate(models.Model):
@@ -32,17 +34,10 @@ class FaceTemplate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_matched_at = models.DateTimeField(null=True, blank=True)
 
+    # Partitioned by tenant (migration 0003): the primary key is (tenant_id, id) in the database, and each large
+    # tenant's partition has its own HNSW index (matching.partitions).
     class Meta:
-        indexes = [
-            models.Index(fields=["tenant", "model_name"]),
-            HnswIndex(
-                name="facetemplate_embedding_hnsw",
-                fields=["embedding"],
-                m=16,
-                ef_construction=64,
-                opclasses=["vector_cosine_ops"],
-            ),
-        ]
+        indexes = [models.Index(fields=["tenant", "model_name"])]
 
 
 class Enrollment(models.Model):

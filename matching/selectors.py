@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import select
+import time
 import uuid
 from contextlib import contextmanager
 from datetime import datetime
@@ -12,18 +14,19 @@ from pgvector.django import CosineDistance
 
 from consent.models import Subject
 from core.errors import NotFound
-from matching.models import Enrollment, FaceTemplate, MatchJob, Verification
+from matching import partitions
+from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate, MatchJob, Verification
 from policy import gate
 
-# Search settings, chosen with bench/search.py (n = 100,000, eligible 0.1 % .. 100 %). The HNSW graph holds
-# every tenant's templates, so its recall under a filter depends on the eligible share of the whole table:
-# with strict-order iterative scans it is complete from ~5 % of the rows up, and loses neighbours below
-# (recall@5 0.65-0.83 at 0.5-2 %). Below that share, or for a few thousand rows, the exact scan of the eligible
-# rows (reached from the consents for the purpose) is complete and about as fast.
+# Search settings, chosen with bench/search.py. A tenant's search reads its own partition only (matching.partitions):
+# a small tenant's rows sit in the shared partition, which has no graph and is searched exactly; a large tenant's
+# partition has its own HNSW graph, whose recall under a filter depends on the eligible share of that tenant:
+# with strict-order iterative scans it is complete from ~5 % up. Below that share, or for a few thousand rows,
+# the exact scan of the eligible rows (reached from the consents for the purpose) is complete and about as fast.
 EF_SEARCH = 400
 MAX_SCAN_TUPLES = 20_000
 EXACT_BELOW = 3_000  # consents for the purpose in the tenant: at or under this, search exactly ...
-MIN_INDEX_FRACTION = 0.05  # ... and under this share of all templates, too
+MIN_INDEX_FRACTION = 0.05  # ... and under this share of the tenant's templates, too
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -62,11 +65,27 @@ def verification_get(*, tenant, verification_id) -> Verification:
     return verification
 
 
-def _templates_estimate() -> int:
-    """The planner's row count of the template table (kept by autovacuum's ANALYZE); 0 before the first one."""
+def job_wait(*, job, seconds: float):
+    """The job (a match or a verification) once it has ended, or as it is after `seconds`: the worker's NOTIFY at
+    commit wakes the wait, so
+    the request reads the job once more instead of polling it. Needs autocommit (LISTEN acts at commit)."""
+    deadline = time.monotonic() + seconds
+    if job.status in FINISHED or seconds <= 0:
+        return job
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = 'matching_facetemplate'::regclass")
-        return max(0, int(cursor.fetchone()[0]))
+        cursor.execute(f"LISTEN {JOB_DONE_CHANNEL}")
+    try:
+        job.refresh_from_db()  # it may have ended before the LISTEN
+        pg = connection.connection
+        while job.status not in FINISHED and (left := deadline - time.monotonic()) > 0:
+            # select() lets other threads run while waiting (psycopg's own notifies() wait holds the GIL).
+            if select.select([pg.fileno()], [], [], left)[0]:
+                if any(note.payload == str(job.pk) for note in pg.notifies(timeout=0)):
+                    job.refresh_from_db()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"UNLISTEN {JOB_DONE_CHANNEL}")
+    return job
 
 
 @contextmanager
@@ -103,7 +122,10 @@ def templates_nearest(
     `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
     """
     eligible = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at)
-    limit = max(EXACT_BELOW, int(MIN_INDEX_FRACTION * _templates_estimate()))
+    rows = partitions.tenant_partition_rows(getattr(tenant, "pk", tenant))
+    if rows is None:  # the shared partition: no graph
+        return nearest_among(eligible, embedding=embedding, k=k, indexed=False)
+    limit = max(EXACT_BELOW, int(MIN_INDEX_FRACTION * rows))
     few = gate.eligible_upper_bound(tenant=tenant, purpose=purpose, limit=limit + 1) <= limit
     return nearest_among(eligible, embedding=embedding, k=k, indexed=not few)
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.audit import Actor
 from core.failures import OUTAGES
-from matching import relay, services
+from matching import partitions, relay, services
 from matching.services import verifications
 
 RETRY = {"autoretry_for": OUTAGES, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 5}
@@ -38,3 +38,8 @@ def probe_sweep() -> None:
 @shared_task
 def jobs_relay() -> dict:
     return relay.jobs_relay(now=timezone.now())
+
+
+@shared_task
+def partitions_check() -> None:
+    partitions.partitions_check()

@@ -49,11 +49,8 @@ def templates_eligible(templates: QuerySet, *, tenant, purpose: str, model: str,
     sql = f"""{t}.model_name = %s                                     /* rule 5: same embedding model */
         AND {t}.tenant_id = %s                                        /* rule 1: the caller's tenant only */
         AND EXISTS (
-            SELECT 1 FROM consent_subject s
-                JOIN consent_consent c ON c.subject_id = s.id
-                JOIN consent_notice n ON n.id = c.notice_id
-            WHERE s.id = {t}.subject_id
-              AND s.tenant_id = {t}.tenant_id
+            SELECT 1 FROM consent_subject s JOIN {rules.CONSENTS} ON {rules.consent_of("s")}
+            WHERE {rules.subject_of(t)}
               AND s.erased_at IS NULL                                 /* rule 2: not erased ... */
               AND NOT {order_sql}                                     /* ... nor under an erase/suspend order */
               AND c.purpose = %s                                      /* rule 3: a consent for P in force at t */
@@ -61,7 +58,7 @@ def templates_eligible(templates: QuerySet, *, tenant, purpose: str, model: str,
               AND NOT {past_sql})                                     /* rule 4: within the consent's limits ... */
         AND NOT EXISTS (
             SELECT 1 FROM consent_subject s
-            WHERE s.id = {t}.subject_id AND {idle_sql})              /* ... and the last-interaction limit */"""
+            WHERE {rules.subject_of(t)} AND {idle_sql})              /* ... and the last-interaction limit */"""
     params = [model, _pk(tenant), *order_params, purpose, *active_params, *past_params, *idle_params]
     return templates.extra(where=[sql], params=params)
 
@@ -79,16 +76,16 @@ def templates_erasable(templates: QuerySet, *, model: str) -> QuerySet:
 
 
 def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
-    """How many of the tenant's consents for `purpose` exist, counted up to `limit` (cheap: by notice).
+    """How many of the tenant's consents for `purpose` exist, counted up to `limit` (cheap: one index range).
 
     An upper bound of the eligible set, used only to choose a search path; never to decide eligibility.
     """
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FROM (
-                   SELECT 1 FROM consent_notice n JOIN consent_consent c ON c.notice_id = n.id
-                   WHERE n.tenant_id = %s AND n.purpose = %s AND c.purpose = %s LIMIT %s) bounded""",
-            [_pk(tenant), purpose, purpose, limit],
+                   SELECT 1 FROM consent_consent c
+                   WHERE c.tenant_id = %s AND c.purpose = %s LIMIT %s) bounded""",
+            [_pk(tenant), purpose, limit],
         )
         return cursor.fetchone()[0]
 
@@ -103,12 +100,24 @@ def enrolment_check(*, subject: Subject, at: datetime, purposes: list[str] | Non
     idle_sql, idle_params = rules.interaction_past_retention(at, "c.purpose", [], "%s", [at])
     sql = f"""SELECT s.erased_at IS NULL,
                      {order_sql},
-                     EXISTS (SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-                             WHERE c.subject_id = s.id AND {active_sql} AND NOT {past_sql} AND NOT {idle_sql}
+                     EXISTS (SELECT 1 FROM {rules.CONSENTS}
+                             WHERE {rules.consent_of("s")} AND {active_sql} AND NOT {past_sql} AND NOT {idle_sql}
                                AND (%s::text[] IS NULL OR c.purpose = ANY(%s::text[])))
-              FROM consent_subject s WHERE s.id = %s"""
+              FROM consent_subject s WHERE s.tenant_id = %s AND s.id = %s"""
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*order_params, *active_params, *past_params, *idle_params, purposes, purposes, subject.pk])
+        cursor.execute(
+            sql,
+            [
+                *order_params,
+                *active_params,
+                *past_params,
+                *idle_params,
+                purposes,
+                purposes,
+                subject.tenant_id,
+                subject.pk,
+            ],
+        )
         live, restricted, consented = cursor.fetchone()
     if restricted:
         raise CollectionRestricted()

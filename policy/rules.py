@@ -25,6 +25,20 @@ def _days(column: str) -> str:
     return f"make_interval(days => LEAST({column}, {MAX_RETENTION_DAYS}))"
 
 
+# --- Joins: every one by (tenant_id, id), so a statement stays in one tenant's partition (and Citus shard) ---
+CONSENTS = "consent_consent c JOIN consent_notice n ON n.tenant_id = c.tenant_id AND n.id = c.notice_id"
+
+
+def consent_of(subject: str) -> str:
+    """Consent c belongs to subject row `subject`."""
+    return f"c.tenant_id = {subject}.tenant_id AND c.subject_id = {subject}.id"
+
+
+def subject_of(row: str) -> str:
+    """Subject s is the subject of `row` (a template, a consent)."""
+    return f"s.tenant_id = {row}.tenant_id AND s.id = {row}.subject_id"
+
+
 # --- Scopes: orders and holds name jurisdictions, tenants and subjects ---------------------------------------
 def scope_covers(scope: str, subject: str) -> str:
     """Scope row `scope` (an order or a hold) covers subject row `subject`: the union of what it names."""
@@ -78,8 +92,7 @@ def consent_in_force(at: datetime) -> Fragment:
            AND (c.purpose_ended_at IS NULL OR c.purpose_ended_at > %s)
            AND n.published_at <= %s
            AND n.sha256 = c.notice_sha256
-           AND n.purpose = c.purpose
-           AND n.tenant_id = s.tenant_id""",
+           AND n.purpose = c.purpose""",
         [at, at, at, at, at],
     )
 

@@ -19,10 +19,8 @@ C = Consent._meta.db_table
 def consents_in_force(*, at: datetime, subject: Subject | None = None, purpose: str | None = None) -> QuerySet:
     """Consents in force at `at` (rule 3, exactly as the gate judges it)."""
     active_sql, params = rules.consent_in_force(at)
-    sql = f"""EXISTS (SELECT 1 FROM consent_consent c
-                        JOIN consent_notice n ON n.id = c.notice_id
-                        JOIN consent_subject s ON s.id = c.subject_id
-                      WHERE c.id = {C}.id AND {active_sql})"""
+    sql = f"""EXISTS (SELECT 1 FROM {rules.CONSENTS} JOIN consent_subject s ON {rules.subject_of("c")}
+                      WHERE c.tenant_id = {C}.tenant_id AND c.id = {C}.id AND {active_sql})"""
     qs = Consent.objects.extra(where=[sql], params=params)
     if subject is not None:
         qs = qs.filter(subject=subject)
@@ -62,11 +60,11 @@ def templates_past_retention(templates: QuerySet, *, at: datetime) -> QuerySet:
     idle_sql, idle_params = rules.interaction_past_retention(at, "c.purpose", [], f"{t}.created_at", [])
     sql = f"""EXISTS (
         SELECT 1 FROM consent_subject s
-        WHERE s.id = {t}.subject_id AND s.erased_at IS NULL
-          AND EXISTS (SELECT 1 FROM consent_consent c WHERE c.subject_id = s.id)
+        WHERE {rules.subject_of(t)} AND s.erased_at IS NULL
+          AND EXISTS (SELECT 1 FROM consent_consent c WHERE {rules.consent_of("s")})
           AND NOT EXISTS (
-              SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-              WHERE c.subject_id = s.id AND NOT {past_sql} AND NOT {idle_sql}))"""
+              SELECT 1 FROM {rules.CONSENTS}
+              WHERE {rules.consent_of("s")} AND NOT {past_sql} AND NOT {idle_sql}))"""
     return templates.extra(where=[sql], params=[*past_params, *idle_params])
 
 
@@ -79,12 +77,12 @@ def subjects_without_consent_in_force(templates: QuerySet, *, before: datetime, 
     active_sql, active_params = rules.consent_in_force(at)
     sql = f"""EXISTS (
         SELECT 1 FROM consent_subject s
-        WHERE s.id = {S}.id AND s.erased_at IS NULL
-          AND EXISTS (SELECT 1 FROM {t} WHERE {t}.subject_id = s.id)
+        WHERE s.tenant_id = {S}.tenant_id AND s.id = {S}.id AND s.erased_at IS NULL
+          AND EXISTS (SELECT 1 FROM {t} WHERE {t}.tenant_id = s.tenant_id AND {t}.subject_id = s.id)
           AND NOT EXISTS (
-              SELECT 1 FROM consent_consent c JOIN consent_notice n ON n.id = c.notice_id
-              WHERE c.subject_id = s.id AND {active_sql})
+              SELECT 1 FROM {rules.CONSENTS}
+              WHERE {rules.consent_of("s")} AND {active_sql})
           AND COALESCE(
-              (SELECT max({rules.consent_ended_at()}) FROM consent_consent c WHERE c.subject_id = s.id),
+              (SELECT max({rules.consent_ended_at()}) FROM consent_consent c WHERE {rules.consent_of("s")}),
               '-infinity'::timestamptz) < %s)"""
     return Subject.objects.extra(where=[sql], params=[*active_params, before])

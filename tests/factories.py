@@ -95,6 +95,7 @@ def _consent_row(
     s: Subject, n: Notice, method: str, granted_at: datetime, evidence: dict | None = None, **dates
 ) -> Consent:
     return Consent.objects.create(
+        tenant_id=s.tenant_id,
         subject=s,
         purpose=n.purpose,
         notice=n,

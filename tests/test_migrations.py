@@ -36,6 +36,20 @@ def _rows_survive():
     Tenant, Subject = old.get_model("consent", "Tenant"), old.get_model("consent", "Subject")
     tenant = Tenant.objects.create(slug="upgrade", name="upgrade")
     subject = Subject.objects.create(tenant=tenant, jurisdiction_id="GB", external_ref="u-1")
+    notice = old.get_model("consent", "Notice").objects.create(
+        tenant=tenant, purpose="fraud_prevention", version="1", text="t", sha256="c" * 64, published_at=now
+    )
+    consent = old.get_model("consent", "Consent").objects.create(
+        subject=subject, purpose="fraud_prevention", notice=notice, notice_sha256="c" * 64, method="x", granted_at=now
+    )
+    face = old.get_model("matching", "FaceTemplate").objects.create(
+        tenant=tenant,
+        subject=subject,
+        model_name="Dlib",
+        detector="dlib",
+        embedding=[0.5] * 128,
+        source_sha256="d" * 64,
+    )
     order = old.get_model("compliance", "RegulatorOrder").objects.create(
         regulator="ICO", reference="UP-1", action="suspend_processing", received_at=now, scope_subjects=[subject.pk]
     )
@@ -65,11 +79,14 @@ def _rows_survive():
     _migrate(_migrate_targets_latest())
 
     from compliance.models import ErasureRequest
-    from consent.models import Jurisdiction
+    from consent.models import Consent, Jurisdiction
     from consent.models import Subject as NewSubject
     from core.models import AuditEvent
+    from matching.models import FaceTemplate
     from policy.models import LegalHold, RegulatorOrder, RetentionRule
 
+    assert Consent.objects.get(pk=consent.pk).tenant_id == tenant.pk  # backfilled from its subject
+    assert FaceTemplate.objects.get(pk=face.pk).subject_id == subject.pk  # moved into the shared partition
     assert NewSubject.objects.get(pk=subject.pk).jurisdiction == Jurisdiction.objects.get(code="GB")
     assert RegulatorOrder.objects.get(pk=order.pk).scope_subjects == [subject.pk]
     assert LegalHold.objects.get().scope_tenants == [tenant.pk]

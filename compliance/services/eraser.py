@@ -21,6 +21,7 @@ from compliance.services.certificates import certificate_issue
 from compliance.services.webhooks import webhook_emit
 from consent.models import Consent, Subject
 from core.audit import Actor, audit_append, audit_head_seq
+from matching import partitions
 from matching.models import Enrollment, FaceTemplate, MatchJob
 from policy.selectors import subjects_held
 
@@ -88,16 +89,6 @@ def _erase_subject_batch(batch: list[str], *, cause: str, now) -> tuple[list[str
 REINDEX_FRACTION = 0.1
 
 
-def _hnsw_indexes(cursor) -> list[str]:
-    cursor.execute(
-        """SELECT i.indexrelid::regclass::text FROM pg_index i
-           JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
-           WHERE i.indrelid = %s::regclass AND am.amname = 'hnsw'""",
-        [TEMPLATES],
-    )
-    return [row[0] for row in cursor.fetchall()]
-
-
 def _vacuum(*, templates_deleted: int) -> datetime | None:
     """Physical clean-up: the deleted vectors, bytes and emails leave the heap and the indexes.
 
@@ -107,10 +98,15 @@ def _vacuum(*, templates_deleted: int) -> datetime | None:
     if connection.in_atomic_block:
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [TEMPLATES])
-        rows_before = max(cursor.fetchone()[0], 1)
+        # A partitioned table's own reltuples stays -1: its partitions hold the counts.
+        cursor.execute(
+            "SELECT sum(greatest(c.reltuples, 0)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = %s::regclass",
+            [TEMPLATES],
+        )
+        rows_before = max(cursor.fetchone()[0] or 0, 1)
         if templates_deleted >= REINDEX_FRACTION * rows_before:
-            for index in _hnsw_indexes(cursor):
+            for index in partitions.templates_hnsw_indexes(cursor):
                 cursor.execute(f"REINDEX INDEX CONCURRENTLY {index}")
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(VACUUMED_TABLES)}")
     return timezone.now()

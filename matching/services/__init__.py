@@ -11,7 +11,7 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from core.errors import DomainError, PurposeNotAllowed, Unprocessable
 from core.retry import retrying
 from matching import face, quality
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus, MatchJob, Verification
+from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate, JobStatus, MatchJob, Verification
 from matching.services.duplicates import possible_duplicates
 from matching.services.people import people_nearest
 from policy.gate import enrolment_check
@@ -291,6 +291,8 @@ def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
         obj=job,
         details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code},
     )
+    with connection.cursor() as cursor:  # delivered when this transaction commits
+        cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(job.pk)])
 
 
 @retrying

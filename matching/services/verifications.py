@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from consent.models import Purpose, Subject
@@ -18,7 +18,7 @@ from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, PurposeNotAllowed
 from matching import face
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, FaceTemplate, JobStatus, Verification
+from matching.models import FINISHED, JOB_DONE_CHANNEL, FaceTemplate, JobStatus, Verification
 from matching.selectors import templates_of_subjects
 from matching.services import Expired, _ms, _sha256
 from policy.gate import templates_eligible
@@ -107,6 +107,8 @@ def _verification_end(verification: Verification, *, error: DomainError | None) 
             "error": verification.error_code,
         },
     )
+    with connection.cursor() as cursor:  # wakes a request waiting for it, when this transaction commits
+        cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(verification.pk)])
 
 
 def verification_run(*, verification_id) -> Verification | None:

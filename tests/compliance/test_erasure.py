@@ -17,6 +17,7 @@ from consent.models import Consent, Subject
 from core.audit import Actor
 from core.models import AuditEvent
 from core.transparency import audit_integrate, audit_verify
+from matching import partitions
 from matching.models import Enrollment, FaceTemplate
 from tests import factories
 from tests.helpers import rows_mentioning
@@ -114,15 +115,20 @@ def test_expired_or_released_holds_do_not_block(tenant, notice):
 @pytest.mark.django_db(transaction=True)
 def test_vacuum_runs_outside_a_transaction_and_its_time_is_certified(tenant, notice):
     s = factories.consented_subject(tenant, notice)
+    partitions.partition_promote(tenant_id=tenant.pk)  # a partition of its own, with an HNSW graph to rebuild
+    own = partitions.partition_name(tenant.pk)
     cert = _erase([s])
     assert cert.vacuumed_at is not None and cert.started_at <= cert.vacuumed_at <= cert.finished_at
     with connection.cursor() as cursor:
-        cursor.execute("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'matching_facetemplate'")
+        cursor.execute("SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = %s", [own])
         assert cursor.fetchone()[0] == 0
         # A large share of the table went, so the HNSW index was rebuilt first: every one valid, no leftover.
-        cursor.execute("""SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-                          JOIN pg_am am ON am.oid = c.relam
-                          WHERE i.indrelid = 'matching_facetemplate'::regclass AND am.amname = 'hnsw'""")
+        cursor.execute(
+            """SELECT c.relname, i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+               JOIN pg_am am ON am.oid = c.relam
+               WHERE i.indrelid = %s::regclass AND am.amname = 'hnsw'""",
+            [own],
+        )
         indexes = cursor.fetchall()
         assert indexes and all(valid and "ccnew" not in name for name, valid in indexes), indexes
     assert certificate_sha256(DeletionCertificate.objects.get(pk=cert.pk)) == cert.sha256

@@ -7,7 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from matching import selectors
+from matching import partitions, selectors
 from tests.factories import FRAUD, MODEL, make_subject, make_template, make_tenant
 
 pytestmark = pytest.mark.django_db
@@ -36,9 +36,14 @@ def nearest(tenant, query, k):
     return [r.id for r in rows], path
 
 
-@pytest.mark.parametrize("exact_below, expected_path", [(1000, "exact"), (0, "hnsw")])
-def test_both_paths_return_the_exact_eligible_top_k(population, monkeypatch, exact_below, expected_path):
+@pytest.mark.parametrize(
+    "promoted, exact_below, expected_path", [(False, 0, "exact"), (True, 1000, "exact"), (True, 0, "hnsw")]
+)
+def test_both_paths_return_the_exact_eligible_top_k(population, monkeypatch, promoted, exact_below, expected_path):
+    """In the shared partition (no graph) always exact; in its own partition by the eligible share."""
     tenant, eligible, excluded = population
+    if promoted:
+        partitions.partition_promote(tenant_id=tenant.pk)
     monkeypatch.setattr(selectors, "EXACT_BELOW", exact_below)
     monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
     for blocked in excluded[:5]:
@@ -51,8 +56,42 @@ def test_both_paths_return_the_exact_eligible_top_k(population, monkeypatch, exa
 
 def test_indexed_path_falls_back_to_exact_when_fewer_than_k_pass(population, monkeypatch):
     tenant, eligible, _ = population
+    partitions.partition_promote(tenant_id=tenant.pk)
     monkeypatch.setattr(selectors, "EXACT_BELOW", 0)
     monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
     query = np.asarray(eligible[0].embedding)
     ids, path = nearest(tenant, query, 50)
     assert path == "exact" and sorted(ids) == sorted(t.id for t in eligible)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_waiting_request_is_woken_by_its_jobs_notify_only():
+    import threading
+
+    from django.db import connection
+
+    from matching.models import JOB_DONE_CHANNEL, JobStatus, MatchJob
+
+    tenant = make_tenant()
+    mine, other = (
+        MatchJob.objects.create(tenant=tenant, purpose=FRAUD, model_name=MODEL, threshold=0.08, probe_sha256="0" * 64)
+        for _ in range(2)
+    )
+
+    def worker(job):  # what the worker's last transaction does: the status, then NOTIFY, one commit
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                MatchJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+                cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(job.pk)])
+        finally:
+            connection.close()
+
+    # Another job's notice does not end the wait; the row is read again only when its own arrives.
+    thread = threading.Timer(0.2, worker, [other])
+    thread.start()
+    assert selectors.job_wait(job=mine, seconds=1).status == JobStatus.QUEUED
+    thread.join()
+    thread = threading.Timer(0.2, worker, [mine])
+    thread.start()
+    assert selectors.job_wait(job=mine, seconds=30).status == JobStatus.DONE
+    thread.join()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from consent.models import Consent, Subject
 from matching.models import FaceTemplate
 from policy import gate
 from policy.models import OrderAction, RetentionRule
-from policy.selectors import subjects_without_consent_in_force, templates_past_retention
+from policy.selectors import consents_in_force, subjects_without_consent_in_force, templates_past_retention
 from tests.factories import (
     ACCESS,
     FRAUD,
@@ -268,6 +269,63 @@ def test_gate_orders_by_distance_in_one_statement(tenant, template):
         )
     assert [r.id for r in rows] == [template.id]
     assert len(queries) == 1 and "<=>" in queries[0]["sql"] and "consent_consent" in queries[0]["sql"]
+
+
+# --- every join carries the tenant (one partition, one Citus shard) ---------------------------------------------
+TENANT_TABLES = {"s", "c", "n", "consent_subject", "consent_consent", "consent_notice", "matching_facetemplate"}
+
+
+def untenanted_joins(sql: str) -> list[str]:
+    """Equalities of id columns between two rows of tenant tables that no tenant_id equality pairs with."""
+    missing = []
+    for a, col_a, b, col_b in re.findall(r"\b(\w+)\.(\w+) = (\w+)\.(\w+)", sql):
+        if a == b or {a, b} - TENANT_TABLES or not col_a.endswith("id") or "tenant_id" in (col_a, col_b):
+            continue
+        if f"{a}.tenant_id = {b}.tenant_id" not in sql and f"{b}.tenant_id = {a}.tenant_id" not in sql:
+            missing.append(f"{a}.{col_a} = {b}.{col_b}")
+    return missing
+
+
+def test_every_join_of_the_gate_carries_the_tenant(tenant, template):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    templates = FaceTemplate.objects.all()
+    gated = gate.templates_eligible(templates, tenant=tenant, purpose=FRAUD, model=MODEL, at=NOW)
+    with CaptureQueriesContext(connection) as queries:
+        gate.enrolment_check(subject=template.subject, at=NOW)
+    statements = [
+        str(gated.query),
+        queries[-1]["sql"],
+        str(consents_in_force(at=NOW).query),
+        str(templates_past_retention(templates, at=NOW).query),
+        str(subjects_without_consent_in_force(templates, before=NOW, at=NOW).query),
+    ]
+    assert all("tenant_id" in sql for sql in statements)
+    assert [untenanted_joins(sql) for sql in statements] == [[]] * len(statements)
+    # The check can fail: the join the gate had before consents carried their tenant.
+    assert untenanted_joins("consent_subject s JOIN consent_consent c ON c.subject_id = s.id") == [
+        "c.subject_id = s.id"
+    ]
+
+
+def test_a_consent_lives_in_its_subjects_tenant(tenant):
+    from django.db import IntegrityError, connection, transaction
+
+    subject = make_subject(tenant, consent=False)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    for wrong in ({"tenant_id": make_tenant().id}, {"notice": make_notice(make_tenant())}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            row = {"tenant_id": tenant.id, "notice": make_notice(tenant)} | wrong
+            Consent.objects.create(
+                subject=subject,
+                purpose=FRAUD,
+                notice_sha256=row["notice"].sha256,
+                method="explicit_opt_in",
+                granted_at=NOW,
+                **row,
+            )
 
 
 # --- enrolment and the sweep's selectors -----------------------------------------------------------------

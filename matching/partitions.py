@@ -1,0 +1,161 @@
+"""Templates partitioned by tenant: large tenants in their own partition with their own HNSW index, small
+tenants together in the shared (default) partition, searched exactly.
+
+A tenant's search names its tenant_id, so PostgreSQL prunes it to one partition: a large tenant's graph holds
+its own templates only, and the eligible share that chooses the search path is a share of that tenant.
+
+Promotion moves a tenant out of the shared partition online: the copy and the HNSW build run on a table
+nobody reads yet; only the last step (catch up with writes made meanwhile, delete the tenant's rows from the
+shared partition, attach) locks the shared partition, for a time bounded by that partition's size.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from django.db import connection, transaction
+
+TEMPLATES = "matching_facetemplate"
+SHARED = "matching_facetemplate_shared"
+# A tenant with more templates than this gets its own partition: at 10,000 rows an exact scan of 128-d vectors
+# costs a few milliseconds; above it the HNSW graph wins (bench/search.py --tenants).
+PROMOTE_AT = 10_000
+# HNSW build: memory for the graph (a 500k x 128-d graph fits in ~400 MB) and parallel workers.
+BUILD_SETTINGS = {"maintenance_work_mem": "1GB", "max_parallel_maintenance_workers": "2"}
+HNSW = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+
+
+def partition_name(tenant_id) -> str:
+    return f"{TEMPLATES}_t{uuid.UUID(str(tenant_id)).hex}"
+
+
+def tenant_partition_rows(tenant_id) -> int | None:
+    """The planner's row count of the tenant's own partition, or None when the tenant is in the shared one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT c.reltuples FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+               WHERE i.inhparent = %s::regclass AND c.relname = %s""",
+            [TEMPLATES, partition_name(tenant_id)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else max(0, int(row[0]))
+
+
+def templates_hnsw_indexes(cursor) -> list[str]:
+    """Every HNSW index on a partition of the template table."""
+    cursor.execute(
+        """SELECT i.indexrelid::regclass::text FROM pg_index i
+           JOIN pg_inherits p ON p.inhrelid = i.indrelid
+           JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+           WHERE p.inhparent = %s::regclass AND am.amname = 'hnsw'""",
+        [TEMPLATES],
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
+def tenants_to_promote(*, at_least: int = PROMOTE_AT) -> list[uuid.UUID]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT tenant_id FROM {SHARED} GROUP BY tenant_id HAVING count(*) > %s ORDER BY count(*) DESC",
+            [at_least],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _set(cursor, settings: dict) -> None:
+    for name, value in settings.items():
+        cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
+
+
+def partition_promote(*, tenant_id) -> dict:
+    """Move a tenant's templates from the shared partition to its own, with its own HNSW index. Returns timings.
+
+    Readers and writers of other partitions never wait; those of the shared partition wait only for the
+    final step (partition_attach). Idempotent: an existing partition is left alone.
+    """
+    if tenant_partition_rows(tenant_id) is not None:
+        return {}
+    timings = partition_build(tenant_id=tenant_id)
+    started = time.perf_counter()
+    partition_attach(tenant_id=tenant_id)
+    timings["attach_s"] = time.perf_counter() - started
+    return timings
+
+
+def partition_build(*, tenant_id) -> dict:
+    """The tenant's future partition, detached: a copy of its rows from the shared partition, keys, HNSW index."""
+    name, tenant = partition_name(tenant_id), uuid.UUID(str(tenant_id))
+    timings = {}
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")  # left over by an attempt that did not finish
+        # The CHECK lets ATTACH skip validating the new partition's rows under its lock.
+        cursor.execute(
+            f"""CREATE TABLE {name} (LIKE {TEMPLATES} INCLUDING DEFAULTS,
+                    CONSTRAINT {name}_tenant CHECK (tenant_id = %s))""",
+            [tenant],
+        )
+        cursor.execute(f"INSERT INTO {name} SELECT * FROM {SHARED} WHERE tenant_id = %s", [tenant])
+        timings["copy_s"] = time.perf_counter() - started
+        # The parent's keys and indexes, built here so that ATTACH adopts them instead of building them.
+        cursor.execute(
+            f"""ALTER TABLE {name}
+                    ADD PRIMARY KEY (tenant_id, id), ADD UNIQUE (tenant_id, enrollment_id),
+                    ADD FOREIGN KEY (tenant_id) REFERENCES consent_tenant (id) DEFERRABLE INITIALLY DEFERRED,
+                    ADD FOREIGN KEY (tenant_id, subject_id) REFERENCES consent_subject (tenant_id, id)
+                        DEFERRABLE INITIALLY DEFERRED,
+                    ADD FOREIGN KEY (enrollment_id) REFERENCES matching_enrollment (id)
+                        DEFERRABLE INITIALLY DEFERRED"""
+        )
+        for columns in ("id", "subject_id", "enrollment_id", "tenant_id, model_name"):
+            cursor.execute(f"CREATE INDEX ON {name} ({columns})")
+        started = time.perf_counter()
+        cursor.execute("SHOW maintenance_work_mem")
+        previous = {"maintenance_work_mem": cursor.fetchone()[0]}
+        cursor.execute("SHOW max_parallel_maintenance_workers")
+        previous["max_parallel_maintenance_workers"] = cursor.fetchone()[0]
+        _set(cursor, BUILD_SETTINGS)
+        try:
+            cursor.execute(f"CREATE INDEX {name}_hnsw ON {name} {HNSW}")
+        finally:
+            _set(cursor, previous)
+        timings["hnsw_build_s"] = time.perf_counter() - started
+    return timings
+
+
+def partition_attach(*, tenant_id) -> None:
+    """The one locking step: catch up with writes made since partition_build, then attach."""
+    name, tenant = partition_name(tenant_id), uuid.UUID(str(tenant_id))
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Keys checked per statement: ALTER TABLE refuses a table with deferred checks pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"LOCK TABLE {SHARED} IN ACCESS EXCLUSIVE MODE")
+        # Catch up with what happened to the tenant's templates since the copy: erased, enrolled, matched.
+        cursor.execute(
+            f"""DELETE FROM {name} p WHERE NOT EXISTS
+                    (SELECT 1 FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id)"""
+        )
+        # Only the rows that differ: each rewritten row is another insert into the HNSW graph, under the lock.
+        cursor.execute(
+            f"""INSERT INTO {name} SELECT * FROM {SHARED} s WHERE s.tenant_id = %s
+                AND NOT EXISTS (SELECT 1 FROM {name} p WHERE p.tenant_id = s.tenant_id AND p.id = s.id)""",
+            [tenant],
+        )
+        cursor.execute(
+            f"""UPDATE {name} p SET last_matched_at = s.last_matched_at, enrollment_id = s.enrollment_id
+                FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id
+                AND (s.last_matched_at, s.enrollment_id) IS DISTINCT FROM (p.last_matched_at, p.enrollment_id)"""
+        )
+        cursor.execute(f"DELETE FROM {SHARED} WHERE tenant_id = %s", [tenant])
+        cursor.execute(f"ALTER TABLE {TEMPLATES} ATTACH PARTITION {name} FOR VALUES IN (%s)", [tenant])
+        cursor.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_tenant")
+    with connection.cursor() as cursor:  # the planner's row count chooses the search path; outside the lock
+        cursor.execute(f"ANALYZE {name}")
+
+
+def partitions_check(*, at_least: int = PROMOTE_AT) -> dict:
+    """Promote every tenant of the shared partition with more than `at_least` templates (the hourly beat check)."""
+    return {
+        str(tenant_id): partition_promote(tenant_id=tenant_id) for tenant_id in tenants_to_promote(at_least=at_least)
+    }
