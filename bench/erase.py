@@ -46,6 +46,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench.synthetic import DIM, copy_rows, vectors  # noqa: E402
+from compliance.selectors import order_certificates  # noqa: E402
 from compliance.services import orders  # noqa: E402
 from consent.models import (  # noqa: E402
     Jurisdiction,  # noqa: E402
@@ -270,7 +271,7 @@ def main() -> None:
         worker.wait(timeout=120)
     total_s = time.perf_counter() - t0
     order.refresh_from_db()
-    cert = order.certificate
+    cert = order_certificates(order=order).last()
     last_batch = AuditEvent.objects.filter(action="erasure.batch", object_id=str(cert.pk)).order_by("-seq").first()
     phases.append(phase("after", tenant, kept, rng, count=args.queries))
     result = {

@@ -37,8 +37,8 @@ from django.test import Client  # noqa: E402
 from consent import services as consent_services  # noqa: E402
 from consent.models import Tenant  # noqa: E402
 from core.audit import Actor  # noqa: E402
-from matching import services  # noqa: E402
 from matching.models import MatchJob  # noqa: E402
+from matching.services import enrolments  # noqa: E402
 
 ACTOR = Actor.system("bench/match_e2e.py")
 PURPOSE = "fraud_prevention"
@@ -78,10 +78,10 @@ def main() -> None:
         consent_services.consent_grant(
             subject=subject, purpose=PURPOSE, notice=notice, method="electronic_signature", actor=ACTOR
         )
-        enrollment = services.enrollment_create(
+        enrollment = enrolments.enrollment_create(
             subject=subject, api_key=None, image=photo_250(photos[0]), largest_face=True, actor=ACTOR
         )
-        services.enrollment_run(enrollment_id=enrollment.pk)
+        enrolments.enrollment_run(enrollment_id=enrollment.pk)
         probes += [photo_250(p) for p in photos[1:]]
     print(f"enrolled {len(people)} people; {len(probes)} probe photos", flush=True)
     worker = subprocess.Popen(

@@ -9,10 +9,10 @@ from rest_framework.response import Response
 from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
 from core.parsers import FormParser, MultiPartParser
-from matching import selectors, services
+from matching import selectors
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
-from matching.services import verifications
+from matching.services import enrolments, matches, verifications
 
 
 def _answer(job, output_serializer, *, wait: float) -> Response:
@@ -106,7 +106,7 @@ class SubjectFaceCreateApi(ClientUploadApi):
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enrollment = services.enrollment_create(
+        enrollment = enrolments.enrollment_create(
             subject=subject,
             api_key=request.auth,
             image=upload_bytes(data.validated_data["image"]),
@@ -140,7 +140,7 @@ class MatchCreateApi(ClientUploadApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         args = data.validated_data
-        job = services.match_job_create(
+        job = matches.match_job_create(
             tenant=request.auth.tenant,
             api_key=request.auth,
             purpose=args["purpose"],

@@ -15,7 +15,7 @@ from django.db.models import Q
 
 from core.enqueue import resend
 from matching.models import Enrollment, JobStatus, MatchJob, Verification
-from matching.services import LEFTOVER_MAX_AGE
+from matching.services.jobs import LEFTOVER_MAX_AGE
 
 ENROLLMENT_TASK = "matching.tasks.enrollment_run"
 MATCH_JOB_TASK = "matching.tasks.match_job_run"

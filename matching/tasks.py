@@ -9,20 +9,20 @@ from django.utils import timezone
 
 from core.audit import Actor
 from core.failures import OUTAGES
-from matching import partitions, relay, services
-from matching.services import verifications
+from matching import partitions, relay
+from matching.services import enrolments, jobs, matches, verifications
 
 RETRY = {"autoretry_for": OUTAGES, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 5}
 
 
 @shared_task(acks_late=True, **RETRY)
 def enrollment_run(enrollment_id: str) -> None:
-    services.enrollment_run(enrollment_id=enrollment_id)
+    enrolments.enrollment_run(enrollment_id=enrollment_id)
 
 
 @shared_task(acks_late=True, **RETRY)
 def match_job_run(job_id: str) -> None:
-    services.match_job_run(job_id=job_id)
+    matches.match_job_run(job_id=job_id)
 
 
 @shared_task(acks_late=True, **RETRY)
@@ -32,7 +32,7 @@ def verification_run(verification_id: str) -> None:
 
 @shared_task
 def probe_sweep() -> None:
-    services.probe_sweep(actor=Actor.system("matching.probe_sweep"))
+    jobs.probe_sweep(actor=Actor.system("matching.probe_sweep"))
 
 
 @shared_task

@@ -20,7 +20,7 @@ from matching import face
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, JOB_DONE_CHANNEL, FaceTemplate, JobStatus, Verification
 from matching.selectors import templates_of_subjects
-from matching.services import Expired, _ms, _sha256
+from matching.services.jobs import Expired, elapsed_ms, sha256
 from policy.gate import templates_eligible
 
 PURPOSE = Purpose.IDENTITY_VERIFICATION
@@ -62,7 +62,7 @@ def verification_create(*, subject: Subject, api_key, image: bytes, actor: Actor
         model_name=face.MODEL_NAME,
         threshold=settings.VERIFY_THRESHOLD,
         probe=image,
-        probe_sha256=_sha256(image),
+        probe_sha256=sha256(image),
     )
     audit_append(
         actor=actor,
@@ -122,7 +122,7 @@ def verification_run(*, verification_id) -> Verification | None:
     try:
         step = time.perf_counter()
         faces = face.faces_in(decode_image(image))
-        timings["detect_embed_ms"] = _ms(step)
+        timings["detect_embed_ms"] = elapsed_ms(step)
         if not faces:
             raise face.NoFace()
     except DomainError as exc:
@@ -135,7 +135,7 @@ def verification_run(*, verification_id) -> Verification | None:
         if error is None:
             verification.face_box = list(faces[0].box)
             error = _compare(verification, faces[0].embedding)
-        timings["total_ms"] = _ms(started)
+        timings["total_ms"] = elapsed_ms(started)
         verification.timings = timings
         _verification_end(verification, error=error)
     return verification

@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 from consent.models import Consent, Purpose
 from consent.services import api_key_create
 from core.audit import Actor
-from matching import services
 from matching.decision import fpir_at_distance
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
+from matching.services import enrolments, jobs, matches
 from policy.models import OrderAction
 from tests.factories import FRAUD, make_order, make_subject, make_tenant
 
@@ -64,7 +64,7 @@ def enrol(client, subject, data, django_capture_on_commit_callbacks, **extra):
         )
     assert response.status_code == 202, response.json()
     assert len(callbacks) == 1  # the task is dispatched on commit, with the id only
-    services.enrollment_run(enrollment_id=response.json()["id"])
+    enrolments.enrollment_run(enrollment_id=response.json()["id"])
     return client.get(f"/api/v1/enrollments/{response.json()['id']}").json()
 
 
@@ -74,7 +74,7 @@ def match(client, data, django_capture_on_commit_callbacks, **extra):
             "/api/v1/matches", {"image": upload(data), "purpose": FRAUD, **extra}, format="multipart"
         )
     assert response.status_code == 202, response.json()
-    services.match_job_run(job_id=response.json()["id"])
+    matches.match_job_run(job_id=response.json()["id"])
     return client.get(f"/api/v1/matches/{response.json()['id']}").json()
 
 
@@ -142,7 +142,7 @@ def test_enrolment_without_a_face_fails_with_no_face(client, tenant, django_capt
 def test_enrolment_run_twice_makes_one_template(client, tenant, photo, django_capture_on_commit_callbacks):
     body = enrol(client, make_subject(tenant), photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks)
     Enrollment.objects.filter(pk=body["id"]).update(status=JobStatus.RUNNING)  # as if the ack was lost
-    services.enrollment_run(enrollment_id=body["id"])
+    enrolments.enrollment_run(enrollment_id=body["id"])
     assert FaceTemplate.objects.filter(enrollment_id=body["id"]).count() == 1
     assert Enrollment.objects.get(pk=body["id"]).status == JobStatus.DONE
 
@@ -158,7 +158,7 @@ def test_consent_withdrawn_before_the_enrolment_runs_fails_it(
             format="multipart",
         )
     Consent.objects.filter(subject=subject).update(withdrawn_at=timezone.now())
-    services.enrollment_run(enrollment_id=response.json()["id"])
+    enrolments.enrollment_run(enrollment_id=response.json()["id"])
     body = client.get(f"/api/v1/enrollments/{response.json()['id']}").json()
     assert body["status"] == "failed" and body["error"]["code"] == "consent_required"
     assert not FaceTemplate.objects.filter(subject=subject).exists()
@@ -275,7 +275,7 @@ def test_match_job_is_tenant_scoped_and_runs_once(client, tenant, photo, django_
     assert (job["status"], job["purpose"], job["results"]) == ("done", FRAUD, [])
     assert client_for(make_tenant()).get(f"/api/v1/matches/{job['id']}").status_code == 404
     finished_at = MatchJob.objects.get(pk=job["id"]).finished_at
-    services.match_job_run(job_id=job["id"])
+    matches.match_job_run(job_id=job["id"])
     assert MatchJob.objects.get(pk=job["id"]).finished_at == finished_at
 
 
@@ -290,7 +290,7 @@ def test_probe_sweep_clears_old_leftovers(client, tenant, photo, django_capture_
             f"/api/v1/subjects/{fresh.id}/faces", {"image": upload(photo("people/df-02/img9.jpg"))}, format="multipart"
         )
     MatchJob.objects.filter(pk=response.json()["id"]).update(created_at=timezone.now() - timedelta(hours=2))
-    counts = services.probe_sweep(actor=ADMIN)
+    counts = jobs.probe_sweep(actor=ADMIN)
     assert counts["cleared"] == {"enrollments": 0, "match_jobs": 1, "verifications": 0}
     job = MatchJob.objects.get(pk=response.json()["id"])
     assert job.probe is None and job.status == JobStatus.FAILED and job.error_code == "expired"

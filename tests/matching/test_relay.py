@@ -11,8 +11,9 @@ from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
 from config.celery import app
-from matching import relay, services
+from matching import relay
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
+from matching.services import matches
 from tests.factories import FRAUD, make_subject, make_tenant
 from tests.helpers import wait_finished
 from tests.matching.test_pipeline_integration import TIMEOUT, client_for, upload
@@ -66,7 +67,7 @@ def test_a_job_left_running_by_a_dead_worker_is_taken_back(tenant, faces_dir, se
     MatchJob.objects.filter(pk=job_id).update(status=JobStatus.RUNNING, started_at=timezone.now())
 
     # A second copy of its message while that worker may still be alive does nothing.
-    services.match_job_run(job_id=job_id)
+    matches.match_job_run(job_id=job_id)
     assert MatchJob.objects.get(pk=job_id).status == JobStatus.RUNNING
     assert relay.jobs_relay(now=_later(settings.JOB_REAP_AFTER_SECONDS - 5))["match_jobs"] == 0
 

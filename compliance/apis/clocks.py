@@ -7,7 +7,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from compliance.apis import ErasureRequestOutputSerializer, OfficerApi
+from compliance.apis.base import OfficerApi
+from compliance.apis.erasure_requests import ErasureRequestOutputSerializer
 from compliance.models import ErasureRequest
 from compliance.services import clocks, refusals
 from consent.client_api import request_actor

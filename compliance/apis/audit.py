@@ -11,7 +11,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from compliance import selectors
-from compliance.apis import OfficerApi
+from compliance.apis.base import OfficerApi
 from core import transparency
 from core.api import paginated
 from core.errors import NotFound

@@ -1,0 +1,128 @@
+"""Officer API: erasure requests; client API: DELETE /subjects/{id}, which is one."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from compliance import selectors
+from compliance.apis.base import OfficerApi
+from compliance.models import ErasureRequest
+from compliance.services import erasure_requests
+from consent import apis as consent_apis
+from consent import selectors as consent_selectors
+from consent.client_api import request_actor
+from core.api import page_of, paginated
+from core.parsers import FormParser, JSONParser, MultiPartParser
+from matching.images import upload_bytes
+
+
+# --- Erasure requests -----------------------------------------------------------------------------------
+class ErasureRequestOutputSerializer(serializers.ModelSerializer):
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    jurisdiction = serializers.CharField(source="jurisdiction_id")
+    certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
+    subject = serializers.UUIDField(source="subject_id", allow_null=True)
+
+    class Meta:
+        model = ErasureRequest
+        fields = [
+            "id",
+            "status",
+            "source",
+            "jurisdiction",
+            "tenant",
+            "subject",
+            "lookup_status",
+            "candidates",
+            "received_at",
+            "due_at",
+            "verified_at",
+            "completed_at",
+            "subjects_erased",
+            "held_subjects",
+            "certificate",
+            "overdue",
+            "paused_at",
+            "extended_at",
+            "extension_reason",
+            "refusal_basis",
+            "refused_subjects",
+            "clock",
+        ]
+
+    overdue = serializers.SerializerMethodField()
+
+    def get_overdue(self, erasure_request) -> bool:
+        return selectors.erasure_request_is_overdue(erasure_request=erasure_request)
+
+
+class ErasureRequestListCreateApi(OfficerApi):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema_serializer(component_name="ErasureRequestCreateInput")
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        jurisdiction = serializers.CharField(max_length=8)
+        tenant = serializers.SlugField(max_length=64, required=False, default="")
+        external_ref = serializers.CharField(max_length=200, required=False, default="")
+        selfie = serializers.FileField(required=False, allow_null=True, default=None)
+        # A request that came by letter or e-mail: when it was received (the clock starts then); default now.
+        received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=page_of(ErasureRequestOutputSerializer, "ErasureRequestPage"))
+    def get(self, request):
+        requests = selectors.erasure_request_list().select_related("tenant")
+        return paginated(request, self, requests, ErasureRequestOutputSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: ErasureRequestOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        selfie = values.pop("selfie")
+        erasure_request = erasure_requests.erasure_request_create(
+            **values,
+            selfie=upload_bytes(selfie) if selfie is not None else None,
+            source="api",
+            actor=request_actor(request),
+        )
+        return Response(ErasureRequestOutputSerializer(erasure_request).data, status=status.HTTP_201_CREATED)
+
+
+class ErasureRequestDetailApi(OfficerApi):
+    @extend_schema(responses=ErasureRequestOutputSerializer)
+    def get(self, request, request_id):
+        erasure_request = get_object_or_404(ErasureRequest.objects.select_related("tenant"), pk=request_id)
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+class ErasureRequestConfirmApi(OfficerApi):
+    """An officer confirms the candidates (when ERASURE_REQUIRES_OFFICER_CONFIRMATION is on)."""
+
+    @extend_schema(request=None, responses=ErasureRequestOutputSerializer)
+    def post(self, request, request_id):
+        erasure_request = erasure_requests.erasure_request_officer_confirm(
+            erasure_request=get_object_or_404(ErasureRequest, pk=request_id), actor=request_actor(request)
+        )
+        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+
+# --- Client erasure ---------------------------------------------------------------------------------------
+class SubjectDetailApi(consent_apis.SubjectDetailApi):
+    """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                "ErasureAccepted", {"erasure_request": serializers.UUIDField(), "status": serializers.CharField()}
+            )
+        },
+    )
+    def delete(self, request, subject_id):
+        subject = consent_selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        erasure = erasure_requests.subject_erasure_request_create(subject=subject, actor=request_actor(request))
+        return Response({"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED)

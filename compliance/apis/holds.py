@@ -1,0 +1,50 @@
+"""Officer API: legal holds."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from compliance import selectors
+from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
+from compliance.services import holds
+from consent.client_api import request_actor
+from core.api import page_of, paginated
+from policy.models import LegalHold
+
+
+# --- Legal holds ----------------------------------------------------------------------------------------
+class LegalHoldOutputSerializer(serializers.ModelSerializer):
+    scope = ScopeOutputSerializer(source="*")
+
+    class Meta:
+        model = LegalHold
+        fields = ["id", "reason", "scope", "created_at", "created_by", "expires_at", "released_at"]
+
+
+class LegalHoldListCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="LegalHoldCreateInput")
+    class InputSerializer(serializers.Serializer):
+        scope = ScopeSerializer()
+        reason = serializers.CharField(max_length=2000)
+        expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=page_of(LegalHoldOutputSerializer, "LegalHoldPage"))
+    def get(self, request):
+        return paginated(request, self, selectors.legal_hold_list(), LegalHoldOutputSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: LegalHoldOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hold = holds.legal_hold_create(**data.validated_data, actor=request_actor(request))
+        return Response(LegalHoldOutputSerializer(hold).data, status=status.HTTP_201_CREATED)
+
+
+class LegalHoldReleaseApi(OfficerApi):
+    @extend_schema(request=None, responses=LegalHoldOutputSerializer)
+    def post(self, request, hold_id):
+        hold = holds.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id), actor=request_actor(request))
+        return Response(LegalHoldOutputSerializer(hold).data)

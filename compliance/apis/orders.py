@@ -1,0 +1,110 @@
+"""Officer API: regulator orders (record, read, exceptions for held subjects, lift)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from compliance import selectors
+from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
+from compliance.services import orders
+from consent.client_api import request_actor
+from core.api import page_of, paginated
+from policy.models import OrderAction, RegulatorOrder
+
+
+# --- Orders ---------------------------------------------------------------------------------------------
+class OrderOutputSerializer(serializers.ModelSerializer):
+    scope = ScopeOutputSerializer(source="*")
+    certificate = serializers.SerializerMethodField()
+    certificates = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegulatorOrder
+        fields = [
+            "id",
+            "regulator",
+            "reference",
+            "action",
+            "status",
+            "scope",
+            "received_at",
+            "issued_at",
+            "deadline",
+            "created_at",
+            "completed_at",
+            "lifted_at",
+            "subjects_total",
+            "subjects_erased",
+            "held_subjects",
+            "exceptions",
+            "certificate",
+            "certificates",
+        ]
+
+    def get_certificate(self, order) -> str | None:
+        """The latest erasure pass's certificate."""
+        latest = selectors.order_certificates(order=order).values_list("pk", flat=True).last()
+        return str(latest) if latest else None
+
+    def get_certificates(self, order) -> list[str]:
+        return [str(c) for c in selectors.order_certificates(order=order).values_list("pk", flat=True)]
+
+
+class OrderListCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="OrderCreateInput")
+    class InputSerializer(serializers.Serializer):
+        regulator = serializers.CharField(max_length=200)
+        reference = serializers.CharField(max_length=200)
+        action = serializers.ChoiceField(choices=OrderAction.choices)
+        scope = ScopeSerializer()
+        received_at = serializers.DateTimeField()
+        issued_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+        deadline = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=page_of(OrderOutputSerializer, "OrderPage"))
+    def get(self, request):
+        return paginated(request, self, selectors.order_list(), OrderOutputSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: OrderOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = orders.order_create(**data.validated_data, actor=request_actor(request))
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(OfficerApi):
+    @extend_schema(responses=OrderOutputSerializer)
+    def get(self, request, order_id):
+        order = get_object_or_404(RegulatorOrder, pk=order_id)
+        return Response(OrderOutputSerializer(order).data)
+
+
+class OrderExceptionCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="OrderExceptionInput")
+    class InputSerializer(serializers.Serializer):
+        subject = serializers.UUIDField()
+        reason = serializers.CharField(max_length=2000)
+
+    @extend_schema(request=InputSerializer, responses={201: OrderOutputSerializer})
+    def post(self, request, order_id):
+        order = get_object_or_404(RegulatorOrder, pk=order_id)
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        order = orders.order_exception_add(
+            order=order,
+            subject_id=data.validated_data["subject"],
+            reason=data.validated_data["reason"],
+            actor=request_actor(request),
+        )
+        return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderLiftApi(OfficerApi):
+    @extend_schema(request=None, responses=OrderOutputSerializer)
+    def post(self, request, order_id):
+        order = orders.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id), actor=request_actor(request))
+        return Response(OrderOutputSerializer(order).data)

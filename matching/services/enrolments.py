@@ -1,0 +1,161 @@
+"""Enrolments: check the image and the gate at once, store the bytes until a worker makes the template."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from consent.models import Subject
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import DomainError, Unprocessable
+from core.retry import retrying
+from matching import face, quality
+from matching.images import decode_image, validate_image_bytes
+from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus
+from matching.services.duplicates import possible_duplicates
+from matching.services.jobs import Expired, held_by_a_live_worker, sha256
+from policy.gate import enrolment_check
+
+
+class PoorQuality(Unprocessable):
+    code = "poor_quality"
+    default_message = "The face is not good enough to enrol."
+
+
+@retrying
+@transaction.atomic
+def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
+    """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
+    validate_image_bytes(image)
+    enrolment_check(subject=subject, at=timezone.now(), purposes=api_key.purposes if api_key else None)
+    enrollment = Enrollment.objects.create(
+        tenant_id=subject.tenant_id,
+        subject=subject,
+        api_key=api_key,
+        image=image,
+        image_sha256=sha256(image),
+        largest_face=largest_face,
+    )
+    audit_append(
+        actor=actor,
+        action="enrollment.create",
+        obj=enrollment,
+        details={"subject": str(subject.pk), "image_sha256": enrollment.image_sha256},
+    )
+    enqueue("matching.tasks.enrollment_run", str(enrollment.pk))
+    return enrollment
+
+
+def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, template: FaceTemplate | None) -> None:
+    """Record how the job ended and delete its image bytes, in the caller's transaction."""
+    enrollment.status = JobStatus.FAILED if error else JobStatus.DONE
+    enrollment.error_code = error.code if error else ""
+    enrollment.error_message = error.message[:500] if error else ""
+    enrollment.image = None
+    enrollment.finished_at = timezone.now()
+    enrollment.save(
+        update_fields=[
+            "status",
+            "error_code",
+            "error_message",
+            "image",
+            "finished_at",
+            "quality",
+            "possible_duplicates",
+        ]
+    )
+    audit_append(
+        actor=Actor.system("matching.enrollment_run"),
+        action=f"enrollment.{enrollment.status}",
+        obj=enrollment,
+        details={
+            "subject": str(enrollment.subject_id),
+            "error": enrollment.error_code,
+            "template": str(template.pk) if template else None,
+            "possible_duplicates": [d["subject_id"] for d in enrollment.possible_duplicates],
+        },
+    )
+
+
+def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
+    """Mark the enrolment running and take its bytes; None when it is gone or already finished."""
+    with transaction.atomic():
+        enrollment = Enrollment.objects.select_for_update().filter(pk=enrollment_id).first()
+        if enrollment is None or enrollment.status in FINISHED:
+            return enrollment, None
+        if FaceTemplate.objects.filter(enrollment=enrollment).exists():
+            # A re-delivered task after the template was written: just finish.
+            _enrollment_end(enrollment, error=None, template=enrollment.template)
+            return enrollment, None
+        if held_by_a_live_worker(enrollment):
+            return enrollment, None
+        if enrollment.image is None:
+            _enrollment_end(enrollment, error=Expired(), template=None)
+            return enrollment, None
+        enrollment.status = JobStatus.RUNNING
+        enrollment.started_at = timezone.now()
+        enrollment.save(update_fields=["status", "started_at"])
+        return enrollment, bytes(enrollment.image)
+
+
+def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:
+    faces = face.faces_in(decode_image(image))
+    if not faces:
+        raise face.NoFace()
+    if len(faces) > 1 and not largest_face:
+        raise face.MultipleFaces(faces=len(faces))
+    return faces[0]
+
+
+@retrying
+def enrollment_run(*, enrollment_id) -> Enrollment | None:
+    """The worker's part: detect exactly one face (or the largest), re-check the gate, store the template.
+
+    Domain errors (bad image, no face, several faces, consent gone, collection restricted) end the job as
+    failed with their code; they never crash the worker.
+    """
+    enrollment, image = _enrollment_start(enrollment_id)
+    if image is None:
+        return enrollment
+    try:
+        found = _one_face(image, largest_face=enrollment.largest_face)
+        error = None
+        refused = quality.reasons(found.quality)
+        if refused:
+            error = PoorQuality(f"The face is not good enough to enrol: {', '.join(refused)}.", reasons=refused)
+    except DomainError as exc:
+        found, error = None, exc
+    with transaction.atomic():
+        # Lock order (docs/concurrency.md): the subject, then its enrolment. NO KEY UPDATE on the subject: a
+        # request inserting another enrolment or consent for it (a foreign-key check) goes on.
+        subject = Subject.objects.select_for_update(no_key=True).get(pk=enrollment.subject_id)
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        enrollment.subject = subject
+        if enrollment.status in FINISHED:
+            return enrollment
+        template = None
+        if found is not None:
+            enrollment.quality = {**found.quality, "reasons": quality.reasons(found.quality)}
+        if error is None:
+            try:
+                # Consent may have been withdrawn, or an order recorded, while the job waited.
+                key = enrollment.api_key
+                enrolment_check(subject=enrollment.subject, at=timezone.now(), purposes=key and key.purposes)
+            except DomainError as exc:
+                error = exc
+        if error is None:
+            template = FaceTemplate.objects.create(
+                tenant_id=enrollment.tenant_id,
+                subject_id=enrollment.subject_id,
+                enrollment=enrollment,
+                model_name=face.MODEL_NAME,
+                detector=face.DETECTOR_NAME,
+                embedding=found.embedding,
+                quality=found.score,
+                quality_measures=found.quality,
+                source_sha256=enrollment.image_sha256,
+            )
+            enrollment.possible_duplicates = possible_duplicates(template)
+        _enrollment_end(enrollment, error=error, template=template)
+    return enrollment

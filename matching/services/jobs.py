@@ -1,0 +1,67 @@
+"""What every matching job shares: how long image bytes may wait, the expiry error, the worker-liveness rule,
+the timing helpers, and the sweeper that fails and empties jobs nobody ran."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from core.audit import Actor, audit_append
+from core.errors import DomainError
+from matching.models import FINISHED, Enrollment, JobStatus, MatchJob, Verification
+
+LEFTOVER_MAX_AGE = timedelta(hours=1)
+
+
+class Expired(DomainError):
+    code = "expired"
+    default_message = "The job was not run within an hour; its image was deleted."
+
+
+def held_by_a_live_worker(job) -> bool:
+    """Running and started within JOB_REAP_AFTER_SECONDS: a copy of its message waits; past that its worker is
+    taken for dead and the job runs again (the relay re-sends it)."""
+    reap_after = timedelta(seconds=settings.JOB_REAP_AFTER_SECONDS)
+    return job.status == JobStatus.RUNNING and job.started_at > timezone.now() - reap_after
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def elapsed_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 1)
+
+
+@transaction.atomic
+def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> dict:
+    """Delete image bytes of enrolments and match jobs older than `older_than`; jobs still unfinished fail."""
+    cutoff = timezone.now() - older_than
+    now = timezone.now()
+    stale = Q(created_at__lt=cutoff) & ~Q(status__in=FINISHED)
+    expired = Expired()
+    failed = {
+        "enrollments": Enrollment.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
+        "match_jobs": MatchJob.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
+        "verifications": Verification.objects.filter(stale).update(
+            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
+        ),
+    }
+    cleared = {
+        "enrollments": Enrollment.objects.filter(created_at__lt=cutoff, image__isnull=False).update(image=None),
+        "match_jobs": MatchJob.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
+        "verifications": Verification.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
+    }
+    counts = {"cleared": cleared, "failed": failed}
+    audit_append(actor=actor, action="matching.probe_sweep", details=counts)
+    return counts

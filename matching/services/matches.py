@@ -1,0 +1,165 @@
+"""1:N match jobs: queued by the API, run by a worker through the gate, answered one result per person."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from consent.models import Purpose
+from core.audit import Actor, audit_append
+from core.enqueue import enqueue
+from core.errors import DomainError, PurposeNotAllowed, Unprocessable
+from core.retry import retrying
+from matching import face
+from matching.images import decode_image, validate_image_bytes
+from matching.models import FINISHED, JOB_DONE_CHANNEL, JobStatus, MatchJob
+from matching.services.jobs import Expired, elapsed_ms, held_by_a_live_worker, sha256
+from matching.services.people import people_nearest
+
+
+class InvalidMatchRequest(DomainError):
+    code = "invalid_match_request"
+
+
+class PurposeIsOneToOne(Unprocessable):
+    code = "purpose_is_one_to_one"
+    default_message = (
+        "identity_verification compares a face with one subject's own faces only: "
+        "use POST /api/v1/subjects/{id}/verify."
+    )
+
+
+class ThresholdTooLoose(Unprocessable):
+    code = "threshold_too_loose"
+    default_message = "A request's threshold may only be stricter than the configured maximum."
+
+
+@retrying
+@transaction.atomic
+def match_job_create(
+    *, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None, actor: Actor
+) -> MatchJob:
+    """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate."""
+    if purpose == Purpose.IDENTITY_VERIFICATION:
+        raise PurposeIsOneToOne(purpose=purpose)
+    if purpose not in api_key.purposes:
+        raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes))
+    if not 1 <= top_k <= 50:
+        raise InvalidMatchRequest("top_k must be between 1 and 50.", top_k=top_k)
+    threshold = settings.MATCH_THRESHOLD if threshold is None else threshold
+    if not 0 <= threshold <= 2:
+        raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
+    if threshold > settings.MATCH_THRESHOLD_MAX:
+        # Looser thresholds turn strangers into "matches" (false accepts grow with the gallery).
+        raise ThresholdTooLoose(threshold=threshold, maximum=settings.MATCH_THRESHOLD_MAX)
+    validate_image_bytes(image)
+    job = MatchJob.objects.create(
+        tenant=tenant,
+        api_key=api_key,
+        purpose=purpose,
+        model_name=face.MODEL_NAME,
+        top_k=top_k,
+        threshold=threshold,
+        probe=image,
+        probe_sha256=sha256(image),
+    )
+    audit_append(
+        actor=actor,
+        action="match_job.create",
+        obj=job,
+        details={"purpose": purpose, "top_k": top_k, "threshold": threshold, "probe_sha256": job.probe_sha256},
+    )
+    enqueue("matching.tasks.match_job_run", str(job.pk))
+    return job
+
+
+def _match_job_start(job_id) -> tuple[MatchJob | None, bytes | None]:
+    with transaction.atomic():
+        job = MatchJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in FINISHED or held_by_a_live_worker(job):
+            return job, None
+        if job.probe is None:
+            _match_job_end(job, error=Expired())
+            return job, None
+        job.status = JobStatus.RUNNING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+        return job, bytes(job.probe)
+
+
+def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
+    """Record the outcome and delete the probe bytes, in the caller's transaction."""
+    job.status = JobStatus.FAILED if error else JobStatus.DONE
+    job.error_code = error.code if error else ""
+    job.error_message = error.message[:500] if error else ""
+    job.probe = None
+    job.finished_at = timezone.now()
+    job.save(
+        update_fields=[
+            "status",
+            "error_code",
+            "error_message",
+            "probe",
+            "finished_at",
+            "results",
+            "faces_detected",
+            "face_box",
+            "timings",
+        ]
+    )
+    audit_append(
+        actor=Actor.system("matching.match_job_run"),
+        action=f"match_job.{job.status}",
+        obj=job,
+        details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code},
+    )
+    with connection.cursor() as cursor:  # delivered when this transaction commits
+        cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(job.pk)])
+
+
+@retrying
+def match_job_run(*, job_id) -> MatchJob | None:
+    """The worker's part: embed the probe's largest face, then search and re-check the gate in one transaction.
+
+    The gate is judged when the search runs (not when the job was queued): the search statement holds the
+    gate, and the rows found are checked again, in a later statement of the same transaction, before results
+    are written.
+    """
+    started = time.perf_counter()
+    job, image = _match_job_start(job_id)
+    if image is None:
+        return job
+    timings = {"queued_ms": round((job.started_at - job.created_at).total_seconds() * 1000, 1)}
+    error, faces = None, None
+    try:
+        step = time.perf_counter()
+        pixels = decode_image(image)
+        timings["decode_ms"] = elapsed_ms(step)
+        step = time.perf_counter()
+        faces = face.faces_in(pixels)
+        timings["detect_embed_ms"] = elapsed_ms(step)
+        if not faces:
+            raise face.NoFace()
+    except DomainError as exc:
+        error = exc
+    with transaction.atomic():
+        results, step = [], time.perf_counter()
+        if error is None:
+            # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
+            results, timings["search_path"] = people_nearest(job, faces[0].embedding)
+            timings["search_ms"] = elapsed_ms(step)
+        job = MatchJob.objects.select_for_update().get(pk=job_id)
+        if job.status in FINISHED:
+            transaction.set_rollback(True)  # another run ended it: leave its results and clocks as they are
+            return job
+        job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
+        job.results = results
+        if error is None:
+            job.face_box = list(faces[0].box)  # the largest face is the one searched
+        timings["total_ms"] = elapsed_ms(started)
+        job.timings = timings
+        _match_job_end(job, error=error)
+    return job
