@@ -12,9 +12,9 @@ from core.errors import DomainError, Unprocessable
 from core.retry import retrying
 from matching import face, quality
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, Enrollment, FaceTemplate, JobStatus
+from matching.models import FINISHED, Enrollment, FaceTemplate
 from matching.services.duplicates import possible_duplicates
-from matching.services.jobs import Expired, held_by_a_live_worker, sha256
+from matching.services.jobs import Expired, held_by_a_live_worker, outcome_record, running_mark, sha256
 from policy.gate import enrolment_check
 
 
@@ -49,22 +49,8 @@ def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: 
 
 def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, template: FaceTemplate | None) -> None:
     """Record how the job ended and delete its image bytes, in the caller's transaction."""
-    enrollment.status = JobStatus.FAILED if error else JobStatus.DONE
-    enrollment.error_code = error.code if error else ""
-    enrollment.error_message = error.message[:500] if error else ""
-    enrollment.image = None
-    enrollment.finished_at = timezone.now()
-    enrollment.save(
-        update_fields=[
-            "status",
-            "error_code",
-            "error_message",
-            "image",
-            "finished_at",
-            "quality",
-            "possible_duplicates",
-        ]
-    )
+    fields = outcome_record(enrollment, error=error, image_field="image")
+    enrollment.save(update_fields=[*fields, "quality", "possible_duplicates"])
     audit_append(
         actor=Actor.system("matching.enrollment_run"),
         action=f"enrollment.{enrollment.status}",
@@ -93,10 +79,7 @@ def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
         if enrollment.image is None:
             _enrollment_end(enrollment, error=Expired(), template=None)
             return enrollment, None
-        enrollment.status = JobStatus.RUNNING
-        enrollment.started_at = timezone.now()
-        enrollment.save(update_fields=["status", "started_at"])
-        return enrollment, bytes(enrollment.image)
+        return enrollment, running_mark(enrollment, image_field="image")
 
 
 def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:

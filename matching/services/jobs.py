@@ -1,5 +1,6 @@
 """What every matching job shares: how long image bytes may wait, the expiry error, the worker-liveness rule,
-the timing helpers, and the sweeper that fails and empties jobs nobody ran."""
+starting and ending a run, the wake-up of a waiting request, the timing helpers, and the sweeper that fails and
+empties jobs nobody ran."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import Actor, audit_append
 from core.errors import DomainError
-from matching.models import FINISHED, Enrollment, JobStatus, MatchJob, Verification
+from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, JobStatus, MatchJob, Verification
 
 LEFTOVER_MAX_AGE = timedelta(hours=1)
 
@@ -29,6 +30,30 @@ def held_by_a_live_worker(job) -> bool:
     taken for dead and the job runs again (the relay re-sends it)."""
     reap_after = timedelta(seconds=settings.JOB_REAP_AFTER_SECONDS)
     return job.status == JobStatus.RUNNING and job.started_at > timezone.now() - reap_after
+
+
+def outcome_record(job, *, error: DomainError | None, image_field: str) -> list[str]:
+    """How a job ended, and its image bytes deleted (in the caller's transaction); returns the fields set."""
+    job.status = JobStatus.FAILED if error else JobStatus.DONE
+    job.error_code = error.code if error else ""
+    job.error_message = error.message[:500] if error else ""
+    setattr(job, image_field, None)
+    job.finished_at = timezone.now()
+    return ["status", "error_code", "error_message", image_field, "finished_at"]
+
+
+def running_mark(job, *, image_field: str) -> bytes:
+    """The job is running from now (in the caller's transaction); returns its image bytes."""
+    job.status = JobStatus.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    return bytes(getattr(job, image_field))
+
+
+def done_notify(job) -> None:
+    """Wake a request waiting for this job (matching.selectors.job_wait) when the caller's transaction commits."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(job.pk)])
 
 
 def sha256(data: bytes) -> str:

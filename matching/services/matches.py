@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from consent.models import Purpose
 from core.audit import Actor, audit_append
@@ -15,8 +14,16 @@ from core.errors import DomainError, PurposeNotAllowed, Unprocessable
 from core.retry import retrying
 from matching import face
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, JOB_DONE_CHANNEL, JobStatus, MatchJob
-from matching.services.jobs import Expired, elapsed_ms, held_by_a_live_worker, sha256
+from matching.models import FINISHED, MatchJob
+from matching.services.jobs import (
+    Expired,
+    done_notify,
+    elapsed_ms,
+    held_by_a_live_worker,
+    outcome_record,
+    running_mark,
+    sha256,
+)
 from matching.services.people import people_nearest
 
 
@@ -84,40 +91,20 @@ def _match_job_start(job_id) -> tuple[MatchJob | None, bytes | None]:
         if job.probe is None:
             _match_job_end(job, error=Expired())
             return job, None
-        job.status = JobStatus.RUNNING
-        job.started_at = timezone.now()
-        job.save(update_fields=["status", "started_at"])
-        return job, bytes(job.probe)
+        return job, running_mark(job, image_field="probe")
 
 
 def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
     """Record the outcome and delete the probe bytes, in the caller's transaction."""
-    job.status = JobStatus.FAILED if error else JobStatus.DONE
-    job.error_code = error.code if error else ""
-    job.error_message = error.message[:500] if error else ""
-    job.probe = None
-    job.finished_at = timezone.now()
-    job.save(
-        update_fields=[
-            "status",
-            "error_code",
-            "error_message",
-            "probe",
-            "finished_at",
-            "results",
-            "faces_detected",
-            "face_box",
-            "timings",
-        ]
-    )
+    fields = outcome_record(job, error=error, image_field="probe")
+    job.save(update_fields=[*fields, "results", "faces_detected", "face_box", "timings"])
     audit_append(
         actor=Actor.system("matching.match_job_run"),
         action=f"match_job.{job.status}",
         obj=job,
         details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code},
     )
-    with connection.cursor() as cursor:  # delivered when this transaction commits
-        cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(job.pk)])
+    done_notify(job)
 
 
 @retrying

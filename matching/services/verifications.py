@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from consent.models import Purpose, Subject
@@ -18,9 +18,17 @@ from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, PurposeNotAllowed
 from matching import face
 from matching.images import decode_image, validate_image_bytes
-from matching.models import FINISHED, JOB_DONE_CHANNEL, FaceTemplate, JobStatus, Verification
+from matching.models import FINISHED, FaceTemplate, Verification
 from matching.selectors import templates_of_subjects
-from matching.services.jobs import Expired, elapsed_ms, sha256
+from matching.services.jobs import (
+    Expired,
+    done_notify,
+    elapsed_ms,
+    held_by_a_live_worker,
+    outcome_record,
+    running_mark,
+    sha256,
+)
 from policy.gate import templates_eligible
 
 PURPOSE = Purpose.IDENTITY_VERIFICATION
@@ -77,24 +85,17 @@ def verification_create(*, subject: Subject, api_key, image: bytes, actor: Actor
 def _verification_start(verification_id) -> tuple[Verification | None, bytes | None]:
     with transaction.atomic():
         verification = Verification.objects.select_for_update().filter(pk=verification_id).first()
-        if verification is None or verification.status in FINISHED:
+        if verification is None or verification.status in FINISHED or held_by_a_live_worker(verification):
             return verification, None
         if verification.probe is None:
             _verification_end(verification, error=Expired())
             return verification, None
-        verification.status = JobStatus.RUNNING
-        verification.started_at = timezone.now()
-        verification.save(update_fields=["status", "started_at"])
-        return verification, bytes(verification.probe)
+        return verification, running_mark(verification, image_field="probe")
 
 
 def _verification_end(verification: Verification, *, error: DomainError | None) -> None:
     """Record the outcome and delete the probe bytes, in the caller's transaction."""
-    verification.status = JobStatus.FAILED if error else JobStatus.DONE
-    verification.error_code = error.code if error else ""
-    verification.error_message = error.message[:500] if error else ""
-    verification.probe = None
-    verification.finished_at = timezone.now()
+    outcome_record(verification, error=error, image_field="probe")
     verification.save()
     audit_append(
         actor=Actor.system("matching.verification_run"),
@@ -107,8 +108,7 @@ def _verification_end(verification: Verification, *, error: DomainError | None) 
             "error": verification.error_code,
         },
     )
-    with connection.cursor() as cursor:  # wakes a request waiting for it, when this transaction commits
-        cursor.execute("SELECT pg_notify(%s, %s)", [JOB_DONE_CHANNEL, str(verification.pk)])
+    done_notify(verification)
 
 
 def verification_run(*, verification_id) -> Verification | None:

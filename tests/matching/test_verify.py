@@ -136,6 +136,19 @@ def test_consent_withdrawn_before_the_job_runs_refuses_it(client, tenant, photo,
     assert (response.status_code, response.json()["error"]["code"]) == (409, "not_eligible")
 
 
+def test_a_second_message_while_a_live_worker_runs_the_verification_does_nothing(
+    client, tenant, photo, django_capture_on_commit_callbacks
+):
+    person = verifiable(tenant, IDV)
+    enrol(client, person, photo("people/df-01/img1.jpg"), django_capture_on_commit_callbacks)
+    response, _ = post_verify(client, person, photo("people/df-01/img2.jpg"), django_capture_on_commit_callbacks)
+    # A worker took it a moment ago (the row says running): a re-sent copy must not run it twice.
+    Verification.objects.filter(pk=response.json()["id"]).update(status="running", started_at=timezone.now())
+    verifications.verification_run(verification_id=response.json()["id"])
+    verification = Verification.objects.get(pk=response.json()["id"])
+    assert verification.status == "running" and verification.probe is not None
+
+
 def test_matches_refuse_identity_verification(client, photo):
     response = client.post(
         "/api/v1/matches", {"image": upload(photo("people/df-01/img2.jpg")), "purpose": IDV}, format="multipart"
