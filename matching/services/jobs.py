@@ -50,6 +50,19 @@ def running_mark(job, *, image_field: str) -> bytes:
     return bytes(getattr(job, image_field))
 
 
+def probe_job_start(model, job_id, *, end) -> tuple:
+    """Mark a match or verification running and take its probe: (job, bytes), or (job, None) when it is gone,
+    finished, held by a live worker, or its probe expired (then `end(job, error=Expired())` ends it)."""
+    with transaction.atomic():
+        job = model.objects.select_for_update().filter(pk=job_id).first()
+        if job is None or job.status in FINISHED or held_by_a_live_worker(job):
+            return job, None
+        if job.probe is None:
+            end(job, error=Expired())
+            return job, None
+        return job, running_mark(job, image_field="probe")
+
+
 def done_notify(job) -> None:
     """Wake a request waiting for this job (matching.selectors.job_wait) when the caller's transaction commits."""
     with connection.cursor() as cursor:

@@ -16,12 +16,10 @@ from matching import face
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, MatchJob
 from matching.services.jobs import (
-    Expired,
     done_notify,
     elapsed_ms,
-    held_by_a_live_worker,
     outcome_record,
-    running_mark,
+    probe_job_start,
     sha256,
 )
 from matching.services.people import people_nearest
@@ -83,17 +81,6 @@ def match_job_create(
     return job
 
 
-def _match_job_start(job_id) -> tuple[MatchJob | None, bytes | None]:
-    with transaction.atomic():
-        job = MatchJob.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in FINISHED or held_by_a_live_worker(job):
-            return job, None
-        if job.probe is None:
-            _match_job_end(job, error=Expired())
-            return job, None
-        return job, running_mark(job, image_field="probe")
-
-
 def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
     """Record the outcome and delete the probe bytes, in the caller's transaction."""
     fields = outcome_record(job, error=error, image_field="probe")
@@ -116,7 +103,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
     are written.
     """
     started = time.perf_counter()
-    job, image = _match_job_start(job_id)
+    job, image = probe_job_start(MatchJob, job_id, end=_match_job_end)
     if image is None:
         return job
     timings = {"queued_ms": round((job.started_at - job.created_at).total_seconds() * 1000, 1)}

@@ -21,12 +21,10 @@ from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, FaceTemplate, Verification
 from matching.selectors import templates_of_subjects
 from matching.services.jobs import (
-    Expired,
     done_notify,
     elapsed_ms,
-    held_by_a_live_worker,
     outcome_record,
-    running_mark,
+    probe_job_start,
     sha256,
 )
 from policy.gate import templates_eligible
@@ -82,17 +80,6 @@ def verification_create(*, subject: Subject, api_key, image: bytes, actor: Actor
     return verification
 
 
-def _verification_start(verification_id) -> tuple[Verification | None, bytes | None]:
-    with transaction.atomic():
-        verification = Verification.objects.select_for_update().filter(pk=verification_id).first()
-        if verification is None or verification.status in FINISHED or held_by_a_live_worker(verification):
-            return verification, None
-        if verification.probe is None:
-            _verification_end(verification, error=Expired())
-            return verification, None
-        return verification, running_mark(verification, image_field="probe")
-
-
 def _verification_end(verification: Verification, *, error: DomainError | None) -> None:
     """Record the outcome and delete the probe bytes, in the caller's transaction."""
     outcome_record(verification, error=error, image_field="probe")
@@ -114,7 +101,7 @@ def _verification_end(verification: Verification, *, error: DomainError | None) 
 def verification_run(*, verification_id) -> Verification | None:
     """The worker's part: embed the probe's largest face, then compare it with the subject's gated templates."""
     started = time.perf_counter()
-    verification, image = _verification_start(verification_id)
+    verification, image = probe_job_start(Verification, verification_id, end=_verification_end)
     if image is None:
         return verification
     timings = {"queued_ms": round((verification.started_at - verification.created_at).total_seconds() * 1000, 1)}
