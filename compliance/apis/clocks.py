@@ -14,16 +14,21 @@ from compliance.services import clocks, refusals
 from consent.client_api import request_actor
 
 
-class ErasureRequestExtendApi(OfficerApi):
-    @extend_schema_serializer(component_name="ErasureRequestExtendInput")
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+@extend_schema_serializer(component_name="ClockActionInput")
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
 
-    @extend_schema(request=InputSerializer, responses=ErasureRequestOutputSerializer)
+
+class _ReasonedClockActionApi(OfficerApi):
+    """A clock action an officer must give a reason for (told to the requester, kept in the clock's history)."""
+
+    clock_service = None  # the clocks service to call ("action" is DRF's word for a viewset method)
+
+    @extend_schema(request=ReasonSerializer, responses=ErasureRequestOutputSerializer)
     def post(self, request, request_id):
-        data = self.InputSerializer(data=request.data)
+        data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        erasure_request = clocks.erasure_request_extend(
+        erasure_request = self.clock_service(
             erasure_request=get_object_or_404(ErasureRequest, pk=request_id),
             reason=data.validated_data["reason"],
             actor=request_actor(request),
@@ -31,21 +36,12 @@ class ErasureRequestExtendApi(OfficerApi):
         return Response(ErasureRequestOutputSerializer(erasure_request).data)
 
 
-class ErasureRequestPauseApi(OfficerApi):
-    @extend_schema_serializer(component_name="ErasureRequestPauseInput")
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+class ErasureRequestExtendApi(_ReasonedClockActionApi):
+    clock_service = staticmethod(clocks.erasure_request_extend)
 
-    @extend_schema(request=InputSerializer, responses=ErasureRequestOutputSerializer)
-    def post(self, request, request_id):
-        data = self.InputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        erasure_request = clocks.erasure_request_pause(
-            erasure_request=get_object_or_404(ErasureRequest, pk=request_id),
-            reason=data.validated_data["reason"],
-            actor=request_actor(request),
-        )
-        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+
+class ErasureRequestPauseApi(_ReasonedClockActionApi):
+    clock_service = staticmethod(clocks.erasure_request_pause)
 
 
 class ErasureRequestResumeApi(OfficerApi):

@@ -147,22 +147,19 @@ def subjects_erase(
         counts.update(batch_counts)
         if on_batch:
             on_batch(len(done))
-    vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
-    scope = {**scope, "held_subjects": sorted(held)}
-    certificate = certificate_issue(
+    return _pass_close(
         cert_id=cert_id,
         cause=cause,
         cause_id=cause_id,
         scope=scope,
         counts=counts,
         subjects=erased,
+        held=held,
         started_at=started_at,
         seq_from=seq_from,
-        vacuumed_at=vacuumed_at,
         actor=actor,
+        event=WebhookEvent.SUBJECT_ERASED,
     )
-    _tell_tenants(erased, certificate=certificate, event=WebhookEvent.SUBJECT_ERASED)
-    return certificate
 
 
 def _tell_tenants(erased: list[str], *, certificate: DeletionCertificate, event: str) -> None:
@@ -218,13 +215,31 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         counts[ENROLLMENTS] += n_enrollments
         subjects.update(batch_subjects)
         held_subjects |= held
-    vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
-    scope = {**scope, "held_subjects": sorted(held_subjects)}
-    certificate = certificate_issue(
+    return _pass_close(
         cert_id=cert_id,
         cause=cause,
         cause_id=cause_id,
         scope=scope,
+        counts=counts,
+        subjects=sorted(subjects),
+        held=held_subjects,
+        started_at=started_at,
+        seq_from=seq_from,
+        actor=actor,
+        event=WebhookEvent.TEMPLATES_EXPIRED,
+    )
+
+
+def _pass_close(
+    *, cert_id, cause, cause_id, scope, counts, subjects, held, started_at, seq_from, actor: Actor, event: str
+) -> DeletionCertificate:
+    """The end of every erasure pass: vacuum, certify (held subjects listed in the scope), tell the tenants."""
+    vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
+    certificate = certificate_issue(
+        cert_id=cert_id,
+        cause=cause,
+        cause_id=cause_id,
+        scope={**scope, "held_subjects": sorted(held)},
         counts=counts,
         subjects=subjects,
         started_at=started_at,
@@ -232,7 +247,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         vacuumed_at=vacuumed_at,
         actor=actor,
     )
-    _tell_tenants(sorted(subjects), certificate=certificate, event=WebhookEvent.TEMPLATES_EXPIRED)
+    _tell_tenants(subjects, certificate=certificate, event=event)
     return certificate
 
 
