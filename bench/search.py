@@ -102,12 +102,12 @@ def load_tenant(cursor, slug: str, n: int, rng, now) -> Bench:
         ):
             buffer.write(
                 f"{tid}\t{tenant.id}\t{sid}\t{MODEL}\tdlib\t[{','.join(f'{x:.6f}' for x in vec)}]"
-                f"\t1\t{'0' * 64}\t{now.isoformat()}\n"
+                f"\t1\t{{}}\t{'0' * 64}\t{now.isoformat()}\n"
             )
         buffer.seek(0)
         with raw.copy(
             "COPY matching_facetemplate (id, tenant_id, subject_id, model_name, detector, embedding, "
-            "quality, source_sha256, created_at) FROM STDIN"
+            "quality, quality_measures, source_sha256, created_at) FROM STDIN"
         ) as copy:
             while chunk := buffer.read(1 << 20):
                 copy.write(chunk)
