@@ -24,6 +24,13 @@ PROMOTE_AT = 10_000
 # HNSW build: memory for the graph (a 500k x 128-d graph fits in ~400 MB) and parallel workers.
 BUILD_SETTINGS = {"maintenance_work_mem": "1GB", "max_parallel_maintenance_workers": "2"}
 HNSW = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
+# The purposes a tenant searches among others, each with a partial index of its hinted templates (migration 0007).
+HINTED_PURPOSES = ("fraud_prevention", "access_control")
+
+
+def hinted(purpose: str, column: str = "purposes_hint") -> str:
+    """A template's hint names `purpose`, one of HINTED_PURPOSES: as a literal, the partial index's own predicate."""
+    return f"{column} @> ARRAY['{purpose}']::varchar(32)[]"
 
 
 def partition_name(tenant_id) -> str:
@@ -110,6 +117,8 @@ def partition_build(*, tenant_id) -> dict:
         )
         for columns in ("id", "subject_id", "enrollment_id", "tenant_id, model_name"):
             cursor.execute(f"CREATE INDEX ON {name} ({columns})")
+        for purpose in HINTED_PURPOSES:
+            cursor.execute(f"CREATE INDEX ON {name} (tenant_id, model_name) WHERE {hinted(purpose)}")
         started = time.perf_counter()
         cursor.execute("SHOW maintenance_work_mem")
         previous = {"maintenance_work_mem": cursor.fetchone()[0]}
@@ -130,6 +139,9 @@ def partition_attach(*, tenant_id) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         # Keys checked per statement: ALTER TABLE refuses a table with deferred checks pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        # First the tenant's hint writers (consent triggers, migration 0007): those in flight commit, later ones
+        # wait and then update the attached partition; then the shared partition.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 0))", [str(tenant)])
         cursor.execute(f"LOCK TABLE {SHARED} IN ACCESS EXCLUSIVE MODE")
         # Catch up with what happened to the tenant's templates since the copy: erased, enrolled, matched.
         cursor.execute(
@@ -143,9 +155,11 @@ def partition_attach(*, tenant_id) -> None:
             [tenant],
         )
         cursor.execute(
-            f"""UPDATE {name} p SET last_matched_at = s.last_matched_at, enrollment_id = s.enrollment_id
+            f"""UPDATE {name} p SET last_matched_at = s.last_matched_at, enrollment_id = s.enrollment_id,
+                    purposes_hint = s.purposes_hint
                 FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id
-                AND (s.last_matched_at, s.enrollment_id) IS DISTINCT FROM (p.last_matched_at, p.enrollment_id)"""
+                AND (s.last_matched_at, s.enrollment_id, s.purposes_hint)
+                    IS DISTINCT FROM (p.last_matched_at, p.enrollment_id, p.purposes_hint)"""
         )
         cursor.execute(f"DELETE FROM {SHARED} WHERE tenant_id = %s", [tenant])
         cursor.execute(f"ALTER TABLE {TEMPLATES} ATTACH PARTITION {name} FOR VALUES IN (%s)", [tenant])

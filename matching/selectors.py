@@ -19,14 +19,17 @@ from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate
 from policy import gate
 
 # Search settings, chosen with bench/search.py. A tenant's search reads its own partition only (matching.partitions):
-# a small tenant's rows sit in the shared partition, which has no graph and is searched exactly; a large tenant's
-# partition has its own HNSW graph, whose recall under a filter depends on the eligible share of that tenant:
-# with strict-order iterative scans it is complete from ~5 % up. Below that share, or for a few thousand rows,
-# the exact scan of the eligible rows (reached from the consents for the purpose) is complete and about as fast.
-EF_SEARCH = 400
-MAX_SCAN_TUPLES = 20_000
-EXACT_BELOW = 3_000  # consents for the purpose in the tenant: at or under this, search exactly ...
+# a small tenant's rows sit in the shared partition, which has no graph; a large tenant's partition has its own
+# HNSW graph. Templates carry a superset hint of the purposes the gate may allow (migration 0007): the search takes
+# the nearest hinted templates, exactly (a partial index reaches them) when they are few, else through the graph,
+# and runs the full gate on those candidates only.
+CANDIDATES = 4  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)
+EXACT_BELOW = 3_000  # hinted templates of the tenant at or under this: exact ...
 MIN_INDEX_FRACTION = 0.05  # ... and under this share of the tenant's templates, too
+EF_SEARCH = 100
+MAX_SCAN_TUPLES = 20_000
+# The gate-first search, for purposes without a hint index and when the hinted candidates were not enough.
+GATE_FIRST_EF_SEARCH = 400
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -91,25 +94,28 @@ def job_wait(*, job, seconds: float):
 @contextmanager
 def _local_settings(**values):
     """SET LOCAL the given planner/pgvector settings for the statements inside, then restore them."""
+    names = [name.replace("__", ".") for name in values]
+    pairs = ", ".join("set_config(%s, %s, true)" for _ in names)
+
+    def assign(settings):
+        return [x for pair in zip(names, settings, strict=True) for x in pair]
+
     with connection.cursor() as cursor:
         # Load pgvector in this backend first: until then its hnsw.* settings are undefined placeholders, and
         # restoring one to "" after the search has loaded the library is an invalid value.
         cursor.execute("SELECT '[1]'::vector")
-        previous = {}
-        for name, value in values.items():
-            name = name.replace("__", ".")
-            cursor.execute("SELECT current_setting(%s, true)", [name])
-            previous[name] = cursor.fetchone()[0]
-            cursor.execute("SELECT set_config(%s, %s, true)", [name, str(value)])
+        cursor.execute(f"SELECT {', '.join('current_setting(%s, true)' for _ in names)}", names)
+        previous = [value or "" for value in cursor.fetchone()]
+        cursor.execute(f"SELECT {pairs}", assign(str(v) for v in values.values()))
         try:
             yield
         finally:
-            for name, value in previous.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value or ""])
+            cursor.execute(f"SELECT {pairs}", assign(previous))
 
 
-# The indexed path must be the HNSW scan driving a row-by-row check of the gate; PostgreSQL underestimates how
-# many rows pass the gate (it multiplies many conditions) and would otherwise hash the whole eligible set first.
+# The gate-first indexed path must be the HNSW scan driving a row-by-row check of the gate; PostgreSQL
+# underestimates how many rows pass the gate (it multiplies many conditions) and would otherwise hash the whole
+# eligible set first.
 ROW_BY_ROW = dict(
     enable_sort="off", enable_material="off", enable_hashjoin="off", enable_mergejoin="off", enable_hashagg="off"
 )
@@ -121,13 +127,72 @@ def templates_nearest(
     """The k templates the gate lets `tenant` use for `purpose` at `at` nearest to `embedding` (each with
     `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
     """
+    tenant_id = getattr(tenant, "pk", tenant)
+    if purpose in partitions.HINTED_PURPOSES:
+        rows, hinted = _sizes(tenant_id, purpose, model, limit=EXACT_BELOW + 1)
+        indexed = rows is not None and hinted > max(EXACT_BELOW, MIN_INDEX_FRACTION * rows)
+        # The graph's walk may end before k candidates pass (max_scan_tuples); the exact one only when they ran out.
+        for path in ("hnsw", "exact") if indexed else ("exact",):
+            found = _nearest_hinted(tenant_id, purpose, model, at, embedding, k, indexed=path == "hnsw")
+            if found is not None:
+                return found, path
     eligible = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at)
-    rows = partitions.tenant_partition_rows(getattr(tenant, "pk", tenant))
-    if rows is None:  # the shared partition: no graph
-        return nearest_among(eligible, embedding=embedding, k=k, indexed=False)
-    limit = max(EXACT_BELOW, int(MIN_INDEX_FRACTION * rows))
-    few = gate.eligible_upper_bound(tenant=tenant, purpose=purpose, limit=limit + 1) <= limit
-    return nearest_among(eligible, embedding=embedding, k=k, indexed=not few)
+    return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
+
+
+def _sizes(tenant_id, purpose: str, model: str, *, limit: int) -> tuple[int | None, int]:
+    """The planner's row count of the tenant's own partition (None: shared) and its hinted templates, up to
+    `limit` (an index-only range of the partial index)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT (SELECT c.reltuples FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                        WHERE i.inhparent = %s::regclass AND c.relname = %s),
+                       (SELECT count(*) FROM (SELECT 1 FROM {partitions.TEMPLATES}
+                                              WHERE tenant_id = %s AND model_name = %s AND {partitions.hinted(purpose)}
+                                              LIMIT %s) bounded)""",
+            [partitions.TEMPLATES, partitions.partition_name(tenant_id), tenant_id, model, limit],
+        )
+        rows, hinted = cursor.fetchone()
+    return (None if rows is None else max(0, int(rows))), hinted
+
+
+def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[FaceTemplate] | None:
+    """The k eligible templates nearest to `embedding`, in one statement: the CANDIDATES x k nearest hinted
+    templates (a superset of the eligible ones, so the eligible top k is among them once k of them pass), then the
+    full gate on those alone. None when fewer than k passed and more hinted templates may exist: the caller
+    searches gate-first."""
+    limit = CANDIDATES * k
+    fields = FaceTemplate._meta.concrete_fields
+    probe = f"[{','.join(str(float(x)) for x in embedding)}]"
+    gate_sql, gate_params = gate.eligible("nearest", tenant=tenant_id, purpose=purpose, model=model, at=at)
+    # Exact: `+ 0` is not an ordering the HNSW index serves, so every row of the partial index is compared.
+    order, order_params = ("distance", []) if indexed else ("(embedding <=> %s::vector) + 0", [probe])
+    sql = f"""WITH candidates AS MATERIALIZED (
+            SELECT {", ".join(f.column for f in fields)}, embedding <=> %s::vector AS distance
+            FROM {partitions.TEMPLATES}
+            WHERE tenant_id = %s AND model_name = %s AND {partitions.hinted(purpose)}
+            ORDER BY {order} LIMIT %s)
+        SELECT (SELECT count(*) FROM candidates), nearest.*
+        FROM (SELECT) one LEFT JOIN LATERAL (
+            SELECT * FROM candidates nearest WHERE {gate_sql} ORDER BY nearest.distance LIMIT %s) nearest ON true"""
+    params = [probe, tenant_id, model, *order_params, limit, *gate_params, k]
+    # Relaxed order: the graph's batches come nearly in distance order, and the statement sorts them again.
+    settings = dict(hnsw__iterative_scan="relaxed_order", hnsw__ef_search=max(EF_SEARCH, limit))
+    with _local_settings(**settings, hnsw__max_scan_tuples=MAX_SCAN_TUPLES), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result = cursor.fetchall()
+    candidates = result[0][0]
+    found = [_template([f.attname for f in fields], row[1:]) for row in result if row[1] is not None]
+    # Exact and fewer candidates than asked: every hinted template was compared, so the answer is complete.
+    if len(found) == k or (not indexed and candidates < limit):
+        return found
+    return None
+
+
+def _template(columns, values) -> FaceTemplate:
+    template = FaceTemplate.from_db(connection.alias, columns, values[:-1])
+    template.distance = values[-1]
+    return template
 
 
 def templates_nearest_erasable(*, model: str, embedding: list[float], k: int) -> tuple[list[FaceTemplate], str]:
@@ -146,7 +211,7 @@ def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) 
         with _local_settings(
             **ROW_BY_ROW,
             hnsw__iterative_scan="strict_order",
-            hnsw__ef_search=max(EF_SEARCH, k),
+            hnsw__ef_search=max(GATE_FIRST_EF_SEARCH, k),
             hnsw__max_scan_tuples=MAX_SCAN_TUPLES,
         ):
             rows = list(nearest.order_by("distance")[:k])

@@ -35,13 +35,18 @@ def _pk(obj):
 
 
 def templates_eligible(templates: QuerySet, *, tenant, purpose: str, model: str, at: datetime) -> QuerySet:
-    """The templates the gate lets `tenant` use for `purpose` at `at`.
+    """The templates the gate lets `tenant` use for `purpose` at `at`."""
+    sql, params = eligible(templates.model._meta.db_table, tenant=tenant, purpose=purpose, model=model, at=at)
+    return templates.extra(where=[sql], params=params)
+
+
+def eligible(t: str, *, tenant, purpose: str, model: str, at: datetime) -> tuple[str, list]:
+    """The gate as (sql, params) on template row `t` (a table or an alias): may `tenant` use it for `purpose` at `at`?
 
     Rules 2-4 are one EXISTS over subject x consent x notice (not nested EXISTS), so PostgreSQL turns it into
     a semi-join it can drive from either side: from the index scan's rows when most templates are eligible,
     from the consents for the purpose when few are.
     """
-    t = templates.model._meta.db_table
     order_sql, order_params = rules.subject_under_order("s", MATCH_BLOCKING_ACTIONS, at)
     active_sql, active_params = rules.consent_in_force(at)
     past_sql, past_params = rules.consent_past_retention(at)
@@ -59,8 +64,7 @@ def templates_eligible(templates: QuerySet, *, tenant, purpose: str, model: str,
         AND NOT EXISTS (
             SELECT 1 FROM consent_subject s
             WHERE {rules.subject_of(t)} AND {idle_sql})              /* ... and the last-interaction limit */"""
-    params = [model, _pk(tenant), *order_params, purpose, *active_params, *past_params, *idle_params]
-    return templates.extra(where=[sql], params=params)
+    return sql, [model, _pk(tenant), *order_params, purpose, *active_params, *past_params, *idle_params]
 
 
 def templates_erasable(templates: QuerySet, *, model: str) -> QuerySet:

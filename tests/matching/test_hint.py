@@ -1,0 +1,192 @@
+"""The purposes hint on templates: after any sequence of consent, order, hold, retention and enrolment writes, at any
+later time, it is a superset of what the gate allows, and the search returns exactly the gate's nearest rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from consent.models import Consent, Subject
+from consent.services import consent_grant, consent_withdraw
+from core.audit import Actor
+from matching import partitions, selectors
+from matching.models import FaceTemplate
+from policy import gate
+from policy.models import LegalHold, OrderAction, RetentionRule
+from tests.factories import ACCESS, FRAUD, MODEL, make_consent, make_notice, make_order, make_subject, make_template
+from tests.factories import tenant as make_tenant
+
+pytestmark = pytest.mark.django_db
+
+SYSTEM = Actor.system("tests")
+PURPOSES = (FRAUD, ACCESS)
+DAY = timedelta(days=1)
+# The gate is asked from a minute after the writes (the hint holds from its last write on) to a year later.
+LATER = (timedelta(minutes=1), 3 * DAY, 40 * DAY, 400 * DAY)
+
+subject_no = st.integers(0, 5)
+offset = st.sampled_from([-40 * DAY, -DAY, 2 * DAY, 30 * DAY])
+operation = st.one_of(
+    st.tuples(st.just("subject"), st.booleans()),
+    st.tuples(st.just("template"), subject_no),
+    st.tuples(st.just("grant"), subject_no, st.sampled_from(PURPOSES)),
+    st.tuples(st.just("consent_row"), subject_no, st.sampled_from(PURPOSES), offset, st.none() | offset),
+    st.tuples(st.just("withdraw"), subject_no, st.integers(0, 3)),
+    st.tuples(st.just("withdraw_at"), subject_no, st.integers(0, 3), offset),
+    st.tuples(st.just("unwithdraw"), subject_no, st.integers(0, 3)),
+    st.tuples(st.just("repurpose"), subject_no, st.integers(0, 3)),
+    st.tuples(st.just("end_purpose"), subject_no, st.integers(0, 3), offset),
+    st.tuples(st.just("delete_consents"), subject_no),
+    st.tuples(st.just("erase"), subject_no),
+    st.tuples(st.just("order"), st.none() | subject_no, st.sampled_from(OrderAction.values), st.none() | offset),
+    st.tuples(st.just("lift_orders"), offset),
+    st.tuples(st.just("hold"), subject_no),
+    st.tuples(st.just("retention"), st.sampled_from(["granted", "last_interaction", "purpose_end"]), st.booleans()),
+    st.tuples(st.just("interact"), subject_no, offset),
+    st.tuples(
+        st.just("promote"),
+    ),
+)
+
+
+class World:
+    def __init__(self):
+        self.tenant = make_tenant()
+        self.now = timezone.now()
+        self.notices = {p: make_notice(self.tenant, p) for p in PURPOSES}
+        self.subjects: list[Subject] = []
+        self.orders = []
+
+    def subject(self, i) -> Subject | None:
+        return self.subjects[i % len(self.subjects)] if self.subjects else None
+
+    def consent(self, i, j) -> Consent | None:
+        s = self.subject(i)
+        consents = list(Consent.objects.filter(subject=s).order_by("granted_at", "id")) if s else []
+        return consents[j % len(consents)] if consents else None
+
+    def apply(self, op):  # noqa: C901 - one branch per kind of write
+        name, *args = op
+        now = self.now
+        if name == "subject":
+            s = make_subject(self.tenant, consent=args[0])
+            self.subjects.append(s)
+            make_template(s)
+        elif name == "promote":
+            partitions.partition_promote(tenant_id=self.tenant.pk)
+        elif (s := self.subject(args[0] if args and isinstance(args[0], int) else 0)) is None:
+            return
+        elif name == "template":
+            make_template(s)
+        elif name == "grant":
+            if s.erased_at is None:
+                notice = self.notices[args[1]]
+                consent_grant(subject=s, purpose=args[1], notice=notice, method="written_release", actor=SYSTEM)
+        elif name == "consent_row":
+            expires = None if args[3] is None else now + args[2] + abs(args[3])
+            make_consent(s, args[1], granted_at=now + args[2], notice=self.notices[args[1]], expires_at=expires)
+        elif name == "delete_consents":
+            Consent.objects.filter(subject=s).delete()
+        elif name == "erase":  # what the eraser does to the rows the gate reads
+            Consent.objects.filter(subject=s).delete()
+            Subject.objects.filter(pk=s.pk).update(erased_at=now)
+            s.erased_at = now
+        elif name == "hold":
+            LegalHold.objects.create(reason="test", created_by="test", scope_subjects=[s.pk])
+        elif name == "retention":
+            RetentionRule.objects.create(tenant=self.tenant, anchor=args[0], max_age_days=10, active=args[1])
+        elif name == "interact":
+            Subject.objects.filter(pk=s.pk).update(last_interaction_at=now + args[1])
+        elif name == "order":
+            scope = {"scope_subjects": [s.pk]} if args[0] is not None else {"scope_tenants": [self.tenant.pk]}
+            lifted = None if args[2] is None else now + args[2]
+            self.orders.append(make_order(args[1], lifted_at=lifted, **scope))
+        elif name == "lift_orders":
+            for order in self.orders:
+                type(order).objects.filter(pk=order.pk).update(lifted_at=now + args[0])
+        elif (c := self.consent(args[0], args[1])) is None:
+            return
+        elif name == "withdraw":
+            consent_withdraw(consent=c, actor=SYSTEM)
+        elif name == "withdraw_at":
+            Consent.objects.filter(pk=c.pk).update(withdrawn_at=now + args[2])
+        elif name == "unwithdraw":
+            Consent.objects.filter(pk=c.pk).update(withdrawn_at=None)
+        elif name == "repurpose":  # as bench/search.py moves consents between purposes
+            other = ACCESS if c.purpose == FRAUD else FRAUD
+            n = self.notices[other]
+            Consent.objects.filter(pk=c.pk).update(purpose=other, notice=n, notice_sha256=n.sha256)
+        elif name == "end_purpose":
+            Consent.objects.filter(pk=c.pk).update(purpose_ended_at=now + args[2])
+
+
+def hints(tenant) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, purposes_hint FROM matching_facetemplate WHERE tenant_id = %s", [tenant.pk])
+        return dict(cursor.fetchall())
+
+
+def eligible(tenant, purpose, at) -> set:
+    gated = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=MODEL, at=at)
+    return set(gated.values_list("id", flat=True))
+
+
+def nearest(tenant, purpose, at, probe, k) -> list:
+    with transaction.atomic():
+        rows, _ = selectors.templates_nearest(tenant=tenant, purpose=purpose, model=MODEL, at=at, embedding=probe, k=k)
+    return [r.id for r in rows]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(operations=st.lists(operation, min_size=3, max_size=25), k=st.sampled_from([1, 3, 8]))
+def test_hint_is_a_superset_and_search_returns_the_gates_nearest(operations, k, monkeypatch_module):
+    world = World()
+    for op in operations:
+        world.apply(op)
+    templates = {t.id: np.asarray(t.embedding) for t in FaceTemplate.objects.filter(tenant=world.tenant)}
+    hint = hints(world.tenant)
+    probe = np.random.default_rng(len(operations)).normal(size=128)
+    for purpose in PURPOSES:
+        for later in LATER:
+            at = world.now + later
+            allowed = eligible(world.tenant, purpose, at)
+            assert all(purpose in hint[t] for t in allowed), (purpose, later)
+            ranked = sorted(allowed, key=lambda t: float(1 - templates[t] @ probe / np.linalg.norm(probe)))
+            assert nearest(world.tenant, purpose, at, probe.tolist(), k) == ranked[:k], (purpose, later)
+
+
+@pytest.fixture
+def monkeypatch_module(monkeypatch):
+    """Any hinted share of a promoted tenant takes its graph, so both paths are exercised."""
+    monkeypatch.setattr(selectors, "EXACT_BELOW", 0)
+    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
+    return monkeypatch
+
+
+def test_a_grant_reaches_templates_enrolled_before_and_a_template_enrolled_after():
+    tenant = make_tenant()
+    s = make_subject(tenant, consent=False)
+    before = make_template(s)
+    assert hints(tenant) == {before.id: []}
+    make_consent(s, ACCESS, granted_at=timezone.now() + 3 * DAY)  # a future start is in the hint already
+    after = make_template(s)
+    assert hints(tenant) == {before.id: [ACCESS], after.id: [ACCESS]}
+
+
+def test_the_search_runs_the_gate_on_the_hinted_candidates_in_one_statement():
+    from django.test.utils import CaptureQueriesContext
+
+    tenant = make_tenant()
+    mine = make_template(make_subject(tenant))
+    with CaptureQueriesContext(connection) as queries:
+        assert nearest(tenant, FRAUD, timezone.now(), list(mine.embedding), 1) == [mine.id]
+    search = [q["sql"] for q in queries if "<=>" in q["sql"]]
+    assert len(search) == 1 and "purposes_hint" in search[0] and "consent_consent" in search[0]
