@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from consent.models import Consent, Subject
@@ -30,7 +30,7 @@ DAY = timedelta(days=1)
 # The gate is asked from a minute after the writes (the hint holds from its last write on) to a year later.
 LATER = (timedelta(minutes=1), 3 * DAY, 40 * DAY, 400 * DAY)
 
-subject_no = st.integers(0, 5)
+subject_no = st.integers(0, 2)
 offset = st.sampled_from([-40 * DAY, -DAY, 2 * DAY, 30 * DAY])
 operation = st.one_of(
     st.tuples(st.just("subject"), st.booleans()),
@@ -144,12 +144,21 @@ def nearest(tenant, purpose, at, probe, k) -> list:
 
 
 @settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 )
-@given(operations=st.lists(operation, min_size=3, max_size=25), k=st.sampled_from([1, 3, 8]))
-def test_hint_is_a_superset_and_search_returns_the_gates_nearest(operations, k, monkeypatch_module):
+# Each write that can make a template eligible again, after a hint was computed without it.
+@example(start=[True] * 3, operations=[("withdraw", 0, 0), ("template", 0), ("unwithdraw", 0, 0)], k=8)
+@example(start=[True] * 3, operations=[("repurpose", 1, 0), ("template", 1), ("repurpose", 1, 0)], k=8)
+@example(start=[False] * 3, operations=[("template", 2), ("consent_row", 2, ACCESS, 2 * DAY, None)], k=3)
+@example(start=[True] * 3, operations=[("promote",), ("withdraw", 0, 0), ("grant", 0, FRAUD), ("template", 0)], k=3)
+@given(
+    start=st.lists(st.booleans(), min_size=3, max_size=3),
+    operations=st.lists(operation, min_size=3, max_size=30),
+    k=st.sampled_from([1, 3, 8]),
+)
+def test_hint_is_a_superset_and_search_returns_the_gates_nearest(start, operations, k, monkeypatch_module):
     world = World()
-    for op in operations:
+    for op in [("subject", consented) for consented in start] + operations:
         world.apply(op)
     templates = {t.id: np.asarray(t.embedding) for t in FaceTemplate.objects.filter(tenant=world.tenant)}
     hint = hints(world.tenant)
