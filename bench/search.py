@@ -289,6 +289,7 @@ def main() -> None:
     settings_used = {
         "ef_search": selectors.EF_SEARCH,
         "max_scan_tuples": selectors.MAX_SCAN_TUPLES,
+        "candidates": selectors.CANDIDATES,
         "exact_below": selectors.EXACT_BELOW,
         "min_index_fraction": selectors.MIN_INDEX_FRACTION,
         "promote_at": partitions.PROMOTE_AT,

@@ -285,6 +285,8 @@ def consent_withdraw(*, consent: Consent, actor: Actor) -> Consent:
 
     Commits before the caller answers; the policy gate reads withdrawn_at in SQL when a match starts.
     """
+    # The subject first, as every writer of its consents (docs/concurrency.md): the hint of its templates follows.
+    list(Subject.objects.select_for_update(no_key=True, of=("self",)).filter(pk=consent.subject_id).values("pk"))
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None:
         return consent

@@ -6,7 +6,8 @@ may pass before it runs the full gate on the nearest few (matching.selectors). T
 transaction of every write that can make a template eligible: a consent inserted, un-withdrawn or moved to another
 purpose or subject, and a template inserted. Each takes its subject's row lock before reading the consents, so two
 writers of one subject's hint run one after the other and the second reads what the first committed; a promotion of
-the tenant to its own partition waits for them (matching.partitions, the tenant's advisory lock).
+the tenant to its own partition waits for those updating its templates (the tenant's advisory lock,
+matching.partitions).
 
 A partial B-tree per searchable purpose reaches the hinted templates of a tenant in its partition.
 """
@@ -26,19 +27,14 @@ LANGUAGE sql STABLE AS $$
       AND (c.withdrawn_at IS NULL OR c.withdrawn_at > clock_timestamp())
 $$;
 
--- Serialise the hint writers of one subject (its row lock) and let a promotion of the tenant wait for them.
-CREATE FUNCTION matching_purposes_hint_lock(p_tenant uuid, p_subject uuid) RETURNS void
+-- The subject's row lock serialises the hint writers of one subject; the tenant's advisory lock (shared) lets a
+-- promotion of the tenant to its own partition wait for those that update its templates.
+-- Each statement of a plpgsql function reads a fresh snapshot: the UPDATE sees what the locks waited for.
+CREATE FUNCTION matching_purposes_hint_refresh(p_tenant uuid, p_subject uuid) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock_shared(hashtextextended(p_tenant::text, 0));
     PERFORM 1 FROM consent_subject WHERE tenant_id = p_tenant AND id = p_subject FOR NO KEY UPDATE;
-END $$;
-
--- Each statement of a plpgsql function reads a fresh snapshot: this one sees what the lock waited for.
-CREATE FUNCTION matching_purposes_hint_refresh(p_tenant uuid, p_subject uuid) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    PERFORM matching_purposes_hint_lock(p_tenant, p_subject);
     UPDATE matching_facetemplate t SET purposes_hint = h.purposes
     FROM (SELECT matching_purposes_hint(p_tenant, p_subject) AS purposes) h
     WHERE t.tenant_id = p_tenant AND t.subject_id = p_subject AND t.purposes_hint IS DISTINCT FROM h.purposes;
@@ -67,7 +63,7 @@ CREATE TRIGGER matching_consent_hint_update AFTER UPDATE ON consent_consent
 CREATE FUNCTION matching_template_hint() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM matching_purposes_hint_lock(NEW.tenant_id, NEW.subject_id);
+    PERFORM 1 FROM consent_subject WHERE tenant_id = NEW.tenant_id AND id = NEW.subject_id FOR NO KEY UPDATE;
     SELECT matching_purposes_hint(NEW.tenant_id, NEW.subject_id) INTO NEW.purposes_hint;
     RETURN NEW;
 END $$;
@@ -90,7 +86,6 @@ DROP TRIGGER matching_consent_hint_insert ON consent_consent;
 DROP FUNCTION matching_template_hint();
 DROP FUNCTION matching_consent_hint();
 DROP FUNCTION matching_purposes_hint_refresh(uuid, uuid);
-DROP FUNCTION matching_purposes_hint_lock(uuid, uuid);
 DROP FUNCTION matching_purposes_hint(uuid, uuid);
 ALTER TABLE matching_facetemplate DROP COLUMN purposes_hint;
 """
