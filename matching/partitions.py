@@ -115,7 +115,7 @@ def partition_build(*, tenant_id) -> dict:
                     ADD FOREIGN KEY (enrollment_id) REFERENCES matching_enrollment (id)
                         DEFERRABLE INITIALLY DEFERRED"""
         )
-        for columns in ("id", "subject_id", "enrollment_id", "tenant_id, model_name"):
+        for columns in ("id", "subject_id", "enrollment_id", "tenant_id, model_name", "tenant_id, subject_id"):
             cursor.execute(f"CREATE INDEX ON {name} ({columns})")
         for purpose in HINTED_PURPOSES:
             cursor.execute(f"CREATE INDEX ON {name} (tenant_id, model_name) WHERE {hinted(purpose)}")

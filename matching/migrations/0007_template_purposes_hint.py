@@ -9,7 +9,9 @@ writers of one subject's hint run one after the other and the second reads what 
 the tenant to its own partition waits for those updating its templates (the tenant's advisory lock,
 matching.partitions).
 
-A partial B-tree per searchable purpose reaches the hinted templates of a tenant in its partition.
+A partial B-tree per searchable purpose reaches the hinted templates of a tenant in its partition; consent 0006 and
+the (tenant_id, subject_id) index below are what the triggers read and write through, planned well even before
+statistics exist (a bulk load in one session).
 """
 
 from django.db import migrations
@@ -73,6 +75,8 @@ CREATE TRIGGER matching_template_hint BEFORE INSERT OR UPDATE OF tenant_id, subj
 
 UPDATE matching_facetemplate SET purposes_hint = matching_purposes_hint(tenant_id, subject_id);
 
+-- One subject's templates, by the key the triggers write them with (an index no plan can mistake for the tenant's).
+CREATE INDEX matching_facetemplate_tenant_subject ON matching_facetemplate (tenant_id, subject_id);
 CREATE INDEX matching_facetemplate_hint_fraud ON matching_facetemplate (tenant_id, model_name)
     WHERE purposes_hint @> ARRAY['fraud_prevention']::varchar(32)[];
 CREATE INDEX matching_facetemplate_hint_access ON matching_facetemplate (tenant_id, model_name)
@@ -94,7 +98,7 @@ ALTER TABLE matching_facetemplate DROP COLUMN purposes_hint;
 class Migration(migrations.Migration):
     dependencies = [
         ("matching", "0006_partition_templates_by_tenant"),
-        ("consent", "0005_consent_tenant_joins"),
+        ("consent", "0006_consent_tenant_subject_index"),
     ]
 
     # Database only: the ORM never reads or writes the hint (a template saved from memory must not write back a

@@ -21,6 +21,7 @@ from policy import gate
 from policy.models import LegalHold, OrderAction, RetentionRule
 from tests.factories import ACCESS, FRAUD, MODEL, make_consent, make_notice, make_order, make_subject, make_template
 from tests.factories import tenant as make_tenant
+from tests.policy.test_gate import untenanted_joins
 
 pytestmark = pytest.mark.django_db
 
@@ -199,3 +200,6 @@ def test_the_search_runs_the_gate_on_the_hinted_candidates_in_one_statement():
         assert nearest(tenant, FRAUD, timezone.now(), list(mine.embedding), 1) == [mine.id]
     search = [q["sql"] for q in queries if "<=>" in q["sql"]]
     assert len(search) == 1 and "purposes_hint" in search[0] and "consent_consent" in search[0]
+    # The candidates are template rows: their joins carry the tenant like the gate's on the table itself.
+    assert untenanted_joins(search[0].replace("nearest.", "matching_facetemplate.")) == []
+    assert "s.tenant_id = matching_facetemplate.tenant_id" in search[0].replace("nearest.", "matching_facetemplate.")
