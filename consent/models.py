@@ -139,11 +139,5 @@ class Consent(models.Model):
     purpose_ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        # (tenant, purpose): the search path's count of a tenant's consents for a purpose. (tenant, subject): the
-        # consents of one subject by the gate's join and by the templates' purposes hint (matching 0007), the one
-        # index the planner cannot mistake for a scan of the tenant's consents, even before statistics exist.
-        indexes = [
-            models.Index(fields=["subject", "purpose"]),
-            models.Index(fields=["tenant", "purpose"]),
-            models.Index(fields=["tenant", "subject"], name="consent_tenant_subject"),
-        ]
+        # (tenant, purpose): the search path's count of a tenant's consents for a purpose.
+        indexes = [models.Index(fields=["subject", "purpose"]), models.Index(fields=["tenant", "purpose"])]

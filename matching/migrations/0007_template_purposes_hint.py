@@ -9,9 +9,10 @@ writers of one subject's hint run one after the other and the second reads what 
 the tenant to its own partition waits for those updating its templates (the tenant's advisory lock,
 matching.partitions).
 
-A partial B-tree per searchable purpose reaches the hinted templates of a tenant in its partition; consent 0006 and
-the (tenant_id, subject_id) index below are what the triggers read and write through, planned well even before
-statistics exist (a bulk load in one session).
+A partial B-tree per searchable purpose reaches the hinted templates of a tenant in its partition. The triggers find
+a subject and its consents by the subject's id alone (unique; only id-led indexes serve it) and its templates by
+(tenant_id, subject_id), an index of their own: within one long statement (a bulk load) PostgreSQL keeps the plans it
+made while the tables looked empty, and a tenant-led index there makes every row scan the tenant.
 """
 
 from django.db import migrations
@@ -21,11 +22,11 @@ ALTER TABLE matching_facetemplate ADD COLUMN purposes_hint varchar(32)[] NOT NUL
 
 -- The hint of one subject's templates: every purpose of a consent not withdrawn (a withdrawal dated in the future
 -- is still in force, so it stays until then or later).
-CREATE FUNCTION matching_purposes_hint(p_tenant uuid, p_subject uuid) RETURNS varchar(32)[]
+CREATE FUNCTION matching_purposes_hint(p_subject uuid) RETURNS varchar(32)[]
 LANGUAGE sql STABLE AS $$
     SELECT coalesce(array_agg(DISTINCT c.purpose ORDER BY c.purpose), '{}')::varchar(32)[]
     FROM consent_consent c
-    WHERE c.tenant_id = p_tenant AND c.subject_id = p_subject
+    WHERE c.subject_id = p_subject
       AND (c.withdrawn_at IS NULL OR c.withdrawn_at > clock_timestamp())
 $$;
 
@@ -36,9 +37,9 @@ CREATE FUNCTION matching_purposes_hint_refresh(p_tenant uuid, p_subject uuid) RE
 LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM pg_advisory_xact_lock_shared(hashtextextended(p_tenant::text, 0));
-    PERFORM 1 FROM consent_subject WHERE tenant_id = p_tenant AND id = p_subject FOR NO KEY UPDATE;
+    PERFORM 1 FROM consent_subject WHERE id = p_subject FOR NO KEY UPDATE;
     UPDATE matching_facetemplate t SET purposes_hint = h.purposes
-    FROM (SELECT matching_purposes_hint(p_tenant, p_subject) AS purposes) h
+    FROM (SELECT matching_purposes_hint(p_subject) AS purposes) h
     WHERE t.tenant_id = p_tenant AND t.subject_id = p_subject AND t.purposes_hint IS DISTINCT FROM h.purposes;
 END $$;
 
@@ -65,15 +66,15 @@ CREATE TRIGGER matching_consent_hint_update AFTER UPDATE ON consent_consent
 CREATE FUNCTION matching_template_hint() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM 1 FROM consent_subject WHERE tenant_id = NEW.tenant_id AND id = NEW.subject_id FOR NO KEY UPDATE;
-    SELECT matching_purposes_hint(NEW.tenant_id, NEW.subject_id) INTO NEW.purposes_hint;
+    PERFORM 1 FROM consent_subject WHERE id = NEW.subject_id FOR NO KEY UPDATE;
+    SELECT matching_purposes_hint(NEW.subject_id) INTO NEW.purposes_hint;
     RETURN NEW;
 END $$;
 
 CREATE TRIGGER matching_template_hint BEFORE INSERT OR UPDATE OF tenant_id, subject_id ON matching_facetemplate
     FOR EACH ROW EXECUTE FUNCTION matching_template_hint();
 
-UPDATE matching_facetemplate SET purposes_hint = matching_purposes_hint(tenant_id, subject_id);
+UPDATE matching_facetemplate SET purposes_hint = matching_purposes_hint(subject_id);
 
 -- One subject's templates, by the key the triggers write them with (an index no plan can mistake for the tenant's).
 CREATE INDEX matching_facetemplate_tenant_subject ON matching_facetemplate (tenant_id, subject_id);
@@ -90,7 +91,7 @@ DROP TRIGGER matching_consent_hint_insert ON consent_consent;
 DROP FUNCTION matching_template_hint();
 DROP FUNCTION matching_consent_hint();
 DROP FUNCTION matching_purposes_hint_refresh(uuid, uuid);
-DROP FUNCTION matching_purposes_hint(uuid, uuid);
+DROP FUNCTION matching_purposes_hint(uuid);
 ALTER TABLE matching_facetemplate DROP COLUMN purposes_hint;
 """
 
@@ -98,7 +99,7 @@ ALTER TABLE matching_facetemplate DROP COLUMN purposes_hint;
 class Migration(migrations.Migration):
     dependencies = [
         ("matching", "0006_partition_templates_by_tenant"),
-        ("consent", "0006_consent_tenant_subject_index"),
+        ("consent", "0005_consent_tenant_joins"),
     ]
 
     # Database only: the ORM never reads or writes the hint (a template saved from memory must not write back a
