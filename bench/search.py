@@ -291,7 +291,6 @@ def main() -> None:
         "max_scan_tuples": selectors.MAX_SCAN_TUPLES,
         "candidates": selectors.CANDIDATES,
         "exact_below": selectors.EXACT_BELOW,
-        "min_index_fraction": selectors.MIN_INDEX_FRACTION,
         "promote_at": partitions.PROMOTE_AT,
         "build": partitions.BUILD_SETTINGS,
     }

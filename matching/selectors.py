@@ -24,8 +24,7 @@ from policy import gate
 # the nearest hinted templates, exactly (a partial index reaches them) when they are few, else through the graph,
 # and runs the full gate on those candidates only.
 CANDIDATES = 4  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)
-EXACT_BELOW = 3_000  # hinted templates of the tenant at or under this: exact ...
-MIN_INDEX_FRACTION = 0.05  # ... and under this share of the tenant's templates, too
+EXACT_BELOW = 3_000  # hinted templates of the tenant at or under this: exact
 EF_SEARCH = 100
 MAX_SCAN_TUPLES = 20_000
 # The gate-first search, for purposes without a hint index and when the hinted candidates were not enough.
@@ -129,8 +128,8 @@ def templates_nearest(
     """
     tenant_id = getattr(tenant, "pk", tenant)
     if purpose in partitions.HINTED_PURPOSES:
-        rows, hinted = _sizes(tenant_id, purpose, model, limit=EXACT_BELOW + 1)
-        indexed = rows is not None and hinted > max(EXACT_BELOW, MIN_INDEX_FRACTION * rows)
+        own, hinted = _sizes(tenant_id, purpose, model, limit=EXACT_BELOW + 1)
+        indexed = own and hinted > EXACT_BELOW
         # The graph's walk may end before k candidates pass (max_scan_tuples); the exact one only when they ran out.
         for path in ("hnsw", "exact") if indexed else ("exact",):
             found = _nearest_hinted(tenant_id, purpose, model, at, embedding, k, indexed=path == "hnsw")
@@ -140,20 +139,19 @@ def templates_nearest(
     return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
 
 
-def _sizes(tenant_id, purpose: str, model: str, *, limit: int) -> tuple[int | None, int]:
-    """The planner's row count of the tenant's own partition (None: shared) and its hinted templates, up to
-    `limit` (an index-only range of the partial index)."""
+def _sizes(tenant_id, purpose: str, model: str, *, limit: int) -> tuple[bool, int]:
+    """Whether the tenant has its own partition (with a graph), and its hinted templates counted up to `limit`
+    (an index-only range of the partial index)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT (SELECT c.reltuples FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                        WHERE i.inhparent = %s::regclass AND c.relname = %s),
+            f"""SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                               WHERE i.inhparent = %s::regclass AND c.relname = %s),
                        (SELECT count(*) FROM (SELECT 1 FROM {partitions.TEMPLATES}
                                               WHERE tenant_id = %s AND model_name = %s AND {partitions.hinted(purpose)}
                                               LIMIT %s) bounded)""",
             [partitions.TEMPLATES, partitions.partition_name(tenant_id), tenant_id, model, limit],
         )
-        rows, hinted = cursor.fetchone()
-    return (None if rows is None else max(0, int(rows))), hinted
+        return cursor.fetchone()
 
 
 def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[FaceTemplate] | None:

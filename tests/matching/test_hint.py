@@ -177,7 +177,6 @@ def test_hint_is_a_superset_and_search_returns_the_gates_nearest(start, operatio
 def monkeypatch_module(monkeypatch):
     """Any hinted share of a promoted tenant takes its graph, so both paths are exercised."""
     monkeypatch.setattr(selectors, "EXACT_BELOW", 0)
-    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
     return monkeypatch
 
 

@@ -52,7 +52,6 @@ def test_a_tenants_search_reads_only_its_partition():
 
 def test_promotion_keeps_every_template_findable_and_the_gate_intact(monkeypatch):
     monkeypatch.setattr(selectors, "EXACT_BELOW", 0)  # any eligible share takes the graph once there is one
-    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
     tenant, neighbour = make_tenant(), make_tenant()
     eligible = [make_template(make_subject(tenant)) for _ in range(20)]
     blocked = [make_template(make_subject(tenant, consent=False)) for _ in range(10)]

@@ -45,7 +45,6 @@ def test_both_paths_return_the_exact_eligible_top_k(population, monkeypatch, pro
     if promoted:
         partitions.partition_promote(tenant_id=tenant.pk)
     monkeypatch.setattr(selectors, "EXACT_BELOW", exact_below)
-    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
     for blocked in excluded[:5]:
         # Probing right at an excluded face must still return only eligible ones.
         query = np.asarray(blocked.embedding)
@@ -58,7 +57,6 @@ def test_indexed_path_falls_back_to_exact_when_fewer_than_k_pass(population, mon
     tenant, eligible, _ = population
     partitions.partition_promote(tenant_id=tenant.pk)
     monkeypatch.setattr(selectors, "EXACT_BELOW", 0)
-    monkeypatch.setattr(selectors, "MIN_INDEX_FRACTION", 0)
     query = np.asarray(eligible[0].embedding)
     ids, path = nearest(tenant, query, 50)
     assert path == "exact" and sorted(ids) == sorted(t.id for t in eligible)
