@@ -230,8 +230,10 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the bench rows (default: delete them)")
     parser.add_argument("--ef-search", type=int, default=selectors.EF_SEARCH)
     parser.add_argument("--max-scan-tuples", type=int, default=selectors.MAX_SCAN_TUPLES)
+    parser.add_argument("--candidates", type=int, default=selectors.CANDIDATES)
     args = parser.parse_args()
     selectors.EF_SEARCH, selectors.MAX_SCAN_TUPLES = args.ef_search, args.max_scan_tuples
+    selectors.CANDIDATES = args.candidates
     mix = parse_mix(args.tenants)
 
     call_command("migrate", verbosity=0)

@@ -27,8 +27,8 @@ CANDIDATES = 4  # candidates per row asked: the gate drops only what the hint ca
 EXACT_BELOW = 3_000  # hinted templates of the tenant at or under this: exact
 EF_SEARCH = 100
 MAX_SCAN_TUPLES = 20_000
-# The gate-first search, for purposes without a hint index and when the hinted candidates were not enough.
-GATE_FIRST_EF_SEARCH = 400
+# The erasure lookup's walk of the graphs (every tenant, no purpose, so no hint): its filter checked row by row.
+ROW_BY_ROW_EF_SEARCH = 400
 
 
 def _uuid(value) -> uuid.UUID | None:
@@ -112,9 +112,8 @@ def _local_settings(**values):
             cursor.execute(f"SELECT {pairs}", assign(previous))
 
 
-# The gate-first indexed path must be the HNSW scan driving a row-by-row check of the gate; PostgreSQL
-# underestimates how many rows pass the gate (it multiplies many conditions) and would otherwise hash the whole
-# eligible set first.
+# The row-by-row indexed path must be the HNSW scan driving a check of the filter; PostgreSQL underestimates how
+# many rows pass it (it multiplies many conditions) and would otherwise hash the whole candidate set first.
 ROW_BY_ROW = dict(
     enable_sort="off", enable_material="off", enable_hashjoin="off", enable_mergejoin="off", enable_hashagg="off"
 )
@@ -209,7 +208,7 @@ def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) 
         with _local_settings(
             **ROW_BY_ROW,
             hnsw__iterative_scan="strict_order",
-            hnsw__ef_search=max(GATE_FIRST_EF_SEARCH, k),
+            hnsw__ef_search=max(ROW_BY_ROW_EF_SEARCH, k),
             hnsw__max_scan_tuples=MAX_SCAN_TUPLES,
         ):
             rows = list(nearest.order_by("distance")[:k])
