@@ -23,8 +23,8 @@ from policy import gate
 # HNSW graph. Templates carry a superset hint of the purposes the gate may allow (migration 0007): the search takes
 # the nearest hinted templates, exactly (a partial index reaches them) when they are few, else through the graph,
 # and runs the full gate on those candidates only.
-CANDIDATES = 4  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)
-EXACT_BELOW = 3_000  # hinted templates of the tenant at or under this: exact
+CANDIDATES = 2  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)
+EXACT_BELOW = 3_000  # consents of the tenant for the purpose at or under this: exact
 EF_SEARCH = 100
 MAX_SCAN_TUPLES = 20_000
 # The erasure lookup's walk of the graphs (every tenant, no purpose, so no hint): its filter checked row by row.
@@ -100,12 +100,12 @@ def _local_settings(**values):
         return [x for pair in zip(names, settings, strict=True) for x in pair]
 
     with connection.cursor() as cursor:
-        # Load pgvector in this backend first: until then its hnsw.* settings are undefined placeholders, and
-        # restoring one to "" after the search has loaded the library is an invalid value.
-        cursor.execute("SELECT '[1]'::vector")
-        cursor.execute(f"SELECT {', '.join('current_setting(%s, true)' for _ in names)}", names)
-        previous = [value or "" for value in cursor.fetchone()]
-        cursor.execute(f"SELECT {pairs}", assign(str(v) for v in values.values()))
+        # One round trip: the literal loads pgvector as the statement is parsed (until then its hnsw.* settings are
+        # undefined placeholders, and restoring one to "" afterwards would be an invalid value); the old values are
+        # read before the new ones are set, in the order of the select list.
+        current = ", ".join("current_setting(%s, true)" for _ in names)
+        cursor.execute(f"SELECT '[1]'::vector, {current}, {pairs}", [*names, *assign(str(v) for v in values.values())])
+        previous = [value or "" for value in cursor.fetchone()[1 : 1 + len(names)]]
         try:
             yield
         finally:
@@ -127,8 +127,9 @@ def templates_nearest(
     """
     tenant_id = getattr(tenant, "pk", tenant)
     if purpose in partitions.HINTED_PURPOSES:
-        own, hinted = _sizes(tenant_id, purpose, model, limit=EXACT_BELOW + 1)
-        indexed = own and hinted > EXACT_BELOW
+        # The consents for the purpose bound the hinted subjects, and are counted without touching templates.
+        few = gate.eligible_upper_bound(tenant=tenant_id, purpose=purpose, limit=EXACT_BELOW + 1) <= EXACT_BELOW
+        indexed = not few and partitions.tenant_partition_rows(tenant_id) is not None
         # The graph's walk may end before k candidates pass (max_scan_tuples); the exact one only when they ran out.
         for path in ("hnsw", "exact") if indexed else ("exact",):
             found = _nearest_hinted(tenant_id, purpose, model, at, embedding, k, indexed=path == "hnsw")
@@ -136,21 +137,6 @@ def templates_nearest(
                 return found, path
     eligible = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at)
     return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
-
-
-def _sizes(tenant_id, purpose: str, model: str, *, limit: int) -> tuple[bool, int]:
-    """Whether the tenant has its own partition (with a graph), and its hinted templates counted up to `limit`
-    (an index-only range of the partial index)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""SELECT EXISTS (SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-                               WHERE i.inhparent = %s::regclass AND c.relname = %s),
-                       (SELECT count(*) FROM (SELECT 1 FROM {partitions.TEMPLATES}
-                                              WHERE tenant_id = %s AND model_name = %s AND {partitions.hinted(purpose)}
-                                              LIMIT %s) bounded)""",
-            [partitions.TEMPLATES, partitions.partition_name(tenant_id), tenant_id, model, limit],
-        )
-        return cursor.fetchone()
 
 
 def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[FaceTemplate] | None:
@@ -173,8 +159,11 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
         FROM (SELECT) one LEFT JOIN LATERAL (
             SELECT * FROM candidates nearest WHERE {gate_sql} ORDER BY nearest.distance LIMIT %s) nearest ON true"""
     params = [probe, tenant_id, model, *order_params, limit, *gate_params, k]
-    # Relaxed order: the graph's batches come nearly in distance order, and the statement sorts them again.
+    # Relaxed order: the graph's batches come nearly in distance order, and the statement sorts them again. The
+    # graph, not a sort of every hinted row, whatever the planner estimates: hints change faster than statistics.
     settings = dict(hnsw__iterative_scan="relaxed_order", hnsw__ef_search=max(EF_SEARCH, limit))
+    if indexed:
+        settings.update(enable_sort="off", enable_bitmapscan="off", enable_seqscan="off")
     with _local_settings(**settings, hnsw__max_scan_tuples=MAX_SCAN_TUPLES), connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
