@@ -11,11 +11,12 @@ import time_machine
 from django.core import mail
 
 from compliance.models import AccessRequest, AccessStatus
-from compliance.services import access_requests, clocks, eraser
+from compliance.services import access_requests, clocks, deadlines, eraser
 from consent.models import Purpose
 from core.audit import Actor
 from core.errors import UnknownJurisdiction
 from core.models import AuditEvent
+from core.officers import officer_create
 from matching.models import JobStatus, Verification
 from policy.models import LegalHold, OrderAction
 from tests import factories
@@ -212,3 +213,26 @@ def test_an_access_request_is_extended_once_under_its_law(world, django_capture_
             clocks.erasure_request_extend(erasure_request=request, reason="again", actor=ACTOR)
     assert "Many records" in mail.outbox[-1].body and mail.outbox[-1].to == [EMAIL]
     assert AuditEvent.objects.filter(object_id=str(request.pk), action="access_request.extend").count() == 1
+
+
+def test_officers_are_told_once_when_an_access_request_awaiting_them_is_overdue(
+    world, django_capture_on_commit_callbacks
+):
+    officer, _, _ = officer_create(username="olivia", actor=ACTOR)
+    officer.email = "olivia@facegate.test"
+    officer.save()
+    with time_machine.travel(datetime(2026, 1, 10, tzinfo=UTC), tick=False):
+        request = _verified(jurisdiction="FR", tenant="acme", external_ref=world["bystander"].external_ref)
+    answered = _verified(jurisdiction="FR")  # answered at once: never overdue
+    late = request.due_at + timedelta(minutes=1)
+    sent = []
+    for _ in range(2):
+        with time_machine.travel(late, tick=False), django_capture_on_commit_callbacks(execute=True):
+            mail.outbox.clear()
+            report = deadlines.deadlines_check(at=late)
+        sent.append([m.subject for m in mail.outbox])
+    assert report["overdue_access_requests"] == 1
+    assert sent == [[f"[Facegate] Access request {request.pk} is OVERDUE"], []]  # told once, not twice
+    assert AuditEvent.objects.filter(object_id=str(request.pk), action="access_request.overdue").count() == 1
+    assert not AuditEvent.objects.filter(object_id=str(answered.pk), action="access_request.overdue").exists()
+    assert AccessRequest.objects.get(pk=request.pk).status == AccessStatus.AWAITING_OFFICER  # overdue is no status
