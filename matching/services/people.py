@@ -32,8 +32,8 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
     for t in found:  # nearest first: each person's nearest template
         nearest.setdefault(t.subject_id, float(t.distance))
     rule = dict(threshold=job.threshold, ratio_max=job.ratio_max)
-    distances = list(nearest.values())
-    people = [list(nearest)[i] for i, _ in named(distances, **rule)][: job.top_k]
+    ids, distances = list(nearest), list(nearest.values())
+    people = [ids[i] for i, _ in named(distances, **rule)][: job.top_k]
     # The runner-up the ratio is taken against: the nearest person not within the threshold (None: not found).
     runner_up = next((d for d in distances if d > job.threshold), None)
     # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
