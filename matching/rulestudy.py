@@ -39,7 +39,7 @@ def disjoint(
     reserve = max(openset.GALLERY_RESERVE, photos_per_person)
     enrollable = sorted(n for n, v in embeddings.items() if len(v) > reserve)
     others = sorted(n for n, v in embeddings.items() if len(v) <= reserve)
-    rows: dict[str, list[tuple[float, float, float]]] = {rule: [] for rule in (*decision.RULES, "service")}
+    rows: dict[str, list[tuple[float, float, float]]] = {r: [] for r in (*decision.RULES, "service", "at_default")}
     for split in range(splits):
         (ea, eb), (oa, ob) = _halves(enrollable, rng), _halves(others, rng)
         for tune, test in ((ea + oa, eb + ob), (eb + ob, ea + oa)):
@@ -61,12 +61,16 @@ def disjoint(
             rows["service"].append(
                 (ratio_max, *openset.rule_outcome(part["test"], threshold=threshold, ratio_max=ratio_max))
             )
+            # The distance alone at the default threshold, untuned: what the ratio adds to it.
+            rows["at_default"].append(
+                (threshold, *openset.rule_outcome(part["test"], threshold=threshold, ratio_max=1.0))
+            )
     out = {"splits": splits, "folds": 2 * splits, "target_fpir": TARGET, "threshold": threshold, "rules": {}}
     for rule, values in rows.items():
         a = np.array(values)
         out["rules"][rule] = {
             "tuned_mean": float(a[:, 0].mean()),
-            "tuned_std": float(a[:, 0].std()),
+            "tuned_std": round(float(a[:, 0].std()), 6),
             "fpir_mean": float(a[:, 1].mean()),
             "fpir_std": float(a[:, 1].std()),
             "fpir_max": float(a[:, 1].max()),

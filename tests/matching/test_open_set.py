@@ -50,7 +50,7 @@ def test_open_set_prints_the_figures_and_writes_json_and_a_det_curve(subset, tmp
     # Identity-disjoint study: every rule tuned on one half of the identities, measured on the other half.
     for photos in ("1", "3"):
         study = report["disjoint_study"][photos]
-        assert study["folds"] == 4 and set(study["rules"]) == {"distance", "ratio", "tnorm", "service"}
+        assert study["folds"] == 4 and set(study["rules"]) == {"distance", "ratio", "tnorm", "service", "at_default"}
         assert all(0 <= x["fpir_mean"] <= x["fpir_max"] <= 1 for x in study["rules"].values())
     assert set(report["photos_per_person_study"]) == {"1_best", "3_best", "3_mean"}
     galleries = report["extrapolated"]["galleries"]
