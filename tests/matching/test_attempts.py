@@ -4,16 +4,25 @@ relay re-sends it once its worker is taken for dead, and the start after the las
 
 from __future__ import annotations
 
+import io
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.utils import timezone
+from PIL import Image
 
 from core.models import AuditEvent
 from matching import relay
 from matching.models import Enrollment, JobStatus, MatchJob, Verification
 from matching.services import enrolments, jobs, matches, verifications
 from tests.factories import FRAUD, MODEL, make_subject, make_tenant
+from tests.helpers import wait_for
+from tests.matching.test_pipeline_integration import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +85,46 @@ def test_a_job_that_ends_is_not_counted_against_later_runs(faces_dir, settings):
     job = _job(MatchJob, b"not an image")
     ended = _run(MatchJob, job.pk)  # one attempt, which ends (a domain error, not a crash)
     assert ended.status == JobStatus.FAILED and ended.error_code != "too_many_attempts" and ended.attempts == 1
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_killed_on_every_run_ends_the_job_after_its_attempts(settings):
+    """A real Celery worker (its own process) whose every run of the job is killed: its hard time limit (1 s) is
+    shorter than decoding a near-limit PNG (~2 s), so the pool process is SIGKILLed mid-run, as by a poison image."""
+    from config.celery import app
+
+    app.control.purge()
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={db['HOST']}",
+        "JOB_REAP_AFTER_SECONDS": "1",  # the worker's own view: a killed run is soon taken for dead
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "matches", "--pool", "prefork",
+         "--concurrency", "1", "--time-limit", "1", "--loglevel", "ERROR", "--hostname", "poison@%h"],
+        env=env, cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        image = io.BytesIO()
+        Image.new("L", (6320, 6320), 128).save(image, "PNG", optimize=True)
+        image.seek(0)
+        image.name = "poison.png"
+        client = client_for(make_tenant("tenant-poison-worker"), [FRAUD])
+        response = client.post("/api/v1/matches", {"image": image, "purpose": FRAUD}, format="multipart")
+        assert response.status_code == 202, response.content
+        job_id = response.json()["id"]
+        settings.JOB_RELAY_AFTER_SECONDS = 1  # the relay may send the same job again after a second
+
+        def relayed():
+            # The relay (the beat's job) re-sends a job whose run is older than the reap limit: its worker died.
+            relay.jobs_relay(now=timezone.now() + timedelta(minutes=10))
+            return MatchJob.objects.get(pk=job_id)
+
+        job = wait_for(relayed, lambda j: j.status == JobStatus.FAILED, timeout=240, interval=1.0)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    assert job.error_code == "too_many_attempts" and job.attempts == settings.JOB_MAX_ATTEMPTS and job.probe is None
+    assert AuditEvent.objects.filter(object_id=job_id, action="match_job.failed").count() == 1
