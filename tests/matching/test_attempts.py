@@ -96,9 +96,11 @@ def test_a_real_worker_killed_on_every_run_ends_the_job_after_its_attempts(setti
 
     app.control.purge()
     db = connection.settings_dict
+    host = db["HOST"]  # the test database: a socket folder (embedded) or a host
+    where = f"/{db['NAME']}?host={host}" if host.startswith("/") else f"{host}:{db['PORT'] or 5432}/{db['NAME']}"
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={db['HOST']}",
+        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{where}",
         "JOB_REAP_AFTER_SECONDS": "1",  # the worker's own view: a killed run is soon taken for dead
     }
     worker = subprocess.Popen(
