@@ -37,6 +37,8 @@ class ErasureRequest(models.Model):
     lookup_error = models.CharField(max_length=64, blank=True)
     lookup_finished_at = models.DateTimeField(null=True, blank=True)
     candidates = ArrayField(models.UUIDField(), default=list, blank=True)
+    # Per candidate, what an officer judges it by: {subject id: {"distance", "fpir_at_score"}}.
+    candidate_scores = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=32, choices=ErasureStatus.choices, default=ErasureStatus.AWAITING_VERIFICATION)
     source = models.CharField(max_length=16, default="portal")  # portal, api, client
     received_at = models.DateTimeField()

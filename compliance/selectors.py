@@ -183,6 +183,12 @@ def subjects_by_id(*, ids) -> list[Subject]:
     return [found[i] for i in ids if i in found]
 
 
+def lookup_candidates(*, erasure_request: ErasureRequest) -> list[tuple[Subject, dict]]:
+    """A selfie lookup's candidates with their distance and modelled FPIR ({} for lookups before they were kept)."""
+    scores = erasure_request.candidate_scores
+    return [(s, scores.get(str(s.pk), {})) for s in subjects_by_id(ids=erasure_request.candidates)]
+
+
 def counts(*, now: datetime) -> dict[str, int]:
     active_consents = consents_in_force(at=now).filter(subject__erased_at__isnull=True)
     return {
