@@ -24,7 +24,7 @@ PROMOTE_AT = 10_000
 # HNSW build: memory for the graph (a 500k x 128-d graph fits in ~400 MB) and parallel workers.
 BUILD_SETTINGS = {"maintenance_work_mem": "1GB", "max_parallel_maintenance_workers": "2"}
 HNSW = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
-# The purposes a tenant searches among others, each with a partial index of its hinted templates (migration 0007).
+# The purposes a tenant searches among others, each with a partial index of its hinted templates (migration 0008).
 HINTED_PURPOSES = ("fraud_prevention", "access_control")
 
 
@@ -139,7 +139,7 @@ def partition_attach(*, tenant_id) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         # Keys checked per statement: ALTER TABLE refuses a table with deferred checks pending.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # First the tenant's hint writers (consent triggers, migration 0007): those in flight commit, later ones
+        # First the tenant's hint writers (consent triggers, migration 0008): those in flight commit, later ones
         # wait and then update the attached partition; then the shared partition.
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 0))", [str(tenant)])
         cursor.execute(f"LOCK TABLE {SHARED} IN ACCESS EXCLUSIVE MODE")

@@ -20,7 +20,7 @@ from policy import gate
 
 # Search settings, chosen with bench/search.py. A tenant's search reads its own partition only (matching.partitions):
 # a small tenant's rows sit in the shared partition, which has no graph; a large tenant's partition has its own
-# HNSW graph. Templates carry a superset hint of the purposes the gate may allow (migration 0007): the search takes
+# HNSW graph. Templates carry a superset hint of the purposes the gate may allow (migration 0008): the search takes
 # the nearest hinted templates, exactly (a partial index reaches them) when they are few, else through the graph,
 # and runs the full gate on those candidates only.
 CANDIDATES = 2  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)

@@ -98,7 +98,7 @@ ALTER TABLE matching_facetemplate DROP COLUMN purposes_hint;
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("matching", "0006_partition_templates_by_tenant"),
+        ("matching", "0007_job_attempts_and_ratio"),
         ("consent", "0005_consent_tenant_joins"),
     ]
 
