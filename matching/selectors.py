@@ -159,11 +159,17 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
         FROM (SELECT) one LEFT JOIN LATERAL (
             SELECT * FROM candidates nearest WHERE {gate_sql} ORDER BY nearest.distance LIMIT %s) nearest ON true"""
     params = [probe, tenant_id, model, *order_params, limit, *gate_params, k]
-    # Relaxed order: the graph's batches come nearly in distance order, and the statement sorts them again. The
-    # graph, not a sort of every hinted row, whatever the planner estimates: hints change faster than statistics.
-    settings = dict(hnsw__iterative_scan="relaxed_order", hnsw__ef_search=max(EF_SEARCH, limit))
+    # Hints change faster than statistics, so the plan is not left to estimates: the partial index (exact) or the
+    # graph, never a scan of the partition, and no parallel workers to start for a few rows. Relaxed order: the
+    # graph's batches come nearly in distance order, and the statement sorts them again.
+    settings = dict(
+        enable_seqscan="off",
+        max_parallel_workers_per_gather=0,
+        hnsw__iterative_scan="relaxed_order",
+        hnsw__ef_search=max(EF_SEARCH, limit),
+    )
     if indexed:
-        settings.update(enable_sort="off", enable_bitmapscan="off", enable_seqscan="off")
+        settings.update(enable_sort="off", enable_bitmapscan="off")
     with _local_settings(**settings, hnsw__max_scan_tuples=MAX_SCAN_TUPLES), connection.cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
