@@ -202,3 +202,43 @@ def test_the_search_runs_the_gate_on_the_hinted_candidates_in_one_statement():
     # The candidates are template rows: their joins carry the tenant like the gate's on the table itself.
     assert untenanted_joins(search[0].replace("nearest.", "matching_facetemplate.")) == []
     assert "s.tenant_id = matching_facetemplate.tenant_id" in search[0].replace("nearest.", "matching_facetemplate.")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_of_one_subject_never_lose_a_purpose():
+    """Raw row writes in threads, each its own connection and transaction (no service lock): a withdrawal, a new
+    consent and an enrolment of one subject at once; the triggers' own subject lock orders them."""
+    import threading
+
+    tenant = make_tenant()
+    for _ in range(4):
+        s = make_subject(tenant)
+        make_template(s)
+        notice = make_notice(tenant, FRAUD)
+        withdrawn = list(Consent.objects.filter(subject=s).values_list("pk", flat=True))
+        barrier, errors = threading.Barrier(3), []
+
+        def run(write, s=s, notice=notice, barrier=barrier, errors=errors):
+            try:
+                barrier.wait(timeout=10)
+                with transaction.atomic():
+                    write(s, notice)
+            except Exception as exc:  # reported below, in the test's own thread
+                errors.append(exc)
+            finally:
+                connection.close()
+
+        writes = [
+            lambda s, n, ids=withdrawn: Consent.objects.filter(pk__in=ids).update(withdrawn_at=timezone.now()),
+            lambda s, n: make_consent(s, FRAUD, notice=n),
+            lambda s, n: make_template(s),
+        ]
+        threads = [threading.Thread(target=run, args=(w,)) for w in writes]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert Consent.objects.filter(subject=s, purpose=FRAUD, withdrawn_at__isnull=True).count() == 1
+        every = hints(tenant)
+        assert [FRAUD in every[t.pk] for t in FaceTemplate.objects.filter(subject=s)] == [True, True]
