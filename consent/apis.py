@@ -13,7 +13,7 @@ from consent.client_api import ClientApi, request_actor
 from consent.models import MAX_RETENTION_DAYS, ConsentMethod, Purpose
 from consent.receipts import consent_receipt, consent_receipt_jwt
 from consent.records import consent_record
-from core.api import page_of, paginated
+from core.api import JsonErrors, page_of, paginated
 from core.inputs import json_size_validator
 
 
@@ -160,7 +160,7 @@ class JwtRenderer(BaseRenderer):
         return data.encode("ascii")
 
 
-class ConsentReceiptApi(ClientApi):
+class ConsentReceiptApi(JsonErrors, ClientApi):
     """One receipt, three forms: `?format=` or the Accept header chooses (json is the default)."""
 
     renderer_classes = [JSONRenderer, JsonLdRenderer, JwtRenderer]
@@ -183,11 +183,6 @@ class ConsentReceiptApi(ClientApi):
         if form == "jsonld":
             return Response(consent_record(consent))
         return Response(consent_receipt(consent))
-
-    def handle_exception(self, exc):
-        # An error is JSON in the one error shape, whichever form was asked for.
-        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
-        return super().handle_exception(exc)
 
 
 class NoticeOutputSerializer(serializers.Serializer):
