@@ -47,6 +47,17 @@ def head_json(head: AuditTreeHead) -> dict:
     }
 
 
+def head_signature_valid(head: dict) -> bool:
+    """A head (as head_json gives it) is signed by the key this deployment publishes, not merely the one it names."""
+    published = Ed25519PublicKey.from_public_bytes(public_key_bytes())
+    message = signed_bytes(head["tree_size"], head["timestamp"], bytes.fromhex(head["root_hash"]))
+    try:
+        published.verify(base64.b64decode(head["signature"]), message)
+    except InvalidSignature:
+        return False
+    return True
+
+
 # --- Sequencer ------------------------------------------------------------------------------------------------
 def audit_integrate(*, limit: int = BATCH) -> AuditTreeHead | None:
     """Integrate committed pending events and sign the new head; None when there was nothing to do or another

@@ -4,6 +4,7 @@ exception for a held subject, and its evidence pack (ZIP)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,12 +18,15 @@ from core.audit import Actor
 from core.errors import DomainError
 from policy.models import OrderStatus, RegulatorOrder
 
+HELD_PAGE_SIZE = 100
+
 
 @officer_required
 def order_detail(request, order_id):
     order = _get_or_404(selectors.order_get, order_id=order_id)
     now = timezone.now()
     done = order.status == OrderStatus.DONE
+    held_page = Paginator(order.held_subjects, HELD_PAGE_SIZE).get_page(request.GET.get("held_page"))
     percent = round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else 100 * done
     return render(
         request,
@@ -31,10 +35,11 @@ def order_detail(request, order_id):
             "order": order,
             "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
             "percent": percent,
-            "held": selectors.subjects_by_id(ids=order.held_subjects),
+            "held_page": held_page,
+            "held": selectors.subjects_by_id(ids=held_page.object_list),
             "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
             "certificates": selectors.certificates_for(obj=order),
-            "events": selectors.audit_events_for(obj=order),
+            "events": selectors.audit_events_for(obj=order, page=request.GET.get("events_page")),
         },
     )
 

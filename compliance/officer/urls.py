@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.officer import order_views, request_views, retention_views
+from compliance.officer import list_views, order_views, request_views, retention_views
 from compliance.officer import views as officer_views
 
 app_name = "officer"
@@ -9,6 +9,11 @@ urlpatterns = [
     path("", officer_views.dashboard_view, name="dashboard"),
     path("login/", officer_views.OfficerLoginView.as_view(), name="login"),
     path("logout/", officer_views.OfficerLogoutView.as_view(), name="logout"),
+    path("orders/", list_views.orders, name="orders"),
+    path("erasure-requests/", list_views.erasure_requests, name="erasure-requests"),
+    path("holds/", list_views.holds, name="holds"),
+    path("certificates/", list_views.certificates, name="certificates"),
+    path("webhook-deliveries/", list_views.webhook_deliveries, name="webhook-deliveries"),
     path("orders/new/", order_views.order_new, name="order-new"),
     path("orders/<uuid:order_id>/", order_views.order_detail, name="order"),
     path("orders/<uuid:order_id>/evidence.zip", order_views.order_evidence, name="order-evidence"),

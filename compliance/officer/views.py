@@ -92,26 +92,42 @@ def index(request):
 # --- pages -----------------------------------------------------------------------------------------------
 
 
+DASHBOARD_ROWS = 10  # each dashboard list shows this many, and links to its paged page for the rest
+
+
 def dashboard_context(*, now: datetime | None = None) -> dict:
     """Everything the dashboard shows, read in one place."""
     now = now or timezone.now()
-    orders = selectors.orders_open(now=now)
+    orders = selectors.orders_open(now=now, limit=DASHBOARD_ROWS)
     for order in orders:
         order.held = (
-            selectors.subjects_by_id(ids=order.held_subjects) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
+            selectors.subjects_by_id(ids=order.held_subjects[:5]) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
         )
-    requests = selectors.erasure_requests_open(now=now)
+    requests = selectors.erasure_requests_open(now=now, limit=DASHBOARD_ROWS)
+    holds = selectors.holds_active(now=now)
+    totals = {
+        "orders": selectors.orders_open_count(),
+        "requests": selectors.erasure_requests_open_count(),
+        "holds": holds.count(),
+    }
     return {
         "now": now,
         "orders": orders,
-        "orders_done": selectors.orders_recently_done(),
+        "orders_done": selectors.orders_recently_done(limit=DASHBOARD_ROWS),
         "requests": requests,
-        "holds": selectors.holds_active(now=now),
-        "webhook_failures": selectors.webhook_deliveries_failing(),
+        "holds": holds[:DASHBOARD_ROWS],
+        "totals": totals,
+        "webhook_failures": selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
+        "webhook_tenants": selectors.webhook_failures_per_tenant(),
         "counts": selectors.counts(now=now),
         "audit": selectors.audit_status(),
         "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),
-        "timeline": deadline_timeline(now=now, orders=orders, requests=requests),
+        "timeline": deadline_timeline(
+            now=now,
+            orders=orders,
+            requests=requests,
+            more=totals["orders"] - len(orders) + totals["requests"] - len(requests),
+        ),
     }
 
 
@@ -144,7 +160,7 @@ def erasure_request_detail(request, request_id):
             "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
             "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
             "certificates": selectors.certificates_for(obj=erasure_request),
-            "events": selectors.audit_events_for(obj=erasure_request),
+            "events": selectors.audit_events_for(obj=erasure_request, page=request.GET.get("events_page")),
         },
     )
 
