@@ -28,6 +28,7 @@ from core.enqueue import enqueue
 from core.errors import DomainError
 
 WEBHOOK_DELIVER_TASK = "compliance.tasks.webhook_deliver"
+SUBJECTS_PER_EVENT = 500  # an event naming subjects names at most this many; more go in further parts
 FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... capped at an hour
 
 
@@ -88,6 +89,26 @@ def webhook_emit(*, tenant_id, type: str, data: dict) -> int:
         WebhookDelivery.objects.create(id=delivery_id, endpoint=endpoint, type=type, body=body)
         enqueue(WEBHOOK_DELIVER_TASK, str(delivery_id))
         n += 1
+    return n
+
+
+def webhook_emit_subjects(*, subjects, type: str, data: dict) -> int:
+    """Tell each tenant about its own subjects among `subjects` ((subject id, tenant id) pairs): one event per
+    SUBJECTS_PER_EVENT of them, each with `part`, `parts` and `subjects_total`, so no body grows with the
+    number of people. In the caller's transaction, like webhook_emit."""
+    by_tenant: dict = {}
+    for subject_id, tenant_id in subjects:
+        by_tenant.setdefault(tenant_id, []).append(str(subject_id))
+    n = 0
+    for tenant_id, ids in by_tenant.items():
+        ids.sort()
+        chunks = [ids[i : i + SUBJECTS_PER_EVENT] for i in range(0, len(ids), SUBJECTS_PER_EVENT)]
+        for part, chunk in enumerate(chunks, start=1):
+            n += webhook_emit(
+                tenant_id=tenant_id,
+                type=type,
+                data={**data, "subjects": chunk, "part": part, "parts": len(chunks), "subjects_total": len(ids)},
+            )
     return n
 
 
