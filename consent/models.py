@@ -37,6 +37,12 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The controller's privacy contact, as consent receipts name it (Kantara v1.1 piiControllers).
+    contact = models.CharField(max_length=200, blank=True, default="")
+    address = models.CharField(max_length=500, blank=True, default="")
+    email = models.EmailField(max_length=254, blank=True, default="")
+    phone = models.CharField(max_length=50, blank=True, default="")
+    url = models.URLField(max_length=500, blank=True, default="")
 
     def __str__(self):
         return self.slug

@@ -46,6 +46,11 @@ def consent_receipt(consent: Consent) -> dict:
                 "piiController": tenant.name,
                 "piiControllerId": str(tenant.id),
                 "onBehalf": False,
+                "contact": tenant.contact,
+                "address": tenant.address,
+                "email": tenant.email,
+                "phone": tenant.phone,
+                "piiControllerUrl": tenant.url,
             }
         ],
         "policyUrl": settings.PUBLIC_BASE_URL.rstrip("/")

@@ -41,6 +41,20 @@ def _status(receipt: dict, now: datetime) -> str:
     return "dpv:ConsentGiven"
 
 
+def _controller(controller: dict) -> dict:
+    node = {
+        "@id": f"urn:uuid:{controller['piiControllerId']}",
+        "@type": "dpv:DataController",
+        "dpv:hasName": controller["piiController"],
+    }
+    contact = [c for c in (controller["email"] and f"mailto:{controller['email']}", controller["phone"]) if c]
+    if contact:
+        node["dpv:hasContact"] = contact
+    if controller["address"]:
+        node["dpv:hasAddress"] = controller["address"]
+    return node
+
+
 def consent_record(consent: Consent, *, now: datetime | None = None) -> dict:
     receipt = consent_receipt(consent)
     purpose = receipt["services"][0]["purposes"][0]
@@ -63,14 +77,7 @@ def consent_record(consent: Consent, *, now: datetime | None = None) -> dict:
         "dct:identifier": receipt["consentReceiptID"],
         "dct:language": receipt["language"],
         "dpv:hasDataSubject": {**subject, "@type": "dpv:DataSubject"},
-        "dpv:hasDataController": [
-            {
-                "@id": f"urn:uuid:{c['piiControllerId']}",
-                "@type": "dpv:DataController",
-                "dpv:hasName": c["piiController"],
-            }
-            for c in receipt["piiControllers"]
-        ],
+        "dpv:hasDataController": [_controller(c) for c in receipt["piiControllers"]],
         "dpv:hasJurisdiction": receipt["jurisdiction"],
         "dpv:hasNotice": {
             "@id": receipt["policyUrl"],

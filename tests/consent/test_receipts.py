@@ -137,3 +137,46 @@ def test_errors_stay_json_whatever_form_was_asked(client, auth):
         assert response.json()["error"]["code"] == "not_found"
     unknown = client.get(f"/api/v1/consents/{missing}/receipt", {"format": "pdf"}, **auth)
     assert unknown.status_code == 404 and unknown.json()["error"]["code"]
+
+
+def test_receipts_name_the_controllers_privacy_contact_set_by_create_tenant(client, auth, consent, tenant):
+    from django.core.management import call_command
+
+    call_command(
+        "create_tenant",
+        "acme",
+        "--contact",
+        "Data Protection Officer",
+        "--address",
+        "1 Bank St, London",
+        "--email",
+        "dpo@acme.example",
+        "--phone",
+        "+44 20 7946 0000",
+        "--url",
+        "https://acme.example/privacy",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    controller = receipt["piiControllers"][0]
+    assert (controller["contact"], controller["address"], controller["email"]) == (
+        "Data Protection Officer",
+        "1 Bank St, London",
+        "dpo@acme.example",
+    )
+    assert (
+        controller["phone"] == "+44 20 7946 0000" and controller["piiControllerUrl"] == "https://acme.example/privacy"
+    )
+    record = client.get(f"/api/v1/consents/{consent.id}/receipt", {"format": "jsonld"}, **auth).json()
+    node = record["dpv:hasDataController"][0]
+    assert node["dpv:hasContact"] == ["mailto:dpo@acme.example", "+44 20 7946 0000"]
+    assert node["dpv:hasAddress"] == "1 Bank St, London"
+
+
+def test_a_malformed_controller_email_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from consent.services import tenant_create
+
+    with pytest.raises(ValidationError):
+        tenant_create(slug="acme", controller={"email": "not an e-mail"}, actor=Actor.system("test"))
