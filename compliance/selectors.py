@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, F, Func, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
@@ -16,7 +16,6 @@ from compliance.models import (
     DeletionCertificate,
     ErasureRequest,
     ErasureStatus,
-    WebhookDelivery,
 )
 from compliance.services.certificates import certificate_payload, certificate_sha256
 from compliance.services.due_dates import extension_allowed
@@ -135,36 +134,6 @@ def erasure_requests_open_count() -> int:
 
 def certificate_list() -> QuerySet[DeletionCertificate]:
     return DeletionCertificate.objects.order_by("-finished_at")
-
-
-def _failing_deliveries() -> QuerySet[WebhookDelivery]:
-    """Deliveries given up, or still being retried after a failed attempt."""
-    return WebhookDelivery.objects.exclude(status="delivered").exclude(attempts=[])
-
-
-def webhook_deliveries(*, failing_only: bool, tenant_slug: str = "") -> QuerySet[WebhookDelivery]:
-    rows = _failing_deliveries() if failing_only else WebhookDelivery.objects.all()
-    if tenant_slug:
-        rows = rows.filter(endpoint__tenant__slug=tenant_slug)
-    return rows.select_related("endpoint__tenant").order_by("-created_at")
-
-
-def webhook_deliveries_failing(*, limit: int = 10) -> QuerySet[WebhookDelivery]:
-    return webhook_deliveries(failing_only=True)[:limit]
-
-
-def webhook_failures_per_tenant(*, limit: int = 20) -> list[dict]:
-    """Per tenant: deliveries given up, deliveries being retried, the latest of them; most given up first."""
-    return list(
-        _failing_deliveries()
-        .values(slug=F("endpoint__tenant__slug"))
-        .annotate(
-            failed=Count("pk", filter=Q(status="failed")),
-            retrying=Count("pk", filter=~Q(status="failed")),
-            latest=Max("created_at"),
-        )
-        .order_by("-failed", "-retrying", "slug")[:limit]
-    )
 
 
 def holds_active(*, now: datetime) -> QuerySet[LegalHold]:

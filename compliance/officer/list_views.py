@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from compliance import selectors
+from compliance import selectors, webhook_selectors
 from compliance.officer.views import officer_required
 
 PAGE_SIZE = 50
@@ -52,5 +52,5 @@ def certificates(request):
 def webhook_deliveries(request):
     every = request.GET.get("state") == "all"
     tenant = request.GET.get("tenant", "")
-    rows = selectors.webhook_deliveries(failing_only=not every, tenant_slug=tenant)
+    rows = webhook_selectors.webhook_deliveries(failing_only=not every, tenant_slug=tenant)
     return _list(request, "webhook_deliveries.html", rows, every=every, tenant=tenant)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance import selectors
+from compliance import selectors, webhook_selectors
 from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
 from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.forms import HoldForm
@@ -117,8 +117,8 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
         "requests": requests,
         "holds": holds[:DASHBOARD_ROWS],
         "totals": totals,
-        "webhook_failures": selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
-        "webhook_tenants": selectors.webhook_failures_per_tenant(),
+        "webhook_failures": webhook_selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
+        "webhook_tenants": webhook_selectors.webhook_failures_per_tenant(),
         "counts": selectors.counts(now=now),
         "audit": selectors.audit_status(),
         "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),

@@ -92,6 +92,7 @@ def _events_with_proofs(events: list[AuditEvent], head: dict | None) -> dict:
     """Events in the signed head carry their index and audit path; the others are listed as not yet in it."""
     size = head["tree_size"] if head else 0
     included = [e for e in events if e.leaf_index is not None and e.leaf_index < size]
+    pending = [e for e in events if e.leaf_index is None or e.leaf_index >= size]
     proofs = inclusion_proofs([e.leaf_index for e in included], size) if included else []
     return {
         "tree_size": size,
@@ -99,7 +100,7 @@ def _events_with_proofs(events: list[AuditEvent], head: dict | None) -> dict:
             {**_event_json(e), "index": p["index"], "audit_path": p["audit_path"]}
             for e, p in zip(included, proofs, strict=True)
         ],
-        "not_yet_in_signed_head": [_event_json(e) for e in events if e not in included],
+        "not_yet_in_signed_head": [_event_json(e) for e in pending],
     }
 
 
