@@ -143,7 +143,18 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # When the purpose was met (BIPA/CUBI retention anchor); no use for the purpose after it.
     purpose_ended_at = models.DateTimeField(null=True, blank=True)
+    # When the tenant's webhooks for the withdrawal were written; until then the relay asks for them again, so a
+    # withdrawal committed just before a crash still reaches the client app.
+    withdrawal_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # (tenant, purpose): the search path's count of a tenant's consents for a purpose.
-        indexes = [models.Index(fields=["subject", "purpose"]), models.Index(fields=["tenant", "purpose"])]
+        indexes = [
+            models.Index(fields=["subject", "purpose"]),
+            models.Index(fields=["tenant", "purpose"]),
+            models.Index(
+                fields=["withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=False, withdrawal_notified_at__isnull=True),
+                name="consent_withdrawal_unnotified",
+            ),
+        ]

@@ -114,16 +114,18 @@ def webhook_emit_subjects(*, subjects, type: str, data: dict) -> int:
 
 @transaction.atomic
 def consent_withdrawn_notify(*, consent_id) -> int:
-    consent = Consent.objects.select_related("subject").filter(pk=consent_id).first()
-    if consent is None:  # erased since: the subject.erased event says it
-        return 0
+    """Once per withdrawal: a second run (the task sent again by the relay) finds it told and writes nothing."""
+    consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
+    if consent is None or consent.withdrawn_at is None or consent.withdrawal_notified_at:
+        return 0  # erased since (the subject.erased event says it), or already told
     data = {
         "consent": str(consent.pk),
         "subject": str(consent.subject_id),
         "purpose": consent.purpose,
         "withdrawn_at": consent.withdrawn_at.isoformat(),
     }
-    return webhook_emit(tenant_id=consent.subject.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
+    Consent.objects.filter(pk=consent.pk).update(withdrawal_notified_at=timezone.now())
+    return webhook_emit(tenant_id=consent.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:

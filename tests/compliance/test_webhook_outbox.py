@@ -5,10 +5,12 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from compliance.models import WebhookDelivery, WebhookEndpoint
 from compliance.services import eraser, orders, relay, webhooks
+from consent.services import consent_withdraw
 from core.audit import Actor
 from core.models import AuditEvent
 from tests import factories
@@ -93,3 +95,19 @@ def test_a_delivery_never_tried_is_relayed(tenant, endpoint, settings):
     assert relay.erasure_relay(now=later)["webhooks"] == 1
     assert relay.erasure_relay(now=later)["webhooks"] == 0  # once per relay period
     assert fresh.status == tried.status == "pending"
+
+
+def test_a_withdrawal_whose_task_was_lost_is_relayed_and_told_once(tenant, notice, endpoint, settings):
+    endpoint.events = ["consent.withdrawn"]
+    endpoint.save()
+    consent = factories.consent(factories.subject(tenant, "GB"), notice)
+    consent_withdraw(consent=consent, actor=ACTOR)  # its task's message never left (no commit hook runs here)
+    later = timezone.now() + timedelta(seconds=settings.JOB_RELAY_AFTER_SECONDS + 1)
+    assert relay.erasure_relay(now=later)["withdrawals"] == 1
+
+    assert webhooks.consent_withdrawn_notify(consent_id=consent.pk) == 1  # what the re-sent task does
+    assert webhooks.consent_withdrawn_notify(consent_id=consent.pk) == 0  # the original arriving late: told once
+    (event,) = _events("consent.withdrawn")
+    assert event["consent"] == str(consent.pk)
+    cache.clear()  # forget the relay's once-per-period hint: only the row decides now
+    assert relay.erasure_relay(now=later)["withdrawals"] == 0
