@@ -22,6 +22,8 @@ OPEN_REQUEST_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.RUNNING, 
 
 
 class ErasureRequest(models.Model):
+    audit_kind = "erasure_request"  # the prefix of its audit actions (shared clock services use it)
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(blank=True)  # cleared when the request is done
     jurisdiction = models.ForeignKey("consent.Jurisdiction", on_delete=models.PROTECT)
@@ -35,6 +37,8 @@ class ErasureRequest(models.Model):
     lookup_error = models.CharField(max_length=64, blank=True)
     lookup_finished_at = models.DateTimeField(null=True, blank=True)
     candidates = ArrayField(models.UUIDField(), default=list, blank=True)
+    # Per candidate, what an officer judges it by: {subject id: {"distance", "fpir_at_score"}}.
+    candidate_scores = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=32, choices=ErasureStatus.choices, default=ErasureStatus.AWAITING_VERIFICATION)
     source = models.CharField(max_length=16, default="portal")  # portal, api, client
     received_at = models.DateTimeField()
@@ -58,6 +62,39 @@ class ErasureRequest(models.Model):
     # A selfie names subjects of tenants: each is told and may object until then (compliance.services.objections).
     objection_until = models.DateTimeField(null=True, blank=True)
     objections = models.JSONField(default=list, blank=True)  # [{"tenant", "subject", "reason", "at"}]
+
+
+class AccessStatus(models.TextChoices):
+    AWAITING_VERIFICATION = "awaiting_verification", "Awaiting the requester's confirmation"
+    AWAITING_OFFICER = "awaiting_officer", "Awaiting an officer"
+    DONE = "done", "Answered"
+
+
+class AccessRequest(models.Model):
+    """A data subject asks what is held about them (GDPR Art. 15): same law, same clock as an erasure request
+    (compliance.services.clocks). Answered once the subjects it covers are fixed; the report is built from them
+    whenever the requester downloads it (compliance.services.access_report)."""
+
+    audit_kind = "access_request"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(blank=True)  # cleared once answered
+    jurisdiction = models.ForeignKey("consent.Jurisdiction", on_delete=models.PROTECT)
+    tenant = models.ForeignKey("consent.Tenant", null=True, blank=True, on_delete=models.PROTECT)
+    external_ref = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=32, choices=AccessStatus.choices, default=AccessStatus.AWAITING_VERIFICATION)
+    source = models.CharField(max_length=16, default="portal")  # portal, api, officer
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    verified_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    subjects = ArrayField(models.UUIDField(), default=list, blank=True)  # fixed when answered
+    reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    paused_for = models.DurationField(default=timedelta(0))
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    clock = models.JSONField(default=list, blank=True)
 
 
 class DeletionCertificate(models.Model):

@@ -13,6 +13,8 @@ from django.utils import timezone
 
 from compliance.models import (
     OPEN_REQUEST_STATUSES,
+    AccessRequest,
+    AccessStatus,
     DeletionCertificate,
     ErasureRequest,
     ErasureStatus,
@@ -53,6 +55,39 @@ def certificates_for(*, obj) -> QuerySet[DeletionCertificate]:
 def erasure_request_list(*, open_only: bool = False) -> QuerySet[ErasureRequest]:
     requests = _erasure_requests_open() if open_only else ErasureRequest.objects.all()
     return requests.order_by("-received_at")
+
+
+def access_request_list() -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.select_related("tenant").order_by("-received_at", "id")
+
+
+def access_request_get(*, request_id) -> AccessRequest:
+    return AccessRequest.objects.select_related("tenant", "jurisdiction").get(pk=request_id)
+
+
+def access_requests_overdue(*, at: datetime) -> QuerySet[AccessRequest]:
+    """The one definition of an overdue access request: confirmed, not answered, past its (moved) due date."""
+    return AccessRequest.objects.filter(status=AccessStatus.AWAITING_OFFICER, due_at__lte=at)
+
+
+def access_request_is_overdue(*, access_request: AccessRequest, now: datetime | None = None) -> bool:
+    return access_requests_overdue(at=now or timezone.now()).filter(pk=access_request.pk).exists()
+
+
+def certificates_naming(*, subject_id) -> QuerySet[DeletionCertificate]:
+    return DeletionCertificate.objects.filter(subjects__contains=[subject_id]).order_by("started_at")
+
+
+def erasure_requests_concerning(*, subject_id) -> QuerySet[ErasureRequest]:
+    """Requests that named the subject, found it by a selfie, were held or refused for it, or erased it."""
+    named = (
+        Q(subject_id=subject_id)
+        | Q(candidates__contains=[subject_id])
+        | Q(held_subjects__contains=[subject_id])
+        | Q(refused_subjects__contains=[subject_id])
+        | Q(certificate__subjects__contains=[subject_id])
+    )
+    return ErasureRequest.objects.filter(named).order_by("received_at")
 
 
 def retention_rule_list() -> QuerySet[RetentionRule]:
@@ -155,6 +190,12 @@ def subjects_by_id(*, ids) -> list[Subject]:
     """The subjects named by an order's held list, with their tenant, in the given order."""
     found = Subject.objects.select_related("tenant").in_bulk(list(ids))
     return [found[i] for i in ids if i in found]
+
+
+def lookup_candidates(*, erasure_request: ErasureRequest) -> list[tuple[Subject, dict]]:
+    """A selfie lookup's candidates with their distance and modelled FPIR ({} for lookups before they were kept)."""
+    scores = erasure_request.candidate_scores
+    return [(s, scores.get(str(s.pk), {})) for s in subjects_by_id(ids=erasure_request.candidates)]
 
 
 def counts(*, now: datetime) -> dict[str, int]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from compliance.apis import (
+    access_requests,
     audit,
     certificates,
     clocks,
@@ -34,6 +35,14 @@ urlpatterns = [
         erasure_requests.ErasureRequestConfirmApi.as_view(),
         name="erasure-request-confirm",
     ),
+    path("access-requests", access_requests.AccessRequestListCreateApi.as_view(), name="access-requests"),
+    path(
+        "access-requests/<uuid:request_id>",
+        access_requests.AccessRequestDetailApi.as_view(),
+        name="access-request-detail",
+    ),
+    path("access-requests/<uuid:request_id>/confirm", access_requests.AccessRequestConfirmApi.as_view()),
+    path("access-requests/<uuid:request_id>/extend", access_requests.AccessRequestExtendApi.as_view()),
     path("audit", audit.AuditListApi.as_view(), name="audit"),
     path("audit/head", audit.AuditHeadApi.as_view(), name="audit-head"),
     path("audit/events/<int:index>", audit.AuditEventApi.as_view(), name="audit-event"),

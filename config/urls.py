@@ -3,7 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from compliance.officer import views as officer_views
-from compliance.portal.urls import consent_urlpatterns, erasure_urlpatterns
+from compliance.portal.urls import access_urlpatterns, consent_urlpatterns, erasure_urlpatterns
 from core.health import healthz
 from core.keys import jwks_view
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("matching.urls")),
     path("api/v1/", include("compliance.urls")),
     path("portal/erasure/", include(erasure_urlpatterns)),
+    path("portal/access/", include(access_urlpatterns)),
     path("portal/", include((consent_urlpatterns, "consent-portal"))),
     path("officer/", include("compliance.officer.urls")),
 ]

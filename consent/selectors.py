@@ -97,3 +97,8 @@ def public_notice(*, notice_id) -> Notice | None:
     except ValueError:
         return None
     return Notice.objects.select_related("tenant").filter(pk=notice_id).first()
+
+
+def subjects_with_tenant(*, ids) -> QuerySet[Subject]:
+    """Subjects by id (erased ones too: their tombstones), with tenant and jurisdiction, grouped by tenant."""
+    return Subject.objects.filter(pk__in=list(ids)).select_related("tenant", "jurisdiction").order_by("tenant__slug")

@@ -69,6 +69,12 @@ class MatchResultSerializer(serializers.Serializer):
     distance = serializers.FloatField()
     score = serializers.FloatField()
     # Absent in results written before they existed.
+    ratio = serializers.FloatField(
+        required=False,
+        allow_null=True,
+        help_text="distance ÷ the nearest person's not within the threshold (the decision rule's runner-up); "
+        "null when the search found nobody beyond the threshold.",
+    )
     templates_compared = serializers.IntegerField(required=False)
     fpir_at_score = serializers.FloatField(
         required=False,
@@ -83,6 +89,7 @@ class MatchJobOutputSerializer(serializers.Serializer):
     purpose = serializers.CharField()
     top_k = serializers.IntegerField()
     threshold = serializers.FloatField()
+    ratio_max = serializers.FloatField()
     faces_detected = serializers.IntegerField(allow_null=True)
     face_box = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     results = MatchResultSerializer(many=True)

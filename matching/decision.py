@@ -1,9 +1,18 @@
 """1:N decision rules: how confident is "the probe is the nearest person"? Lower scores are more confident.
 
+Studied (`evaluate --open-set`, matching/rulestudy.py):
 - distance: the nearest person's cosine distance (pair-wise; false accepts grow with the gallery).
 - ratio: nearest ÷ runner-up distance (another person); a stranger's nearest is rarely much nearer than the
   next, a mate's usually is. With no runner-up in the gallery, the nearest background-cohort face stands in.
 - tnorm: the nearest distance standardised by the probe's distances to a fixed background cohort.
+
+The service's rule (`named`, used by matching, by `fpir_at_score` and by the evaluation): a person is named when
+their distance is within the threshold AND at most `ratio_max` times the distance of the nearest person not
+within it. The threshold carries the modelled FPIR bound at 10,000 people; the ratio refuses a stranger who is
+about as near to several people (the held-out failure of the distance alone). With nobody beyond the threshold
+(a one-person gallery) there is no runner-up and the distance alone decides, so a small gallery never accepts
+more than the distance rule would. Several people within the threshold (one person enrolled twice, what fraud
+teams look for) are each judged against the first person beyond it, so they are not vetoed by each other.
 """
 
 from __future__ import annotations
@@ -11,6 +20,19 @@ from __future__ import annotations
 import numpy as np
 
 RULES = ("distance", "ratio", "tnorm")
+
+
+def named(distances, *, threshold: float, ratio_max: float) -> list[tuple[int, float | None]]:
+    """(index, ratio) of the people named, in order; `distances`: one per person, nearest first. The ratio is
+    None when nobody lies beyond the threshold (no runner-up to compare with)."""
+    within = [d for d in distances if d <= threshold]
+    beyond = distances[len(within)] if len(within) < len(distances) else None
+    out = []
+    for i, d in enumerate(within):
+        ratio = None if beyond is None else float(d) / max(float(beyond), 1e-9)
+        if ratio is None or ratio <= ratio_max:
+            out.append((i, ratio))
+    return out
 
 
 def score(rule: str, distances: np.ndarray, cohort: np.ndarray) -> float:

@@ -42,6 +42,11 @@ class Report:
     accuracy_std: float
     tar_at_far_0_001: float
     threshold: float
+    fold_thresholds_mean: float  # the threshold chosen on the nine other folds, averaged over the ten
+    fold_thresholds_std: float
+    fixed_threshold: float | None  # a given threshold (the service's VERIFY_THRESHOLD), not tuned on these pairs
+    fixed_accuracy: float | None  # per-fold accuracy at it, averaged
+    fixed_accuracy_std: float | None
     images_per_second: float
     model: str
     detector: str
@@ -180,6 +185,7 @@ def evaluate(
     embed: Callable[[bytes], list[float] | None] = embed_largest_face,
     progress: Callable[[int, int], None] | None = None,
     seed: int = 0,
+    fixed_threshold: float | None = None,
 ) -> Report:
     folder = Path(folder)
     if not folder.is_dir():
@@ -214,7 +220,12 @@ def evaluate(
     )
     same = np.array([p.same for p in pairs])
     folds = np.array([p.fold for p in pairs])
-    accuracies, _ = ten_fold(distances, same, folds)
+    accuracies, thresholds = ten_fold(distances, same, folds)
+    fixed = None
+    if fixed_threshold is not None:
+        fixed = [
+            float(np.mean((distances[folds == f] <= fixed_threshold) == same[folds == f])) for f in np.unique(folds)
+        ]
     return Report(
         images=len(photos),
         identities=identities,
@@ -226,6 +237,11 @@ def evaluate(
         accuracy_std=float(np.std(accuracies)),
         tar_at_far_0_001=tar_at_far(distances, same),
         threshold=best_threshold(distances, same),
+        fold_thresholds_mean=float(np.mean(thresholds)),
+        fold_thresholds_std=float(np.std(thresholds)),
+        fixed_threshold=fixed_threshold,
+        fixed_accuracy=None if fixed is None else float(np.mean(fixed)),
+        fixed_accuracy_std=None if fixed is None else float(np.std(fixed)),
         images_per_second=len(photos) / elapsed if elapsed > 0 else 0.0,
         model=face.MODEL_NAME,
         detector=face.DETECTOR_NAME,

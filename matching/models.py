@@ -55,6 +55,7 @@ class Enrollment(models.Model):
     error_message = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (services.jobs.running_mark)
     finished_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -69,6 +70,8 @@ class MatchJob(models.Model):
     model_name = models.CharField(max_length=32)
     top_k = models.PositiveSmallIntegerField(default=5)
     threshold = models.FloatField()
+    # The decision rule's runner-up ratio (matching/decision.py); 1.0 is the distance alone (jobs queued before).
+    ratio_max = models.FloatField(default=1.0)
     probe = models.BinaryField(null=True)  # kept only until the job ends
     probe_sha256 = models.CharField(max_length=64)
     faces_detected = models.PositiveSmallIntegerField(null=True)
@@ -79,6 +82,7 @@ class MatchJob(models.Model):
     timings = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (services.jobs.running_mark)
     finished_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -104,4 +108,5 @@ class Verification(models.Model):
     timings = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)  # runs started (services.jobs.running_mark)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -115,6 +115,21 @@ def det_points(mated: np.ndarray, hits: np.ndarray, non_mated: np.ndarray) -> li
     return points
 
 
+def rule_outcome(s: Searches, *, threshold: float, ratio_max: float) -> tuple[float, float]:
+    """(FPIR, FNIR) of the service's rule on these searches: a stranger is falsely named when anybody is named;
+    a mate is found when it is the nearest person and named."""
+    rule = dict(threshold=threshold, ratio_max=ratio_max)
+    fpir = np.mean([bool(decision.named(d, **rule)) for d, _ in s.non_mated])
+    found = np.mean([hit and bool(decision.named(d, **rule)) for d, hit, _ in s.mated])
+    return float(fpir), float(1.0 - found)
+
+
+def rule_det(s: Searches, *, ratio_max: float, points: int = 120) -> list[tuple[float, float]]:
+    """(FPIR, FNIR) of the service's rule as its distance threshold moves, the ratio fixed."""
+    top = max(float(d[0]) for d, _ in s.non_mated)
+    return [rule_outcome(s, threshold=t, ratio_max=ratio_max) for t in np.linspace(0.0, top, points)]
+
+
 def rule_table(s: Searches, rule: str) -> dict:
     mated, hits, non_mated = scored(s, rule)
     table = {"rank1": float(np.mean(hits)), "at_fpir": {}}
@@ -136,12 +151,15 @@ def report(
     trials: int = 100,
     seed: int = 0,
     default_threshold: float,
+    default_ratio_max: float,
+    erasure_threshold: float,
     bootstrap_rounds: int = 100,
 ) -> dict:
     """Every figure of `evaluate --open-set`, as one JSON-ready dict (plus the DET points)."""
     args = dict(trials=trials, seed=seed, gallery_size=gallery_size)
     main = searches(embeddings, photos_per_person=photos_per_person, **args)
     mated, hits, non_mated = scored(main, "distance")
+    rule = dict(threshold=default_threshold, ratio_max=default_ratio_max)
     out = {
         "identities": len(embeddings),
         "photos": sum(len(v) for v in embeddings.values()),
@@ -152,33 +170,57 @@ def report(
         "non_mated_searches": len(main.non_mated),
         "rules": {rule: rule_table(main, rule) for rule in decision.RULES},
         "default_rule": {
-            "rule": "distance",
+            "rule": "distance <= threshold and ratio <= ratio_max",
             "threshold": default_threshold,
-            "fpir": fpir_at(non_mated, default_threshold),
-            "fnir": fnir_at(mated, hits, default_threshold),
+            "ratio_max": default_ratio_max,
+            **dict(zip(("fpir", "fnir"), rule_outcome(main, **rule), strict=True)),
+            "distance_alone": {
+                "fpir": fpir_at(non_mated, default_threshold),
+                "fnir": fnir_at(mated, hits, default_threshold),
+            },
         },
-        "det": {rule: det_points(*scored(main, rule)) for rule in ("distance", "ratio")},
+        # Selfie erasure lookups name every candidate within a looser distance (recall first; an officer judges).
+        # FNIR here counts a mate not the nearest as missed, so the lookup's own misses are at most this.
+        "erasure_lookup": {
+            "threshold": erasure_threshold,
+            "fpir": fpir_at(non_mated, erasure_threshold),
+            "fnir": fnir_at(mated, hits, erasure_threshold),
+        },
+        "det": {
+            **{f"{r} rule": det_points(*scored(main, r)) for r in ("distance", "ratio")},
+            f"service rule (ratio <= {default_ratio_max})": rule_det(main, ratio_max=default_ratio_max),
+        },
     }
     # Several photos per person, and how to score a person with several templates, on the same probes.
     out["photos_per_person_study"] = {}
     for photos, fusion in ((1, "best"), (3, "best"), (3, "mean")):
-        m, h, n = scored(searches(embeddings, photos_per_person=photos, fusion=fusion, **args), "distance")
+        again = searches(embeddings, photos_per_person=photos, fusion=fusion, **args)
+        m, h, n = scored(again, "distance")
         at = threshold_for_fpir(n, 0.01)
         out["photos_per_person_study"][f"{photos}_{fusion}"] = {
             "rank1": float(np.mean(h)),
             "fnir_at_fpir_1pct": fnir_at(m, h, at),
+            "default_rule_fnir": rule_outcome(again, **rule)[1],
         }
-    out["extrapolated"] = extrapolated(embeddings, default_threshold, rounds=bootstrap_rounds, seed=seed)
+    out["extrapolated"] = extrapolated(
+        embeddings, default_threshold, erasure_threshold, rounds=bootstrap_rounds, seed=seed
+    )
     return out
 
 
-def extrapolated(embeddings, default_threshold: float, *, rounds: int, seed: int) -> dict:
-    """FPIR of the default threshold, and the threshold for FPIR 1 %, at larger galleries (tail model + bootstrap)."""
+def extrapolated(embeddings, default_threshold: float, erasure_threshold: float, *, rounds: int, seed: int) -> dict:
+    """FPIR of the default and erasure thresholds, and the threshold for FPIR 1 %, at larger galleries (tail
+    model + bootstrap). The ratio is not in the model (independent pairs): the rule's FPIR is at most this."""
     impostor = tail.impostor_distances(embeddings)
     model = tail.fit(impostor)
+    n_sizes = len(GALLERY_SIZES)
 
     def figures(m: tail.Tail) -> list[float]:
-        return [m.fpir(default_threshold, n) for n in GALLERY_SIZES] + [m.threshold_for(0.01, n) for n in GALLERY_SIZES]
+        return (
+            [m.fpir(default_threshold, n) for n in GALLERY_SIZES]
+            + [m.threshold_for(0.01, n) for n in GALLERY_SIZES]
+            + [m.fpir(erasure_threshold, n) for n in GALLERY_SIZES]
+        )
 
     boot = tail.bootstrap(embeddings, figures, rounds=rounds, seed=seed)
     point = figures(model)
@@ -189,11 +231,13 @@ def extrapolated(embeddings, default_threshold: float, *, rounds: int, seed: int
         "galleries": {},
     }
     for i, n in enumerate(GALLERY_SIZES):
-        j = i + len(GALLERY_SIZES)
+        j, k = i + n_sizes, i + 2 * n_sizes
         out["galleries"][str(n)] = {
             "fpir_at_default": point[i],
             "fpir_at_default_90": np.percentile(boot[:, i], [5, 95]).tolist(),
             "threshold_for_fpir_1pct": point[j],
             "threshold_for_fpir_1pct_90": np.percentile(boot[:, j], [5, 95]).tolist(),
+            "fpir_at_erasure": point[k],
+            "fpir_at_erasure_90": np.percentile(boot[:, k], [5, 95]).tolist(),
         }
     return out

@@ -168,3 +168,30 @@ def templates_of_subjects(
     templates = FaceTemplate.objects.filter(subject_id__in=list(subject_ids))
     eligible = gate.templates_eligible(templates, tenant=tenant, purpose=purpose, model=model, at=at)
     return sorted(eligible.annotate(distance=CosineDistance("embedding", embedding)), key=lambda t: t.distance)
+
+
+def templates_described(*, subject: Subject) -> list[dict]:
+    """What a subject may know of their templates: never the vectors (the column is not even read)."""
+    return list(
+        FaceTemplate.objects.filter(tenant_id=subject.tenant_id, subject_id=subject.pk)
+        .order_by("created_at")
+        .values("created_at", "model_name", "detector", "quality", "quality_measures", "last_matched_at")
+    )
+
+
+def match_jobs_returning(*, subject: Subject):
+    """The 1:N searches whose results name the subject (a tenant's, or the platform's erasure lookup)."""
+    return (
+        MatchJob.objects.filter(results__contains=[{"subject_id": str(subject.pk)}])
+        .select_related("tenant")
+        .only("id", "tenant__slug", "purpose", "created_at", "results")
+        .order_by("created_at")
+    )
+
+
+def verifications_of(*, subject: Subject):
+    return (
+        Verification.objects.filter(tenant_id=subject.tenant_id, subject_id=subject.pk)
+        .only("id", "status", "match", "distance", "created_at")
+        .order_by("created_at")
+    )

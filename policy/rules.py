@@ -66,10 +66,15 @@ def subject_under_order(subject: str, actions, at: datetime) -> Fragment:
     in_force, params = order_in_force("o", actions, at)
     return (
         f"""EXISTS (SELECT 1 FROM policy_regulatororder o
-                    WHERE {in_force} AND {scope_covers("o", subject)}
-                      AND (o.action <> 'erase' OR o.completed_at IS NULL OR {subject}.created_at < o.completed_at))""",
+                    WHERE {in_force} AND {scope_covers("o", subject)} AND {order_reaches("o", subject)})""",
         params,
     )
+
+
+def order_reaches(order: str, subject: str) -> str:
+    """Order row `order` reaches subject row `subject` (in its scope or not): an erase order only what existed
+    before it completed (subject_under_order)."""
+    return f"({order}.action <> 'erase' OR {order}.completed_at IS NULL OR {subject}.created_at < {order}.completed_at)"
 
 
 def hold_in_force(hold: str, at: datetime) -> Fragment:

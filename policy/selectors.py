@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from consent.models import Consent, Subject
 from policy import rules
-from policy.models import LegalHold
+from policy.models import LegalHold, RegulatorOrder
 
 S = Subject._meta.db_table
 C = Consent._meta.db_table
@@ -86,3 +86,21 @@ def subjects_without_consent_in_force(templates: QuerySet, *, before: datetime, 
               (SELECT max({rules.consent_ended_at()}) FROM consent_consent c WHERE {rules.consent_of("s")}),
               '-infinity'::timestamptz) < %s)"""
     return Subject.objects.extra(where=[sql], params=[*active_params, before])
+
+
+def _covering(model, *, subject: Subject, also: str = "") -> QuerySet:
+    table = model._meta.db_table
+    sql = f"EXISTS (SELECT 1 FROM {S} s WHERE s.id = %s AND {rules.scope_covers(table, 's')} {also})"
+    return model.objects.extra(where=[sql], params=[subject.pk])
+
+
+def orders_covering(*, subject: Subject) -> QuerySet[RegulatorOrder]:
+    """Every regulator order that reaches the subject (by name, tenant or jurisdiction; lifted ones too)."""
+    also = f"AND {rules.order_reaches(RegulatorOrder._meta.db_table, 's')}"
+    return _covering(RegulatorOrder, subject=subject, also=also).order_by("received_at")
+
+
+def holds_covering_subject(*, subject: Subject, at: datetime | None = None) -> QuerySet[LegalHold]:
+    """The legal holds in force whose scope covers the subject."""
+    sql, params = rules.hold_in_force(LegalHold._meta.db_table, at or timezone.now())
+    return _covering(LegalHold, subject=subject).extra(where=[sql], params=params).order_by("created_at")

@@ -37,6 +37,7 @@ class ErasureRequestOutputSerializer(serializers.ModelSerializer):
             "subject",
             "lookup_status",
             "candidates",
+            "candidate_scores",
             "received_at",
             "due_at",
             "verified_at",

@@ -81,6 +81,14 @@ class ReceivedRequestForm(forms.Form):
         return self.cleaned_data["jurisdiction"].upper()
 
 
+class ReceivedAccessRequestForm(ReceivedRequestForm):
+    """An access request by letter or e-mail: the organisation and reference are optional (the address finds the
+    subjects its tenants hold once the requester confirms it)."""
+
+    tenant = forms.SlugField(max_length=64, required=False, help_text="Optional: the organisation's slug")
+    external_ref = forms.CharField(max_length=200, required=False, label="Reference", help_text="With the slug")
+
+
 class RetentionRuleForm(forms.Form):
     jurisdiction = forms.CharField(max_length=8, required=False, help_text="e.g. US-IL; blank: every jurisdiction")
     tenant = forms.SlugField(max_length=64, required=False, help_text="Tenant slug; blank: every tenant")

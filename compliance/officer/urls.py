@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.officer import list_views, order_views, request_views, retention_views
+from compliance.officer import access_views, list_views, order_views, request_views, retention_views
 from compliance.officer import views as officer_views
 
 app_name = "officer"
@@ -45,6 +45,15 @@ urlpatterns = [
         request_views.erasure_request_refuse,
         name="erasure-request-refuse",
     ),
+    path("access-requests/", access_views.access_request_list, name="access-requests"),
+    path("access-requests/new/", access_views.access_request_new, name="access-request-new"),
+    path("access-requests/<uuid:request_id>/", access_views.access_request_detail, name="access-request"),
+    path(
+        "access-requests/<uuid:request_id>/confirm/",
+        access_views.access_request_confirm,
+        name="access-request-confirm",
+    ),
+    path("access-requests/<uuid:request_id>/extend/", access_views.access_request_extend, name="access-request-extend"),
     path("certificates/<uuid:certificate_id>/", officer_views.certificate_detail, name="certificate"),
     path("certificates/<uuid:certificate_id>.json", officer_views.certificate_download, name="certificate-json"),
     path("retention-rules/", retention_views.retention_rules, name="retention-rules"),

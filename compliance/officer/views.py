@@ -155,7 +155,7 @@ def erasure_request_detail(request, request_id):
             "deadline_state": selectors.deadline_state(
                 due=erasure_request.due_at, done=erasure_request.status == ErasureStatus.DONE, now=now
             ),
-            "candidates": selectors.subjects_by_id(ids=erasure_request.candidates),
+            "candidates": selectors.lookup_candidates(erasure_request=erasure_request),
             **selectors.erasure_request_actions(erasure_request=erasure_request),
             "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
             "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),

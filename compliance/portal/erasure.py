@@ -34,6 +34,14 @@ class ErasureRequestForm(forms.Form):
         return data
 
 
+def mail_budget_wait(request, email: str) -> float | None:
+    """Each portal request mails a confirmation link: one address, and one client, get a few per window (no mail
+    bomb); erasure and access requests share the budget. The seconds to wait, or None."""
+    return throttles.over_budget("portal_ip", request.META.get("REMOTE_ADDR", "")) or throttles.over_budget(
+        "portal_email", email.lower()
+    )
+
+
 def _link_error(request, exc: DomainError):
     return render(request, "portal/erasure/link_error.html", {"message": exc.message}, status=http_status(exc))
 
@@ -43,11 +51,7 @@ def erasure_request_view(request):
     form = ErasureRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        # Each request mails a confirmation link: one address, and one client, get a few per window (no mail bomb).
-        wait = throttles.over_budget("portal_ip", request.META.get("REMOTE_ADDR", "")) or throttles.over_budget(
-            "portal_email", data["email"].lower()
-        )
-        if wait:
+        if wait := mail_budget_wait(request, data["email"]):
             form.add_error(None, f"Too many requests. Please try again in {math.ceil(wait / 60)} minutes.")
             response = render(request, "portal/erasure/request.html", {"form": form}, status=429)
             response["Retry-After"] = throttles.retry_after(wait)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.portal import consents, erasure
+from compliance.portal import access, consents, erasure
 
 # The data subject's pages, included under /portal/ by config.urls.
 consent_urlpatterns = [
@@ -18,4 +18,11 @@ erasure_urlpatterns = [
     path("", erasure.erasure_request_view, name="portal-erasure"),
     path("confirm/<str:token>/", erasure.erasure_confirm_view, name="portal-erasure-confirm"),
     path("status/<str:token>/", erasure.erasure_status_view, name="portal-erasure-status"),
+]
+
+access_urlpatterns = [
+    path("", access.access_request_view, name="portal-access"),
+    path("confirm/<str:token>/", access.access_confirm_view, name="portal-access-confirm"),
+    path("status/<str:token>/", access.access_status_view, name="portal-access-status"),
+    path("report/<str:token>/", access.access_report_view, name="portal-access-report"),
 ]

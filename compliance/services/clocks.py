@@ -11,10 +11,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from compliance.models import ErasureRequest, ErasureStatus
+from compliance.models import AccessRequest, ErasureRequest, ErasureStatus
 from compliance.services.due_dates import erasure_due_at, extension_allowed
 from core.audit import Actor, audit_append
 from core.errors import Conflict, DomainError
+
+SubjectRequest = ErasureRequest | AccessRequest  # both run on the same statutory clock
 
 
 class RequestNotOpen(Conflict):
@@ -57,7 +59,7 @@ class ReasonRequired(DomainError):
     default_message = "Give the reason (it is sent to the requester)."
 
 
-def clock_note(erasure_request: ErasureRequest, *, event: str, at: datetime, reason: str = "") -> None:
+def clock_note(erasure_request: SubjectRequest, *, event: str, at: datetime, reason: str = "") -> None:
     """Recompute due_at from the clock's facts and append the change to its history (the caller saves). A due date
     that moves gets its reminders again (those sent were for the old one)."""
     before = erasure_request.due_at
@@ -75,7 +77,7 @@ def clock_note(erasure_request: ErasureRequest, *, event: str, at: datetime, rea
     ]
 
 
-def clock_stop(erasure_request: ErasureRequest, *, at: datetime, reason: str) -> bool:
+def clock_stop(erasure_request: SubjectRequest, *, at: datetime, reason: str) -> bool:
     """Stop the clock where the law allows it; False (and nothing changed) where it does not."""
     if not erasure_request.jurisdiction.identity_pause_allowed or erasure_request.paused_at:
         return False
@@ -84,7 +86,7 @@ def clock_stop(erasure_request: ErasureRequest, *, at: datetime, reason: str) ->
     return True
 
 
-def clock_restart(erasure_request: ErasureRequest, *, at: datetime, reason: str) -> bool:
+def clock_restart(erasure_request: SubjectRequest, *, at: datetime, reason: str) -> bool:
     if not erasure_request.paused_at:
         return False
     erasure_request.paused_for += at - erasure_request.paused_at
@@ -96,25 +98,29 @@ def clock_restart(erasure_request: ErasureRequest, *, at: datetime, reason: str)
 _CLOCK_FIELDS = ["paused_at", "paused_for", "extended_at", "extension_reason", "due_at", "clock", "reminders_sent"]
 
 
-def _locked_open(erasure_request) -> ErasureRequest:
+def _locked_open(erasure_request: SubjectRequest) -> SubjectRequest:
+    """The request (erasure or access: the same law's clock) locked, refused once answered."""
     erasure_request = (
-        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
+        type(erasure_request)
+        .objects.select_for_update(of=("self",))
+        .select_related("jurisdiction")
+        .get(pk=erasure_request.pk)
     )
     if erasure_request.status in (ErasureStatus.DONE, ErasureStatus.REFUSED):
         raise RequestNotOpen(status=erasure_request.status)
     return erasure_request
 
 
-def _tell_requester(erasure_request: ErasureRequest, subject: str, body: str) -> None:
+def _tell_requester(erasure_request: SubjectRequest, subject: str, body: str) -> None:
     email = erasure_request.email
     if email:
         transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
 
 
 @transaction.atomic
-def erasure_request_extend(*, erasure_request: ErasureRequest, reason: str, actor: Actor) -> ErasureRequest:
+def erasure_request_extend(*, erasure_request: SubjectRequest, reason: str, actor: Actor) -> SubjectRequest:
     """GDPR/UK GDPR Art. 12(3): two further months; CCPA 1798.130(a)(2)(A): one further 45 days. Once, with the
-    reason told to the requester before the first deadline passes."""
+    reason told to the requester before the first deadline passes. An access request is extended the same way."""
     reason = reason.strip()
     if not reason:
         raise ReasonRequired()
@@ -134,7 +140,7 @@ def erasure_request_extend(*, erasure_request: ErasureRequest, reason: str, acto
     erasure_request.save(update_fields=_CLOCK_FIELDS)
     audit_append(
         actor=actor,
-        action="erasure_request.extend",
+        action=f"{erasure_request.audit_kind}.extend",
         obj=erasure_request,
         details={"reason": reason, "first_due_at": first_due, "due_at": erasure_request.due_at},
     )

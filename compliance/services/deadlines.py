@@ -11,7 +11,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 
 from compliance import selectors
-from compliance.models import OPEN_REQUEST_STATUSES, ErasureRequest
+from compliance.models import OPEN_REQUEST_STATUSES, AccessRequest, AccessStatus, ErasureRequest
 from compliance.services.holds import blocked_work
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
@@ -65,9 +65,11 @@ def deadlines_check(*, at: datetime) -> dict:
             resumed += 1
     overdue_orders = list(selectors.orders_overdue(at=at))
     overdue_requests = list(selectors.erasure_requests_overdue(at=at))
+    overdue_access = list(selectors.access_requests_overdue(at=at))
     report = {
         "overdue_orders": len(overdue_orders),
         "overdue_requests": len(overdue_requests),
+        "overdue_access_requests": len(overdue_access),
         "reminders": 0,
         "resumed": resumed,
     }
@@ -80,10 +82,15 @@ def deadlines_check(*, at: datetime) -> dict:
     open_requests = ErasureRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
     orders = [*overdue_orders, *open_orders.filter(deadline__gt=at, deadline__lte=soon)]
     requests = [*overdue_requests, *open_requests.filter(due_at__gt=at, due_at__lte=soon)]
+    open_access = AccessRequest.objects.filter(status=AccessStatus.AWAITING_OFFICER)
+    access = [*overdue_access, *open_access.filter(due_at__gt=at, due_at__lte=soon)]
     items = [("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/") for o in orders]
     items += [
         ("erasure_request", r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
         for r in requests
+    ]
+    items += [
+        ("access_request", r, r.due_at, f"Access request {r.pk}", f"/officer/access-requests/{r.pk}/") for r in access
     ]
     for kind, obj, due, title, path in items:
         # The tightest reminder that applies; a later check never sends the looser one after it.

@@ -18,13 +18,16 @@ from django.utils import timezone
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_ready
 from compliance.services.objections import named_tenants_tell
+from consent.models import Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import DomainError
 from matching import face
+from matching.decision import fpir_at_distance
 from matching.images import decode_image
 from matching.models import FINISHED, JobStatus
 from matching.selectors import templates_nearest_erasable
+from matching.services.people import GALLERY_COUNT_LIMIT
 
 LOOKUP_MAX_RESULTS = 50  # templates searched per lookup: a person enrolled at many tenants, several photos each
 LOOKUP_MAX_AGE = timedelta(hours=1)
@@ -45,9 +48,10 @@ def _lookup_start(request_id) -> bytes | None:
         return bytes(erasure_request.selfie)
 
 
-def _lookup_end(erasure_request: ErasureRequest, *, candidates: list[str], error: DomainError | None) -> None:
+def _lookup_end(erasure_request: ErasureRequest, *, candidates: dict[str, dict], error: DomainError | None) -> None:
     """Record the outcome, delete the selfie, and erase if the request is ready (in the caller's transaction)."""
-    erasure_request.candidates = candidates
+    erasure_request.candidates = list(candidates)
+    erasure_request.candidate_scores = candidates
     erasure_request.lookup_status = JobStatus.FAILED if error else JobStatus.DONE
     erasure_request.lookup_error = error.code if error else ""
     erasure_request.lookup_finished_at = timezone.now()
@@ -71,6 +75,23 @@ def _lookup_end(erasure_request: ErasureRequest, *, candidates: list[str], error
         enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
 
 
+def _candidates(embedding: list[float]) -> dict[str, dict]:
+    """Each person within ERASURE_LOOKUP_THRESHOLD, nearest first, with their distance and its modelled FPIR
+    over every live subject (the gallery the lookup searches): the threshold is looser than matching's for
+    recall (a missed face is a missed deletion), so an officer judges each candidate by these figures."""
+    found, _ = templates_nearest_erasable(model=face.MODEL_NAME, embedding=embedding, k=LOOKUP_MAX_RESULTS)
+    gallery = Subject.objects.filter(erased_at__isnull=True)[:GALLERY_COUNT_LIMIT].count()
+    out: dict[str, dict] = {}
+    for t in found:  # nearest first: each person's nearest template
+        if t.distance <= settings.ERASURE_LOOKUP_THRESHOLD and str(t.subject_id) not in out:
+            distance = float(t.distance)
+            out[str(t.subject_id)] = {
+                "distance": round(distance, 6),
+                "fpir_at_score": round(fpir_at_distance(distance, gallery), 6),
+            }
+    return out
+
+
 def erasure_lookup_run(*, request_id) -> ErasureRequest | None:
     image = _lookup_start(request_id)
     if image is None:
@@ -87,11 +108,7 @@ def erasure_lookup_run(*, request_id) -> ErasureRequest | None:
         erasure_request = ErasureRequest.objects.select_for_update().get(pk=request_id)
         if erasure_request.lookup_status in FINISHED:
             return erasure_request
-        candidates = []
-        if embedding is not None:
-            found, _ = templates_nearest_erasable(model=face.MODEL_NAME, embedding=embedding, k=LOOKUP_MAX_RESULTS)
-            within = [t for t in found if t.distance <= settings.ERASURE_LOOKUP_THRESHOLD]
-            candidates = list(dict.fromkeys(str(t.subject_id) for t in within))
+        candidates = {} if embedding is None else _candidates(embedding)
         _lookup_end(erasure_request, candidates=candidates, error=error)
     return erasure_request
 
@@ -110,6 +127,6 @@ def erasure_lookup_sweep(*, older_than: timedelta = LOOKUP_MAX_AGE) -> int:
                 erasure_request.selfie = None
                 erasure_request.save(update_fields=["selfie"])
             else:
-                _lookup_end(erasure_request, candidates=[], error=LookupExpired())
+                _lookup_end(erasure_request, candidates={}, error=LookupExpired())
             ended += 1
     return ended

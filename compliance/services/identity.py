@@ -1,5 +1,5 @@
-"""Who decides an erasure request: the confirmed requester alone, or an officer. Knowing a reference or holding a
-photo of someone proves nothing by itself."""
+"""Who decides a data subject request (erasure or access): the confirmed requester alone, or an officer. Knowing a
+reference or holding a photo of someone proves nothing by itself."""
 
 from __future__ import annotations
 
@@ -11,27 +11,45 @@ from matching.models import JobStatus
 
 
 def requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
-    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
-    otherwise an officer checks the identity. A selfie proves a likeness, not an identity: see
-    selfie_needs_an_officer. A reference that names nobody has nothing to protect (and the answer must not reveal
-    that)."""
+    """A selfie proves a likeness, not an identity: see selfie_needs_an_officer."""
     if erasure_request.lookup_status or not erasure_request.tenant_id:
         return True
-    subject = Subject.objects.filter(
-        tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, erased_at__isnull=True
-    ).first()
-    return subject is None or subject.email.strip().lower() == erasure_request.email.strip().lower()
+    return reference_is_the_requesters(
+        tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, email=erasure_request.email
+    )
+
+
+def reference_is_the_requesters(*, tenant_id, external_ref: str, email: str) -> bool:
+    """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
+    otherwise an officer checks the identity. A reference that names nobody has nothing to protect (and the answer
+    must not reveal that)."""
+    subject = Subject.objects.filter(tenant_id=tenant_id, external_ref=external_ref, erased_at__isnull=True).first()
+    return subject is None or subject.email.strip().lower() == email.strip().lower()
+
+
+def subjects_of_confirmed_email(*, email: str) -> list:
+    """The live subjects, at any tenant, whose tenant holds this confirmed address: the same proof as above."""
+    email = email.strip()
+    if not email:
+        return []
+    return list(Subject.objects.filter(email__iexact=email, erased_at__isnull=True).values_list("pk", flat=True))
 
 
 def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
     """A selfie names people in organisations the requester need not know, so an officer decides, unless the lookup
-    has ended and every face it found is held only for purposes the settings relax (never fraud_prevention)."""
+    has ended and every face it found is as near as 1:N matching would name and held only for purposes the settings
+    relax (never fraud_prevention)."""
     if not erasure_request.lookup_status:
         return False
     if erasure_request.lookup_status != JobStatus.DONE:
         return True
     relaxed = set(settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES) - {Purpose.FRAUD_PREVENTION}
     if not relaxed:
+        return True
+    # The lookup's threshold is looser, for recall: at platform scale it finds a stranger's face for most selfies
+    # (README "Accuracy"), so only faces within MATCH_THRESHOLD are erased without an officer.
+    scores = erasure_request.candidate_scores
+    if any(scores.get(str(c), {}).get("distance", 2.0) > settings.MATCH_THRESHOLD for c in erasure_request.candidates):
         return True
     held_for = Consent.objects.filter(subject_id__in=erasure_request.candidates).values_list("purpose", flat=True)
     return not set(held_for) <= relaxed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -79,7 +81,7 @@ def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
         if enrollment.image is None:
             _enrollment_end(enrollment, error=Expired(), template=None)
             return enrollment, None
-        return enrollment, running_mark(enrollment, image_field="image")
+        return enrollment, running_mark(enrollment, image_field="image", end=partial(_enrollment_end, template=None))
 
 
 def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:

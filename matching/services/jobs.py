@@ -25,6 +25,13 @@ class Expired(DomainError):
     default_message = "The job was not run within an hour; its image was deleted."
 
 
+class TooManyAttempts(DomainError):
+    code = "too_many_attempts"
+    default_message = (
+        "The job was started several times and never ended (its image may break the worker); its image was deleted."
+    )
+
+
 def held_by_a_live_worker(job) -> bool:
     """Running and started within JOB_REAP_AFTER_SECONDS: a copy of its message waits; past that its worker is
     taken for dead and the job runs again (the relay re-sends it)."""
@@ -42,17 +49,24 @@ def outcome_record(job, *, error: DomainError | None, image_field: str) -> list[
     return ["status", "error_code", "error_message", image_field, "finished_at"]
 
 
-def running_mark(job, *, image_field: str) -> bytes:
-    """The job is running from now (in the caller's transaction); returns its image bytes."""
+def running_mark(job, *, image_field: str, end) -> bytes | None:
+    """The job is running from now, one attempt more (in the caller's locked transaction); returns its image
+    bytes. A job already started JOB_MAX_ATTEMPTS times never ended: its image is taken to crash the worker
+    (a relay or broker re-delivery would run it forever), so `end(job, error=TooManyAttempts())` ends it once,
+    deleting the bytes and auditing it, and None is returned."""
+    if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+        end(job, error=TooManyAttempts(attempts=job.attempts))
+        return None
     job.status = JobStatus.RUNNING
     job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    job.attempts += 1
+    job.save(update_fields=["status", "started_at", "attempts"])
     return bytes(getattr(job, image_field))
 
 
 def probe_job_start(model, job_id, *, end) -> tuple:
     """Mark a match or verification running and take its probe: (job, bytes), or (job, None) when it is gone,
-    finished, held by a live worker, or its probe expired (then `end(job, error=Expired())` ends it)."""
+    finished, held by a live worker, its probe expired or it was started too often (then `end` ends it)."""
     with transaction.atomic():
         job = model.objects.select_for_update().filter(pk=job_id).first()
         if job is None or job.status in FINISHED or held_by_a_live_worker(job):
@@ -60,7 +74,7 @@ def probe_job_start(model, job_id, *, end) -> tuple:
         if job.probe is None:
             end(job, error=Expired())
             return job, None
-        return job, running_mark(job, image_field="probe")
+        return job, running_mark(job, image_field="probe", end=end)
 
 
 def done_notify(job) -> None:

@@ -68,6 +68,7 @@ def match_job_create(
         model_name=face.MODEL_NAME,
         top_k=top_k,
         threshold=threshold,
+        ratio_max=settings.MATCH_RATIO_MAX,
         probe=image,
         probe_sha256=sha256(image),
     )
@@ -75,7 +76,13 @@ def match_job_create(
         actor=actor,
         action="match_job.create",
         obj=job,
-        details={"purpose": purpose, "top_k": top_k, "threshold": threshold, "probe_sha256": job.probe_sha256},
+        details={
+            "purpose": purpose,
+            "top_k": top_k,
+            "threshold": threshold,
+            "ratio_max": job.ratio_max,
+            "probe_sha256": job.probe_sha256,
+        },
     )
     enqueue("matching.tasks.match_job_run", str(job.pk))
     return job

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from consent.models import Subject
-from matching.decision import fpir_at_distance
+from matching.decision import fpir_at_distance, named
 from matching.models import FaceTemplate, MatchJob
 from matching.selectors import templates_nearest, templates_of_subjects
 from policy.gate import eligible_upper_bound
@@ -20,15 +20,22 @@ GALLERY_COUNT_LIMIT = 1_000_000  # past this the modelled FPIR of any accepted d
 
 
 def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], str]:
-    """Gated search, one result per person (their nearest template) within the threshold, the gate re-checked
-    on every template of the people found, and the retention clocks of the people returned."""
+    """Gated search, one result per person (their nearest template) named by the decision rule, the gate
+    re-checked on every template of the people found, and the retention clocks of the people returned."""
     at = timezone.now()
     gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
     # top_k counts people: fetch several templates per person wanted, so people enrolled with several photos
-    # do not crowd the others out, then group by subject.
-    k = min(job.top_k * TEMPLATES_PER_PERSON, MAX_SEARCH_TEMPLATES)
+    # do not crowd the others out, then group by subject; one person more is the runner-up the ratio needs.
+    k = min((job.top_k + 1) * TEMPLATES_PER_PERSON, MAX_SEARCH_TEMPLATES)
     found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=k)
-    people = list(dict.fromkeys(t.subject_id for t in found if t.distance <= job.threshold))[: job.top_k]
+    nearest: dict = {}
+    for t in found:  # nearest first: each person's nearest template
+        nearest.setdefault(t.subject_id, float(t.distance))
+    rule = dict(threshold=job.threshold, ratio_max=job.ratio_max)
+    ids, distances = list(nearest), list(nearest.values())
+    people = [ids[i] for i, _ in named(distances, **rule)][: job.top_k]
+    # The runner-up the ratio is taken against: the nearest person not within the threshold (None: not found).
+    runner_up = next((d for d in distances if d > job.threshold), None)
     # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
     # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
     # one that comes later waits for this job's commit and then scrubs its results.
@@ -36,14 +43,16 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
         Subject.objects.select_for_update(no_key=True).filter(pk__in=people).order_by("pk").values_list("pk", flat=True)
     )
     # Re-check with the gate at this instant (a withdrawal that committed while the search ran is honoured),
-    # comparing the probe with every eligible template of each person found.
+    # comparing the probe with every eligible template of each person found, then judge them again.
     templates = templates_of_subjects(**gate_args, at=timezone.now(), embedding=embedding, subject_ids=people)
     per_person: dict = {}
     for t in templates:  # nearest first
         per_person.setdefault(t.subject_id, []).append(t)
-    ranked = sorted(
+    within = sorted(
         (ts for ts in per_person.values() if ts[0].distance <= job.threshold), key=lambda ts: ts[0].distance
     )
+    judged = named([float(ts[0].distance) for ts in within] + ([] if runner_up is None else [runner_up]), **rule)
+    ranked = [(within[i], ratio) for i, ratio in judged]
     subjects = {s.pk: s for s in Subject.objects.filter(pk__in=per_person)}
     # The gallery a stranger would be searched against: the tenant's consents for the purpose (an upper bound).
     gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if ranked else 0
@@ -53,14 +62,16 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
             "external_ref": subjects[ts[0].subject_id].external_ref,
             "distance": round(float(ts[0].distance), 6),
             "score": round(1.0 - float(ts[0].distance), 6),
+            "ratio": None if ratio is None else round(ratio, 4),
             "templates_compared": len(ts),
+            # The distance's modelled FPIR: an upper bound under the rule, whose ratio only removes strangers.
             "fpir_at_score": round(fpir_at_distance(float(ts[0].distance), gallery), 6),
         }
-        for ts in ranked
+        for ts, ratio in ranked
     ]
     if ranked:
         # A match is an interaction: it restarts the last-interaction retention clocks (BIPA).
         now = timezone.now()
-        Subject.objects.filter(pk__in=[ts[0].subject_id for ts in ranked]).update(last_interaction_at=now)
-        FaceTemplate.objects.filter(pk__in=[ts[0].id for ts in ranked]).update(last_matched_at=now)
+        Subject.objects.filter(pk__in=[ts[0].subject_id for ts, _ in ranked]).update(last_interaction_at=now)
+        FaceTemplate.objects.filter(pk__in=[ts[0].id for ts, _ in ranked]).update(last_matched_at=now)
     return results, path

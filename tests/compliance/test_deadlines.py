@@ -66,7 +66,7 @@ def test_reminders_7_days_and_1_day_before_once_each_then_overdue(officer, tenan
         return report, [m.subject for m in mail.outbox]
 
     assert check(deadline - timedelta(days=8)) == (
-        {"overdue_orders": 0, "overdue_requests": 0, "reminders": 0, "resumed": 0},
+        {"overdue_orders": 0, "overdue_requests": 0, "overdue_access_requests": 0, "reminders": 0, "resumed": 0},
         [],
     )
     report, sent = check(deadline - timedelta(days=6, hours=23))
@@ -80,7 +80,7 @@ def test_reminders_7_days_and_1_day_before_once_each_then_overdue(officer, tenan
     report, sent = check(deadline + timedelta(minutes=1))
     assert report["overdue_orders"] == 1 and sent == ["[Facegate] Order UK ICO R-1 is OVERDUE"]
     assert check(deadline + timedelta(hours=1)) == (
-        {"overdue_orders": 1, "overdue_requests": 0, "reminders": 0, "resumed": 0},
+        {"overdue_orders": 1, "overdue_requests": 0, "overdue_access_requests": 0, "reminders": 0, "resumed": 0},
         [],
     )  # still overdue, told once
     order.refresh_from_db()

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
@@ -162,6 +163,9 @@ def test_portal_selfie_finds_and_erases_the_person(celery_worker, faces_dir, ten
     assert request.lookup_status == "done" and request.selfie is None  # the selfie is gone when the lookup ends
     request = wait_for(lambda: ErasureRequest.objects.get(), lambda r: r.candidates)
     assert [str(c) for c in request.candidates] == [str(person.pk)]
+    # What the officer judges the candidate by: its distance (within the lookup's threshold) and modelled FPIR.
+    score = request.candidate_scores[str(person.pk)]
+    assert 0 <= score["distance"] <= settings.ERASURE_LOOKUP_THRESHOLD and 0 <= score["fpir_at_score"] <= 1
     assert FaceTemplate.objects.filter(subject=person).count() == 2  # nothing before the requester confirms
 
     path = re.search(r"/portal/erasure/confirm/\S+/", mail.outbox[-1].body).group(0)

@@ -17,12 +17,13 @@ ACTOR = Actor.system("test")
 pytestmark = pytest.mark.django_db
 
 
-def _selfie_request(candidates, lookup_status=JobStatus.DONE) -> ErasureRequest:
+def _selfie_request(candidates, lookup_status=JobStatus.DONE, distance=0.02) -> ErasureRequest:
     return ErasureRequest.objects.create(
         email="a@x.test",
         jurisdiction_id="FR",
         lookup_status=lookup_status,
         candidates=[c.pk for c in candidates],
+        candidate_scores={str(c.pk): {"distance": distance, "fpir_at_score": 0.0} for c in candidates},
         received_at=timezone.now(),
         due_at=timezone.now() + timedelta(days=30),
     )
@@ -53,6 +54,12 @@ def test_a_relaxed_purpose_erases_without_an_officer(settings, door):
     assert _verified_status(_selfie_request([door])) == ErasureStatus.RUNNING
     # The lookup not ended yet: nobody knows what it will name, so an officer decides.
     assert _verified_status(_selfie_request([], lookup_status=JobStatus.RUNNING)) == ErasureStatus.AWAITING_OFFICER
+
+
+def test_a_candidate_beyond_the_match_threshold_waits_for_an_officer_even_when_relaxed(settings, door):
+    settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES = ["access_control"]
+    loose = settings.ERASURE_LOOKUP_THRESHOLD  # found for recall, too loose to erase on without a person's judgement
+    assert _verified_status(_selfie_request([door], distance=loose)) == ErasureStatus.AWAITING_OFFICER
 
 
 def test_fraud_prevention_is_never_relaxed(settings, door, fraud):

@@ -20,6 +20,7 @@ from tests.factories import ledger as f
 OFFICER_PATHS = (
     "/api/v1/orders",
     "/api/v1/erasure-requests",
+    "/api/v1/access-requests",
     "/api/v1/legal-holds",
     "/api/v1/retention-rules",
     "/api/v1/audit",

@@ -6,6 +6,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
@@ -93,6 +94,8 @@ def test_enrol_then_match_the_same_person(client, tenant, photo, django_capture_
     assert [r["subject_id"] for r in job["results"]] == [str(person.id)]  # df-02 is beyond the threshold
     result = job["results"][0]
     assert result["external_ref"] == person.external_ref
+    # Named by the rule: clearly nearer than the runner-up (df-02, beyond the threshold).
+    assert job["ratio_max"] == settings.MATCH_RATIO_MAX and 0 < result["ratio"] <= settings.MATCH_RATIO_MAX
     assert result["score"] == pytest.approx(1 - result["distance"])
     stored = MatchJob.objects.get(pk=job["id"])
     assert stored.probe is None and len(stored.probe_sha256) == 64 and stored.timings["search_ms"] >= 0
@@ -114,6 +117,8 @@ def test_each_person_is_listed_once_and_top_k_counts_people(client, tenant, phot
     compared = {r["subject_id"]: r["templates_compared"] for r in job["results"]}
     assert compared == {str(person.id): 3, str(duplicate.id): 1}
     assert [r["distance"] for r in job["results"]] == sorted(r["distance"] for r in job["results"])
+    # The same face twice is not vetoed by itself: nobody lies beyond the threshold, so the distance decides.
+    assert [r["ratio"] for r in job["results"]] == [None, None]
     # Calibrated for this tenant's gallery (two people consent to the purpose), not a raw distance.
     assert [r["fpir_at_score"] for r in job["results"]] == [
         pytest.approx(fpir_at_distance(r["distance"], 2), abs=1e-6) for r in job["results"]

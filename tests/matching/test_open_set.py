@@ -29,7 +29,7 @@ def test_open_set_prints_the_figures_and_writes_json_and_a_det_curve(subset, tmp
     out, svg = tmp_path / "out.json", tmp_path / "det.svg"
     call_command(
         "evaluate", str(subset), "--open-set", "--trials", "20", "--bootstrap", "5", "--gallery-size", "2",
-        "--json", str(out), "--svg", str(svg),
+        "--study-splits", "2", "--json", str(out), "--svg", str(svg),
     )  # fmt: skip
     report = json.loads(out.read_text())
     assert report["identities"] == 8 and report["photos"] == 26
@@ -42,7 +42,16 @@ def test_open_set_prints_the_figures_and_writes_json_and_a_det_curve(subset, tmp
         assert set(table["at_fpir"]) == {"0.001", "0.01", "0.1"}
         for row in table["at_fpir"].values():
             assert row["fpir"] <= 0.1 and 0.0 <= row["fnir"] <= 1.0
-    assert report["default_rule"]["threshold"] == settings.MATCH_THRESHOLD
+    rule = report["default_rule"]
+    assert (rule["threshold"], rule["ratio_max"]) == (settings.MATCH_THRESHOLD, settings.MATCH_RATIO_MAX)
+    # The rule only refuses what the distance alone accepts: never more strangers, never more mates.
+    assert rule["fpir"] <= rule["distance_alone"]["fpir"] and rule["fnir"] >= rule["distance_alone"]["fnir"]
+    assert report["erasure_lookup"]["threshold"] == settings.ERASURE_LOOKUP_THRESHOLD
+    # Identity-disjoint study: every rule tuned on one half of the identities, measured on the other half.
+    for photos in ("1", "3"):
+        study = report["disjoint_study"][photos]
+        assert study["folds"] == 4 and set(study["rules"]) == {"distance", "ratio", "tnorm", "service", "at_default"}
+        assert all(0 <= x["fpir_mean"] <= x["fpir_max"] <= 1 for x in study["rules"].values())
     assert set(report["photos_per_person_study"]) == {"1_best", "3_best", "3_mean"}
     galleries = report["extrapolated"]["galleries"]
     assert list(galleries) == ["1000", "10000", "100000"]
@@ -53,8 +62,9 @@ def test_open_set_prints_the_figures_and_writes_json_and_a_det_curve(subset, tmp
     assert fpirs == sorted(fpirs)
     printed = capsys.readouterr().out
     assert "FNIR @ FPIR 0.1 %" in printed and "gallery  10,000" in printed and "default rule" in printed
+    assert "identity-disjoint" in printed and "erasure lookup" in printed
     drawing = ElementTree.parse(svg).getroot()
-    assert len(drawing.findall("{http://www.w3.org/2000/svg}polyline")) == 2
+    assert len(drawing.findall("{http://www.w3.org/2000/svg}polyline")) == 3  # distance, ratio, the service rule
 
 
 def test_open_set_needs_identities_never_enrolled(subset):
@@ -68,6 +78,20 @@ def test_rules_score_the_nearest_person():
     assert decision.score("ratio", distances, cohort) == pytest.approx(0.25)
     assert decision.score("ratio", distances[:1], cohort) == pytest.approx(0.2)  # no runner-up: the cohort's nearest
     assert decision.score("tnorm", distances, cohort) == pytest.approx((0.02 - 0.2) / np.std(cohort))
+
+
+def test_the_rule_names_people_within_the_threshold_clearly_nearer_than_the_runner_up():
+    rule = dict(threshold=0.034, ratio_max=0.66)
+    assert decision.named([0.02, 0.05, 0.06], **rule) == [(0, pytest.approx(0.4))]
+    # A stranger about as near to two people: within the threshold, but refused by the ratio.
+    assert decision.named([0.033, 0.04], **rule) == []
+    # One person enrolled twice (what fraud teams look for): both named, each judged against the first beyond.
+    assert [i for i, _ in decision.named([0.01, 0.012, 0.07], **rule)] == [0, 1]
+    # Nobody beyond the threshold (a one-person gallery): no runner-up, the distance alone, never looser.
+    assert decision.named([0.03], **rule) == [(0, None)]
+    assert decision.named([0.04], **rule) == [] and decision.named([], **rule) == []
+    # A stricter threshold names a subset: the runner-up only comes nearer.
+    assert decision.named([0.02, 0.028, 0.05], threshold=0.025, ratio_max=0.66) == []
 
 
 def test_fnir_counts_a_wrong_top_candidate_as_a_miss_at_any_threshold():

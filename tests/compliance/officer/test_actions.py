@@ -161,3 +161,25 @@ def test_actions_refuse_non_officers_and_get(client, officer):
         assert client.post(url).status_code == 403
     hold.refresh_from_db()
     assert hold.released_at is None
+
+
+@pytest.mark.django_db
+def test_officer_sees_each_selfie_candidates_distance_and_modelled_fpir(officer_client, tenant):
+    near, far = make_subject(tenant, "s-1"), make_subject(tenant, "s-2")
+    now = timezone.now()
+    request = ErasureRequest.objects.create(
+        email="a@x.test",
+        jurisdiction_id="GB",
+        lookup_status="done",
+        status=ErasureStatus.AWAITING_OFFICER,
+        candidates=[near.pk, far.pk],
+        candidate_scores={
+            str(near.pk): {"distance": 0.021, "fpir_at_score": 0.000012},
+            str(far.pk): {"distance": 0.0587, "fpir_at_score": 0.4213},
+        },
+        received_at=now,
+        due_at=now + timedelta(days=30),
+    )
+    page = officer_client.get(f"/officer/erasure-requests/{request.pk}/").content.decode()
+    table = page[page.index('id="candidates"') :]
+    assert "Modelled FPIR" in table and "0.021" in table and "0.0587" in table and "0.4213" in table

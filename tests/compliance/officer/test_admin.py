@@ -45,6 +45,7 @@ def test_officer_reads_every_model_in_admin(officer_client, template):
         "Notices",
         "Regulator orders",
         "Erasure requests",
+        "Access requests",
         "Legal holds",
         "Audit events",
         "Deletion certificates",

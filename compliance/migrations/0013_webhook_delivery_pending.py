@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0010_erasure_request_objections"),
+        ("compliance", "0012_erasure_candidate_scores"),
     ]
 
     operations = [

@@ -1,0 +1,103 @@
+"""Officer API of access requests: list, record one received by another channel, detail, confirm, extend."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from compliance import selectors
+from compliance.apis.base import OfficerApi
+from compliance.apis.clocks import ReasonSerializer
+from compliance.models import AccessRequest
+from compliance.services import access_requests, clocks
+from consent.client_api import request_actor
+from core.api import page_of, paginated
+
+
+class AccessRequestOutputSerializer(serializers.ModelSerializer):
+    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    jurisdiction = serializers.CharField(source="jurisdiction_id")
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AccessRequest
+        fields = [
+            "id",
+            "status",
+            "source",
+            "jurisdiction",
+            "tenant",
+            "received_at",
+            "due_at",
+            "overdue",
+            "verified_at",
+            "completed_at",
+            "subjects",
+            "paused_at",
+            "extended_at",
+            "extension_reason",
+            "clock",
+        ]
+
+    def get_overdue(self, access_request) -> bool:
+        return selectors.access_request_is_overdue(access_request=access_request)
+
+
+def _get(request_id) -> AccessRequest:
+    return get_object_or_404(AccessRequest.objects.select_related("tenant", "jurisdiction"), pk=request_id)
+
+
+class AccessRequestListCreateApi(OfficerApi):
+    @extend_schema_serializer(component_name="AccessRequestCreateInput")
+    class InputSerializer(serializers.Serializer):
+        email = serializers.EmailField(max_length=254)
+        jurisdiction = serializers.CharField(max_length=8)
+        tenant = serializers.SlugField(max_length=64, required=False, default="")
+        external_ref = serializers.CharField(max_length=200, required=False, default="")
+        # A request that came by letter or e-mail: when it was received (the clock starts then); default now.
+        received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    @extend_schema(responses=page_of(AccessRequestOutputSerializer, "AccessRequestPage"))
+    def get(self, request):
+        return paginated(request, self, selectors.access_request_list(), AccessRequestOutputSerializer)
+
+    @extend_schema(request=InputSerializer, responses={201: AccessRequestOutputSerializer})
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        access_request = access_requests.access_request_create(
+            **data.validated_data, source="api", actor=request_actor(request)
+        )
+        return Response(AccessRequestOutputSerializer(access_request).data, status=status.HTTP_201_CREATED)
+
+
+class AccessRequestDetailApi(OfficerApi):
+    @extend_schema(responses=AccessRequestOutputSerializer)
+    def get(self, request, request_id):
+        return Response(AccessRequestOutputSerializer(_get(request_id)).data)
+
+
+class AccessRequestConfirmApi(OfficerApi):
+    """An officer has checked the requester's identity by other means."""
+
+    @extend_schema(request=None, responses=AccessRequestOutputSerializer)
+    def post(self, request, request_id):
+        access_request = access_requests.access_request_officer_confirm(
+            access_request=_get(request_id), actor=request_actor(request)
+        )
+        return Response(AccessRequestOutputSerializer(access_request).data)
+
+
+class AccessRequestExtendApi(OfficerApi):
+    """The same extension, under the same law, as for an erasure request; the requester is told the reason."""
+
+    @extend_schema(request=ReasonSerializer, responses=AccessRequestOutputSerializer)
+    def post(self, request, request_id):
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        access_request = clocks.erasure_request_extend(
+            erasure_request=_get(request_id), reason=data.validated_data["reason"], actor=request_actor(request)
+        )
+        return Response(AccessRequestOutputSerializer(access_request).data)

@@ -1,0 +1,103 @@
+"""Officer pages of access requests: the list (paged), a request with its clock, recording one received by letter
+or e-mail, confirming the identity, extending the deadline. Each action calls one service (which audits it)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from compliance import selectors
+from compliance.models import AccessRequest, AccessStatus
+from compliance.officer.forms import ReceivedAccessRequestForm
+from compliance.officer.views import _form_page, _refused, officer_required
+from compliance.services import access_requests, clocks
+from compliance.services.due_dates import extension_allowed
+from core.audit import Actor
+from core.errors import DomainError
+
+PAGE_SIZE = 50
+
+
+@officer_required
+def access_request_list(request):
+    now = timezone.now()
+    page = Paginator(selectors.access_request_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    for access_request in page:
+        access_request.deadline_state = selectors.deadline_state(
+            due=access_request.due_at, done=access_request.status == AccessStatus.DONE, now=now
+        )
+    return render(request, "officer/access_requests.html", {"page": page, "now": now})
+
+
+@officer_required
+def access_request_detail(request, request_id):
+    try:
+        access_request = selectors.access_request_get(request_id=request_id)
+    except AccessRequest.DoesNotExist:
+        raise Http404 from None
+    now = timezone.now()
+    open_ = access_request.status != AccessStatus.DONE
+    return render(
+        request,
+        "officer/access_request.html",
+        {
+            "r": access_request,
+            "deadline_state": selectors.deadline_state(due=access_request.due_at, done=not open_, now=now),
+            "can_extend": open_
+            and not access_request.extended_at
+            and extension_allowed(access_request.jurisdiction)
+            and access_request.due_at > now,
+            "subjects": selectors.subjects_by_id(ids=access_request.subjects),
+            "events": selectors.audit_events_for(obj=access_request),
+        },
+    )
+
+
+@officer_required
+def access_request_new(request):
+    def create(form):
+        access_request = access_requests.access_request_create(
+            **form.cleaned_data, source="officer", actor=Actor.user(request.user)
+        )
+        messages.success(request, "Request recorded: the requester is asked to confirm it by e-mail.")
+        return redirect("officer:access-request", request_id=access_request.pk)
+
+    form = ReceivedAccessRequestForm(request.POST or None, initial={"received_at": timezone.now()})
+    return _form_page(request, form, "Record a received access request", "Record request", create)
+
+
+def _act(request, request_id, done: str, action):
+    access_request = get_object_or_404(AccessRequest, pk=request_id)
+    try:
+        action(access_request, Actor.user(request.user))
+        messages.success(request, done)
+    except DomainError as error:
+        _refused(request, error)
+    return redirect("officer:access-request", request_id=request_id)
+
+
+@officer_required
+@require_POST
+def access_request_confirm(request, request_id):
+    return _act(
+        request,
+        request_id,
+        "Identity confirmed: the requester is sent the link to the report.",
+        lambda r, actor: access_requests.access_request_officer_confirm(access_request=r, actor=actor),
+    )
+
+
+@officer_required
+@require_POST
+def access_request_extend(request, request_id):
+    reason = request.POST.get("reason", "")
+    return _act(
+        request,
+        request_id,
+        "Deadline extended; the requester is told the reason.",
+        lambda r, actor: clocks.erasure_request_extend(erasure_request=r, reason=reason, actor=actor),
+    )

@@ -1,0 +1,229 @@
+"""Access requests (GDPR Art. 15 and its kin): a data subject asks what Facegate holds about them.
+
+awaiting_verification -> (the requester confirms by the e-mailed link) -> done, or awaiting_officer when the
+reference names a subject whose tenant holds another address -> (an officer checks the identity) -> done.
+"Done" means answered: the subjects the report covers are fixed and the report's link is mailed. The report is
+built whenever it is downloaded (compliance.services.access_report), so it shows what is held at that moment.
+Same law, same clock as an erasure request (compliance.services.clocks, due_dates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from compliance.models import AccessRequest, AccessStatus
+from compliance.services.access_report import access_report_build
+from compliance.services.clocks import clock_note, clock_restart, clock_stop
+from compliance.services.due_dates import erasure_due_at
+from compliance.services.erasure_requests import ReceivedInFuture
+from compliance.services.identity import reference_is_the_requesters, subjects_of_confirmed_email
+from consent.models import Jurisdiction, Subject, Tenant
+from core.audit import Actor, audit_append
+from core.errors import Conflict, DomainError, InvalidLink, UnknownJurisdiction, UnknownTenant
+from core.links import SignedLink
+
+CONFIRM_LINK = SignedLink(salt="compliance.access.confirm", url_name="portal-access-confirm")
+STATUS_LINK = SignedLink(salt="compliance.access.status", url_name="portal-access-status")
+REPORT_LINK = SignedLink(salt="compliance.access.report", url_name="portal-access-report")
+
+
+class ReferenceIncomplete(DomainError):
+    code = "tenant_and_reference_together"
+    default_message = "Give both the organisation's code and your reference there, or neither."
+
+
+class AccessNotAwaitingOfficer(Conflict):
+    code = "not_awaiting_officer"
+    default_message = "The request is not waiting for an officer's confirmation."
+
+
+class ReportNotReady(Conflict):
+    code = "report_not_ready"
+    default_message = "The report is not ready yet: the request has not been answered."
+
+
+def access_request_from_token(*, token: str, link: SignedLink) -> AccessRequest:
+    access_request = AccessRequest.objects.filter(pk=link.check_token(token)).select_related("jurisdiction").first()
+    if access_request is None:
+        raise InvalidLink()
+    return access_request
+
+
+def _mail(email: str, subject: str, body: str) -> None:
+    if email:
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+
+
+@transaction.atomic
+def access_request_create(
+    *,
+    email: str,
+    jurisdiction: str,
+    tenant: str = "",
+    external_ref: str = "",
+    received_at: datetime | None = None,
+    source: str,
+    actor: Actor,
+) -> AccessRequest:
+    """A data subject's request (portal, or an officer entering one that came by letter or e-mail with the moment
+    it was received: the clock starts then). Nothing is looked up before the requester confirms the address."""
+    jur = Jurisdiction.objects.filter(code=jurisdiction).first()
+    if jur is None:
+        raise UnknownJurisdiction(jurisdictions=[jurisdiction])
+    if bool(tenant) != bool(external_ref):
+        raise ReferenceIncomplete()
+    tenant_obj = None
+    if tenant:
+        tenant_obj = Tenant.objects.filter(slug=tenant).first()
+        if tenant_obj is None:
+            raise UnknownTenant(tenants=[tenant])
+    now = timezone.now()
+    received_at = received_at or now
+    if received_at > now:
+        raise ReceivedInFuture(received_at=received_at)
+    access_request = AccessRequest(
+        email=email,
+        jurisdiction=jur,
+        tenant=tenant_obj,
+        external_ref=external_ref,
+        source=source,
+        received_at=received_at,
+        due_at=erasure_due_at(jurisdiction=jur, received_at=received_at),
+    )
+    clock_note(access_request, event="received", at=received_at)
+    clock_stop(access_request, at=now, reason="awaiting the requester's confirmation")
+    access_request.save(force_insert=True)
+    audit_append(
+        actor=actor,
+        action="access_request.create",
+        obj=access_request,
+        details={
+            "source": source,
+            "jurisdiction": jur.code,
+            "tenant": tenant,
+            "received_at": received_at,
+            "due_at": access_request.due_at,
+        },
+    )
+    _mail(
+        email,
+        "Confirm your Facegate access request",
+        f"Someone (we hope you) asked Facegate what it holds about the person with this address.\n\n"
+        f"Confirm the request here:\n{CONFIRM_LINK.url(access_request.pk)}\n\n"
+        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
+    )
+    return access_request
+
+
+def _lock(access_request) -> AccessRequest:
+    return AccessRequest.objects.select_for_update().select_related("jurisdiction").get(pk=access_request.pk)
+
+
+def _named_subject(access_request: AccessRequest):
+    if not access_request.tenant_id:
+        return None
+    return (
+        Subject.objects.filter(
+            tenant_id=access_request.tenant_id, external_ref=access_request.external_ref, erased_at__isnull=True
+        )
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _answer(access_request: AccessRequest, *, subjects: list, actor: Actor) -> None:
+    """Fix the subjects the report covers, mail its link; the request keeps no contact data once answered."""
+    email = access_request.email
+    access_request.subjects = sorted(set(subjects), key=str)
+    access_request.status = AccessStatus.DONE
+    access_request.completed_at = timezone.now()
+    access_request.email = ""
+    access_request.external_ref = ""
+    access_request.save()
+    audit_append(
+        actor=actor,
+        action="access_request.answer",
+        obj=access_request,
+        details={"subjects": len(access_request.subjects), "due_at": access_request.due_at},
+    )
+    _mail(
+        email,
+        "Your Facegate access report is ready",
+        f"Download what Facegate holds about you (a JSON file) here:\n{REPORT_LINK.url(access_request.pk)}\n\n"
+        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. "
+        f"Your request's page:\n{STATUS_LINK.url(access_request.pk)}\n",
+    )
+
+
+@transaction.atomic
+def access_request_verify(*, access_request: AccessRequest, actor: Actor) -> AccessRequest:
+    """The requester clicked the e-mailed link: the address is theirs. Every live subject whose tenant holds that
+    address is theirs (the rule erasure uses); a reference naming a subject with another address waits for an
+    officer. Idempotent: a second click changes nothing."""
+    access_request = _lock(access_request)
+    if access_request.verified_at:
+        return access_request
+    access_request.verified_at = timezone.now()
+    clock_restart(access_request, at=access_request.verified_at, reason="requester confirmed")
+    identity_proven = not access_request.tenant_id or reference_is_the_requesters(
+        tenant_id=access_request.tenant_id, external_ref=access_request.external_ref, email=access_request.email
+    )
+    audit_append(
+        actor=actor,
+        action="access_request.verify",
+        obj=access_request,
+        details={"identity_proven": identity_proven, "due_at": access_request.due_at},
+    )
+    if identity_proven:
+        _answer(access_request, subjects=subjects_of_confirmed_email(email=access_request.email), actor=actor)
+    else:
+        access_request.status = AccessStatus.AWAITING_OFFICER
+        access_request.save()
+        _mail(
+            access_request.email,
+            "Your Facegate access request",
+            f"Thank you. A compliance officer checks that the request comes from you before anything is shown.\n"
+            f"Follow it here:\n{STATUS_LINK.url(access_request.pk)}\n",
+        )
+    return access_request
+
+
+@transaction.atomic
+def access_request_officer_confirm(*, access_request: AccessRequest, actor: Actor) -> AccessRequest:
+    """An officer has checked the identity by other means: the subject the reference names is included too."""
+    access_request = _lock(access_request)
+    if access_request.status != AccessStatus.AWAITING_OFFICER:
+        raise AccessNotAwaitingOfficer(status=access_request.status)
+    named = _named_subject(access_request)
+    subjects = [*subjects_of_confirmed_email(email=access_request.email), *([named] if named else [])]
+    audit_append(actor=actor, action="access_request.officer_confirm", obj=access_request, details={})
+    _answer(access_request, subjects=subjects, actor=actor)
+    return access_request
+
+
+@transaction.atomic
+def access_report_download(*, access_request: AccessRequest, actor: Actor) -> bytes:
+    """The report as JSON bytes, built now; the audit keeps its SHA-256 and size, never its contents."""
+    if access_request.status != AccessStatus.DONE:
+        raise ReportNotReady(status=access_request.status)
+    report = access_report_build(access_request=access_request, at=timezone.now())
+    body = json.dumps(report, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False).encode()
+    audit_append(
+        actor=actor,
+        action="access_request.report_download",
+        obj=access_request,
+        details={
+            "sha256": hashlib.sha256(body).hexdigest(),
+            "organisations": len(report["organisations"]),
+            "subjects": sum(len(o["subjects"]) for o in report["organisations"]),
+        },
+    )
+    return body
