@@ -148,3 +148,9 @@ class WebhookDelivery(models.Model):
     status = models.CharField(max_length=16, default="pending")  # pending, delivered, failed
     attempts = models.JSONField(default=list)
     delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The relay's read (pending deliveries never tried) stays small as the delivery log grows.
+        indexes = [
+            models.Index(fields=["created_at"], condition=models.Q(status="pending"), name="webhook_delivery_pending")
+        ]

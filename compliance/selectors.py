@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
@@ -17,20 +18,28 @@ from compliance.models import (
     DeletionCertificate,
     ErasureRequest,
     ErasureStatus,
-    WebhookDelivery,
 )
 from compliance.services.certificates import certificate_payload, certificate_sha256
 from compliance.services.due_dates import extension_allowed
 from consent.models import Subject, Tenant
 from core.models import AuditEvent
-from core.transparency import audit_verify, latest_signed_head
+from core.transparency import audit_verify, head_signature_valid, latest_signed_head
 from matching.models import FaceTemplate
 from policy.models import OPEN_ORDER_STATUSES, LegalHold, OrderAction, OrderStatus, RegulatorOrder, RetentionRule
 from policy.selectors import consents_in_force, legal_holds_in_force, subjects_covered
 
+OPEN_ORDERS = (Q(action=OrderAction.ERASE) & ~Q(status=OrderStatus.DONE)) | (
+    ~Q(action=OrderAction.ERASE) & Q(lifted_at__isnull=True)
+)
 
-def order_list() -> QuerySet[RegulatorOrder]:
-    return RegulatorOrder.objects.order_by("-created_at")
+
+def _erasure_requests_open() -> QuerySet[ErasureRequest]:
+    return ErasureRequest.objects.exclude(status__in=(ErasureStatus.DONE, ErasureStatus.REFUSED))
+
+
+def order_list(*, open_only: bool = False) -> QuerySet[RegulatorOrder]:
+    orders = RegulatorOrder.objects.order_by("-created_at")
+    return orders.filter(OPEN_ORDERS) if open_only else orders
 
 
 def order_certificates(*, order: RegulatorOrder) -> QuerySet[DeletionCertificate]:
@@ -43,8 +52,9 @@ def certificates_for(*, obj) -> QuerySet[DeletionCertificate]:
     return DeletionCertificate.objects.filter(cause_id=str(obj.pk)).order_by("started_at")
 
 
-def erasure_request_list() -> QuerySet[ErasureRequest]:
-    return ErasureRequest.objects.order_by("-received_at")
+def erasure_request_list(*, open_only: bool = False) -> QuerySet[ErasureRequest]:
+    requests = _erasure_requests_open() if open_only else ErasureRequest.objects.all()
+    return requests.order_by("-received_at")
 
 
 def access_request_list() -> QuerySet[AccessRequest]:
@@ -121,18 +131,18 @@ def erasure_request_is_overdue(*, erasure_request: ErasureRequest, now: datetime
     return erasure_requests_overdue(at=now or timezone.now()).filter(pk=erasure_request.pk).exists()
 
 
-def orders_open(*, now: datetime) -> list[RegulatorOrder]:
+def orders_open(*, now: datetime, limit: int | None = None) -> list[RegulatorOrder]:
     """Erase orders not yet carried out, and suspend/restrict orders still in force (those are done, in effect,
     the moment they are recorded), soonest deadline first; each gets .deadline_state."""
-    orders = list(
-        RegulatorOrder.objects.filter(
-            (Q(action=OrderAction.ERASE) & ~Q(status=OrderStatus.DONE))
-            | (~Q(action=OrderAction.ERASE) & Q(lifted_at__isnull=True))
-        ).order_by(F("deadline").asc(nulls_last=True), "received_at")
-    )
+    rows = RegulatorOrder.objects.filter(OPEN_ORDERS).order_by(F("deadline").asc(nulls_last=True), "received_at")
+    orders = list(rows[:limit] if limit else rows)
     for order in orders:
         order.deadline_state = deadline_state(due=order.deadline, done=order.status == OrderStatus.DONE, now=now)
     return orders
+
+
+def orders_open_count() -> int:
+    return RegulatorOrder.objects.filter(OPEN_ORDERS).count()
 
 
 def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
@@ -145,21 +155,20 @@ def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
     )
 
 
-def erasure_requests_open(*, now: datetime) -> list[ErasureRequest]:
-    requests = list(
-        ErasureRequest.objects.exclude(status__in=(ErasureStatus.DONE, ErasureStatus.REFUSED))
-        .select_related("tenant")
-        .order_by("due_at")
-    )
+def erasure_requests_open(*, now: datetime, limit: int | None = None) -> list[ErasureRequest]:
+    rows = _erasure_requests_open().select_related("tenant").order_by("due_at")
+    requests = list(rows[:limit] if limit else rows)
     for request in requests:
         request.deadline_state = deadline_state(due=request.due_at, done=False, now=now)
     return requests
 
 
-def webhook_deliveries_failing(*, limit: int = 20) -> QuerySet[WebhookDelivery]:
-    """Deliveries given up, or still being retried after a failed attempt, newest first."""
-    failing = WebhookDelivery.objects.exclude(status="delivered").exclude(attempts=[])
-    return failing.select_related("endpoint__tenant").order_by("-created_at")[:limit]
+def erasure_requests_open_count() -> int:
+    return _erasure_requests_open().count()
+
+
+def certificate_list() -> QuerySet[DeletionCertificate]:
+    return DeletionCertificate.objects.order_by("-finished_at")
 
 
 def holds_active(*, now: datetime) -> QuerySet[LegalHold]:
@@ -215,6 +224,8 @@ def audit_status(*, refresh: bool = False) -> dict:
     head = latest_signed_head()
     if head:
         head["age_s"] = max(0, round(timezone.now().timestamp() - head["timestamp"] / 1000))
+        head["signed_at"] = datetime.fromtimestamp(head["timestamp"] / 1000, tz=UTC)
+        head["signature_valid"] = head_signature_valid(head)
     return {**status, "signed_head": head}
 
 
@@ -229,10 +240,12 @@ def audit_events(*, after: int = 0, limit: int = AUDIT_PAGE_SIZE) -> list[AuditE
     return _with_details_json(AuditEvent.objects.filter(seq__gt=after).order_by("seq")[:limit])
 
 
-def audit_events_for(*, obj, limit: int = 100) -> list[AuditEvent]:
-    return _with_details_json(
-        AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")[:limit]
-    )
+def audit_events_for(*, obj, page: str | None = None, per_page: int = AUDIT_PAGE_SIZE):
+    """One page (?page-like value `page`) of the events about an order or a request, oldest first."""
+    rows = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
+    events = Paginator(rows, per_page).get_page(page)
+    events.object_list = _with_details_json(events.object_list)
+    return events
 
 
 def order_get(*, order_id) -> RegulatorOrder:

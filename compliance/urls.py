@@ -19,6 +19,7 @@ urlpatterns = [
     path("orders", orders.OrderListCreateApi.as_view(), name="orders"),
     path("orders/<uuid:order_id>", orders.OrderDetailApi.as_view(), name="order-detail"),
     path("orders/<uuid:order_id>/lift", orders.OrderLiftApi.as_view(), name="order-lift"),
+    path("orders/<uuid:order_id>/evidence", orders.OrderEvidenceApi.as_view(), name="order-evidence"),
     path("retention-rules", retention_rules.RetentionRuleListCreateApi.as_view(), name="retention-rules"),
     path("orders/<uuid:order_id>/exceptions", orders.OrderExceptionCreateApi.as_view(), name="order-exceptions"),
     path("legal-holds", holds.LegalHoldListCreateApi.as_view(), name="legal-holds"),

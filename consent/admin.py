@@ -8,7 +8,7 @@ from core.admin import OfficerModelAdmin
 
 @admin.register(Tenant)
 class TenantAdmin(OfficerModelAdmin):
-    list_display = ("slug", "name", "created_at")
+    list_display = ("slug", "name", "contact", "email", "created_at")
     search_fields = ("slug", "name")
 
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from consent import selectors, services
 from consent.client_api import ClientApi, request_actor
 from consent.models import MAX_RETENTION_DAYS, ConsentMethod, Purpose
-from consent.receipts import consent_receipt
-from core.api import page_of, paginated
+from consent.receipts import consent_receipt, consent_receipt_jwt
+from consent.records import consent_record
+from core.api import JsonErrors, page_of, paginated
 from core.inputs import json_size_validator
 
 
@@ -144,10 +146,42 @@ class ConsentWithdrawApi(ClientApi):
         return Response(ConsentOutputSerializer(consent).data)
 
 
-class ConsentReceiptApi(ClientApi):
-    @extend_schema(responses={200: dict}, description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256.")
+class JsonLdRenderer(JSONRenderer):
+    media_type = "application/ld+json"
+    format = "jsonld"
+
+
+class JwtRenderer(BaseRenderer):
+    media_type = "application/jwt"
+    format = "jwt"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data.encode("ascii")
+
+
+class ConsentReceiptApi(JsonErrors, ClientApi):
+    """One receipt, three forms: `?format=` or the Accept header chooses (json is the default)."""
+
+    renderer_classes = [JSONRenderer, JsonLdRenderer, JwtRenderer]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", str, enum=["json", "jsonld", "jwt"])],
+        responses={
+            (200, "application/json"): dict,
+            (200, "application/ld+json"): dict,
+            (200, "application/jwt"): str,
+        },
+        description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256 (json); the same as a JWT signed "
+        "EdDSA, key at /.well-known/jwks.json (jwt); the ISO/IEC TS 27560 consent record in W3C DPV (jsonld).",
+    )
     def get(self, request, consent_id):
         consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        form = request.accepted_renderer.format
+        if form == "jwt":
+            return Response(consent_receipt_jwt(consent))
+        if form == "jsonld":
+            return Response(consent_record(consent))
         return Response(consent_receipt(consent))
 
 

@@ -37,6 +37,12 @@ class Tenant(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The controller's privacy contact, as consent receipts name it (Kantara v1.1 piiControllers).
+    contact = models.CharField(max_length=200, blank=True, default="")
+    address = models.CharField(max_length=500, blank=True, default="")
+    email = models.EmailField(max_length=254, blank=True, default="")
+    phone = models.CharField(max_length=50, blank=True, default="")
+    url = models.URLField(max_length=500, blank=True, default="")
 
     def __str__(self):
         return self.slug
@@ -137,7 +143,18 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     # When the purpose was met (BIPA/CUBI retention anchor); no use for the purpose after it.
     purpose_ended_at = models.DateTimeField(null=True, blank=True)
+    # When the tenant's webhooks for the withdrawal were written; until then the relay asks for them again, so a
+    # withdrawal committed just before a crash still reaches the client app.
+    withdrawal_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         # (tenant, purpose): the search path's count of a tenant's consents for a purpose.
-        indexes = [models.Index(fields=["subject", "purpose"]), models.Index(fields=["tenant", "purpose"])]
+        indexes = [
+            models.Index(fields=["subject", "purpose"]),
+            models.Index(fields=["tenant", "purpose"]),
+            models.Index(
+                fields=["withdrawn_at"],
+                condition=models.Q(withdrawn_at__isnull=False, withdrawal_notified_at__isnull=True),
+                name="consent_withdrawal_unnotified",
+            ),
+        ]

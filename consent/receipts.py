@@ -1,11 +1,15 @@
-"""Consent receipts after the Kantara Initiative Consent Receipt Specification v1.1."""
+"""Consent receipts after the Kantara Initiative Consent Receipt Specification v1.1: JSON, and the same fields as a
+JWT signed EdDSA with the platform key (verifiable with the key at /.well-known/jwks.json)."""
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.urls import reverse
 
 from consent.models import Consent
+from core.jws import jwt_sign
 
 KANTARA_VERSION = "KI-CR-v1.1.0"
 
@@ -42,6 +46,11 @@ def consent_receipt(consent: Consent) -> dict:
                 "piiController": tenant.name,
                 "piiControllerId": str(tenant.id),
                 "onBehalf": False,
+                "contact": tenant.contact,
+                "address": tenant.address,
+                "email": tenant.email,
+                "phone": tenant.phone,
+                "piiControllerUrl": tenant.url,
             }
         ],
         "policyUrl": settings.PUBLIC_BASE_URL.rstrip("/")
@@ -69,3 +78,9 @@ def consent_receipt(consent: Consent) -> dict:
         "expiresAt": consent.expires_at.isoformat() if consent.expires_at else None,
         "withdrawnAt": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
     }
+
+
+def consent_receipt_jwt(consent: Consent) -> str:
+    """The receipt's fields as JWT claims, with the issuer and the time of issue (the receipt says the consent's
+    state at that time)."""
+    return jwt_sign({"iss": settings.PUBLIC_BASE_URL.rstrip("/"), "iat": int(time.time()), **consent_receipt(consent)})

@@ -60,11 +60,25 @@ class InvalidExpiry(DomainError):
     default_message = "expires_at must be later than the moment of consent."
 
 
+CONTROLLER_FIELDS = ("contact", "address", "email", "phone", "url")
+
+
 @transaction.atomic
-def tenant_create(*, slug: str, name: str = "", actor: Actor) -> tuple[Tenant, bool]:
-    tenant, created = Tenant.objects.get_or_create(slug=slug, defaults={"name": name or slug})
+def tenant_create(*, slug: str, name: str = "", controller: dict | None = None, actor: Actor) -> tuple[Tenant, bool]:
+    """`controller`: the privacy contact its consent receipts name (CONTROLLER_FIELDS, each checked as its column
+    would: an e-mail, a URL); given for an existing tenant, the fields given are updated."""
+    controller = {
+        field: Tenant._meta.get_field(field).clean(value, None)
+        for field, value in (controller or {}).items()
+        if field in CONTROLLER_FIELDS and value is not None
+    }
+    tenant, created = Tenant.objects.get_or_create(slug=slug, defaults={"name": name or slug, **controller})
     if created:
         audit_append(actor=actor, action="tenant.create", obj=tenant, details={"slug": slug})
+    elif controller:
+        Tenant.objects.filter(pk=tenant.pk).update(**controller)
+        tenant.refresh_from_db()
+        audit_append(actor=actor, action="tenant.controller_update", obj=tenant, details={"fields": sorted(controller)})
     return tenant, created
 
 

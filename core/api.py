@@ -12,6 +12,7 @@ from django.http import Http404
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
@@ -112,3 +113,11 @@ def page_of(serializer_class, name: str):
             "results": serializer_class(many=True),
         },
     )
+
+
+class JsonErrors:
+    """For a view that also answers in another form (a JWT, a ZIP): its errors stay JSON in the one error shape."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().handle_exception(exc)

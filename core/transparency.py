@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import struct
 import time
-from functools import lru_cache
 
 from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from django.conf import settings
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
 
 from core.audit import canonical, leaf_fields
 from core.errors import DomainError, NotFound
+from core.keys import public_key_bytes, signing_key
 from core.merkle import Tree, compact_append, compact_root, leaf_hash
 from core.models import AuditEvent, AuditLeaf, AuditTreeHead
 
@@ -34,31 +31,6 @@ HEAD_CONTEXT = b"facegate-audit-tree-head-v1\n"
 class InvalidTreeSize(DomainError):
     code = "invalid_tree_size"
     default_message = "No signed tree head covers that range."
-
-
-# --- Signing key ----------------------------------------------------------------------------------------------
-@lru_cache(maxsize=1)
-def signing_key() -> Ed25519PrivateKey:
-    """AUDIT_SIGNING_KEY (base64 of the 32-byte seed), else a seed generated once into the data directory."""
-    if settings.AUDIT_SIGNING_KEY:
-        return Ed25519PrivateKey.from_private_bytes(base64.b64decode(settings.AUDIT_SIGNING_KEY))
-    path = settings.AUDIT_SIGNING_KEY_FILE
-    try:
-        # O_EXCL: two processes starting at once agree on one key.
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(base64.b64encode(os.urandom(32)))
-    except FileExistsError:
-        pass
-    for _ in range(50):  # the other process may still be writing it
-        if seed := path.read_bytes().strip():
-            return Ed25519PrivateKey.from_private_bytes(base64.b64decode(seed))
-        time.sleep(0.01)
-    raise RuntimeError(f"empty audit signing key file {path}")
-
-
-def public_key_bytes() -> bytes:
-    return signing_key().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
 
 
 def signed_bytes(tree_size: int, timestamp: int, root_hash: bytes) -> bytes:
@@ -73,6 +45,17 @@ def head_json(head: AuditTreeHead) -> dict:
         "signature": base64.b64encode(bytes(head.signature)).decode(),
         "public_key": base64.b64encode(bytes(head.public_key)).decode(),
     }
+
+
+def head_signature_valid(head: dict) -> bool:
+    """A head (as head_json gives it) is signed by the key this deployment publishes, not merely the one it names."""
+    published = Ed25519PublicKey.from_public_bytes(public_key_bytes())
+    message = signed_bytes(head["tree_size"], head["timestamp"], bytes.fromhex(head["root_hash"]))
+    try:
+        published.verify(base64.b64decode(head["signature"]), message)
+    except InvalidSignature:
+        return False
+    return True
 
 
 # --- Sequencer ------------------------------------------------------------------------------------------------

@@ -1,17 +1,20 @@
-"""Officer API: regulator orders (record, read, exceptions for held subjects, lift)."""
+"""Officer API: regulator orders (record, read, exceptions for held subjects, lift, evidence pack)."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from compliance import selectors
 from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
-from compliance.services import orders
+from compliance.services import evidence, orders
 from consent.client_api import request_actor
-from core.api import page_of, paginated
+from core.api import JsonErrors, page_of, paginated
 from policy.models import OrderAction, RegulatorOrder
 
 
@@ -108,3 +111,27 @@ class OrderLiftApi(OfficerApi):
     def post(self, request, order_id):
         order = orders.order_lift(order=get_object_or_404(RegulatorOrder, pk=order_id), actor=request_actor(request))
         return Response(OrderOutputSerializer(order).data)
+
+
+class ZipRenderer(BaseRenderer):
+    media_type = "application/zip"
+    format = "zip"
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data
+
+
+class OrderEvidenceApi(JsonErrors, OfficerApi):
+    renderer_classes = [ZipRenderer, JSONRenderer]
+
+    @extend_schema(
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+        description="The order's evidence pack (ZIP), checked offline by tools/verify_evidence.py.",
+    )
+    def get(self, request, order_id):
+        order = get_object_or_404(RegulatorOrder, pk=order_id)
+        pack = evidence.evidence_pack_build(order=order, actor=request_actor(request))
+        response = HttpResponse(pack, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="evidence-{order.pk}.zip"'
+        return response

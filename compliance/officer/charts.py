@@ -66,8 +66,9 @@ class TimelineRow:
         return round(self.x_end - self.x_start, 1)
 
 
-def deadline_timeline(*, now: datetime, orders, requests, width: int = 640, limit: int = 15) -> dict:
-    """A row per open order/request: a bar from received to deadline on an axis from 30 days ago to 60 ahead."""
+def deadline_timeline(*, now: datetime, orders, requests, more: int = 0, width: int = 640, limit: int = 15) -> dict:
+    """A row per open order/request: a bar from received to deadline on an axis from 30 days ago to 60 ahead.
+    `more`: open items not passed in (the dashboard reads the soonest only), counted as hidden."""
     start, end = now - timedelta(days=30), now + timedelta(days=60)
     label_w, row_h = 170, 20
     plot_w = width - label_w - 24
@@ -119,5 +120,5 @@ def deadline_timeline(*, now: datetime, orders, requests, width: int = 640, limi
         "today": x(now),
         "axis": axis,
         "axis_y": 8 + len(rows) * row_h + 14,
-        "hidden": max(len(items) - limit, 0),
+        "hidden": max(len(items) - limit, 0) + more,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.officer import access_views, request_views, retention_views
+from compliance.officer import access_views, list_views, order_views, request_views, retention_views
 from compliance.officer import views as officer_views
 
 app_name = "officer"
@@ -9,9 +9,15 @@ urlpatterns = [
     path("", officer_views.dashboard_view, name="dashboard"),
     path("login/", officer_views.OfficerLoginView.as_view(), name="login"),
     path("logout/", officer_views.OfficerLogoutView.as_view(), name="logout"),
-    path("orders/new/", officer_views.order_new, name="order-new"),
-    path("orders/<uuid:order_id>/", officer_views.order_detail, name="order"),
-    path("orders/<uuid:order_id>/exceptions/", officer_views.order_exception, name="order-exception"),
+    path("orders/", list_views.orders, name="orders"),
+    path("erasure-requests/", list_views.erasure_requests, name="erasure-requests"),
+    path("holds/", list_views.holds, name="holds"),
+    path("certificates/", list_views.certificates, name="certificates"),
+    path("webhook-deliveries/", list_views.webhook_deliveries, name="webhook-deliveries"),
+    path("orders/new/", order_views.order_new, name="order-new"),
+    path("orders/<uuid:order_id>/", order_views.order_detail, name="order"),
+    path("orders/<uuid:order_id>/evidence.zip", order_views.order_evidence, name="order-evidence"),
+    path("orders/<uuid:order_id>/exceptions/", order_views.order_exception, name="order-exception"),
     path("holds/new/", officer_views.hold_new, name="hold-new"),
     path("holds/<uuid:hold_id>/release/", officer_views.hold_release, name="hold-release"),
     path("erasure-requests/<uuid:request_id>/", officer_views.erasure_request_detail, name="erasure-request"),

@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance import selectors
+from compliance import selectors, webhook_selectors
 from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
 from compliance.officer.charts import bar_chart, deadline_timeline
-from compliance.officer.forms import HoldForm, OrderForm
-from compliance.services import erasure_requests, holds, orders
+from compliance.officer.forms import HoldForm
+from compliance.services import erasure_requests, holds
 from core import throttles
 from core.audit import Actor
 from core.errors import DomainError
@@ -92,26 +92,42 @@ def index(request):
 # --- pages -----------------------------------------------------------------------------------------------
 
 
+DASHBOARD_ROWS = 10  # each dashboard list shows this many, and links to its paged page for the rest
+
+
 def dashboard_context(*, now: datetime | None = None) -> dict:
     """Everything the dashboard shows, read in one place."""
     now = now or timezone.now()
-    orders = selectors.orders_open(now=now)
+    orders = selectors.orders_open(now=now, limit=DASHBOARD_ROWS)
     for order in orders:
         order.held = (
-            selectors.subjects_by_id(ids=order.held_subjects) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
+            selectors.subjects_by_id(ids=order.held_subjects[:5]) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
         )
-    requests = selectors.erasure_requests_open(now=now)
+    requests = selectors.erasure_requests_open(now=now, limit=DASHBOARD_ROWS)
+    holds = selectors.holds_active(now=now)
+    totals = {
+        "orders": selectors.orders_open_count(),
+        "requests": selectors.erasure_requests_open_count(),
+        "holds": holds.count(),
+    }
     return {
         "now": now,
         "orders": orders,
-        "orders_done": selectors.orders_recently_done(),
+        "orders_done": selectors.orders_recently_done(limit=DASHBOARD_ROWS),
         "requests": requests,
-        "holds": selectors.holds_active(now=now),
-        "webhook_failures": selectors.webhook_deliveries_failing(),
+        "holds": holds[:DASHBOARD_ROWS],
+        "totals": totals,
+        "webhook_failures": webhook_selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
+        "webhook_tenants": webhook_selectors.webhook_failures_per_tenant(),
         "counts": selectors.counts(now=now),
         "audit": selectors.audit_status(),
         "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),
-        "timeline": deadline_timeline(now=now, orders=orders, requests=requests),
+        "timeline": deadline_timeline(
+            now=now,
+            orders=orders,
+            requests=requests,
+            more=totals["orders"] - len(orders) + totals["requests"] - len(requests),
+        ),
     }
 
 
@@ -125,27 +141,6 @@ def _get_or_404(selector, **kwargs):
         return selector(**kwargs)
     except (RegulatorOrder.DoesNotExist, ErasureRequest.DoesNotExist, DeletionCertificate.DoesNotExist):
         raise Http404 from None
-
-
-@officer_required
-def order_detail(request, order_id):
-    order = _get_or_404(selectors.order_get, order_id=order_id)
-    now = timezone.now()
-    done = order.status == OrderStatus.DONE
-    percent = round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else 100 * done
-    return render(
-        request,
-        "officer/order_detail.html",
-        {
-            "order": order,
-            "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
-            "percent": percent,
-            "held": selectors.subjects_by_id(ids=order.held_subjects),
-            "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
-            "certificates": selectors.certificates_for(obj=order),
-            "events": selectors.audit_events_for(obj=order),
-        },
-    )
 
 
 @officer_required
@@ -165,7 +160,7 @@ def erasure_request_detail(request, request_id):
             "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
             "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
             "certificates": selectors.certificates_for(obj=erasure_request),
-            "events": selectors.audit_events_for(obj=erasure_request),
+            "events": selectors.audit_events_for(obj=erasure_request, page=request.GET.get("events_page")),
         },
     )
 
@@ -251,24 +246,6 @@ def hold_release(request, hold_id):
 
 @officer_required
 @require_POST
-def order_exception(request, order_id):
-    order = get_object_or_404(RegulatorOrder, pk=order_id)
-    reason = request.POST.get("reason", "").strip()
-    if not reason:
-        messages.error(request, "An exception needs a reason.")
-    else:
-        try:
-            orders.order_exception_add(
-                order=order, subject_id=request.POST.get("subject", ""), reason=reason, actor=Actor.user(request.user)
-            )
-            messages.success(request, "Exception recorded: the subject stays under its legal hold.")
-        except DomainError as error:
-            _refused(request, error)
-    return redirect("officer:order", order_id=order.pk)
-
-
-@officer_required
-@require_POST
 def erasure_request_confirm(request, request_id):
     erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
     try:
@@ -290,26 +267,6 @@ def _form_page(request, form, title, submit, create):
             form.add_error(None, f"{error.message} ({error.code})")
     context = {"form": form, "title": title, "submit": submit, "scope_note": hasattr(form, "scope")}
     return render(request, "officer/form.html", context)
-
-
-@officer_required
-def order_new(request):
-    def create(form):
-        data = form.cleaned_data
-        order = orders.order_create(
-            regulator=data["regulator"],
-            reference=data["reference"],
-            action=data["action"],
-            scope=form.scope(),
-            received_at=data["received_at"],
-            deadline=data["deadline"],
-            actor=Actor.user(request.user),
-        )
-        messages.success(request, "Order recorded: it is in force from now.")
-        return redirect("officer:order", order_id=order.pk)
-
-    form = OrderForm(request.POST or None, initial={"received_at": timezone.now()})
-    return _form_page(request, form, "Record a regulator order", "Record order", create)
 
 
 @officer_required

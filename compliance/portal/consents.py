@@ -1,8 +1,12 @@
-"""The subject's consent page, reached by a signed link: see every consent, withdraw any one (GDPR Art. 7(3))."""
+"""The subject's consent page, reached by a signed link: see every consent, withdraw any one (GDPR Art. 7(3)),
+download its receipt (Kantara JSON, the same signed as a JWT, the ISO/IEC TS 27560 record in DPV)."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -10,6 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from consent import selectors, services
 from consent.links import CONSENT_PAGE_LINK
+from consent.receipts import consent_receipt, consent_receipt_jwt
+from consent.records import consent_record
 from consent.wording import purpose_sentence, purpose_title
 from core.audit import Actor
 from core.errors import DomainError
@@ -81,6 +87,29 @@ def consent_withdraw_view(request, token, consent_id):
         "plain": purpose_sentence(consent.purpose),
     }
     return _private(render(request, "portal/consent_withdraw.html", context))
+
+
+RECEIPT_FORMS = {
+    "json": ("application/json", lambda c: json.dumps(consent_receipt(c), indent=2, ensure_ascii=False)),
+    "jwt": ("application/jwt", consent_receipt_jwt),
+    "jsonld": ("application/ld+json", lambda c: json.dumps(consent_record(c), indent=2, ensure_ascii=False)),
+}
+
+
+@never_cache
+@require_http_methods(["GET"])
+def consent_receipt_view(request, token, consent_id, form):
+    """The person's own copy of the receipt, as a file to keep."""
+    subject = _subject_from_token(token)
+    if subject is None:
+        return _invalid(request)
+    consent = selectors.portal_consent(subject=subject, consent_id=consent_id)
+    if consent is None or form not in RECEIPT_FORMS:
+        return _invalid(request, status=404)
+    content_type, render_form = RECEIPT_FORMS[form]
+    response = HttpResponse(render_form(consent), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="consent-receipt-{consent.pk}.{form}"'
+    return _private(response)
 
 
 @require_http_methods(["GET"])

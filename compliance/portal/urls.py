@@ -6,6 +6,11 @@ from compliance.portal import access, consents, erasure
 consent_urlpatterns = [
     path("c/<str:token>/", consents.consents_view, name="consents"),
     path("c/<str:token>/withdraw/<str:consent_id>/", consents.consent_withdraw_view, name="consent-withdraw"),
+    path(
+        "c/<str:token>/receipt/<str:consent_id>.<str:form>",
+        consents.consent_receipt_view,
+        name="consent-receipt",
+    ),
     path("notices/<str:notice_id>/", consents.notice_view, name="notice"),
 ]
 

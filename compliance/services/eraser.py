@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from compliance.models import DeletionCertificate, WebhookEvent
 from compliance.services.certificates import certificate_issue
-from compliance.services.webhooks import webhook_emit
+from compliance.services.webhooks import webhook_emit_subjects
 from consent.models import Consent, Subject
 from core.audit import Actor, audit_append, audit_head_seq
 from matching import partitions
@@ -143,6 +143,7 @@ def subjects_erase(
                     "counts": dict(batch_counts),
                 },
             )
+            _tell_tenants(done, certificate_id=cert_id, cause=cause, event=WebhookEvent.SUBJECT_ERASED)
         erased += done
         counts.update(batch_counts)
         if on_batch:
@@ -158,23 +159,18 @@ def subjects_erase(
         started_at=started_at,
         seq_from=seq_from,
         actor=actor,
-        event=WebhookEvent.SUBJECT_ERASED,
     )
 
 
-def _tell_tenants(erased: list[str], *, certificate: DeletionCertificate, event: str) -> None:
-    """Each tenant learns which of its subjects were erased, or lost their templates (it may hold its own
-    copies), with the certificate."""
-    by_tenant: dict = {}
-    for subject_id, tenant_id in Subject.objects.filter(pk__in=erased).values_list("pk", "tenant_id"):
-        by_tenant.setdefault(tenant_id, []).append(str(subject_id))
-    with transaction.atomic():
-        for tenant_id, subjects in by_tenant.items():
-            webhook_emit(
-                tenant_id=tenant_id,
-                type=event,
-                data={"subjects": sorted(subjects), "certificate": str(certificate.pk), "cause": certificate.cause},
-            )
+def _tell_tenants(subject_ids, *, certificate_id, cause: str, event: str) -> None:
+    """Each tenant learns which of its subjects this batch erased, or stripped of their templates (it may hold its
+    own copies). Written in the batch's own transaction (an outbox): if the change commits, so does the event.
+    `certificate` is the pass's certificate, issued when the pass ends."""
+    webhook_emit_subjects(
+        subjects=Subject.objects.filter(pk__in=list(subject_ids)).values_list("pk", "tenant_id"),
+        type=event,
+        data={"certificate": str(certificate_id), "cause": cause},
+    )
 
 
 def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor: Actor) -> DeletionCertificate:
@@ -211,6 +207,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
                     "held": sorted(held),
                 },
             )
+            _tell_tenants(batch_subjects, certificate_id=cert_id, cause=cause, event=WebhookEvent.TEMPLATES_EXPIRED)
         counts[TEMPLATES] += n_templates
         counts[ENROLLMENTS] += n_enrollments
         subjects.update(batch_subjects)
@@ -226,14 +223,14 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
         started_at=started_at,
         seq_from=seq_from,
         actor=actor,
-        event=WebhookEvent.TEMPLATES_EXPIRED,
     )
 
 
 def _pass_close(
-    *, cert_id, cause, cause_id, scope, counts, subjects, held, started_at, seq_from, actor: Actor, event: str
+    *, cert_id, cause, cause_id, scope, counts, subjects, held, started_at, seq_from, actor: Actor
 ) -> DeletionCertificate:
-    """The end of every erasure pass: vacuum, certify (held subjects listed in the scope), tell the tenants."""
+    """The end of every erasure pass: vacuum, certify (held subjects listed in the scope). The tenants were told
+    batch by batch."""
     vacuumed_at = _vacuum(templates_deleted=counts[TEMPLATES])
     certificate = certificate_issue(
         cert_id=cert_id,
@@ -247,7 +244,6 @@ def _pass_close(
         vacuumed_at=vacuumed_at,
         actor=actor,
     )
-    _tell_tenants(subjects, certificate=certificate, event=event)
     return certificate
 
 

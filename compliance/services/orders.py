@@ -12,7 +12,7 @@ from compliance.models import WebhookEvent
 from compliance.selectors import order_certificates
 from compliance.services import eraser
 from compliance.services.scopes import scope_describe, scope_resolve
-from compliance.services.webhooks import webhook_emit
+from compliance.services.webhooks import webhook_emit_subjects
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict
@@ -79,14 +79,16 @@ def order_create(
 
 def _tell_tenants(order: RegulatorOrder, event: str) -> None:
     """Each tenant with subjects in the order's scope learns which of them it now covers (or no longer does)."""
-    by_tenant: dict = {}
-    for subject_id, tenant_id in (
-        subjects_covered(scoped=order).filter(erased_at__isnull=True).values_list("pk", "tenant_id")
-    ):
-        by_tenant.setdefault(tenant_id, []).append(str(subject_id))
-    for tenant_id, subjects in by_tenant.items():
-        data = {"order": str(order.pk), "action": order.action, "regulator": order.regulator, "subjects": subjects}
-        webhook_emit(tenant_id=tenant_id, type=event, data={**data, "reference": order.reference})
+    webhook_emit_subjects(
+        subjects=subjects_covered(scoped=order).filter(erased_at__isnull=True).values_list("pk", "tenant_id"),
+        type=event,
+        data={
+            "order": str(order.pk),
+            "action": order.action,
+            "regulator": order.regulator,
+            "reference": order.reference,
+        },
+    )
 
 
 def order_erase_run(*, order_id) -> RegulatorOrder:

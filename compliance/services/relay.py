@@ -1,8 +1,10 @@
 """The outbox relay of compliance's background work (a beat task every few seconds): the row is the truth.
 
 Sent again when their message may be lost (the broker was down at commit, a worker died or a task failed with
-the database down): selfie lookups still waiting JOB_RELAY_AFTER_SECONDS after they were received, and erase
-orders never started. Both runs are idempotent. A started order resumes through the deadline check and
+the database down): selfie lookups still waiting JOB_RELAY_AFTER_SECONDS after they were received, erase
+orders never started, webhook deliveries never tried (their rows are written with the change they report), and
+consent withdrawals whose webhooks were never written (the task that writes them was lost).
+All runs are idempotent; a delivery may then reach its endpoint twice, with the same event id. A started order resumes through the deadline check and
 order_erase_run's own resumption; erasure-request runs are not relayed yet.
 """
 
@@ -12,9 +14,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 
-from compliance.models import ErasureRequest
+from compliance.models import ErasureRequest, WebhookDelivery
 from compliance.services.erasure_requests import ERASURE_LOOKUP_TASK
 from compliance.services.orders import ORDER_ERASE_TASK
+from compliance.services.webhooks import WEBHOOK_DELIVER_TASK
+from consent.models import Consent
+from consent.services import CONSENT_WITHDRAWN_NOTIFY_TASK
 from core.enqueue import resend
 from matching.models import JobStatus
 from policy.models import OrderAction, OrderStatus, RegulatorOrder
@@ -30,7 +35,15 @@ def erasure_relay(*, now: datetime) -> dict:
     orders = RegulatorOrder.objects.filter(
         action=OrderAction.ERASE, status=OrderStatus.RECEIVED, created_at__lt=cutoff
     ).values_list("pk", flat=True)[:BATCH]
+    deliveries = WebhookDelivery.objects.filter(status="pending", attempts=[], created_at__lt=cutoff).values_list(
+        "pk", flat=True
+    )[:BATCH]
+    withdrawals = Consent.objects.filter(
+        withdrawn_at__isnull=False, withdrawal_notified_at__isnull=True, withdrawn_at__lt=cutoff
+    ).values_list("pk", flat=True)[:BATCH]
     return {
         "lookups": sum(resend(ERASURE_LOOKUP_TASK, pk) for pk in lookups),
         "orders": sum(resend(ORDER_ERASE_TASK, pk) for pk in orders),
+        "webhooks": sum(resend(WEBHOOK_DELIVER_TASK, pk) for pk in deliveries),
+        "withdrawals": sum(resend(CONSENT_WITHDRAWN_NOTIFY_TASK, pk) for pk in withdrawals),
     }

@@ -28,6 +28,7 @@ from core.enqueue import enqueue
 from core.errors import DomainError
 
 WEBHOOK_DELIVER_TASK = "compliance.tasks.webhook_deliver"
+SUBJECTS_PER_EVENT = 500  # an event naming subjects names at most this many; more go in further parts
 FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... capped at an hour
 
 
@@ -91,18 +92,40 @@ def webhook_emit(*, tenant_id, type: str, data: dict) -> int:
     return n
 
 
+def webhook_emit_subjects(*, subjects, type: str, data: dict) -> int:
+    """Tell each tenant about its own subjects among `subjects` ((subject id, tenant id) pairs): one event per
+    SUBJECTS_PER_EVENT of them, each with `part`, `parts` and `subjects_total`, so no body grows with the
+    number of people. In the caller's transaction, like webhook_emit."""
+    by_tenant: dict = {}
+    for subject_id, tenant_id in subjects:
+        by_tenant.setdefault(tenant_id, []).append(str(subject_id))
+    n = 0
+    for tenant_id, ids in by_tenant.items():
+        ids.sort()
+        chunks = [ids[i : i + SUBJECTS_PER_EVENT] for i in range(0, len(ids), SUBJECTS_PER_EVENT)]
+        for part, chunk in enumerate(chunks, start=1):
+            n += webhook_emit(
+                tenant_id=tenant_id,
+                type=type,
+                data={**data, "subjects": chunk, "part": part, "parts": len(chunks), "subjects_total": len(ids)},
+            )
+    return n
+
+
 @transaction.atomic
 def consent_withdrawn_notify(*, consent_id) -> int:
-    consent = Consent.objects.select_related("subject").filter(pk=consent_id).first()
-    if consent is None:  # erased since: the subject.erased event says it
-        return 0
+    """Once per withdrawal: a second run (the task sent again by the relay) finds it told and writes nothing."""
+    consent = Consent.objects.select_for_update().filter(pk=consent_id).first()
+    if consent is None or consent.withdrawn_at is None or consent.withdrawal_notified_at:
+        return 0  # erased since (the subject.erased event says it), or already told
     data = {
         "consent": str(consent.pk),
         "subject": str(consent.subject_id),
         "purpose": consent.purpose,
         "withdrawn_at": consent.withdrawn_at.isoformat(),
     }
-    return webhook_emit(tenant_id=consent.subject.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
+    Consent.objects.filter(pk=consent.pk).update(withdrawal_notified_at=timezone.now())
+    return webhook_emit(tenant_id=consent.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
 
 
 def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:

@@ -44,9 +44,14 @@ def test_a_lost_selfie_lookup_and_a_lost_erase_order_are_relayed_and_end(faces_d
     )
     app.control.purge()  # both messages lost: only the rows know the work
 
-    assert relay.erasure_relay(now=timezone.now()) == {"lookups": 0, "orders": 0}  # not overdue yet
+    assert relay.erasure_relay(now=timezone.now()) == {
+        "lookups": 0,
+        "orders": 0,
+        "webhooks": 0,
+        "withdrawals": 0,
+    }  # not overdue yet
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
-        assert relay.erasure_relay(now=_later(settings)) == {"lookups": 1, "orders": 1}
+        assert relay.erasure_relay(now=_later(settings)) == {"lookups": 1, "orders": 1, "webhooks": 0, "withdrawals": 0}
         request = wait_for(
             lambda: ErasureRequest.objects.get(pk=request.pk), lambda r: r.lookup_status in FINISHED, timeout=90
         )

@@ -1,0 +1,56 @@
+"""Officer pages that list records, each paged (PAGE_SIZE rows, ?page=N) with a filter where one helps: orders,
+erasure requests, legal holds, deletion certificates, webhook deliveries."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+
+from compliance import selectors, webhook_selectors
+from compliance.officer.views import officer_required
+
+PAGE_SIZE = 50
+
+
+def _page(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _list(request, template: str, rows, **context):
+    return render(
+        request, f"officer/lists/{template}", {"page": _page(request, rows), "now": timezone.now(), **context}
+    )
+
+
+@officer_required
+def orders(request):
+    open_only = request.GET.get("state") == "open"
+    return _list(request, "orders.html", selectors.order_list(open_only=open_only), open_only=open_only)
+
+
+@officer_required
+def erasure_requests(request):
+    open_only = request.GET.get("state") == "open"
+    rows = selectors.erasure_request_list(open_only=open_only).select_related("tenant")
+    return _list(request, "erasure_requests.html", rows, open_only=open_only)
+
+
+@officer_required
+def holds(request):
+    active_only = request.GET.get("state") == "active"
+    rows = selectors.holds_active(now=timezone.now()) if active_only else selectors.legal_hold_list()
+    return _list(request, "holds.html", rows, active_only=active_only)
+
+
+@officer_required
+def certificates(request):
+    return _list(request, "certificates.html", selectors.certificate_list())
+
+
+@officer_required
+def webhook_deliveries(request):
+    every = request.GET.get("state") == "all"
+    tenant = request.GET.get("tenant", "")
+    rows = webhook_selectors.webhook_deliveries(failing_only=not every, tenant_slug=tenant)
+    return _list(request, "webhook_deliveries.html", rows, every=every, tenant=tenant)

@@ -1,0 +1,91 @@
+"""Officer pages of regulator orders: record one, its page (progress, held subjects, certificates, events), an
+exception for a held subject, and its evidence pack (ZIP)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from compliance import selectors
+from compliance.officer.forms import OrderForm
+from compliance.officer.views import _form_page, _get_or_404, _refused, officer_required
+from compliance.services import evidence, orders
+from core.audit import Actor
+from core.errors import DomainError
+from policy.models import OrderStatus, RegulatorOrder
+
+HELD_PAGE_SIZE = 100
+
+
+@officer_required
+def order_detail(request, order_id):
+    order = _get_or_404(selectors.order_get, order_id=order_id)
+    now = timezone.now()
+    done = order.status == OrderStatus.DONE
+    held_page = Paginator(order.held_subjects, HELD_PAGE_SIZE).get_page(request.GET.get("held_page"))
+    percent = round(100 * order.subjects_erased / order.subjects_total) if order.subjects_total else 100 * done
+    return render(
+        request,
+        "officer/order_detail.html",
+        {
+            "order": order,
+            "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
+            "percent": percent,
+            "held_page": held_page,
+            "held": selectors.subjects_by_id(ids=held_page.object_list),
+            "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
+            "certificates": selectors.certificates_for(obj=order),
+            "events": selectors.audit_events_for(obj=order, page=request.GET.get("events_page")),
+        },
+    )
+
+
+@officer_required
+@require_POST
+def order_exception(request, order_id):
+    order = get_object_or_404(RegulatorOrder, pk=order_id)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "An exception needs a reason.")
+    else:
+        try:
+            orders.order_exception_add(
+                order=order, subject_id=request.POST.get("subject", ""), reason=reason, actor=Actor.user(request.user)
+            )
+            messages.success(request, "Exception recorded: the subject stays under its legal hold.")
+        except DomainError as error:
+            _refused(request, error)
+    return redirect("officer:order", order_id=order.pk)
+
+
+@officer_required
+def order_new(request):
+    def create(form):
+        data = form.cleaned_data
+        order = orders.order_create(
+            regulator=data["regulator"],
+            reference=data["reference"],
+            action=data["action"],
+            scope=form.scope(),
+            received_at=data["received_at"],
+            deadline=data["deadline"],
+            actor=Actor.user(request.user),
+        )
+        messages.success(request, "Order recorded: it is in force from now.")
+        return redirect("officer:order", order_id=order.pk)
+
+    form = OrderForm(request.POST or None, initial={"received_at": timezone.now()})
+    return _form_page(request, form, "Record a regulator order", "Record order", create)
+
+
+@officer_required
+def order_evidence(request, order_id):
+    order = _get_or_404(selectors.order_get, order_id=order_id)
+    pack = evidence.evidence_pack_build(order=order, actor=Actor.user(request.user))
+    response = HttpResponse(pack, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="evidence-{order.pk}.zip"'
+    return response

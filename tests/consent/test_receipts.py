@@ -1,0 +1,182 @@
+"""Consent receipts that travel: the Kantara receipt as a JWT signed with the published key, and the ISO/IEC TS
+27560 consent record in W3C DPV (JSON-LD), both saying what the JSON receipt says."""
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import timezone
+
+from consent.services import consent_withdraw
+from core.audit import Actor
+from tests.factories import ledger as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _verify(token: str, jwks: dict) -> dict:
+    """What any client does: pick the key by `kid` from the JWK Set, check the EdDSA signature, read the claims."""
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    header = json.loads(_b64url_decode(header_b64))
+    assert header["alg"] == "EdDSA" and header["typ"] == "JWT"
+    key = next(k for k in jwks["keys"] if k["kid"] == header["kid"])
+    assert key["kty"] == "OKP" and key["crv"] == "Ed25519"
+    public = Ed25519PublicKey.from_public_bytes(_b64url_decode(key["x"]))
+    public.verify(_b64url_decode(signature_b64), f"{header_b64}.{payload_b64}".encode())
+    return json.loads(_b64url_decode(payload_b64))
+
+
+@pytest.fixture
+def tenant():
+    return f.tenant("acme")
+
+
+@pytest.fixture
+def auth(tenant):
+    return f.auth(f.api_key(tenant, ["fraud_prevention"])[1])
+
+
+@pytest.fixture
+def consent(tenant):
+    return f.consent(f.subject(tenant, "US-IL"), expires_at=timezone.now() + timedelta(days=30))
+
+
+def test_jwt_receipt_verifies_with_the_published_key_and_carries_the_json_receipt(client, auth, consent):
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    response = client.get(f"/api/v1/consents/{consent.id}/receipt", {"format": "jwt"}, **auth)
+    assert response.status_code == 200 and response["Content-Type"] == "application/jwt"
+    jwks = client.get("/.well-known/jwks.json")
+    assert jwks.status_code == 200  # public: no credentials
+
+    claims = _verify(response.content.decode(), jwks.json())
+    assert {k: v for k, v in claims.items() if k not in ("iss", "iat")} == receipt
+    assert claims["iss"].startswith("http") and abs(claims["iat"] - timezone.now().timestamp()) < 60
+
+    by_accept = client.get(f"/api/v1/consents/{consent.id}/receipt", HTTP_ACCEPT="application/jwt", **auth)
+    assert _verify(by_accept.content.decode(), jwks.json())["consentReceiptID"] == str(consent.id)
+
+
+def test_the_published_key_is_the_one_that_signs_tree_heads(client):
+    from django.db import transaction
+
+    from core.audit import audit_append
+    from core.transparency import audit_integrate
+
+    with transaction.atomic():
+        audit_append(actor=Actor.system("test"), action="test.key", object_type="test", object_id="1")
+    head = audit_integrate()
+    jwk = client.get("/.well-known/jwks.json").json()["keys"][0]
+    assert _b64url_decode(jwk["x"]) == bytes(head.public_key)
+
+
+def test_a_tampered_jwt_fails_verification(client, auth, consent):
+    token = client.get(f"/api/v1/consents/{consent.id}/receipt", {"format": "jwt"}, **auth).content.decode()
+    jwks = client.get("/.well-known/jwks.json").json()
+    header_b64, payload_b64, signature_b64 = token.split(".")
+    claims = json.loads(_b64url_decode(payload_b64))
+    claims["services"][0]["purposes"][0]["purpose"] = "access_control"
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    with pytest.raises(InvalidSignature):
+        _verify(f"{header_b64}.{forged}.{signature_b64}", jwks)
+    flipped = _b64url_decode(signature_b64)
+    flipped = base64.urlsafe_b64encode(bytes([flipped[0] ^ 1]) + flipped[1:]).rstrip(b"=").decode()
+    with pytest.raises(InvalidSignature):
+        _verify(f"{header_b64}.{payload_b64}.{flipped}", jwks)
+
+
+def test_jsonld_record_uses_dpv_terms_and_says_what_the_receipt_says(client, auth, consent):
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    response = client.get(f"/api/v1/consents/{consent.id}/receipt", {"format": "jsonld"}, **auth)
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    record = response.json()
+
+    assert record["@context"]["dpv"] == "https://w3id.org/dpv#"
+    assert record["@type"] == "dpv:ConsentRecord" and record["dct:conformsTo"] == "ISO/IEC TS 27560:2023"
+    assert record["dct:identifier"] == receipt["consentReceiptID"]
+    assert record["dpv:hasDataSubject"]["@id"] == f"urn:uuid:{receipt['piiPrincipalId']}"
+    controller = record["dpv:hasDataController"][0]
+    assert controller["@id"] == f"urn:uuid:{receipt['piiControllers'][0]['piiControllerId']}"
+    assert controller["dpv:hasName"] == receipt["piiControllers"][0]["piiController"]
+    assert record["dpv:hasJurisdiction"] == receipt["jurisdiction"] == "US-IL"
+    assert record["dpv:hasPurpose"]["@type"] == "dpv:FraudPreventionAndDetection"
+    assert record["dpv:hasPurpose"]["dct:identifier"] == receipt["services"][0]["purposes"][0]["purpose"]
+    assert record["dpv:hasPersonalData"]["@id"] == "pd:FacialPrint"
+    assert record["dpv:hasLegalBasis"]["@id"] == "dpv:ExplicitlyExpressedConsent"
+    assert record["dpv:hasNotice"]["@id"] == receipt["policyUrl"]
+    assert record["dpv:hasNotice"]["spdx:checksum"]["spdx:checksumValue"] == receipt["notice"]["sha256"]
+    given = record["dct:hasPart"][0]
+    assert given["@type"] == "dpv:ConsentGiven"
+    assert datetime.fromisoformat(given["dpv:isIndicatedAtTime"]["@value"]) == datetime.fromtimestamp(
+        receipt["consentTimestamp"], tz=UTC
+    )
+    assert record["dpv:hasConsentStatus"]["@id"] == "dpv:ConsentGiven"
+    assert record["dct:valid"]["@value"] == f"end={receipt['expiresAt']};"
+
+
+def test_jsonld_record_follows_a_withdrawal(client, auth, consent):
+    consent_withdraw(consent=consent, actor=Actor.system("test"))
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    record = client.get(f"/api/v1/consents/{consent.id}/receipt", HTTP_ACCEPT="application/ld+json", **auth).json()
+    assert record["dpv:hasConsentStatus"]["@id"] == "dpv:ConsentWithdrawn"
+    assert record["dct:hasPart"][1]["@type"] == "dpv:ConsentWithdrawn"
+    assert record["dct:hasPart"][1]["dpv:isIndicatedAtTime"]["@value"] == receipt["withdrawnAt"]
+
+
+def test_errors_stay_json_whatever_form_was_asked(client, auth):
+    missing = "00000000-0000-0000-0000-000000000001"
+    for params in ({"format": "jwt"}, {"format": "jsonld"}):
+        response = client.get(f"/api/v1/consents/{missing}/receipt", params, **auth)
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        assert response.json()["error"]["code"] == "not_found"
+    unknown = client.get(f"/api/v1/consents/{missing}/receipt", {"format": "pdf"}, **auth)
+    assert unknown.status_code == 404 and unknown.json()["error"]["code"]
+
+
+def test_receipts_name_the_controllers_privacy_contact_set_by_create_tenant(client, auth, consent, tenant):
+    from django.core.management import call_command
+
+    call_command(
+        "create_tenant",
+        "acme",
+        "--contact",
+        "Data Protection Officer",
+        "--address",
+        "1 Bank St, London",
+        "--email",
+        "dpo@acme.example",
+        "--phone",
+        "+44 20 7946 0000",
+        "--url",
+        "https://acme.example/privacy",
+        stdout=open("/dev/null", "w"),  # noqa: SIM115
+    )
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    controller = receipt["piiControllers"][0]
+    assert (controller["contact"], controller["address"], controller["email"]) == (
+        "Data Protection Officer",
+        "1 Bank St, London",
+        "dpo@acme.example",
+    )
+    assert (
+        controller["phone"] == "+44 20 7946 0000" and controller["piiControllerUrl"] == "https://acme.example/privacy"
+    )
+    record = client.get(f"/api/v1/consents/{consent.id}/receipt", {"format": "jsonld"}, **auth).json()
+    node = record["dpv:hasDataController"][0]
+    assert node["dpv:hasContact"] == ["mailto:dpo@acme.example", "+44 20 7946 0000"]
+    assert node["dpv:hasAddress"] == "1 Bank St, London"
+
+
+def test_a_malformed_controller_email_is_refused():
+    from django.core.exceptions import ValidationError
+
+    from consent.services import tenant_create
+
+    with pytest.raises(ValidationError):
+        tenant_create(slug="acme", controller={"email": "not an e-mail"}, actor=Actor.system("test"))
