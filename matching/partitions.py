@@ -28,9 +28,9 @@ HNSW = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction =
 HINTED_PURPOSES = ("fraud_prevention", "access_control")
 
 
-def hinted(purpose: str, column: str = "purposes_hint") -> str:
+def hinted(purpose: str) -> str:
     """A template's hint names `purpose`, one of HINTED_PURPOSES: as a literal, the partial index's own predicate."""
-    return f"{column} @> ARRAY['{purpose}']::varchar(32)[]"
+    return f"purposes_hint @> ARRAY['{purpose}']::varchar(32)[]"
 
 
 def partition_name(tenant_id) -> str:
