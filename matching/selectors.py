@@ -157,7 +157,8 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
             ORDER BY {order} LIMIT %s)
         SELECT (SELECT count(*) FROM candidates), nearest.*
         FROM (SELECT) one LEFT JOIN LATERAL (
-            SELECT * FROM candidates nearest WHERE {gate_sql} ORDER BY nearest.distance LIMIT %s) nearest ON true"""
+            SELECT * FROM candidates nearest WHERE {gate_sql} ORDER BY nearest.distance LIMIT %s) nearest ON true
+        ORDER BY nearest.distance"""
     params = [probe, tenant_id, model, *order_params, limit, *gate_params, k]
     # Hints change faster than statistics, so the plan is not left to estimates: the partial index (exact) or the
     # graph, never a scan of the partition, and no parallel workers to start for a few rows. Relaxed order: the
