@@ -22,7 +22,7 @@ def vectors(rng, n: int, clusters: int) -> np.ndarray:
     """Clustered unit vectors: like faces, many people near each other in a few regions of the space."""
     centres = rng.normal(size=(clusters, DIM)).astype(np.float32)
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    points = centres[rng.integers(0, clusters, n)] + rng.normal(scale=0.08, size=(n, DIM)).astype(np.float32)
+    points = centres[rng.integers(0, clusters, n)] + 0.08 * rng.standard_normal((n, DIM), dtype=np.float32)
     return points / np.linalg.norm(points, axis=1, keepdims=True)
 
 
