@@ -129,6 +129,7 @@ def promote(tenant_id) -> dict:
             cursor.execute("RESET client_min_messages")
             connection.connection.remove_notice_handler(keep)
     out = {name: round(value, 1) for name, value in timings.items()}
+    out["load_average_1m"] = round(os.getloadavg()[0], 1)  # the machine is shared: how busy it was
     # pgvector's "using N parallel workers" and "hnsw graph no longer fits into maintenance_work_mem".
     out["build_messages"] = sorted({m for m in messages if m.startswith("using") or "maintenance_work_mem" in m})
     return out
@@ -206,6 +207,7 @@ def main() -> None:
     if args.json:
         out = {
             "command": " ".join(sys.argv),
+            "load_average_1m_at_end": round(os.getloadavg()[0], 1),
             "tenants": args.tenants,
             "templates": total,
             "load_s": round(load_s, 1),
