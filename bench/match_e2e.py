@@ -83,6 +83,33 @@ class Notices(threading.Thread):
                 self.seen.setdefault(note.payload, time.time())
 
 
+def pipeline_steps(probes: list[bytes]) -> dict:
+    """The worker's face steps on the probes, alone, in this process (one core): what bounds a match's latency."""
+    import dlib
+
+    from matching import face
+    from matching.images import decode_image
+
+    m, steps = face.models(), {"decode": [], "hog": [], "landmarks_chips": [], "resnet_2_chips": []}
+    for image in probes:
+        t0 = time.perf_counter()
+        pixels = decode_image(image)
+        t1 = time.perf_counter()
+        rects, _, _ = m.detector.run(pixels, 0)
+        t2 = time.perf_counter()
+        if not len(rects):
+            continue
+        chip = dlib.get_face_chip(
+            pixels, m.shape_predictor(pixels, rects[0]), size=face.CHIP_SIZE, padding=face.CHIP_PADDING
+        )
+        t3 = time.perf_counter()
+        m.recognizer.compute(np.stack([chip, chip[:, ::-1]]))
+        t4 = time.perf_counter()
+        for name, ms in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
+            steps[name].append(ms * 1000)
+    return {name: {"p50": pct(v, 50), "p95": pct(v, 95)} for name, v in steps.items()}
+
+
 def pct(values, q):
     return round(float(np.percentile(values, q)), 1) if values else None
 
@@ -138,6 +165,8 @@ def main() -> None:
         enrolments.enrollment_run(enrollment_id=enrollment.pk)
         probes += [photo_250(p) for p in photos[1:]]
     print(f"enrolled {len(people)} people; {len(probes)} probe photos", flush=True)
+    steps = pipeline_steps(probes)
+    print(f"face steps alone (one core, ms): {steps}", flush=True)
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "config.celery", "worker", "--concurrency", "2",
          "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
@@ -169,6 +198,7 @@ def main() -> None:
         worker.terminate()
         worker.wait(timeout=60)
     summary = {"requests": len(rows), "answered_200": sum(r["status"] == 200 for r in rows), "first_ms": first}
+    summary["face_steps_alone"] = steps
     print(f"first match: {first:.0f} ms", flush=True)
     for name in STEPS:
         values = [r[name] for r in rows if r[name] is not None]
