@@ -199,30 +199,30 @@ def main() -> None:
                     f"{json.dumps(row['paths']):>24} | {row['exact_p95_ms'] or 0:>9.1f}",
                     flush=True,
                 )
-    finally:
+        # The search settings of this checkout, by name (absent ones are reported as null).
+        names = ("EF_SEARCH", "MAX_SCAN_TUPLES", "EXACT_BELOW", "MIN_INDEX_FRACTION")
+        if args.json:
+            out = {
+                "command": " ".join(sys.argv),
+                "load_average_1m_at_end": round(os.getloadavg()[0], 1),
+                "tenants": args.tenants,
+                "templates": total,
+                "load_s": round(load_s, 1),
+                "load": load,
+                "promote_all_s": round(promote_s, 1),
+                "partition_builds": builds,
+                "settings": {
+                    **{name.lower(): getattr(selectors, name, None) for name in names},
+                    "promote_at": partitions.PROMOTE_AT,
+                    "build": partitions.BUILD_SETTINGS,
+                },
+                "rows": rows,
+            }
+            args.json.write_text(json.dumps(out, indent=2))
+            print(f"wrote {args.json}")
+    finally:  # after the JSON: deleting a million rows takes minutes
         if not args.keep:
             cleanup()
-    # The search settings of this checkout, by name (absent ones are reported as null).
-    names = ("EF_SEARCH", "MAX_SCAN_TUPLES", "EXACT_BELOW", "MIN_INDEX_FRACTION")
-    if args.json:
-        out = {
-            "command": " ".join(sys.argv),
-            "load_average_1m_at_end": round(os.getloadavg()[0], 1),
-            "tenants": args.tenants,
-            "templates": total,
-            "load_s": round(load_s, 1),
-            "load": load,
-            "promote_all_s": round(promote_s, 1),
-            "partition_builds": builds,
-            "settings": {
-                **{name.lower(): getattr(selectors, name, None) for name in names},
-                "promote_at": partitions.PROMOTE_AT,
-                "build": partitions.BUILD_SETTINGS,
-            },
-            "rows": rows,
-        }
-        args.json.write_text(json.dumps(out, indent=2))
-        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":

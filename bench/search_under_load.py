@@ -177,12 +177,12 @@ def main() -> None:
             if name in ("idle", "after"):
                 phases[name]["recall_at_1"] = phase.recall_at_1(eligible)
             print(f"{name:>6}: {json.dumps(phases[name])}", flush=True)
-    finally:
+        if args.json:
+            out = {"size": args.size, "eligible": args.eligible, "load_s": round(load_s, 1), "load": load}
+            args.json.write_text(json.dumps(out | {"partition": build, "phases": phases}, indent=2))
+            print(f"wrote {args.json}")
+    finally:  # after the JSON: deleting the bench rows takes minutes
         cleanup()
-    if args.json:
-        out = {"size": args.size, "eligible": args.eligible, "load_s": round(load_s, 1), "load": load}
-        args.json.write_text(json.dumps(out | {"partition": build, "phases": phases}, indent=2))
-        print(f"wrote {args.json}")
 
 
 if __name__ == "__main__":
