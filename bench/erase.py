@@ -21,9 +21,9 @@ removed at the end; the order is lifted so it no longer applies; audit events an
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -45,7 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.synthetic import DIM, copy_rows, vectors  # noqa: E402
+from bench.synthetic import DIM, copy_binary, copy_rows, pg_time, pg_vector, uuids, vectors  # noqa: E402
 from compliance.selectors import order_certificates  # noqa: E402
 from compliance.services import orders  # noqa: E402
 from consent.models import (  # noqa: E402
@@ -116,20 +116,24 @@ def load(n_erase: int, n_keep: int, rng) -> tuple[Tenant, np.ndarray, dict]:
                 for sid, _ in subjects
             ),
         )
-        buffer = io.StringIO()
-        for i, vec in enumerate(data):
-            sid = subjects[i // TEMPLATES_PER_SUBJECT][0]
-            buffer.write(
-                f"{uuid.uuid4()}\t{tenant.id}\t{sid}\t{MODEL}\tdlib\t[{','.join(f'{x:.6f}' for x in vec)}]"
-                f"\t1\t{'0' * 64}\t{now.isoformat()}\n"
-            )
-        buffer.seek(0)
-        with raw.copy(
-            "COPY matching_facetemplate (id, tenant_id, subject_id, model_name, detector, embedding, "
-            "quality, source_sha256, created_at) FROM STDIN"
-        ) as copy:
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
+        subject_ids = np.frombuffer(b"".join(sid.bytes for sid, _ in subjects), dtype=np.uint8).reshape(n, 16)
+        copy_binary(
+            raw,
+            "matching_facetemplate",
+            len(data),
+            {
+                "id": uuids(rng, len(data)),
+                "tenant_id": tenant.id.bytes,
+                "subject_id": np.repeat(subject_ids, TEMPLATES_PER_SUBJECT, axis=0),
+                "model_name": MODEL.encode(),
+                "detector": b"dlib",
+                "embedding": pg_vector(data),
+                "quality": struct.pack(">d", 1.0),
+                "quality_measures": b"\x01{}",  # jsonb: version 1, then the text
+                "source_sha256": b"0" * 64,
+                "created_at": pg_time(now),
+            },
+        )
     timings["load_s"] = round(time.perf_counter() - started, 1)
     started = time.perf_counter()
     partitions.partition_promote(tenant_id=tenant.pk)  # its own partition and HNSW index, as the beat would

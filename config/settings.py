@@ -51,7 +51,11 @@ REDIS_URL = env.str("REDIS_URL", default="") or services_env.redis_url(DATA_DIR)
 _db = env.db_url_config(DATABASE_URL)
 if not _db.get("HOST") and _db.get("OPTIONS", {}).get("host"):
     _db["HOST"] = _db["OPTIONS"].pop("host")
-_db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# Persistent connections: a fresh PostgreSQL backend costs tens of milliseconds before its first answer (fork,
+# catalog caches, loading pgvector), paid by every request and task when connections close after each one
+# (bench/match_e2e.py). Checked before reuse, so a connection the server dropped is replaced, not failed.
+_db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
 
 INSTALLED_APPS = [
@@ -193,6 +197,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery's Django fixup closes the database connection around every task unless told to reuse it: a fresh backend
+# per job (see CONN_MAX_AGE above). Reused for this many tasks, then opened anew.
+CELERY_DB_REUSE_MAX = 1000
+# A worker process loads and runs the face models once as it starts (matching.tasks), ~5 s on 2 cores: it reports
+# itself up only then, so the first probe it takes does not pay for the loading.
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")

@@ -93,6 +93,16 @@ def models() -> _Models:
     return _models
 
 
+def warm() -> None:
+    """Load the models and run the detector and the network once (a worker process as it starts): the first
+    probe pays for neither. Nothing is found in a blank image."""
+    m = models()
+    blank = np.zeros((CHIP_SIZE, CHIP_SIZE, 3), dtype=np.uint8)
+    with m.lock:
+        m.detector.run(blank, 0)
+        m.recognizer.compute(np.stack([blank, blank[:, ::-1]]))
+
+
 def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, float]], bool]:
     """(rectangle, confidence) of every face, by the cheapest pass that finds any; True when by the CNN."""
     # HOG: upsampling doubles each side and costs about 4x; most faces are found without it.

@@ -5,14 +5,21 @@ job (its row still says it waits).
 """
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.utils import timezone
 
 from core.audit import Actor
 from core.failures import OUTAGES
-from matching import partitions, relay
+from matching import face, partitions, relay
 from matching.services import enrolments, jobs, matches, verifications
 
 RETRY = {"autoretry_for": OUTAGES, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 5}
+
+
+@worker_process_init.connect
+def face_models_warm(**_) -> None:
+    """Each worker process loads the face models as it starts, not on its first probe (seconds)."""
+    face.warm()
 
 
 @shared_task(acks_late=True, **RETRY)

@@ -65,8 +65,15 @@ def celery_worker(transactional_db):
     from config.celery import app
 
     app.control.purge()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
-        yield worker
+    # Its connection closed around each task (config/settings.py keeps a worker process's open): this worker is a
+    # thread that ends with the test, and a connection left open would keep the test database from being dropped.
+    reuse = app.conf.CELERY_DB_REUSE_MAX
+    app.conf.CELERY_DB_REUSE_MAX = None
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        app.conf.CELERY_DB_REUSE_MAX = reuse
 
 
 @pytest.fixture

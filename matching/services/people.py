@@ -39,8 +39,12 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
     # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
     # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
     # one that comes later waits for this job's commit and then scrubs its results.
-    list(
-        Subject.objects.select_for_update(no_key=True).filter(pk__in=people).order_by("pk").values_list("pk", flat=True)
+    # The locked rows are read as they are now: their external refs serve the results (no second read).
+    refs = dict(
+        Subject.objects.select_for_update(no_key=True)
+        .filter(pk__in=people)
+        .order_by("pk")
+        .values_list("pk", "external_ref")
     )
     # Re-check with the gate at this instant (a withdrawal that committed while the search ran is honoured),
     # comparing the probe with every eligible template of each person found, then judge them again.
@@ -53,13 +57,12 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
     )
     judged = named([float(ts[0].distance) for ts in within] + ([] if runner_up is None else [runner_up]), **rule)
     ranked = [(within[i], ratio) for i, ratio in judged]
-    subjects = {s.pk: s for s in Subject.objects.filter(pk__in=per_person)}
     # The gallery a stranger would be searched against: the tenant's consents for the purpose (an upper bound).
     gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if ranked else 0
     results = [
         {
             "subject_id": str(ts[0].subject_id),
-            "external_ref": subjects[ts[0].subject_id].external_ref,
+            "external_ref": refs[ts[0].subject_id],
             "distance": round(float(ts[0].distance), 6),
             "score": round(1.0 - float(ts[0].distance), 6),
             "ratio": None if ratio is None else round(ratio, 4),

@@ -81,6 +81,16 @@ def test_models_load_once_per_process():
     assert face.models() is face.models()
 
 
+def test_worker_processes_warm_the_models_as_they_start():
+    from celery.signals import worker_process_init
+
+    from matching import tasks
+
+    assert tasks.face_models_warm in [ref() for _, ref in worker_process_init.receivers]
+    tasks.face_models_warm()  # loads (once per process) and runs the detector and the network on a blank image
+    assert face.models() is face.models()
+
+
 def test_onnx_network_matches_dlibs_own_descriptor(faces_dir):
     """matching.dlibnet runs dlib's weights under ONNX Runtime: it must give dlib's own descriptor."""
     import dlib
