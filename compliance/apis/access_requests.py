@@ -3,32 +3,31 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from compliance import selectors
-from compliance.apis.base import OfficerApi
-from compliance.apis.clocks import ReasonSerializer
+from compliance.apis.base import (
+    SUBJECT_REQUEST_FIELDS,
+    OfficerApi,
+    SubjectRequestInputSerializer,
+    SubjectRequestOutputSerializer,
+)
+from compliance.apis.clocks import ErasureRequestExtendApi, ReasonSerializer
 from compliance.models import AccessRequest
-from compliance.services import access_requests, clocks
+from compliance.services import access_requests
 from consent.client_api import request_actor
 from core.api import page_of, paginated
 
 
-class AccessRequestOutputSerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    jurisdiction = serializers.CharField(source="jurisdiction_id")
+class AccessRequestOutputSerializer(SubjectRequestOutputSerializer):
     overdue = serializers.SerializerMethodField()
 
     class Meta:
         model = AccessRequest
         fields = [
-            "id",
-            "status",
-            "source",
-            "jurisdiction",
-            "tenant",
+            *SUBJECT_REQUEST_FIELDS,
             "received_at",
             "due_at",
             "overdue",
@@ -51,13 +50,8 @@ def _get(request_id) -> AccessRequest:
 
 class AccessRequestListCreateApi(OfficerApi):
     @extend_schema_serializer(component_name="AccessRequestCreateInput")
-    class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField(max_length=254)
-        jurisdiction = serializers.CharField(max_length=8)
-        tenant = serializers.SlugField(max_length=64, required=False, default="")
-        external_ref = serializers.CharField(max_length=200, required=False, default="")
-        # A request that came by letter or e-mail: when it was received (the clock starts then); default now.
-        received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    class InputSerializer(SubjectRequestInputSerializer):
+        pass
 
     @extend_schema(responses=page_of(AccessRequestOutputSerializer, "AccessRequestPage"))
     def get(self, request):
@@ -90,14 +84,9 @@ class AccessRequestConfirmApi(OfficerApi):
         return Response(AccessRequestOutputSerializer(access_request).data)
 
 
-class AccessRequestExtendApi(OfficerApi):
+@extend_schema_view(post=extend_schema(request=ReasonSerializer, responses=AccessRequestOutputSerializer))
+class AccessRequestExtendApi(ErasureRequestExtendApi):
     """The same extension, under the same law, as for an erasure request; the requester is told the reason."""
 
-    @extend_schema(request=ReasonSerializer, responses=AccessRequestOutputSerializer)
-    def post(self, request, request_id):
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        access_request = clocks.erasure_request_extend(
-            erasure_request=_get(request_id), reason=data.validated_data["reason"], actor=request_actor(request)
-        )
-        return Response(AccessRequestOutputSerializer(access_request).data)
+    model = AccessRequest
+    output_serializer = AccessRequestOutputSerializer

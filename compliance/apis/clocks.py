@@ -19,29 +19,36 @@ class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
 
-class _ReasonedClockActionApi(OfficerApi):
+class ReasonedClockActionApi(OfficerApi):
     """A clock action an officer must give a reason for (told to the requester, kept in the clock's history)."""
 
-    clock_service = None  # the clocks service to call ("action" is DRF's word for a viewset method)
+    # An erasure request's by default; the access request's extension names its own model and output.
+    model = ErasureRequest
+    output_serializer = ErasureRequestOutputSerializer
 
     @extend_schema(request=ReasonSerializer, responses=ErasureRequestOutputSerializer)
     def post(self, request, request_id):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        erasure_request = self.clock_service(
-            erasure_request=get_object_or_404(ErasureRequest, pk=request_id),
+        subject_request = self.clock_service(
+            get_object_or_404(self.model, pk=request_id),
             reason=data.validated_data["reason"],
             actor=request_actor(request),
         )
-        return Response(ErasureRequestOutputSerializer(erasure_request).data)
+        return Response(self.output_serializer(subject_request).data)
+
+    def clock_service(self, subject_request, *, reason, actor):  # "action" is DRF's word for a viewset method
+        raise NotImplementedError
 
 
-class ErasureRequestExtendApi(_ReasonedClockActionApi):
-    clock_service = staticmethod(clocks.erasure_request_extend)
+class ErasureRequestExtendApi(ReasonedClockActionApi):
+    def clock_service(self, subject_request, *, reason, actor):
+        return clocks.request_extend(subject_request=subject_request, reason=reason, actor=actor)
 
 
-class ErasureRequestPauseApi(_ReasonedClockActionApi):
-    clock_service = staticmethod(clocks.erasure_request_pause)
+class ErasureRequestPauseApi(ReasonedClockActionApi):
+    def clock_service(self, subject_request, *, reason, actor):
+        return clocks.erasure_request_pause(erasure_request=subject_request, reason=reason, actor=actor)
 
 
 class ErasureRequestResumeApi(OfficerApi):

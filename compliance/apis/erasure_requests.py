@@ -8,7 +8,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from compliance import selectors
-from compliance.apis.base import OfficerApi
+from compliance.apis.base import (
+    SUBJECT_REQUEST_FIELDS,
+    OfficerApi,
+    SubjectRequestInputSerializer,
+    SubjectRequestOutputSerializer,
+)
 from compliance.models import ErasureRequest
 from compliance.services import erasure_requests
 from consent import apis as consent_apis
@@ -20,20 +25,14 @@ from matching.images import upload_bytes
 
 
 # --- Erasure requests -----------------------------------------------------------------------------------
-class ErasureRequestOutputSerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
-    jurisdiction = serializers.CharField(source="jurisdiction_id")
+class ErasureRequestOutputSerializer(SubjectRequestOutputSerializer):
     certificate = serializers.UUIDField(source="certificate_id", allow_null=True)
     subject = serializers.UUIDField(source="subject_id", allow_null=True)
 
     class Meta:
         model = ErasureRequest
         fields = [
-            "id",
-            "status",
-            "source",
-            "jurisdiction",
-            "tenant",
+            *SUBJECT_REQUEST_FIELDS,
             "subject",
             "lookup_status",
             "candidates",
@@ -64,14 +63,8 @@ class ErasureRequestListCreateApi(OfficerApi):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema_serializer(component_name="ErasureRequestCreateInput")
-    class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField(max_length=254)
-        jurisdiction = serializers.CharField(max_length=8)
-        tenant = serializers.SlugField(max_length=64, required=False, default="")
-        external_ref = serializers.CharField(max_length=200, required=False, default="")
+    class InputSerializer(SubjectRequestInputSerializer):
         selfie = serializers.FileField(required=False, allow_null=True, default=None)
-        # A request that came by letter or e-mail: when it was received (the clock starts then); default now.
-        received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
     @extend_schema(responses=page_of(ErasureRequestOutputSerializer, "ErasureRequestPage"))
     def get(self, request):

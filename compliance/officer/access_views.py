@@ -3,23 +3,22 @@ or e-mail, confirming the identity, extending the deadline. Each action calls on
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance import selectors
 from compliance.models import AccessRequest, AccessStatus
 from compliance.officer.forms import ReceivedAccessRequestForm
-from compliance.officer.views import _form_page, _refused, officer_required
-from compliance.services import access_requests, clocks
+from compliance.officer.request_views import act_on, extend_deadline, record_received
+from compliance.officer.views import officer_required
+from compliance.services import access_requests
 from compliance.services.due_dates import extension_allowed
-from core.audit import Actor
-from core.errors import DomainError
 
 PAGE_SIZE = 50
+_DETAIL = "officer:access-request"
 
 
 @officer_required
@@ -59,45 +58,29 @@ def access_request_detail(request, request_id):
 
 @officer_required
 def access_request_new(request):
-    def create(form):
-        access_request = access_requests.access_request_create(
-            **form.cleaned_data, source="officer", actor=Actor.user(request.user)
-        )
-        messages.success(request, "Request recorded: the requester is asked to confirm it by e-mail.")
-        return redirect("officer:access-request", request_id=access_request.pk)
-
-    form = ReceivedAccessRequestForm(request.POST or None, initial={"received_at": timezone.now()})
-    return _form_page(request, form, "Record a received access request", "Record request", create)
-
-
-def _act(request, request_id, done: str, action):
-    access_request = get_object_or_404(AccessRequest, pk=request_id)
-    try:
-        action(access_request, Actor.user(request.user))
-        messages.success(request, done)
-    except DomainError as error:
-        _refused(request, error)
-    return redirect("officer:access-request", request_id=request_id)
+    return record_received(
+        request,
+        form_class=ReceivedAccessRequestForm,
+        create_service=access_requests.access_request_create,
+        kind="access",
+        detail=_DETAIL,
+    )
 
 
 @officer_required
 @require_POST
 def access_request_confirm(request, request_id):
-    return _act(
+    return act_on(
         request,
+        AccessRequest,
         request_id,
-        "Identity confirmed: the requester is sent the link to the report.",
-        lambda r, actor: access_requests.access_request_officer_confirm(access_request=r, actor=actor),
+        detail=_DETAIL,
+        done="Identity confirmed: the requester is sent the link to the report.",
+        action=lambda r, actor: access_requests.access_request_officer_confirm(access_request=r, actor=actor),
     )
 
 
 @officer_required
 @require_POST
 def access_request_extend(request, request_id):
-    reason = request.POST.get("reason", "")
-    return _act(
-        request,
-        request_id,
-        "Deadline extended; the requester is told the reason.",
-        lambda r, actor: clocks.erasure_request_extend(erasure_request=r, reason=reason, actor=actor),
-    )
+    return extend_deadline(request, AccessRequest, request_id, detail=_DETAIL)

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import math
-
 from django import forms
 from django.conf import settings
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from compliance.models import ErasureRequest
+from compliance.portal.requests import opened_by, request_form_page, status_redirect
 from compliance.services import erasure_requests
 from compliance.services.erasure_requests import CONFIRM_LINK, STATUS_LINK
 from consent.models import Jurisdiction
-from core import throttles
-from core.api import http_status
 from core.audit import Actor
-from core.errors import DomainError
 
 
 class ErasureRequestForm(forms.Form):
@@ -34,66 +31,29 @@ class ErasureRequestForm(forms.Form):
         return data
 
 
-def mail_budget_wait(request, email: str) -> float | None:
-    """Each portal request mails a confirmation link: one address, and one client, get a few per window (no mail
-    bomb); erasure and access requests share the budget. The seconds to wait, or None."""
-    return throttles.over_budget("portal_ip", request.META.get("REMOTE_ADDR", "")) or throttles.over_budget(
-        "portal_email", email.lower()
-    )
-
-
-def _link_error(request, exc: DomainError):
-    return render(request, "portal/erasure/link_error.html", {"message": exc.message}, status=http_status(exc))
-
-
 @require_http_methods(["GET", "POST"])
 def erasure_request_view(request):
+    def create(data, **fields):
+        erasure_requests.erasure_request_create(**fields, selfie=data["selfie"].read() if data["selfie"] else None)
+
     form = ErasureRequestForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if wait := mail_budget_wait(request, data["email"]):
-            form.add_error(None, f"Too many requests. Please try again in {math.ceil(wait / 60)} minutes.")
-            response = render(request, "portal/erasure/request.html", {"form": form}, status=429)
-            response["Retry-After"] = throttles.retry_after(wait)
-            return response
-        try:
-            erasure_requests.erasure_request_create(
-                email=data["email"],
-                jurisdiction=data["jurisdiction"].code,
-                tenant=data["tenant"] or "",
-                external_ref=data["external_ref"] or "",
-                selfie=data["selfie"].read() if data["selfie"] else None,
-                source="portal",
-                actor=Actor("portal:anonymous"),
-            )
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return render(request, "portal/erasure/sent.html", {"email": data["email"]})
-    return render(request, "portal/erasure/request.html", {"form": form}, status=400 if form.errors else 200)
+    return request_form_page(request, form, area="erasure", create=create)
 
 
 @require_http_methods(["GET", "POST"])
-def erasure_confirm_view(request, token):
+@opened_by(ErasureRequest, CONFIRM_LINK, area="erasure")
+def erasure_confirm_view(request, erasure_request):
     """GET shows a button and changes nothing (mail scanners follow links); POST confirms."""
-    try:
-        erasure_request = erasure_requests.erasure_request_from_token(token=token, link=CONFIRM_LINK)
-    except DomainError as exc:
-        return _link_error(request, exc)
     if request.method == "POST":
         erasure_requests.erasure_request_verify(
             erasure_request=erasure_request, actor=Actor(f"portal:erasure_request:{erasure_request.pk}")
         )
-        status_link = STATUS_LINK.url(erasure_request.pk)
-        return redirect(status_link.removeprefix(settings.PUBLIC_BASE_URL.rstrip("/")))
+        return status_redirect(STATUS_LINK, erasure_request.pk)
     return render(request, "portal/erasure/confirm.html", {"erasure_request": erasure_request})
 
 
-def erasure_status_view(request, token):
-    try:
-        erasure_request = erasure_requests.erasure_request_from_token(token=token, link=STATUS_LINK)
-    except DomainError as exc:
-        return _link_error(request, exc)
+@opened_by(ErasureRequest, STATUS_LINK, area="erasure")
+def erasure_status_view(request, erasure_request):
     certificate = erasure_request.certificate
     return render(
         request,

@@ -14,7 +14,6 @@ import json
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -22,12 +21,11 @@ from django.utils import timezone
 from compliance.models import AccessRequest, AccessStatus
 from compliance.services.access_report import access_report_build
 from compliance.services.clocks import clock_note, clock_restart, clock_stop
-from compliance.services.due_dates import erasure_due_at
-from compliance.services.erasure_requests import ReceivedInFuture
 from compliance.services.identity import reference_is_the_requesters, subjects_of_confirmed_email
-from consent.models import Jurisdiction, Subject, Tenant
+from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
+from consent.models import Subject
 from core.audit import Actor, audit_append
-from core.errors import Conflict, DomainError, InvalidLink, UnknownJurisdiction, UnknownTenant
+from core.errors import Conflict, DomainError
 from core.links import SignedLink
 
 CONFIRM_LINK = SignedLink(salt="compliance.access.confirm", url_name="portal-access-confirm")
@@ -40,26 +38,9 @@ class ReferenceIncomplete(DomainError):
     default_message = "Give both the organisation's code and your reference there, or neither."
 
 
-class AccessNotAwaitingOfficer(Conflict):
-    code = "not_awaiting_officer"
-    default_message = "The request is not waiting for an officer's confirmation."
-
-
 class ReportNotReady(Conflict):
     code = "report_not_ready"
     default_message = "The report is not ready yet: the request has not been answered."
-
-
-def access_request_from_token(*, token: str, link: SignedLink) -> AccessRequest:
-    access_request = AccessRequest.objects.filter(pk=link.check_token(token)).select_related("jurisdiction").first()
-    if access_request is None:
-        raise InvalidLink()
-    return access_request
-
-
-def _mail(email: str, subject: str, body: str) -> None:
-    if email:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
 
 
 @transaction.atomic
@@ -75,31 +56,16 @@ def access_request_create(
 ) -> AccessRequest:
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail with the moment
     it was received: the clock starts then). Nothing is looked up before the requester confirms the address."""
-    jur = Jurisdiction.objects.filter(code=jurisdiction).first()
-    if jur is None:
-        raise UnknownJurisdiction(jurisdictions=[jurisdiction])
-    if bool(tenant) != bool(external_ref):
-        raise ReferenceIncomplete()
-    tenant_obj = None
-    if tenant:
-        tenant_obj = Tenant.objects.filter(slug=tenant).first()
-        if tenant_obj is None:
-            raise UnknownTenant(tenants=[tenant])
-    now = timezone.now()
-    received_at = received_at or now
-    if received_at > now:
-        raise ReceivedInFuture(received_at=received_at)
-    access_request = AccessRequest(
-        email=email,
-        jurisdiction=jur,
-        tenant=tenant_obj,
+    intake = request_intake(
+        jurisdiction=jurisdiction,
+        tenant=tenant,
         external_ref=external_ref,
-        source=source,
         received_at=received_at,
-        due_at=erasure_due_at(jurisdiction=jur, received_at=received_at),
+        reference_error=ReferenceIncomplete,
     )
-    clock_note(access_request, event="received", at=received_at)
-    clock_stop(access_request, at=now, reason="awaiting the requester's confirmation")
+    access_request = AccessRequest(email=email, external_ref=external_ref, source=source, **intake.fields)
+    clock_note(access_request, event="received", at=intake.received_at)
+    clock_stop(access_request, at=intake.now, reason="awaiting the requester's confirmation")
     access_request.save(force_insert=True)
     audit_append(
         actor=actor,
@@ -107,13 +73,13 @@ def access_request_create(
         obj=access_request,
         details={
             "source": source,
-            "jurisdiction": jur.code,
+            "jurisdiction": intake.jurisdiction.code,
             "tenant": tenant,
-            "received_at": received_at,
+            "received_at": intake.received_at,
             "due_at": access_request.due_at,
         },
     )
-    _mail(
+    mail_on_commit(
         email,
         "Confirm your Facegate access request",
         f"Someone (we hope you) asked Facegate what it holds about the person with this address.\n\n"
@@ -154,7 +120,7 @@ def _answer(access_request: AccessRequest, *, subjects: list, actor: Actor) -> N
         obj=access_request,
         details={"subjects": len(access_request.subjects), "due_at": access_request.due_at},
     )
-    _mail(
+    mail_on_commit(
         email,
         "Your Facegate access report is ready",
         f"Download what Facegate holds about you (a JSON file) here:\n{REPORT_LINK.url(access_request.pk)}\n\n"
@@ -187,7 +153,7 @@ def access_request_verify(*, access_request: AccessRequest, actor: Actor) -> Acc
     else:
         access_request.status = AccessStatus.AWAITING_OFFICER
         access_request.save()
-        _mail(
+        mail_on_commit(
             access_request.email,
             "Your Facegate access request",
             f"Thank you. A compliance officer checks that the request comes from you before anything is shown.\n"
@@ -201,7 +167,7 @@ def access_request_officer_confirm(*, access_request: AccessRequest, actor: Acto
     """An officer has checked the identity by other means: the subject the reference names is included too."""
     access_request = _lock(access_request)
     if access_request.status != AccessStatus.AWAITING_OFFICER:
-        raise AccessNotAwaitingOfficer(status=access_request.status)
+        raise NotAwaitingOfficer(status=access_request.status)
     named = _named_subject(access_request)
     subjects = [*subjects_of_confirmed_email(email=access_request.email), *([named] if named else [])]
     audit_append(actor=actor, action="access_request.officer_confirm", obj=access_request, details={})

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import AccessRequest, ErasureRequest, ErasureStatus
 from compliance.services.due_dates import erasure_due_at, extension_allowed
+from compliance.services.subject_requests import mail_on_commit
 from core.audit import Actor, audit_append
 from core.errors import Conflict, DomainError
 
@@ -111,46 +110,40 @@ def _locked_open(erasure_request: SubjectRequest) -> SubjectRequest:
     return erasure_request
 
 
-def _tell_requester(erasure_request: SubjectRequest, subject: str, body: str) -> None:
-    email = erasure_request.email
-    if email:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
-
-
 @transaction.atomic
-def erasure_request_extend(*, erasure_request: SubjectRequest, reason: str, actor: Actor) -> SubjectRequest:
+def request_extend(*, subject_request: SubjectRequest, reason: str, actor: Actor) -> SubjectRequest:
     """GDPR/UK GDPR Art. 12(3): two further months; CCPA 1798.130(a)(2)(A): one further 45 days. Once, with the
-    reason told to the requester before the first deadline passes. An access request is extended the same way."""
+    reason told to the requester before the first deadline passes; erasure and access requests alike."""
     reason = reason.strip()
     if not reason:
         raise ReasonRequired()
-    erasure_request = _locked_open(erasure_request)
-    jurisdiction = erasure_request.jurisdiction
+    subject_request = _locked_open(subject_request)
+    jurisdiction = subject_request.jurisdiction
     if not extension_allowed(jurisdiction):
         raise ExtensionNotAllowed(jurisdiction=jurisdiction.code)
-    if erasure_request.extended_at:
-        raise ExtensionLimitReached(extended_at=erasure_request.extended_at)
+    if subject_request.extended_at:
+        raise ExtensionLimitReached(extended_at=subject_request.extended_at)
     now = timezone.now()
-    if now >= erasure_request.due_at:
-        raise ExtensionTooLate(due_at=erasure_request.due_at)
-    first_due = erasure_request.due_at
-    erasure_request.extended_at = now
-    erasure_request.extension_reason = reason
-    clock_note(erasure_request, event="extended", at=now, reason=reason)
-    erasure_request.save(update_fields=_CLOCK_FIELDS)
+    if now >= subject_request.due_at:
+        raise ExtensionTooLate(due_at=subject_request.due_at)
+    first_due = subject_request.due_at
+    subject_request.extended_at = now
+    subject_request.extension_reason = reason
+    clock_note(subject_request, event="extended", at=now, reason=reason)
+    subject_request.save(update_fields=_CLOCK_FIELDS)
     audit_append(
         actor=actor,
-        action=f"{erasure_request.audit_kind}.extend",
-        obj=erasure_request,
-        details={"reason": reason, "first_due_at": first_due, "due_at": erasure_request.due_at},
+        action=f"{subject_request.audit_kind}.extend",
+        obj=subject_request,
+        details={"reason": reason, "first_due_at": first_due, "due_at": subject_request.due_at},
     )
-    _tell_requester(
-        erasure_request,
+    mail_on_commit(
+        subject_request.email,
         "Your Facegate request: more time needed",
         f"We need more time to answer your request, for this reason:\n\n{reason}\n\n"
-        f"The new deadline is {erasure_request.due_at:%Y-%m-%d %H:%M} UTC ({jurisdiction.law}).\n",
+        f"The new deadline is {subject_request.due_at:%Y-%m-%d %H:%M} UTC ({jurisdiction.law}).\n",
     )
-    return erasure_request
+    return subject_request
 
 
 @transaction.atomic
@@ -167,8 +160,8 @@ def erasure_request_pause(*, erasure_request: ErasureRequest, reason: str, actor
         raise PauseNotAllowed(jurisdiction=erasure_request.jurisdiction_id)
     erasure_request.save(update_fields=_CLOCK_FIELDS)
     audit_append(actor=actor, action="erasure_request.pause", obj=erasure_request, details={"reason": reason})
-    _tell_requester(
-        erasure_request,
+    mail_on_commit(
+        erasure_request.email,
         "Your Facegate request: we need to confirm your identity",
         f"Before we can answer your request we need to confirm your identity:\n\n{reason}\n\n"
         "The time we have to answer restarts once we have it.\n",

@@ -11,7 +11,6 @@ import hashlib
 from datetime import datetime
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,11 +20,12 @@ from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.due_dates import erasure_due_at
 from compliance.services.identity import requester_is_the_subject, selfie_needs_an_officer
 from compliance.services.objections import named_tenants_tell
+from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
 from compliance.services.webhooks import webhook_emit
-from consent.models import Jurisdiction, Subject, Tenant
+from consent.models import Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import Conflict, DomainError, InvalidLink, UnknownJurisdiction, UnknownTenant
+from core.errors import Conflict, DomainError
 from core.links import SignedLink
 from core.retry import retrying
 from matching.images import validate_image_bytes
@@ -43,31 +43,9 @@ class ErasureTargetRequired(DomainError):
     default_message = "Give either the tenant and your reference with it, or a selfie."
 
 
-class NotAwaitingOfficer(Conflict):
-    code = "not_awaiting_officer"
-    default_message = "The request is not waiting for an officer's confirmation."
-
-
-class ReceivedInFuture(DomainError):
-    code = "received_in_future"
-    default_message = "A request cannot have been received in the future."
-
-
 class SubjectAlreadyErased(Conflict):
     code = "subject_erased"
     default_message = "The subject is already erased."
-
-
-def erasure_request_from_token(*, token: str, link: SignedLink) -> ErasureRequest:
-    request = ErasureRequest.objects.filter(pk=link.check_token(token)).select_related("jurisdiction").first()
-    if request is None:
-        raise InvalidLink()
-    return request
-
-
-def _mail_requester(erasure_request: ErasureRequest, subject: str, body: str):
-    if erasure_request.email:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [erasure_request.email])
 
 
 def erasure_ready(erasure_request: ErasureRequest) -> bool:
@@ -92,36 +70,27 @@ def erasure_request_create(
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail, with the moment
     it was received: the clock starts then). The requester confirms by the emailed link, and where the law allows
     the clock stops from now until then; a selfie's lookup starts at once, so the photo is gone when it ends."""
-    jur = Jurisdiction.objects.filter(code=jurisdiction).first()
-    if jur is None:
-        raise UnknownJurisdiction(jurisdictions=[jurisdiction])
-    if bool(tenant) != bool(external_ref) or not (tenant or selfie):
-        raise ErasureTargetRequired()
-    tenant_obj = None
-    if tenant:
-        tenant_obj = Tenant.objects.filter(slug=tenant).first()
-        if tenant_obj is None:
-            raise UnknownTenant(tenants=[tenant])
+    intake = request_intake(
+        jurisdiction=jurisdiction,
+        tenant=tenant,
+        external_ref=external_ref,
+        received_at=received_at,
+        reference_error=ErasureTargetRequired,
+        reference_required=not selfie,  # without a selfie, only the reference names the subject
+    )
     if selfie is not None:
         validate_image_bytes(selfie)
-    now = timezone.now()
-    received_at = received_at or now
-    if received_at > now:
-        raise ReceivedInFuture(received_at=received_at)
     erasure_request = ErasureRequest(
         email=email,
-        jurisdiction=jur,
-        tenant=tenant_obj,
         external_ref=external_ref,
         source=source,
-        received_at=received_at,
-        due_at=erasure_due_at(jurisdiction=jur, received_at=received_at),
+        **intake.fields,
         selfie=selfie,
         selfie_sha256=hashlib.sha256(selfie).hexdigest() if selfie is not None else "",
         lookup_status=JobStatus.QUEUED if selfie is not None else "",
     )
-    clock_note(erasure_request, event="received", at=received_at)
-    clock_stop(erasure_request, at=now, reason="awaiting the requester's confirmation")
+    clock_note(erasure_request, event="received", at=intake.received_at)
+    clock_stop(erasure_request, at=intake.now, reason="awaiting the requester's confirmation")
     erasure_request.save(force_insert=True)
     # The email address stays out of the append-only log: it could never be erased from there.
     audit_append(
@@ -130,10 +99,10 @@ def erasure_request_create(
         obj=erasure_request,
         details={
             "source": source,
-            "jurisdiction": jur.code,
+            "jurisdiction": intake.jurisdiction.code,
             "tenant": tenant,
             "by_selfie": selfie is not None,
-            "received_at": received_at,
+            "received_at": intake.received_at,
             "due_at": erasure_request.due_at,
             "clock_paused": bool(erasure_request.paused_at),
         },
@@ -141,13 +110,11 @@ def erasure_request_create(
     if selfie is not None:
         enqueue(ERASURE_LOOKUP_TASK, str(erasure_request.pk))
     link = CONFIRM_LINK.url(erasure_request.pk)
-    transaction.on_commit(
-        lambda: _mail_requester(
-            erasure_request,
-            "Confirm your Facegate erasure request",
-            f"Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n{link}\n\n"
-            f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
-        )
+    mail_on_commit(
+        email,
+        "Confirm your Facegate erasure request",
+        f"Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n{link}\n\n"
+        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
     )
     return erasure_request
 
@@ -186,11 +153,10 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
             "due_at": erasure_request.due_at,
         },
     )
-    status_link = STATUS_LINK.url(erasure_request.pk)
-    transaction.on_commit(
-        lambda: _mail_requester(
-            erasure_request, "Your Facegate erasure request", f"Thank you. Follow its progress here:\n{status_link}\n"
-        )
+    mail_on_commit(
+        erasure_request.email,
+        "Your Facegate erasure request",
+        f"Thank you. Follow its progress here:\n{STATUS_LINK.url(erasure_request.pk)}\n",
     )
     if erasure_ready(erasure_request):
         enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
@@ -299,17 +265,11 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
             done_details={"subjects_erased": erasure_request.subjects_erased, "certificate": str(cert.pk)},
         )
         if erasure_request.status == ErasureStatus.DONE:
-            email, status_link = erasure_request.email, STATUS_LINK.url(erasure_request.pk)
-            transaction.on_commit(
-                lambda: (
-                    email
-                    and send_mail(
-                        "Your face data has been erased",
-                        f"Your erasure request is done. Certificate {cert.pk}.\nDetails: {status_link}\n",
-                        settings.DEFAULT_FROM_EMAIL,
-                        [email],
-                    )
-                )
+            mail_on_commit(
+                erasure_request.email,
+                "Your face data has been erased",
+                f"Your erasure request is done. Certificate {cert.pk}.\n"
+                f"Details: {STATUS_LINK.url(erasure_request.pk)}\n",
             )
             if erasure_request.tenant_id:
                 webhook_emit(

@@ -12,6 +12,7 @@ from django.core import mail
 
 from compliance.models import AccessRequest, AccessStatus
 from compliance.services import access_requests, clocks, deadlines, eraser
+from compliance.services.subject_requests import NotAwaitingOfficer
 from consent.models import Purpose
 from core.audit import Actor
 from core.errors import UnknownJurisdiction
@@ -160,7 +161,7 @@ def test_a_reference_whose_address_differs_waits_for_an_officer(world):
     request = access_requests.access_request_officer_confirm(access_request=request, actor=ACTOR)
     assert request.status == AccessStatus.DONE
     assert set(request.subjects) == {world["person"].pk, world["elsewhere"].pk, world["bystander"].pk}
-    with pytest.raises(access_requests.AccessNotAwaitingOfficer):
+    with pytest.raises(NotAwaitingOfficer):
         access_requests.access_request_officer_confirm(access_request=request, actor=ACTOR)
 
 
@@ -207,10 +208,10 @@ def test_an_access_request_is_extended_once_under_its_law(world, django_capture_
     mail.outbox.clear()
     with time_machine.travel(datetime(2026, 2, 1, tzinfo=UTC), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            request = clocks.erasure_request_extend(erasure_request=request, reason="Many records", actor=ACTOR)
+            request = clocks.request_extend(subject_request=request, reason="Many records", actor=ACTOR)
         assert request.due_at == datetime(2026, 1, 10, tzinfo=UTC) + timedelta(days=90)
         with pytest.raises(clocks.ExtensionLimitReached):
-            clocks.erasure_request_extend(erasure_request=request, reason="again", actor=ACTOR)
+            clocks.request_extend(subject_request=request, reason="again", actor=ACTOR)
     assert "Many records" in mail.outbox[-1].body and mail.outbox[-1].to == [EMAIL]
     assert AuditEvent.objects.filter(object_id=str(request.pk), action="access_request.extend").count() == 1
 

@@ -76,17 +76,15 @@ def test_gdpr_extension_two_further_months_once_within_the_first_month(tenant):
     mail.outbox.clear()
     with time_machine.travel(datetime(2026, 2, 20, tzinfo=UTC), tick=False):
         with pytest.raises(clocks.ReasonRequired):
-            clocks.erasure_request_extend(erasure_request=request, reason="  ", actor=ACTOR)
-        request = clocks.erasure_request_extend(
-            erasure_request=request, reason="Records held in three archives", actor=ACTOR
-        )
+            clocks.request_extend(subject_request=request, reason="  ", actor=ACTOR)
+        request = clocks.request_extend(subject_request=request, reason="Records held in three archives", actor=ACTOR)
     # Months chain from the first due date (the earlier reading): 28 Feb + 2 months = 28 Apr.
     assert request.due_at == datetime(2026, 4, 28, 9, 30, tzinfo=UTC)
     assert [c["event"] for c in request.clock] == ["received", "extended"]
     event = AuditEvent.objects.filter(action="erasure_request.extend").get()
     assert event.details["reason"] == "Records held in three archives"
     with pytest.raises(clocks.ExtensionLimitReached) as refused:
-        _at(datetime(2026, 2, 21, tzinfo=UTC), clocks.erasure_request_extend, erasure_request=request, reason="more")
+        _at(datetime(2026, 2, 21, tzinfo=UTC), clocks.request_extend, subject_request=request, reason="more")
     assert refused.value.code == "extension_limit_reached"
 
 
@@ -94,7 +92,7 @@ def test_extension_mail_reaches_the_requester_with_the_reason(tenant, django_cap
     request = _create(datetime(2026, 5, 1, tzinfo=UTC), "IT", tenant)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        _at(datetime(2026, 5, 2, tzinfo=UTC), clocks.erasure_request_extend, erasure_request=request, reason="Complex")
+        _at(datetime(2026, 5, 2, tzinfo=UTC), clocks.request_extend, subject_request=request, reason="Complex")
     assert [m.to for m in mail.outbox] == [["p@x.test"]]
     assert "Complex" in mail.outbox[0].body and "2026-08-01" in mail.outbox[0].body
 
@@ -102,7 +100,7 @@ def test_extension_mail_reaches_the_requester_with_the_reason(tenant, django_cap
 def test_extension_too_late_after_the_first_deadline(tenant):
     request = _create(datetime(2026, 1, 10, tzinfo=UTC), "FR", tenant)
     with pytest.raises(clocks.ExtensionTooLate):
-        _at(datetime(2026, 2, 10, 0, 1, tzinfo=UTC), clocks.erasure_request_extend, erasure_request=request, reason="x")
+        _at(datetime(2026, 2, 10, 0, 1, tzinfo=UTC), clocks.request_extend, subject_request=request, reason="x")
 
 
 def test_ccpa_extension_is_one_further_45_days_and_pipeda_none(api, tenant):
@@ -247,9 +245,7 @@ def test_an_extended_request_is_reminded_again_before_its_new_due_date(
     deadlines.deadlines_check(at=datetime(2026, 2, 9, 12, tzinfo=UTC))  # the 1-day reminder for 10 February
     request.refresh_from_db()
     assert sorted(request.reminders_sent) == [1, 7]
-    request = _at(
-        datetime(2026, 2, 9, 13, tzinfo=UTC), clocks.erasure_request_extend, erasure_request=request, reason="x"
-    )
+    request = _at(datetime(2026, 2, 9, 13, tzinfo=UTC), clocks.request_extend, subject_request=request, reason="x")
     assert request.reminders_sent == [] and request.due_at == datetime(2026, 4, 10, tzinfo=UTC)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):

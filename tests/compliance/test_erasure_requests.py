@@ -11,6 +11,7 @@ from django.utils import timezone
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services import erasure_lookup, erasure_requests
 from compliance.services.erasure_requests import CONFIRM_LINK, STATUS_LINK
+from compliance.services.subject_requests import request_from_token
 from core.audit import Actor
 from core.errors import InvalidLink, LinkExpired
 from core.models import AuditEvent
@@ -83,12 +84,12 @@ def test_links_expire_and_are_bound_to_their_kind(tenant, settings):
         email="a@x.test", jurisdiction="GB", tenant="acme", external_ref="r", source="portal", actor=ACTOR
     )
     token = CONFIRM_LINK.url(request.pk).rstrip("/").rsplit("/", 1)[1]
-    assert erasure_requests.erasure_request_from_token(token=token, link=CONFIRM_LINK).pk == request.pk
+    assert request_from_token(ErasureRequest, token=token, link=CONFIRM_LINK).pk == request.pk
     with pytest.raises(InvalidLink):
-        erasure_requests.erasure_request_from_token(token=token, link=STATUS_LINK)  # a confirm link is no status link
+        request_from_token(ErasureRequest, token=token, link=STATUS_LINK)  # a confirm link is no status link
     with time_machine.travel(timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS, hours=1)):
         with pytest.raises(LinkExpired):
-            erasure_requests.erasure_request_from_token(token=token, link=CONFIRM_LINK)
+            request_from_token(ErasureRequest, token=token, link=CONFIRM_LINK)
 
 
 @pytest.mark.django_db

@@ -1,0 +1,84 @@
+"""What the erasure and access portals share: the request form's steps (mail budget, create, "check your email"),
+opening a request by its signed link (or the page saying why it cannot be), and the paths of those links."""
+
+from __future__ import annotations
+
+import functools
+import math
+
+from django.conf import settings
+from django.shortcuts import redirect, render
+
+from compliance.services.subject_requests import request_from_token
+from core import throttles
+from core.api import http_status
+from core.audit import Actor
+from core.errors import DomainError
+from core.links import SignedLink
+
+
+def mail_budget_wait(request, email: str) -> float | None:
+    """Each portal request mails a confirmation link: one address, and one client, get a few per window (no mail
+    bomb); erasure and access requests share the budget. The seconds to wait, or None."""
+    return throttles.over_budget("portal_ip", request.META.get("REMOTE_ADDR", "")) or throttles.over_budget(
+        "portal_email", email.lower()
+    )
+
+
+def request_form_page(request, form, *, area: str, create):
+    """GET shows the form (templates under portal/<area>/); a valid POST within the mail budget calls
+    `create(cleaned_data, **fields)` with the fields every portal request gives its service, and a refusal is
+    shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if wait := mail_budget_wait(request, data["email"]):
+            form.add_error(None, f"Too many requests. Please try again in {math.ceil(wait / 60)} minutes.")
+            response = render(request, f"portal/{area}/request.html", {"form": form}, status=429)
+            response["Retry-After"] = throttles.retry_after(wait)
+            return response
+        try:
+            create(
+                data,
+                email=data["email"],
+                jurisdiction=data["jurisdiction"].code,
+                tenant=data["tenant"] or "",
+                external_ref=data["external_ref"] or "",
+                source="portal",
+                actor=Actor("portal:anonymous"),
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, f"portal/{area}/sent.html", {"email": data["email"]})
+    return render(request, f"portal/{area}/request.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def link_error(request, exc: DomainError, *, area: str):
+    return render(request, f"portal/{area}/link_error.html", {"message": exc.message}, status=http_status(exc))
+
+
+def opened_by(model, link: SignedLink, *, area: str):
+    """The view is given the request (of `model`) its signed link names instead of the token; a link that is
+    forged, expired or meant for another page gets the link error page instead."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, token):
+            try:
+                subject_request = request_from_token(model, token=token, link=link)
+            except DomainError as exc:
+                return link_error(request, exc, area=area)
+            return view(request, subject_request)
+
+        return wrapped
+
+    return decorate
+
+
+def portal_path(link: SignedLink, pk) -> str:
+    """A signed link's path on this site (links are mailed with the public base URL)."""
+    return link.url(pk).removeprefix(settings.PUBLIC_BASE_URL.rstrip("/"))
+
+
+def status_redirect(link: SignedLink, pk):
+    return redirect(portal_path(link, pk))
