@@ -161,19 +161,15 @@ class JwtRenderer(BaseRenderer):
 
 
 class ConsentReceiptApi(JsonErrors, ClientApi):
-    """One receipt, three forms: `?format=` or the Accept header chooses (json is the default)."""
+    """One receipt, three forms: `?format=` or the Accept header chooses (json is the default); receipt.jwt and
+    receipt.jsonld name one form each, so that a generated client knows what it gets back."""
 
     renderer_classes = [JSONRenderer, JsonLdRenderer, JwtRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "jsonld", "jwt"])],
-        responses={
-            (200, "application/json"): dict,
-            (200, "application/ld+json"): dict,
-            (200, "application/jwt"): str,
-        },
-        description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256 (json); the same as a JWT signed "
-        "EdDSA, key at /.well-known/jwks.json (jwt); the ISO/IEC TS 27560 consent record in W3C DPV (jsonld).",
+        responses={200: dict},
+        description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the "
+        "Accept header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.",
     )
     def get(self, request, consent_id):
         consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
@@ -183,6 +179,34 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
         if form == "jsonld":
             return Response(consent_record(consent))
         return Response(consent_receipt(consent))
+
+
+class _OneForm(ConsentReceiptApi):
+    def perform_content_negotiation(self, request, force=False):
+        renderer = self.renderer_classes[0]()
+        return renderer, renderer.media_type
+
+
+class ConsentReceiptJwtApi(_OneForm):
+    renderer_classes = [JwtRenderer]
+
+    @extend_schema(
+        responses={(200, "application/jwt"): str},
+        description="The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.",
+    )
+    def get(self, request, consent_id):
+        return super().get(request, consent_id)
+
+
+class ConsentReceiptJsonLdApi(_OneForm):
+    renderer_classes = [JsonLdRenderer]
+
+    @extend_schema(
+        responses={(200, "application/ld+json"): dict},
+        description="The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).",
+    )
+    def get(self, request, consent_id):
+        return super().get(request, consent_id)
 
 
 class NoticeOutputSerializer(serializers.Serializer):

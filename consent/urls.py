@@ -14,4 +14,10 @@ urlpatterns = [
     path("consents/<str:consent_id>", apis.ConsentDetailApi.as_view(), name="consent-detail"),
     path("consents/<str:consent_id>/withdraw", apis.ConsentWithdrawApi.as_view(), name="consent-withdraw"),
     path("consents/<str:consent_id>/receipt", apis.ConsentReceiptApi.as_view(), name="consent-receipt"),
+    path("consents/<str:consent_id>/receipt.jwt", apis.ConsentReceiptJwtApi.as_view(), name="consent-receipt-jwt"),
+    path(
+        "consents/<str:consent_id>/receipt.jsonld",
+        apis.ConsentReceiptJsonLdApi.as_view(),
+        name="consent-receipt-jsonld",
+    ),
 ]
