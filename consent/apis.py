@@ -97,6 +97,24 @@ class SubjectDetailApi(ClientApi):
         return Response(self.OutputSerializer(subject).data)
 
 
+class SubjectPortalLinkApi(ClientApi):
+    @extend_schema_serializer(component_name="PortalLink")
+    class OutputSerializer(serializers.Serializer):
+        url = serializers.URLField(help_text="The subject's consent page: see, download and withdraw consents.")
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(
+        request=None,
+        responses={201: OutputSerializer},
+        description="A new signed link to the subject's consent page, to give to the person (it is also e-mailed "
+        "with each consent when the subject has an e-mail address). Each link works for PORTAL_LINK_MAX_AGE_DAYS.",
+    )
+    def post(self, request, subject_id):
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        link = services.subject_portal_link_issue(subject=subject, actor=request_actor(request))
+        return Response(self.OutputSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
 class SubjectConsentCreateApi(ClientApi):
     @extend_schema_serializer(component_name="ConsentCreateInput")
     class InputSerializer(serializers.Serializer):
@@ -167,7 +185,8 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
     renderer_classes = [JSONRenderer, JsonLdRenderer, JwtRenderer]
 
     @extend_schema(
-        responses={200: dict},
+        parameters=[OpenApiParameter("format", exclude=True)],
+        responses={(200, "application/json"): dict},
         description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the "
         "Accept header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.",
     )
@@ -182,15 +201,21 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
 
 
 class _OneForm(ConsentReceiptApi):
+    """A GET answers `form` whatever the Accept header; anything else (OPTIONS, a refusal) is JSON."""
+
+    form = JSONRenderer
+
     def perform_content_negotiation(self, request, force=False):
-        renderer = self.renderer_classes[0]()
+        renderer = self.form() if request.method in ("GET", "HEAD") else JSONRenderer()
         return renderer, renderer.media_type
 
 
 class ConsentReceiptJwtApi(_OneForm):
-    renderer_classes = [JwtRenderer]
+    renderer_classes = [JwtRenderer, JSONRenderer]
+    form = JwtRenderer
 
     @extend_schema(
+        parameters=[OpenApiParameter("format", exclude=True)],
         responses={(200, "application/jwt"): str},
         description="The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.",
     )
@@ -199,9 +224,11 @@ class ConsentReceiptJwtApi(_OneForm):
 
 
 class ConsentReceiptJsonLdApi(_OneForm):
-    renderer_classes = [JsonLdRenderer]
+    renderer_classes = [JsonLdRenderer, JSONRenderer]
+    form = JsonLdRenderer
 
     @extend_schema(
+        parameters=[OpenApiParameter("format", exclude=True)],
         responses={(200, "application/ld+json"): dict},
         description="The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).",
     )

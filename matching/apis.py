@@ -203,6 +203,7 @@ class VerificationOutputSerializer(serializers.Serializer):
 
 
 class SubjectVerifyApi(ClientUploadApi):
+    @extend_schema_serializer(component_name="VerificationCreateInput")
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)

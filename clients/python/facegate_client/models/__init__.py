@@ -74,7 +74,6 @@ from .error_503_error import Error503Error
 from .error_503_error_code import Error503ErrorCode
 from .error_503_error_details import Error503ErrorDetails
 from .events_enum import EventsEnum
-from .input_request import InputRequest
 from .legal_hold_create_input_request import LegalHoldCreateInputRequest
 from .legal_hold_output import LegalHoldOutput
 from .legal_hold_page import LegalHoldPage
@@ -93,6 +92,7 @@ from .order_exception_input_request import OrderExceptionInputRequest
 from .order_output import OrderOutput
 from .order_output_status_enum import OrderOutputStatusEnum
 from .order_page import OrderPage
+from .portal_link import PortalLink
 from .purpose_enum import PurposeEnum
 from .queued import Queued
 from .retention_rule_create_input_request import RetentionRuleCreateInputRequest
@@ -109,9 +109,8 @@ from .subject_output import SubjectOutput
 from .subject_page import SubjectPage
 from .v1_certificates_retrieve_response_200 import V1CertificatesRetrieveResponse200
 from .v1_consents_receipt_jsonld_list_response_200 import V1ConsentsReceiptJsonldListResponse200
-from .v1_consents_receipt_list_format import V1ConsentsReceiptListFormat
 from .v1_consents_receipt_list_response_200 import V1ConsentsReceiptListResponse200
-from .v1_orders_evidence_list_format import V1OrdersEvidenceListFormat
+from .verification_create_input_request import VerificationCreateInputRequest
 from .verification_output import VerificationOutput
 from .verification_output_error_type_0 import VerificationOutputErrorType0
 from .verification_output_timings import VerificationOutputTimings
@@ -197,7 +196,6 @@ __all__ = (
     "Error503ErrorCode",
     "Error503ErrorDetails",
     "EventsEnum",
-    "InputRequest",
     "LegalHoldCreateInputRequest",
     "LegalHoldOutput",
     "LegalHoldPage",
@@ -216,6 +214,7 @@ __all__ = (
     "OrderOutput",
     "OrderOutputStatusEnum",
     "OrderPage",
+    "PortalLink",
     "PurposeEnum",
     "Queued",
     "RetentionRuleCreateInputRequest",
@@ -232,9 +231,8 @@ __all__ = (
     "SubjectPage",
     "V1CertificatesRetrieveResponse200",
     "V1ConsentsReceiptJsonldListResponse200",
-    "V1ConsentsReceiptListFormat",
     "V1ConsentsReceiptListResponse200",
-    "V1OrdersEvidenceListFormat",
+    "VerificationCreateInputRequest",
     "VerificationOutput",
     "VerificationOutputErrorType0",
     "VerificationOutputTimings",

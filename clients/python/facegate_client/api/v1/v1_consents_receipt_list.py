@@ -12,33 +12,19 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_429 import Error429
 from ...models.error_503 import Error503
-from ...models.v1_consents_receipt_list_format import V1ConsentsReceiptListFormat
 from ...models.v1_consents_receipt_list_response_200 import V1ConsentsReceiptListResponse200
-from ...types import UNSET, Response, Unset
+from ...types import Response
 
 
 def _get_kwargs(
     consent_id: str,
-    *,
-    format_: V1ConsentsReceiptListFormat | Unset = UNSET,
 ) -> dict[str, Any]:
-
-    params: dict[str, Any] = {}
-
-    json_format_: str | Unset = UNSET
-    if not isinstance(format_, Unset):
-        json_format_ = format_.value
-
-    params["format"] = json_format_
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/consents/{consent_id}/receipt".format(
             consent_id=quote(str(consent_id), safe=""),
         ),
-        "params": params,
     }
 
     return _kwargs
@@ -103,14 +89,12 @@ def sync_detailed(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-    format_: V1ConsentsReceiptListFormat | Unset = UNSET,
 ) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptListResponse200]:
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
 
     Args:
         consent_id (str):
-        format_ (V1ConsentsReceiptListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +106,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         consent_id=consent_id,
-        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -136,14 +119,12 @@ def sync(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-    format_: V1ConsentsReceiptListFormat | Unset = UNSET,
 ) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptListResponse200 | None:
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
 
     Args:
         consent_id (str):
-        format_ (V1ConsentsReceiptListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -156,7 +137,6 @@ def sync(
     return sync_detailed(
         consent_id=consent_id,
         client=client,
-        format_=format_,
     ).parsed
 
 
@@ -164,14 +144,12 @@ async def asyncio_detailed(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-    format_: V1ConsentsReceiptListFormat | Unset = UNSET,
 ) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptListResponse200]:
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
 
     Args:
         consent_id (str):
-        format_ (V1ConsentsReceiptListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -183,7 +161,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         consent_id=consent_id,
-        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -195,14 +172,12 @@ async def asyncio(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-    format_: V1ConsentsReceiptListFormat | Unset = UNSET,
 ) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptListResponse200 | None:
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
 
     Args:
         consent_id (str):
-        format_ (V1ConsentsReceiptListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,6 +191,5 @@ async def asyncio(
         await asyncio_detailed(
             consent_id=consent_id,
             client=client,
-            format_=format_,
         )
     ).parsed

@@ -14,32 +14,18 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_429 import Error429
 from ...models.error_503 import Error503
-from ...models.v1_orders_evidence_list_format import V1OrdersEvidenceListFormat
-from ...types import UNSET, File, Response, Unset
+from ...types import File, Response
 
 
 def _get_kwargs(
     order_id: UUID,
-    *,
-    format_: V1OrdersEvidenceListFormat | Unset = UNSET,
 ) -> dict[str, Any]:
-
-    params: dict[str, Any] = {}
-
-    json_format_: str | Unset = UNSET
-    if not isinstance(format_, Unset):
-        json_format_ = format_.value
-
-    params["format"] = json_format_
-
-    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/orders/{order_id}/evidence".format(
             order_id=quote(str(order_id), safe=""),
         ),
-        "params": params,
     }
 
     return _kwargs
@@ -104,13 +90,11 @@ def sync_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    format_: V1OrdersEvidenceListFormat | Unset = UNSET,
 ) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | File]:
     """The order's evidence pack (ZIP), checked offline by tools/verify_evidence.py.
 
     Args:
         order_id (UUID):
-        format_ (V1OrdersEvidenceListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -122,7 +106,6 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
-        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -136,13 +119,11 @@ def sync(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    format_: V1OrdersEvidenceListFormat | Unset = UNSET,
 ) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | File | None:
     """The order's evidence pack (ZIP), checked offline by tools/verify_evidence.py.
 
     Args:
         order_id (UUID):
-        format_ (V1OrdersEvidenceListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -155,7 +136,6 @@ def sync(
     return sync_detailed(
         order_id=order_id,
         client=client,
-        format_=format_,
     ).parsed
 
 
@@ -163,13 +143,11 @@ async def asyncio_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    format_: V1OrdersEvidenceListFormat | Unset = UNSET,
 ) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | File]:
     """The order's evidence pack (ZIP), checked offline by tools/verify_evidence.py.
 
     Args:
         order_id (UUID):
-        format_ (V1OrdersEvidenceListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,7 +159,6 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         order_id=order_id,
-        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -193,13 +170,11 @@ async def asyncio(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-    format_: V1OrdersEvidenceListFormat | Unset = UNSET,
 ) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | File | None:
     """The order's evidence pack (ZIP), checked offline by tools/verify_evidence.py.
 
     Args:
         order_id (UUID):
-        format_ (V1OrdersEvidenceListFormat | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -213,6 +188,5 @@ async def asyncio(
         await asyncio_detailed(
             order_id=order_id,
             client=client,
-            format_=format_,
         )
     ).parsed

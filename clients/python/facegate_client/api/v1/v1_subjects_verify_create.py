@@ -16,8 +16,8 @@ from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
 from ...models.error_503 import Error503
-from ...models.input_request import InputRequest
 from ...models.queued import Queued
+from ...models.verification_create_input_request import VerificationCreateInputRequest
 from ...models.verification_output import VerificationOutput
 from ...types import UNSET, Response, Unset
 
@@ -25,7 +25,7 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     subject_id: str,
     *,
-    body: InputRequest,
+    body: VerificationCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -158,7 +158,7 @@ def sync_detailed(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-    body: InputRequest,
+    body: VerificationCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[
     Error400
@@ -181,7 +181,7 @@ def sync_detailed(
     Args:
         subject_id (str):
         idempotency_key (str | Unset):
-        body (InputRequest):
+        body (VerificationCreateInputRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,7 +208,7 @@ def sync(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-    body: InputRequest,
+    body: VerificationCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> (
     Error400
@@ -232,7 +232,7 @@ def sync(
     Args:
         subject_id (str):
         idempotency_key (str | Unset):
-        body (InputRequest):
+        body (VerificationCreateInputRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -254,7 +254,7 @@ async def asyncio_detailed(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-    body: InputRequest,
+    body: VerificationCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[
     Error400
@@ -277,7 +277,7 @@ async def asyncio_detailed(
     Args:
         subject_id (str):
         idempotency_key (str | Unset):
-        body (InputRequest):
+        body (VerificationCreateInputRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -302,7 +302,7 @@ async def asyncio(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-    body: InputRequest,
+    body: VerificationCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> (
     Error400
@@ -326,7 +326,7 @@ async def asyncio(
     Args:
         subject_id (str):
         idempotency_key (str | Unset):
-        body (InputRequest):
+        body (VerificationCreateInputRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

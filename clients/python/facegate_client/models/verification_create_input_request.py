@@ -10,11 +10,11 @@ from attrs import field as _attrs_field
 from .. import types
 from ..types import UNSET, File, Unset
 
-T = TypeVar("T", bound="InputRequest")
+T = TypeVar("T", bound="VerificationCreateInputRequest")
 
 
 @_attrs_define
-class InputRequest:
+class VerificationCreateInputRequest:
     """
     Attributes:
         image (File):
@@ -62,13 +62,13 @@ class InputRequest:
 
         wait = d.pop("wait", UNSET)
 
-        input_request = cls(
+        verification_create_input_request = cls(
             image=image,
             wait=wait,
         )
 
-        input_request.additional_properties = d
-        return input_request
+        verification_create_input_request.additional_properties = d
+        return verification_create_input_request
 
     @property
     def additional_keys(self) -> list[str]:
