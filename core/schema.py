@@ -16,6 +16,7 @@ from core import failures
 from core.api import _DRF_CODES, STATUS_OF_KIND
 from core.errors import DomainError
 from core.idempotency import HEADER as IDEMPOTENCY_HEADER
+from core.idempotency import MAX_KEY_LENGTH
 
 
 class AutoSchema(openapi.AutoSchema):
@@ -156,7 +157,7 @@ IDEMPOTENCY_PARAMETER = {
     "name": IDEMPOTENCY_HEADER,
     "in": "header",
     "required": False,
-    "schema": {"type": "string", "maxLength": 255},
+    "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH},
     "description": "Retry safely: the same key with the same body within 24 h answers the first response again "
     "(header `Idempotent-Replayed: true`); with another body `422 idempotency_key_reused`; while the first "
     "request runs `409 idempotency_key_in_use`.",
