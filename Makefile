@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip -q --disable-pip-version-check
 
-.PHONY: run test lint install lock browser bench services stop clean-data
+.PHONY: run test lint install lock browser bench services stop clean-data client
 
 run: $(STAMP)
 	$(PY) -m devserver run
@@ -45,6 +45,13 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium not installed and not root: browser tests will be skipped"; fi; }
+
+# Regenerates the Python client (clients/python/) from the OpenAPI schema with openapi-python-client (pinned in the
+# test extra; settings in clients/python-client.yaml). Commit the result: a test fails when it is stale.
+client: $(STAMP)
+	$(PY) manage.py spectacular --validate --fail-on-warn --file $(VENV)/facegate-openapi.yaml
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/openapi-python-client generate --path $(VENV)/facegate-openapi.yaml \
+	  --config clients/python-client.yaml --meta setup --output-path clients/python --overwrite
 
 # Starts the embedded servers and leaves them running; `make stop` ends them.
 services: $(STAMP)

@@ -167,7 +167,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.schema.AutoSchema",
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["core.throttles.CredentialThrottle"],
-    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser", "core.parsers.FormParser", "core.parsers.MultiPartParser"],
+    # JSON endpoints take JSON only; uploads name their own parsers (multipart).
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "UNAUTHENTICATED_USER": None,
 }
 # Fixed windows ("<n>/<period>", period s, m or h, optionally multiplied: "5/15m"). A client app at full speed
@@ -186,6 +188,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get components of their own, so an upload is `format: binary` (a response would say uri).
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers, Idempotency-Key and paging of every operation, documented in one place.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.postprocess"],
 }
 
 # --- Celery ---------------------------------------------------------------

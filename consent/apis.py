@@ -97,6 +97,24 @@ class SubjectDetailApi(ClientApi):
         return Response(self.OutputSerializer(subject).data)
 
 
+class SubjectPortalLinkApi(ClientApi):
+    @extend_schema_serializer(component_name="PortalLink")
+    class OutputSerializer(serializers.Serializer):
+        url = serializers.URLField(help_text="The subject's consent page: see, download and withdraw consents.")
+        expires_at = serializers.DateTimeField()
+
+    @extend_schema(
+        request=None,
+        responses={201: OutputSerializer},
+        description="A new signed link to the subject's consent page, to give to the person (it is also e-mailed "
+        "with each consent when the subject has an e-mail address). Each link works for PORTAL_LINK_MAX_AGE_DAYS.",
+    )
+    def post(self, request, subject_id):
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        link = services.subject_portal_link_issue(subject=subject, actor=request_actor(request))
+        return Response(self.OutputSerializer(link).data, status=status.HTTP_201_CREATED)
+
+
 class SubjectConsentCreateApi(ClientApi):
     @extend_schema_serializer(component_name="ConsentCreateInput")
     class InputSerializer(serializers.Serializer):
@@ -161,19 +179,16 @@ class JwtRenderer(BaseRenderer):
 
 
 class ConsentReceiptApi(JsonErrors, ClientApi):
-    """One receipt, three forms: `?format=` or the Accept header chooses (json is the default)."""
+    """One receipt, three forms: `?format=` or the Accept header chooses (json is the default); receipt.jwt and
+    receipt.jsonld name one form each, so that a generated client knows what it gets back."""
 
     renderer_classes = [JSONRenderer, JsonLdRenderer, JwtRenderer]
 
     @extend_schema(
-        parameters=[OpenApiParameter("format", str, enum=["json", "jsonld", "jwt"])],
-        responses={
-            (200, "application/json"): dict,
-            (200, "application/ld+json"): dict,
-            (200, "application/jwt"): str,
-        },
-        description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256 (json); the same as a JWT signed "
-        "EdDSA, key at /.well-known/jwks.json (jwt); the ISO/IEC TS 27560 consent record in W3C DPV (jsonld).",
+        parameters=[OpenApiParameter("format", exclude=True)],
+        responses={(200, "application/json"): dict},
+        description="Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the "
+        "Accept header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.",
     )
     def get(self, request, consent_id):
         consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
@@ -183,6 +198,42 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
         if form == "jsonld":
             return Response(consent_record(consent))
         return Response(consent_receipt(consent))
+
+
+class _OneForm(ConsentReceiptApi):
+    """A GET answers `form` whatever the Accept header; anything else (OPTIONS, a refusal) is JSON."""
+
+    form = JSONRenderer
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer = self.form() if request.method in ("GET", "HEAD") else JSONRenderer()
+        return renderer, renderer.media_type
+
+
+class ConsentReceiptJwtApi(_OneForm):
+    renderer_classes = [JwtRenderer, JSONRenderer]
+    form = JwtRenderer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", exclude=True)],
+        responses={(200, "application/jwt"): str},
+        description="The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.",
+    )
+    def get(self, request, consent_id):
+        return super().get(request, consent_id)
+
+
+class ConsentReceiptJsonLdApi(_OneForm):
+    renderer_classes = [JsonLdRenderer, JSONRenderer]
+    form = JsonLdRenderer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", exclude=True)],
+        responses={(200, "application/ld+json"): dict},
+        description="The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).",
+    )
+    def get(self, request, consent_id):
+        return super().get(request, consent_id)
 
 
 class NoticeOutputSerializer(serializers.Serializer):

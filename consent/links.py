@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.utils import timezone
 
 from consent.models import Consent, Subject
 from consent.wording import purpose_title
 from core.links import SignedLink
 
 CONSENT_PAGE_LINK = SignedLink(salt="consent.portal", url_name="consent-portal:consents")
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    url: str
+    expires_at: datetime
+
+
+def portal_link(subject: Subject) -> PortalLink:
+    expires_at = timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS)
+    return PortalLink(url=CONSENT_PAGE_LINK.url(subject.id), expires_at=expires_at)
 
 
 def portal_link_send(*, subject: Subject, consent: Consent) -> None:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from consent.auth import hash_key
-from consent.links import portal_link_send
+from consent.links import PortalLink, portal_link, portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
@@ -137,6 +137,15 @@ def subject_create(
         details={"tenant": str(tenant.id), "jurisdiction": jurisdiction, "email_given": bool(email)},
     )
     return subject
+
+
+@transaction.atomic
+def subject_portal_link_issue(*, subject: Subject, actor: Actor) -> PortalLink:
+    """A fresh signed link to the subject's consent page, for the tenant to hand to the person (in its own app, on
+    paper) when no e-mail is on file. Audited: whoever holds the link sees and may withdraw the consents."""
+    link = portal_link(subject)
+    audit_append(actor=actor, action="subject.portal_link_issue", obj=subject, details={"expires_at": link.expires_at})
+    return link
 
 
 def notice_sha256(text: str) -> str:

@@ -41,7 +41,10 @@ class InvalidIdempotencyKey(DomainError):
 
 def request_fingerprint(method: str, path: str, data, files) -> str:
     """Over the parsed body, so a multipart upload sent again with another boundary still matches; files by hash."""
-    fields = {k: data.getlist(k) if hasattr(data, "getlist") else data[k] for k in data if k not in files}
+    if isinstance(data, dict):  # a QueryDict too
+        fields = {k: data.getlist(k) if hasattr(data, "getlist") else data[k] for k in data if k not in files}
+    else:  # a JSON body that is not an object (the view refuses it; the fingerprint must not crash first)
+        fields = data
     uploads = {}
     for name in files:
         upload = files[name]

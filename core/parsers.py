@@ -41,13 +41,6 @@ class JSONParser(parsers.JSONParser):
         return parsed
 
 
-class FormParser(parsers.FormParser):
-    def parse(self, stream, media_type=None, parser_context=None):
-        parsed = super().parse(stream, media_type, parser_context)
-        _refuse(inputs.query_problems(parsed))
-        return parsed
-
-
 class MultiPartParser(parsers.MultiPartParser):
     def parse(self, stream, media_type=None, parser_context=None):
         parsed = super().parse(stream, media_type, parser_context)

@@ -8,7 +8,8 @@ from rest_framework.response import Response
 
 from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
-from core.parsers import FormParser, MultiPartParser
+from core.api import page_of, paginated
+from core.parsers import MultiPartParser
 from matching import selectors
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
@@ -24,7 +25,7 @@ def _answer(job, output_serializer, *, wait: float) -> Response:
 
 
 class ClientUploadApi(ClientApi):
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]
 
 
 def _error(job) -> dict | None:
@@ -56,7 +57,10 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     finished_at = serializers.DateTimeField(allow_null=True)
 
     def get_template_id(self, enrollment) -> str | None:
-        template_id = FaceTemplate.objects.filter(enrollment=enrollment).values_list("id", flat=True).first()
+        if hasattr(enrollment, "template_pk"):  # read with its list (selectors.subject_enrollments)
+            template_id = enrollment.template_pk
+        else:
+            template_id = FaceTemplate.objects.filter(enrollment=enrollment).values_list("id", flat=True).first()
         return str(template_id) if template_id else None
 
     def get_error(self, enrollment) -> dict | None:
@@ -107,8 +111,13 @@ class SubjectFaceCreateApi(ClientUploadApi):
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         largest_face = serializers.BooleanField(default=False)
+        wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)
 
-    @extend_schema(request={"multipart/form-data": InputSerializer}, responses={202: QueuedSerializer})
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={200: EnrollmentOutputSerializer, 202: QueuedSerializer},
+        description="202 with the enrolment's id; with `wait` seconds, 200 with the outcome if it ends by then.",
+    )
     def post(self, request, subject_id):
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         data = self.InputSerializer(data=request.data)
@@ -120,7 +129,15 @@ class SubjectFaceCreateApi(ClientUploadApi):
             largest_face=data.validated_data["largest_face"],
             actor=request_actor(request),
         )
-        return Response(QueuedSerializer(enrollment).data, status=status.HTTP_202_ACCEPTED)
+        return _answer(enrollment, EnrollmentOutputSerializer, wait=data.validated_data["wait"])
+
+
+class SubjectEnrollmentListApi(ClientApi):
+    @extend_schema(responses=page_of(EnrollmentOutputSerializer, "EnrollmentPage"))
+    def get(self, request, subject_id):
+        subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
+        enrollments = selectors.subject_enrollments(subject=subject)
+        return paginated(request, self, enrollments, EnrollmentOutputSerializer)
 
 
 class EnrollmentDetailApi(ClientApi):
@@ -186,6 +203,7 @@ class VerificationOutputSerializer(serializers.Serializer):
 
 
 class SubjectVerifyApi(ClientUploadApi):
+    @extend_schema_serializer(component_name="VerificationCreateInput")
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, Value
+from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value
 from pgvector.django import CosineDistance
 
 from consent.models import Subject
@@ -56,6 +56,16 @@ def enrollment_get(*, tenant, enrollment_id) -> Enrollment:
     return enrollment
 
 
+def subject_enrollments(*, subject: Subject):
+    """A subject's enrolments, newest first, each with the id of the template it made (or None)."""
+    template = FaceTemplate.objects.filter(enrollment=OuterRef("pk")).values("id")[:1]
+    return (
+        Enrollment.objects.filter(tenant_id=subject.tenant_id, subject=subject)
+        .annotate(template_pk=Subquery(template))
+        .order_by("-created_at", "-id")
+    )
+
+
 def match_job_get(*, tenant, job_id) -> MatchJob:
     job = MatchJob.objects.filter(pk=_uuid(job_id), tenant=tenant).first()
     if job is None:
@@ -71,9 +81,8 @@ def verification_get(*, tenant, verification_id) -> Verification:
 
 
 def job_wait(*, job, seconds: float):
-    """The job (a match or a verification) once it has ended, or as it is after `seconds`: the worker's NOTIFY at
-    commit wakes the wait, so
-    the request reads the job once more instead of polling it. Needs autocommit (LISTEN acts at commit)."""
+    """The job (an enrolment, a match or a verification) once it has ended, or as it is after `seconds`: the
+    worker's NOTIFY at commit wakes the wait, so the request reads the job once more instead of polling it. Needs autocommit (LISTEN acts at commit)."""
     deadline = time.monotonic() + seconds
     if job.status in FINISHED or seconds <= 0:
         return job

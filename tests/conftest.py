@@ -118,3 +118,72 @@ def browser_page(live_server):
             from django.db import connections
 
             connections.close_all()
+
+
+@pytest.fixture
+def procfile_stack(transactional_db):
+    """The Procfile's processes (web, worker, beat, sequencer) started by `honcho start`, as in production, against
+    the test database and the embedded Redis, on a free port; yields (base_url, the output so far as a callable)."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import time
+
+    import httpx
+    from django.db import connection
+
+    from config.celery import app
+
+    app.control.purge()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    db = connection.settings_dict
+    host = db["HOST"]  # the test database: a socket folder (embedded) or a host
+    where = f"/{db['NAME']}?host={host}" if host.startswith("/") else f"{host}:{db['PORT'] or 5432}/{db['NAME']}"
+    bin_dir = os.path.dirname(sys.executable)
+    base_url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PATH": f"{bin_dir}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "DATABASE_URL": f"postgresql://{db['USER']}:{db['PASSWORD']}@{where}",
+        "PORT": str(port),
+        "PUBLIC_BASE_URL": base_url,
+        "WEB_WORKERS": "1",
+        "WORKER_CONCURRENCY": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    root = FACES_DIR.parents[1]
+    log = tempfile.TemporaryFile(mode="w+")
+    stack = subprocess.Popen(
+        [os.path.join(bin_dir, "honcho"), "start", "-f", str(root / "Procfile")],
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+
+    def output() -> str:
+        log.seek(0)
+        return log.read()
+
+    try:
+        deadline = time.monotonic() + 180
+        while True:  # /healthz is 200 once the database, Redis, a worker and the weights all answer
+            assert stack.poll() is None, f"honcho exited:\n{output()}"
+            try:
+                if httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, f"the stack did not become healthy:\n{output()}"
+            time.sleep(1)
+        yield base_url, output
+    finally:
+        os.killpg(stack.pid, signal.SIGTERM)
+        try:
+            stack.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(stack.pid, signal.SIGKILL)
+            stack.wait()
+        log.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.response import Response
 
@@ -15,7 +16,8 @@ from compliance.services.certificates import certificate_payload, certificate_sh
 class CertificateDetailApi(OfficerApi):
     @extend_schema(
         responses=OpenApiResponse(
-            description="The certificate's fields, its sha256, and sha256_valid (recomputed now)."
+            response=OpenApiTypes.OBJECT,
+            description="The certificate's fields, its sha256, and sha256_valid (recomputed now).",
         )
     )
     def get(self, request, certificate_id):

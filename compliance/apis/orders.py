@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
@@ -126,6 +126,7 @@ class OrderEvidenceApi(JsonErrors, OfficerApi):
     renderer_classes = [ZipRenderer, JSONRenderer]
 
     @extend_schema(
+        parameters=[OpenApiParameter("format", exclude=True)],
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
         description="The order's evidence pack (ZIP), checked offline by tools/verify_evidence.py.",
     )

@@ -16,7 +16,14 @@ from matching import face, quality
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, Enrollment, FaceTemplate
 from matching.services.duplicates import possible_duplicates
-from matching.services.jobs import Expired, held_by_a_live_worker, outcome_record, running_mark, sha256
+from matching.services.jobs import (
+    Expired,
+    done_notify,
+    held_by_a_live_worker,
+    outcome_record,
+    running_mark,
+    sha256,
+)
 from policy.gate import enrolment_check
 
 
@@ -64,6 +71,7 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
             "possible_duplicates": [d["subject_id"] for d in enrollment.possible_duplicates],
         },
     )
+    done_notify(enrollment)
 
 
 def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:

@@ -86,3 +86,11 @@ def test_a_key_still_running_is_409_and_an_expired_key_starts_afresh(client, aut
     assert _post(client, auth, "/api/v1/subjects", body, "x" * 256).json()["error"]["code"] == (
         "invalid_idempotency_key"
     )
+
+
+def test_a_json_body_that_is_not_an_object_with_a_key_is_a_400_not_a_500(client, auth):
+    """Found by the schema fuzzer once JSON was the only body the schema offered: `[null, null]` with a key."""
+    response = client.post(
+        "/api/v1/notices", "[null, null]", content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-list", **auth
+    )
+    assert response.status_code == 400 and response.json()["error"]["code"] == "validation_error"

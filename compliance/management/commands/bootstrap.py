@@ -1,5 +1,6 @@
 """First run on an empty database: demo tenant, officer and API key, printed once."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from consent.models import Purpose, Tenant
@@ -22,5 +23,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("facegate: first run, demo data created (shown once, keep it):"))
         self.stdout.write(f"  demo tenant:      {tenant.slug}")
         self.stdout.write(f"  demo API key:     {raw}")
-        self.stdout.write(f"  officer login:    {user.username} / {password}  (http://127.0.0.1:8000/officer/)")
+        self.stdout.write(
+            f"  officer login:    {user.username} / {password}  ({settings.PUBLIC_BASE_URL.rstrip('/')}/officer/)"
+        )
         self.stdout.write(f"  officer token:    {token}")

@@ -1,0 +1,190 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.audit_signed_tree_head import AuditSignedTreeHead
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    tree_size: int | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["tree_size"] = tree_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/audit/head",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+    if response.status_code == 200:
+        response_200 = AuditSignedTreeHead.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    tree_size: int | Unset = UNSET,
+) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]:
+    """The latest signed tree head, or the one of `tree_size`.
+
+    Args:
+        tree_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]
+    """
+
+    kwargs = _get_kwargs(
+        tree_size=tree_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    tree_size: int | Unset = UNSET,
+) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+    """The latest signed tree head, or the one of `tree_size`.
+
+    Args:
+        tree_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503
+    """
+
+    return sync_detailed(
+        client=client,
+        tree_size=tree_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    tree_size: int | Unset = UNSET,
+) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]:
+    """The latest signed tree head, or the one of `tree_size`.
+
+    Args:
+        tree_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]
+    """
+
+    kwargs = _get_kwargs(
+        tree_size=tree_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    tree_size: int | Unset = UNSET,
+) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+    """The latest signed tree head, or the one of `tree_size`.
+
+    Args:
+        tree_size (int | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            tree_size=tree_size,
+        )
+    ).parsed

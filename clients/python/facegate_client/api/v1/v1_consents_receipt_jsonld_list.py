@@ -1,0 +1,191 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_404 import Error404
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...models.v1_consents_receipt_jsonld_list_response_200 import V1ConsentsReceiptJsonldListResponse200
+from ...types import Response
+
+
+def _get_kwargs(
+    consent_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/consents/{consent_id}/receipt.jsonld".format(
+            consent_id=quote(str(consent_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200 | None:
+    if response.status_code == 200:
+        response_200 = V1ConsentsReceiptJsonldListResponse200.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error404.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    consent_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]:
+    """The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).
+
+    Args:
+        consent_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        consent_id=consent_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    consent_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200 | None:
+    """The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).
+
+    Args:
+        consent_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+    """
+
+    return sync_detailed(
+        consent_id=consent_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    consent_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]:
+    """The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).
+
+    Args:
+        consent_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]
+    """
+
+    kwargs = _get_kwargs(
+        consent_id=consent_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    consent_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200 | None:
+    """The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).
+
+    Args:
+        consent_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+    """
+
+    return (
+        await asyncio_detailed(
+            consent_id=consent_id,
+            client=client,
+        )
+    ).parsed

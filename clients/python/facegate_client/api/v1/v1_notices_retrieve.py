@@ -1,0 +1,199 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_404 import Error404
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...models.notice_output import NoticeOutput
+from ...types import Response
+
+
+def _get_kwargs(
+    notice_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/notices/{notice_id}".format(
+            notice_id=quote(str(notice_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput | None:
+    if response.status_code == 200:
+        response_200 = NoticeOutput.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error404.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    notice_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput]:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        notice_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput]
+    """
+
+    kwargs = _get_kwargs(
+        notice_id=notice_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    notice_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput | None:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        notice_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput
+    """
+
+    return sync_detailed(
+        notice_id=notice_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    notice_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput]:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        notice_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput]
+    """
+
+    kwargs = _get_kwargs(
+        notice_id=notice_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    notice_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput | None:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        notice_id (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | NoticeOutput
+    """
+
+    return (
+        await asyncio_detailed(
+            notice_id=notice_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,287 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_404 import Error404
+from ...models.error_409 import Error409
+from ...models.error_413 import Error413
+from ...models.error_415 import Error415
+from ...models.error_422 import Error422
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...models.order_output import OrderOutput
+from ...types import Response
+
+
+def _get_kwargs(
+    order_id: UUID,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/orders/{order_id}/lift".format(
+            order_id=quote(str(order_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
+    | None
+):
+    if response.status_code == 200:
+        response_200 = OrderOutput.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error404.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error409.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error413.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error415.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error422.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    order_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
+]:
+    """
+    Args:
+        order_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    order_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
+    | None
+):
+    """
+    Args:
+        order_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    """
+
+    return sync_detailed(
+        order_id=order_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    order_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
+]:
+    """
+    Args:
+        order_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+    """
+
+    kwargs = _get_kwargs(
+        order_id=order_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    order_id: UUID,
+    *,
+    client: AuthenticatedClient,
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
+    | None
+):
+    """
+    Args:
+        order_id (UUID):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    """
+
+    return (
+        await asyncio_detailed(
+            order_id=order_id,
+            client=client,
+        )
+    ).parsed

@@ -1,0 +1,338 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.enrollment_create_input_request import EnrollmentCreateInputRequest
+from ...models.enrollment_output import EnrollmentOutput
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_404 import Error404
+from ...models.error_409 import Error409
+from ...models.error_413 import Error413
+from ...models.error_415 import Error415
+from ...models.error_422 import Error422
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...models.queued import Queued
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    subject_id: str,
+    *,
+    body: EnrollmentCreateInputRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/subjects/{subject_id}/faces".format(
+            subject_id=quote(str(subject_id), safe=""),
+        ),
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    EnrollmentOutput
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | Queued
+    | None
+):
+    if response.status_code == 200:
+        response_200 = EnrollmentOutput.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 202:
+        response_202 = Queued.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error404.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error409.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error413.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error415.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error422.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    EnrollmentOutput
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | Queued
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    subject_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentCreateInputRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[
+    EnrollmentOutput
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | Queued
+]:
+    """202 with the enrolment's id; with `wait` seconds, 200 with the outcome if it ends by then.
+
+    Args:
+        subject_id (str):
+        idempotency_key (str | Unset):
+        body (EnrollmentCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued]
+    """
+
+    kwargs = _get_kwargs(
+        subject_id=subject_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    subject_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentCreateInputRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> (
+    EnrollmentOutput
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | Queued
+    | None
+):
+    """202 with the enrolment's id; with `wait` seconds, 200 with the outcome if it ends by then.
+
+    Args:
+        subject_id (str):
+        idempotency_key (str | Unset):
+        body (EnrollmentCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued
+    """
+
+    return sync_detailed(
+        subject_id=subject_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    subject_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentCreateInputRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[
+    EnrollmentOutput
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | Queued
+]:
+    """202 with the enrolment's id; with `wait` seconds, 200 with the outcome if it ends by then.
+
+    Args:
+        subject_id (str):
+        idempotency_key (str | Unset):
+        body (EnrollmentCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued]
+    """
+
+    kwargs = _get_kwargs(
+        subject_id=subject_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    subject_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: EnrollmentCreateInputRequest,
+    idempotency_key: str | Unset = UNSET,
+) -> (
+    EnrollmentOutput
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | Queued
+    | None
+):
+    """202 with the enrolment's id; with `wait` seconds, 200 with the outcome if it ends by then.
+
+    Args:
+        subject_id (str):
+        idempotency_key (str | Unset):
+        body (EnrollmentCreateInputRequest):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued
+    """
+
+    return (
+        await asyncio_detailed(
+            subject_id=subject_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed

@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...models.subject_page import SubjectPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    external_ref: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["external_ref"] = external_ref
+
+    params["limit"] = limit
+
+    params["offset"] = offset
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/subjects",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage | None:
+    if response.status_code == 200:
+        response_200 = SubjectPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    external_ref: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+) -> Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        external_ref (str | Unset):
+        limit (int | Unset):  Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]
+    """
+
+    kwargs = _get_kwargs(
+        external_ref=external_ref,
+        limit=limit,
+        offset=offset,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    external_ref: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+) -> Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage | None:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        external_ref (str | Unset):
+        limit (int | Unset):  Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage
+    """
+
+    return sync_detailed(
+        client=client,
+        external_ref=external_ref,
+        limit=limit,
+        offset=offset,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    external_ref: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+) -> Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        external_ref (str | Unset):
+        limit (int | Unset):  Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]
+    """
+
+    kwargs = _get_kwargs(
+        external_ref=external_ref,
+        limit=limit,
+        offset=offset,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    external_ref: str | Unset = UNSET,
+    limit: int | Unset = 100,
+    offset: int | Unset = 0,
+) -> Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage | None:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        external_ref (str | Unset):
+        limit (int | Unset):  Default: 100.
+        offset (int | Unset):  Default: 0.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            external_ref=external_ref,
+            limit=limit,
+            offset=offset,
+        )
+    ).parsed

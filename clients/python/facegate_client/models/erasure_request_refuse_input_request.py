@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ErasureRequestRefuseInputRequest")
+
+
+@_attrs_define
+class ErasureRequestRefuseInputRequest:
+    """
+    Attributes:
+        basis (str):
+        subjects (list[UUID] | Unset):
+    """
+
+    basis: str
+    subjects: list[UUID] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        basis = self.basis
+
+        subjects: list[str] | Unset = UNSET
+        if not isinstance(self.subjects, Unset):
+            subjects = []
+            for subjects_item_data in self.subjects:
+                subjects_item = str(subjects_item_data)
+                subjects.append(subjects_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "basis": basis,
+            }
+        )
+        if subjects is not UNSET:
+            field_dict["subjects"] = subjects
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        basis = d.pop("basis")
+
+        _subjects = d.pop("subjects", UNSET)
+        subjects: list[UUID] | Unset = UNSET
+        if _subjects is not UNSET:
+            subjects = []
+            for subjects_item_data in _subjects:
+                subjects_item = UUID(subjects_item_data)
+
+                subjects.append(subjects_item)
+
+        erasure_request_refuse_input_request = cls(
+            basis=basis,
+            subjects=subjects,
+        )
+
+        erasure_request_refuse_input_request.additional_properties = d
+        return erasure_request_refuse_input_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.error_413_error_code import Error413ErrorCode
+
+if TYPE_CHECKING:
+    from ..models.error_413_error_details import Error413ErrorDetails
+
+
+T = TypeVar("T", bound="Error413Error")
+
+
+@_attrs_define
+class Error413Error:
+    """
+    Attributes:
+        code (Error413ErrorCode):
+        message (str):
+        details (Error413ErrorDetails):
+    """
+
+    code: Error413ErrorCode
+    message: str
+    details: Error413ErrorDetails
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        code = self.code.value
+
+        message = self.message
+
+        details = self.details.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "code": code,
+                "message": message,
+                "details": details,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.error_413_error_details import Error413ErrorDetails  # noqa: PLC0415
+
+        d = dict(src_dict)
+        code = Error413ErrorCode(d.pop("code"))
+
+        message = d.pop("message")
+
+        details = Error413ErrorDetails.from_dict(d.pop("details"))
+
+        error_413_error = cls(
+            code=code,
+            message=message,
+            details=details,
+        )
+
+        error_413_error.additional_properties = d
+        return error_413_error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

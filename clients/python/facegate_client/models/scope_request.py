@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+from uuid import UUID
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ScopeRequest")
+
+
+@_attrs_define
+class ScopeRequest:
+    """
+    Attributes:
+        jurisdictions (list[str] | Unset):
+        tenants (list[str] | Unset):
+        subjects (list[UUID] | Unset):
+    """
+
+    jurisdictions: list[str] | Unset = UNSET
+    tenants: list[str] | Unset = UNSET
+    subjects: list[UUID] | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        jurisdictions: list[str] | Unset = UNSET
+        if not isinstance(self.jurisdictions, Unset):
+            jurisdictions = self.jurisdictions
+
+        tenants: list[str] | Unset = UNSET
+        if not isinstance(self.tenants, Unset):
+            tenants = self.tenants
+
+        subjects: list[str] | Unset = UNSET
+        if not isinstance(self.subjects, Unset):
+            subjects = []
+            for subjects_item_data in self.subjects:
+                subjects_item = str(subjects_item_data)
+                subjects.append(subjects_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if jurisdictions is not UNSET:
+            field_dict["jurisdictions"] = jurisdictions
+        if tenants is not UNSET:
+            field_dict["tenants"] = tenants
+        if subjects is not UNSET:
+            field_dict["subjects"] = subjects
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        jurisdictions = cast(list[str], d.pop("jurisdictions", UNSET))
+
+        tenants = cast(list[str], d.pop("tenants", UNSET))
+
+        _subjects = d.pop("subjects", UNSET)
+        subjects: list[UUID] | Unset = UNSET
+        if _subjects is not UNSET:
+            subjects = []
+            for subjects_item_data in _subjects:
+                subjects_item = UUID(subjects_item_data)
+
+                subjects.append(subjects_item)
+
+        scope_request = cls(
+            jurisdictions=jurisdictions,
+            tenants=tenants,
+            subjects=subjects,
+        )
+
+        scope_request.additional_properties = d
+        return scope_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
