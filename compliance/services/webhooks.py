@@ -119,7 +119,8 @@ def webhook_endpoint_secret_rotate(
 ) -> WebhookEndpoint:
     """A new secret (the caller shows it once); the current one keeps signing beside it for `overlap` (zero: it
     stops at once, as for a leaked secret). Only two sign at a time: a secret rotated out earlier stops now."""
-    endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
+    # NO KEY UPDATE: deliveries being written for the endpoint (a foreign-key check) go on meanwhile.
+    endpoint = WebhookEndpoint.objects.select_for_update(no_key=True).get(pk=endpoint.pk)
     now = timezone.now()
     endpoint.previous_secret = endpoint.secret if overlap else ""
     endpoint.previous_secret_expires_at = now + overlap if overlap else None
