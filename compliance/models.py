@@ -123,16 +123,25 @@ class WebhookEvent(models.TextChoices):
     ORDER_LIFTED = "order.lifted"
     ERASURE_REQUEST_PENDING_OBJECTION = "erasure_request.pending_objection"
     ERASURE_REQUEST_COMPLETED = "erasure_request.completed"
+    # A job ended (done or failed): ids and status only, the client reads the rest from the API.
+    ENROLLMENT_FINISHED = "enrollment.finished"
+    MATCH_FINISHED = "match.finished"
+    VERIFICATION_FINISHED = "verification.finished"
 
 
 class WebhookEndpoint(models.Model):
-    """A tenant's receiver. The secret signs deliveries, so it is kept (as Stripe does) and shown once."""
+    """A tenant's receiver. The secret signs deliveries, so it is kept and shown once; after a rotation the previous
+    one signs beside it until `previous_secret_expires_at`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = models.ForeignKey("consent.Tenant", on_delete=models.CASCADE, related_name="+")
     url = models.URLField(max_length=500)
     events = ArrayField(models.CharField(max_length=64, choices=WebhookEvent.choices))
     secret = models.CharField(max_length=64)
+    previous_secret = models.CharField(max_length=64, blank=True)
+    previous_secret_expires_at = models.DateTimeField(null=True, blank=True)
+    # Made before Standard Webhooks: also sent the older `Facegate-Signature` header, until its secret is rotated.
+    legacy_signature = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
 

@@ -57,5 +57,6 @@ urlpatterns = [
     path("webhooks", webhooks.WebhookListCreateApi.as_view(), name="webhooks"),
     path("webhooks/<uuid:webhook_id>", webhooks.WebhookDetailApi.as_view(), name="webhook-detail"),
     path("webhooks/<uuid:webhook_id>/deliveries", webhooks.WebhookDeliveryListApi.as_view()),
+    path("webhooks/<uuid:webhook_id>/rotate-secret", webhooks.WebhookSecretRotateApi.as_view()),
     path("certificates/<uuid:certificate_id>", certificates.CertificateDetailApi.as_view(), name="certificate-detail"),
 ]

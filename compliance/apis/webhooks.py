@@ -1,7 +1,10 @@
-"""Client API of webhooks: POST/GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id}, and the delivery log
-(GET /api/v1/webhooks/{id}/deliveries, also open to officers)."""
+"""Client API of webhooks: POST/GET /api/v1/webhooks, DELETE /api/v1/webhooks/{id}, the secret's rotation
+(POST /api/v1/webhooks/{id}/rotate-secret) and the delivery log (GET /api/v1/webhooks/{id}/deliveries, also open
+to officers)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -58,6 +61,36 @@ class WebhookDetailApi(ClientApi):
         )
         webhooks.webhook_endpoint_delete(endpoint=endpoint, actor=request_actor(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookRotatedSerializer(WebhookCreatedSerializer):
+    class Meta(WebhookCreatedSerializer.Meta):
+        fields = [*WebhookCreatedSerializer.Meta.fields, "previous_secret_expires_at"]
+
+
+class WebhookSecretRotateApi(ClientApi):
+    @extend_schema_serializer(component_name="WebhookSecretRotateInput")
+    class InputSerializer(serializers.Serializer):
+        overlap_hours = serializers.IntegerField(
+            min_value=0,
+            max_value=webhooks.SECRET_OVERLAP_MAX // timedelta(hours=1),
+            default=webhooks.SECRET_OVERLAP // timedelta(hours=1),
+            help_text="How long the current secret keeps signing beside the new one (0: it stops now).",
+        )
+
+    @extend_schema(request=InputSerializer, responses={200: WebhookRotatedSerializer})
+    def post(self, request, webhook_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        endpoint = get_object_or_404(
+            WebhookEndpoint, pk=webhook_id, tenant=request.auth.tenant, deleted_at__isnull=True
+        )
+        endpoint = webhooks.webhook_endpoint_secret_rotate(
+            endpoint=endpoint,
+            overlap=timedelta(hours=data.validated_data["overlap_hours"]),
+            actor=request_actor(request),
+        )
+        return Response(WebhookRotatedSerializer(endpoint).data)
 
 
 class WebhookDeliveryOutputSerializer(serializers.Serializer):

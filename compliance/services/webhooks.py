@@ -1,9 +1,12 @@
-"""Webhooks to client apps: endpoints per tenant, events signed with the Stripe scheme
-(`Facegate-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`), every attempt logged, retried
-with exponential backoff through Celery for WEBHOOK_RETRY_HOURS."""
+"""Webhooks to client apps: endpoints per tenant, deliveries signed by the Standard Webhooks scheme
+(`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`,
+the key being the base64 after `whsec_`), every attempt logged, retried with exponential backoff through Celery
+for WEBHOOK_RETRY_HOURS. A rotated secret keeps signing beside the new one for the overlap asked (docs/webhooks.md).
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import ipaddress
@@ -30,6 +33,9 @@ from core.errors import DomainError
 WEBHOOK_DELIVER_TASK = "compliance.tasks.webhook_deliver"
 SUBJECTS_PER_EVENT = 500  # an event naming subjects names at most this many; more go in further parts
 FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... capped at an hour
+SECRET_BYTES = 32  # Standard Webhooks asks for 24 to 64 random bytes
+SECRET_OVERLAP = timedelta(hours=24)  # a rotated secret still signs for a day unless the client asks otherwise
+SECRET_OVERLAP_MAX = timedelta(days=7)  # the API's bound: two live secrets for longer would defeat the rotation
 
 
 class WebhookUrlRefused(DomainError):
@@ -53,19 +59,77 @@ def _url_check(url: str) -> None:
             raise WebhookUrlRefused(url=url, reason="private or loopback address")
 
 
-def signature(*, secret: str, timestamp: int, body: bytes) -> str:
+def secret_new() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def _key(secret: str) -> bytes:
+    # Secrets made before Standard Webhooks are `whsec_<48 hex digits>`: hex digits are base64 too, so they decode
+    # to a 36-byte key and a client's stored secret verifies as it is.
+    return base64.b64decode(secret.removeprefix("whsec_") + "==")
+
+
+def signature(*, secrets_in_use: list[str], msg_id: str, timestamp: int, body: bytes) -> str:
+    """`webhook-signature`: one `v1,<base64>` per live secret, space-separated (two during a rotation)."""
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    macs = (hmac.new(_key(secret), signed, hashlib.sha256).digest() for secret in secrets_in_use)
+    return " ".join(f"v1,{base64.b64encode(mac).decode()}" for mac in macs)
+
+
+def legacy_signature(*, secret: str, timestamp: int, body: bytes) -> str:
+    """The header of endpoints made before Standard Webhooks, sent beside it until their secret is rotated."""
     mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
     return f"t={timestamp},v1={mac}"
+
+
+def signing_secrets(endpoint: WebhookEndpoint, *, at) -> list[str]:
+    previous = endpoint.previous_secret and endpoint.previous_secret_expires_at > at
+    return [endpoint.secret, endpoint.previous_secret] if previous else [endpoint.secret]
+
+
+def delivery_headers(*, delivery: WebhookDelivery, body: bytes, at) -> dict:
+    """Signed at each attempt, so `webhook-timestamp` is the attempt's; `webhook-id` stays the delivery's."""
+    endpoint, timestamp = delivery.endpoint, int(at.timestamp())
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Facegate-Webhooks/1",
+        "webhook-id": str(delivery.pk),
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature(
+            secrets_in_use=signing_secrets(endpoint, at=at), msg_id=str(delivery.pk), timestamp=timestamp, body=body
+        ),
+    }
+    if endpoint.legacy_signature:
+        headers["Facegate-Signature"] = legacy_signature(secret=endpoint.secret, timestamp=timestamp, body=body)
+    return headers
 
 
 @transaction.atomic
 def webhook_endpoint_create(*, tenant: Tenant, url: str, events: list[str], actor: Actor) -> WebhookEndpoint:
     """The caller shows `endpoint.secret` once; it is never listed again."""
     _url_check(url)
-    endpoint = WebhookEndpoint.objects.create(
-        tenant=tenant, url=url, events=sorted(set(events)), secret=f"whsec_{secrets.token_hex(24)}"
-    )
+    endpoint = WebhookEndpoint.objects.create(tenant=tenant, url=url, events=sorted(set(events)), secret=secret_new())
     audit_append(actor=actor, action="webhook.create", obj=endpoint, details={"events": endpoint.events})
+    return endpoint
+
+
+@transaction.atomic
+def webhook_endpoint_secret_rotate(
+    *, endpoint: WebhookEndpoint, overlap: timedelta = SECRET_OVERLAP, actor: Actor
+) -> WebhookEndpoint:
+    """A new secret (the caller shows it once); the current one keeps signing beside it for `overlap` (zero: it
+    stops at once, as for a leaked secret). Only two sign at a time: a secret rotated out earlier stops now."""
+    # NO KEY UPDATE: deliveries being written for the endpoint (a foreign-key check) go on meanwhile.
+    endpoint = WebhookEndpoint.objects.select_for_update(no_key=True).get(pk=endpoint.pk)
+    now = timezone.now()
+    endpoint.previous_secret = endpoint.secret if overlap else ""
+    endpoint.previous_secret_expires_at = now + overlap if overlap else None
+    endpoint.secret = secret_new()
+    endpoint.legacy_signature = False
+    endpoint.save(update_fields=["secret", "previous_secret", "previous_secret_expires_at", "legacy_signature"])
+    audit_append(
+        actor=actor, action="webhook.rotate_secret", obj=endpoint, details={"overlap_seconds": overlap.total_seconds()}
+    )
     return endpoint
 
 
@@ -81,11 +145,12 @@ def webhook_emit(*, tenant_id, type: str, data: dict) -> int:
     """Queue `type` for every live endpoint of the tenant subscribed to it (inside the caller's transaction, so
     an event exists only if the change it reports committed). Returns the number of deliveries."""
     endpoints = WebhookEndpoint.objects.filter(tenant_id=tenant_id, deleted_at__isnull=True, events__contains=[type])
-    created = int(time.time())
+    now = timezone.now()
     n = 0
     for endpoint in endpoints:
         delivery_id = uuid.uuid4()
-        body = json.dumps({"id": str(delivery_id), "type": type, "created": created, "data": data}, sort_keys=True)
+        event = {"id": str(delivery_id), "type": type, "timestamp": now.isoformat(), "created": int(now.timestamp())}
+        body = json.dumps({**event, "data": data}, sort_keys=True)
         WebhookDelivery.objects.create(id=delivery_id, endpoint=endpoint, type=type, body=body)
         enqueue(WEBHOOK_DELIVER_TASK, str(delivery_id))
         n += 1
@@ -156,11 +221,7 @@ def webhook_deliver_run(*, delivery_id) -> float | None:
         status, error = _post(
             endpoint.url,
             body,
-            {
-                "Content-Type": "application/json",
-                "User-Agent": "Facegate-Webhooks/1",
-                "Facegate-Signature": signature(secret=endpoint.secret, timestamp=int(time.time()), body=body),
-            },
+            delivery_headers(delivery=delivery, body=body, at=timezone.now()),
         )
     except WebhookUrlRefused:
         status, error = None, "url_refused"

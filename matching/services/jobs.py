@@ -1,6 +1,6 @@
 """What every matching job shares: how long image bytes may wait, the expiry error, the worker-liveness rule,
-starting and ending a run, the wake-up of a waiting request, the timing helpers, and the sweeper that fails and
-empties jobs nobody ran."""
+starting and ending a run (with its `*.finished` event), the wake-up of a waiting request, the timing helpers,
+and the sweeper that fails and empties jobs nobody ran."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from django.utils import timezone
 
 from core.audit import Actor, audit_append
 from core.errors import DomainError
+from core.events import event_emit
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, JobStatus, MatchJob, Verification
 
 LEFTOVER_MAX_AGE = timedelta(hours=1)
+EVENT_NAMES = {Enrollment: "enrollment", MatchJob: "match", Verification: "verification"}
 
 
 class Expired(DomainError):
@@ -39,13 +41,27 @@ def held_by_a_live_worker(job) -> bool:
     return job.status == JobStatus.RUNNING and job.started_at > timezone.now() - reap_after
 
 
+def finished_emit(job) -> None:
+    """Tell the tenant's webhooks that the job ended (`enrollment.finished`, `match.finished`,
+    `verification.finished`), in the caller's transaction: ids and status only, never a face, a distance or a name."""
+    if job.tenant_id is None:
+        return  # the platform's own erasure lookup: no client asked for it
+    name = EVENT_NAMES[type(job)]
+    data = {name: str(job.pk), "status": job.status, "error": job.error_code or None}
+    if name != "match":
+        data["subject"] = str(job.subject_id)
+    event_emit(tenant_id=job.tenant_id, type=f"{name}.finished", data=data)
+
+
 def outcome_record(job, *, error: DomainError | None, image_field: str) -> list[str]:
-    """How a job ended, and its image bytes deleted (in the caller's transaction); returns the fields set."""
+    """How a job ended, its image bytes deleted and its event written (in the caller's transaction); returns the
+    fields set."""
     job.status = JobStatus.FAILED if error else JobStatus.DONE
     job.error_code = error.code if error else ""
     job.error_message = error.message[:500] if error else ""
     setattr(job, image_field, None)
     job.finished_at = timezone.now()
+    finished_emit(job)
     return ["status", "error_code", "error_message", image_field, "finished_at"]
 
 
@@ -98,17 +114,20 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
     now = timezone.now()
     stale = Q(created_at__lt=cutoff) & ~Q(status__in=FINISHED)
     expired = Expired()
-    failed = {
-        "enrollments": Enrollment.objects.filter(stale).update(
+    failed = {}
+    for name, model, image_field in (
+        ("enrollments", Enrollment, "image"),
+        ("match_jobs", MatchJob, "probe"),
+        ("verifications", Verification, "probe"),
+    ):
+        ended = list(model.objects.select_for_update().filter(stale).defer(image_field))
+        model.objects.filter(pk__in=[job.pk for job in ended]).update(
             status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
-        ),
-        "match_jobs": MatchJob.objects.filter(stale).update(
-            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
-        ),
-        "verifications": Verification.objects.filter(stale).update(
-            status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
-        ),
-    }
+        )
+        for job in ended:
+            job.status, job.error_code = JobStatus.FAILED, expired.code
+            finished_emit(job)
+        failed[name] = len(ended)
     cleared = {
         "enrollments": Enrollment.objects.filter(created_at__lt=cutoff, image__isnull=False).update(image=None),
         "match_jobs": MatchJob.objects.filter(created_at__lt=cutoff, probe__isnull=False).update(probe=None),
