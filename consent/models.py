@@ -1,6 +1,8 @@
 import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
@@ -9,6 +11,13 @@ class Purpose(models.TextChoices):
     IDENTITY_VERIFICATION = "identity_verification", "Identity verification (1:1)"
     FRAUD_PREVENTION = "fraud_prevention", "Fraud prevention (1:N)"
     ACCESS_CONTROL = "access_control", "Access control (1:N)"
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(f"{value!r} is not an IANA time zone (e.g. Europe/Berlin)") from exc
 
 
 class Jurisdiction(models.Model):
@@ -27,6 +36,9 @@ class Jurisdiction(models.Model):
     extension_days = models.PositiveSmallIntegerField(null=True, blank=True)
     # Whether the clock stops while the requester's identity is being verified (only where the regulator says so).
     identity_pause_allowed = models.BooleanField(default=False)
+    # The IANA zone the law's periods are counted in (its regulator's): a request received on 31 January at 00:30
+    # in Berlin is due on 28 February in Berlin, whatever the date in UTC was.
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
 
     def __str__(self):
         return self.code
@@ -99,6 +111,7 @@ class Subject(models.Model):
 
 # A century: longer than any retention schedule, and far inside the dates PostgreSQL can compute with.
 MAX_RETENTION_DAYS = 36_500
+MAX_RETENTION_MONTHS = 1_200
 
 
 class Notice(models.Model):

@@ -2,8 +2,8 @@
 
 The dlib-bin wheel is built without BLAS, so its network takes ~125 ms per face chip on one core. This module
 reads the very same weights from the .dat file, writes the same network as an in-memory ONNX graph and runs it
-with ONNX Runtime (a DeepFace dependency) — the same descriptor (tests compare it with dlib's own to 1e-5)
-several times faster. Nothing is downloaded or written to disk.
+with ONNX Runtime — the same descriptor (tests compare it with dlib's own to 1e-5)
+several times faster. The graph is built with `onnx.helper`; nothing is downloaded or written to disk.
 
 The network (dlib's dnn_face_recognition_ex.cpp): input 150x150 RGB, (x - channel mean) / 256; con 7x7/2,
 affine, relu, max_pool 3x3/2; residual blocks [con 3x3, affine, relu, con 3x3, affine] + skip, relu, where the
@@ -17,6 +17,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+from onnx import TensorProto, helper, numpy_helper
 
 INPUT_SIDE = 150
 
@@ -83,47 +84,7 @@ def read_layers(path: Path) -> list[tuple]:
     return layers
 
 
-# --- writing ONNX (protobuf wire format, by hand: the onnx package is not a dependency) -----------------------
-
-
-def _varint(value: int) -> bytes:
-    value &= (1 << 64) - 1
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _field(number: int, value) -> bytes:
-    if isinstance(value, int):
-        return _varint(number << 3) + _varint(value)
-    if isinstance(value, str):
-        value = value.encode()
-    return _varint(number << 3 | 2) + _varint(len(value)) + value
-
-
-def _tensor(name: str, array: np.ndarray) -> bytes:
-    dtype = {np.dtype("float32"): 1, np.dtype("int64"): 7}[array.dtype]
-    return (
-        b"".join(_field(1, d) for d in array.shape)
-        + _field(2, dtype)
-        + _field(8, name)
-        + _field(9, np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes())
-    )
-
-
-def _attribute(name: str, value) -> bytes:
-    if isinstance(value, int):
-        return _field(1, name) + _field(20, 2) + _field(3, value)
-    return _field(1, name) + _field(20, 7) + b"".join(_field(8, v) for v in value)
-
-
-def _value_info(name: str, shape: tuple) -> bytes:
-    dims = b"".join(_field(1, _field(2, d) if isinstance(d, str) else _field(1, d)) for d in shape)
-    return _field(1, name) + _field(2, _field(1, _field(1, 1) + _field(2, dims)))
+# --- writing ONNX ------------------------------------------------------------------------------------------
 
 
 class _Graph:
@@ -136,14 +97,12 @@ class _Graph:
 
     def const(self, array: np.ndarray) -> str:
         name = self.name("w")
-        self.initializers.append(_field(5, _tensor(name, array)))
+        self.initializers.append(numpy_helper.from_array(np.ascontiguousarray(array), name))
         return name
 
     def op(self, op_type: str, inputs: list[str], **attributes) -> str:
         output = self.name(op_type.lower())
-        node = b"".join(_field(1, i) for i in inputs) + _field(2, output) + _field(3, output) + _field(4, op_type)
-        node += b"".join(_field(5, _attribute(k, v)) for k, v in attributes.items())
-        self.nodes.append(_field(1, node))
+        self.nodes.append(helper.make_node(op_type, inputs, [output], name=output, **attributes))
         return output
 
 
@@ -199,14 +158,16 @@ def onnx_model(layers: list[tuple]) -> bytes:
         raise ValueError("not dlib's face recognition ResNet: unexpected head")
     x = g.op("Flatten", [g.op("GlobalAveragePool", [x])], axis=1)
     x = g.op("MatMul", [x, g.const(layers[i + 1][1])])
-    graph = (
-        b"".join(g.nodes)
-        + _field(2, "dlib_face_recognition_resnet_model_v1")
-        + b"".join(g.initializers)
-        + _field(11, _value_info("chips", ("n", 3, INPUT_SIDE, INPUT_SIDE)))
-        + _field(12, _value_info(x, ("n", layers[i + 1][1].shape[1])))
+    graph = helper.make_graph(
+        g.nodes,
+        "dlib_face_recognition_resnet_model_v1",
+        [helper.make_tensor_value_info("chips", TensorProto.FLOAT, ["n", 3, INPUT_SIDE, INPUT_SIDE])],
+        [helper.make_tensor_value_info(x, TensorProto.FLOAT, ["n", layers[i + 1][1].shape[1]])],
+        initializer=g.initializers,
     )
-    return _field(1, 8) + _field(2, "facegate") + _field(7, graph) + _field(8, _field(1, "") + _field(2, 13))
+    model = helper.make_model(graph, producer_name="facegate", opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8  # what ONNX Runtime releases since 1.10 read
+    return model.SerializeToString()
 
 
 def _pad(g: _Graph, x: str, shape: tuple, full: tuple) -> str:

@@ -10,7 +10,17 @@ from policy.models import LegalHold, RegulatorOrder, RetentionRule
 @admin.register(RetentionRule)
 class RetentionRuleAdmin(OfficerModelAdmin):
     editable = True
-    list_display = ("id", "jurisdiction", "tenant", "purpose", "anchor", "max_age_days", "active", "citation")
+    list_display = (
+        "id",
+        "jurisdiction",
+        "tenant",
+        "purpose",
+        "anchor",
+        "max_age_months",
+        "max_age_days",
+        "active",
+        "citation",
+    )
     list_filter = ("active", "anchor", "purpose")
     raw_id_fields = ("tenant",)
 

@@ -25,7 +25,10 @@ class RetentionRule(models.Model):
     tenant = models.ForeignKey("consent.Tenant", null=True, blank=True, on_delete=models.CASCADE)
     purpose = models.CharField(max_length=32, choices=Purpose.choices, blank=True)  # blank: every purpose
     anchor = models.CharField(max_length=32, choices=RetentionAnchor.choices)
-    max_age_days = models.PositiveIntegerField()
+    # A calendar interval, months then days (PostgreSQL's make_interval): "3 years" is 36 months, so a leap day
+    # never shortens it the way 1,095 days would.
+    max_age_months = models.PositiveIntegerField(default=0)
+    max_age_days = models.PositiveIntegerField(default=0)
     citation = models.CharField(max_length=200, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

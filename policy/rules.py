@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from consent.models import MAX_RETENTION_DAYS
+from consent.models import MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS
 
 Fragment = tuple[str, list]
 
@@ -23,6 +23,14 @@ def _days(column: str) -> str:
     """An interval of `column` days, capped: a row stored before the input bound existed (2147483647 days) must
     not push a date past PostgreSQL's range and fail every statement that reads the gate."""
     return f"make_interval(days => LEAST({column}, {MAX_RETENTION_DAYS}))"
+
+
+def _rule_age(rule: str) -> str:
+    """A retention rule's calendar interval (months, then days), capped like `_days`."""
+    return (
+        f"make_interval(months => LEAST({rule}.max_age_months, {MAX_RETENTION_MONTHS}), "
+        f"days => LEAST({rule}.max_age_days, {MAX_RETENTION_DAYS}))"
+    )
 
 
 # --- Joins: every one by (tenant_id, id), so a statement stays in one tenant's partition (and Citus shard) ---
@@ -134,7 +142,7 @@ def consent_past_retention(at: datetime) -> Fragment:
                   AND CASE r.anchor
                         WHEN 'granted' THEN c.granted_at
                         WHEN 'purpose_end' THEN c.purpose_ended_at
-                      END + {_days("r.max_age_days")} <= %s))""",
+                      END + {_rule_age("r")} <= %s))""",
         [at, at],
     )
 
@@ -148,6 +156,6 @@ def interaction_past_retention(
             SELECT 1 FROM policy_retentionrule r
             WHERE r.anchor = 'last_interaction'
               AND {_rule_applies(purpose_sql)}
-              AND COALESCE(s.last_interaction_at, {created_sql}) + {_days("r.max_age_days")} <= %s)""",
+              AND COALESCE(s.last_interaction_at, {created_sql}) + {_rule_age("r")} <= %s)""",
         [*purpose_params, *created_params, at],
     )

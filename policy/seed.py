@@ -116,13 +116,28 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
 ]
 
-# (jurisdiction, purpose or "", anchor, max_age_days, citation)
+# (jurisdiction, purpose or "", anchor, max_age_months, citation): years are calendar years (12 months).
 RETENTION_RULES = [
-    ("US-IL", "", "last_interaction", 3 * 365, "740 ILCS 14/15(a): 3 years after the last interaction"),
+    ("US-IL", "", "last_interaction", 36, "740 ILCS 14/15(a): 3 years after the last interaction"),
     ("US-IL", "", "purpose_end", 0, "740 ILCS 14/15(a): when the purpose is satisfied"),
-    ("US-TX", "", "purpose_end", 365, "Tex. Bus. & Com. Code §503.001(c)(3): 1 year after the purpose expires"),
+    ("US-TX", "", "purpose_end", 12, "Tex. Bus. & Com. Code §503.001(c)(3): 1 year after the purpose expires"),
     ("CA-QC", "", "purpose_end", 0, "CQLR c. P-39.1, s. 23: destroyed once the purpose is achieved"),
 ]
+
+# The zone each law's periods are counted in: the regulator's (a country's capital; for a US state, the zone of
+# most of its people). Where a country spans zones (CA), the federal regulator's seat (Gatineau/Ottawa).
+TIME_ZONES = {
+    "AT": "Europe/Vienna", "BE": "Europe/Brussels", "BG": "Europe/Sofia", "HR": "Europe/Zagreb",
+    "CY": "Asia/Nicosia", "CZ": "Europe/Prague", "DK": "Europe/Copenhagen", "EE": "Europe/Tallinn",
+    "FI": "Europe/Helsinki", "FR": "Europe/Paris", "DE": "Europe/Berlin", "GR": "Europe/Athens",
+    "HU": "Europe/Budapest", "IE": "Europe/Dublin", "IT": "Europe/Rome", "LV": "Europe/Riga",
+    "LT": "Europe/Vilnius", "LU": "Europe/Luxembourg", "MT": "Europe/Malta", "NL": "Europe/Amsterdam",
+    "PL": "Europe/Warsaw", "PT": "Europe/Lisbon", "RO": "Europe/Bucharest", "SK": "Europe/Bratislava",
+    "SI": "Europe/Ljubljana", "ES": "Europe/Madrid", "SE": "Europe/Stockholm", "IS": "Atlantic/Reykjavik",
+    "LI": "Europe/Vaduz", "NO": "Europe/Oslo", "GB": "Europe/London", "CA": "America/Toronto",
+    "CA-QC": "America/Toronto", "US-IL": "America/Chicago", "US-TX": "America/Chicago",
+    "US-CA": "America/Los_Angeles", "US-WA": "America/Los_Angeles", "ZZ": "UTC",
+}  # fmt: skip
 
 
 def load(
@@ -133,13 +148,16 @@ def load(
     RetentionRule = apps.get_model(*rule_model)
     for row in JURISDICTIONS:
         Jurisdiction.objects.update_or_create(code=row["code"], defaults=row)
-    for code, purpose, anchor, days, citation in RETENTION_RULES:
+    calendar = any(field.name == "max_age_months" for field in RetentionRule._meta.get_fields())
+    for code, purpose, anchor, months, citation in RETENTION_RULES:
+        # Before policy 0004 a rule had days only; that migration turns these rows into months.
+        age = {"max_age_months": months, "max_age_days": 0} if calendar else {"max_age_days": months * 365 // 12}
         RetentionRule.objects.get_or_create(
             jurisdiction_id=code,
             tenant=None,
             purpose=purpose,
             anchor=anchor,
-            defaults={"max_age_days": days, "citation": citation},
+            defaults={**age, "citation": citation},
         )
 
 
@@ -161,3 +179,19 @@ def load_clocks(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdic
     Jurisdiction = apps.get_model(*jurisdiction_model)
     for law, clock in CLOCKS.items():
         Jurisdiction.objects.filter(law=law).update(**clock)
+
+
+def load_time_zones(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction")):
+    Jurisdiction = apps.get_model(*jurisdiction_model)
+    for code, zone in TIME_ZONES.items():
+        Jurisdiction.objects.filter(code=code).update(time_zone=zone)
+
+
+def load_calendar_retention(apps, schema_editor, *, rule_model=("policy", "RetentionRule")):
+    """The seeded rules stored in days (3 years as 1,095) become calendar months, unless an officer changed them."""
+    RetentionRule = apps.get_model(*rule_model)
+    for code, purpose, anchor, months, citation in RETENTION_RULES:
+        RetentionRule.objects.filter(
+            jurisdiction_id=code, tenant=None, purpose=purpose, anchor=anchor, citation=citation,
+            max_age_months=0, max_age_days=months * 365 // 12,
+        ).update(max_age_months=months, max_age_days=0)  # fmt: skip

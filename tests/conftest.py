@@ -44,6 +44,7 @@ def _seed_data(request):
     if not Jurisdiction.objects.exists():
         seed.load(django_apps, None)
         seed.load_clocks(django_apps, None)
+        seed.load_time_zones(django_apps, None)
     Group.objects.get_or_create(name=OFFICERS_GROUP)
 
 

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from compliance.apis.base import OfficerApi
 from compliance.services import retention
 from consent.client_api import request_actor
-from consent.models import MAX_RETENTION_DAYS, Purpose
+from consent.models import MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS, Purpose
 from core.api import page_of, paginated
 from policy.models import RetentionAnchor, RetentionRule
 
@@ -27,6 +27,7 @@ class RetentionRuleOutputSerializer(serializers.ModelSerializer):
             "tenant",
             "purpose",
             "anchor",
+            "max_age_months",
             "max_age_days",
             "citation",
             "active",
@@ -41,7 +42,9 @@ class RetentionRuleListCreateApi(OfficerApi):
         tenant = serializers.SlugField(max_length=64, required=False, allow_null=True, default=None)
         purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, allow_blank=True, default="")
         anchor = serializers.ChoiceField(choices=RetentionAnchor.choices)
-        max_age_days = serializers.IntegerField(min_value=0, max_value=MAX_RETENTION_DAYS)
+        # A calendar interval: months (a year is 12), then days.
+        max_age_months = serializers.IntegerField(min_value=0, max_value=MAX_RETENTION_MONTHS, default=0)
+        max_age_days = serializers.IntegerField(min_value=0, max_value=MAX_RETENTION_DAYS, default=0)
         citation = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     @extend_schema(responses=page_of(RetentionRuleOutputSerializer, "RetentionRulePage"))

@@ -94,5 +94,14 @@ class RetentionRuleForm(forms.Form):
     tenant = forms.SlugField(max_length=64, required=False, help_text="Tenant slug; blank: every tenant")
     purpose = forms.ChoiceField(choices=[("", "every purpose"), *Purpose.choices], required=False)
     anchor = forms.ChoiceField(choices=RetentionAnchor.choices)
-    max_age_days = forms.IntegerField(min_value=0, max_value=36500, label="Max age (days)")
+    max_age_months = forms.IntegerField(
+        min_value=0, max_value=1200, required=False, label="Max age (months)", help_text="Calendar months: a year is 12"
+    )
+    max_age_days = forms.IntegerField(min_value=0, max_value=36500, required=False, label="and days")
     citation = forms.CharField(max_length=200, required=False, help_text="The law or policy it applies")
+
+    def clean_max_age_months(self):
+        return self.cleaned_data["max_age_months"] or 0
+
+    def clean_max_age_days(self):
+        return self.cleaned_data["max_age_days"] or 0

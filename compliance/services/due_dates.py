@@ -1,10 +1,12 @@
-"""Due dates of data subject requests: calendar months with an end-of-month clamp, or plain days; stopped time and
-an extension move them (compliance.services.clocks)."""
+"""Due dates of data subject requests: calendar months with an end-of-month clamp, or plain days, counted on the
+calendar of the jurisdiction's zone and stored as an instant; stopped time and an extension move them
+(compliance.services.clocks)."""
 
 from __future__ import annotations
 
 import calendar
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from consent.models import Jurisdiction
 
@@ -32,7 +34,8 @@ def erasure_due_at(
 ) -> datetime:
     """The clock starts at receipt and runs except while stopped (`paused_for`); an extension adds the law's
     further period to the first due date (months chained, so 31 Jan -> 28 Feb -> 28 Apr: the earlier reading)."""
-    start = received_at + paused_for
+    # Aware datetimes in one ZoneInfo add wall-clock time: a month or a day on the law's own calendar (DST aside).
+    start = (received_at + paused_for).astimezone(ZoneInfo(jurisdiction.time_zone))
     if jurisdiction.erasure_deadline_months:
         due = add_months(start, jurisdiction.erasure_deadline_months)
     else:
@@ -41,4 +44,4 @@ def erasure_due_at(
         due = add_months(due, jurisdiction.extension_months)
     elif extended and jurisdiction.extension_days:
         due += timedelta(days=jurisdiction.extension_days)
-    return due
+    return due.astimezone(UTC)

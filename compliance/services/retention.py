@@ -27,7 +27,8 @@ def retention_rule_create(
     tenant: str | None,
     purpose: str,
     anchor: str,
-    max_age_days: int,
+    max_age_months: int = 0,
+    max_age_days: int = 0,
     citation: str,
     actor: Actor,
 ) -> RetentionRule:
@@ -46,6 +47,7 @@ def retention_rule_create(
         tenant=tenant_obj,
         purpose=purpose,
         anchor=anchor,
+        max_age_months=max_age_months,
         max_age_days=max_age_days,
         citation=citation,
     )
@@ -58,6 +60,7 @@ def retention_rule_create(
             "tenant": tenant,
             "purpose": purpose,
             "anchor": anchor,
+            "max_age_months": max_age_months,
             "max_age_days": max_age_days,
             "citation": citation,
         },

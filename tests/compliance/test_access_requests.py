@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -180,7 +181,7 @@ def test_incomplete_reference_and_unknown_codes_are_refused():
     ("jurisdiction", "due"),
     [
         ("FR", datetime(2026, 2, 28, 9, 30, tzinfo=UTC)),  # one calendar month, clamped to the month's end
-        ("US-CA", datetime(2026, 1, 31, 9, 30, tzinfo=UTC) + timedelta(days=45)),
+        ("US-CA", datetime(2026, 3, 17, 1, 30, tzinfo=ZoneInfo("America/Los_Angeles"))),  # 45 days, local time
         ("CA", datetime(2026, 1, 31, 9, 30, tzinfo=UTC) + timedelta(days=30)),
     ],
 )
@@ -194,10 +195,10 @@ def test_due_date_runs_from_receipt_per_jurisdiction(jurisdiction, due):
 def test_uk_clock_stops_until_the_requester_confirms():
     with time_machine.travel(datetime(2026, 3, 1, tzinfo=UTC), tick=False):
         request = _ask(jurisdiction="GB")
-    assert request.paused_at and request.due_at == datetime(2026, 4, 1, tzinfo=UTC)
+    assert request.paused_at and request.due_at == datetime(2026, 4, 1, tzinfo=ZoneInfo("Europe/London"))
     with time_machine.travel(datetime(2026, 3, 5, tzinfo=UTC), tick=False):
         request = access_requests.access_request_verify(access_request=request, actor=ACTOR)
-    assert request.due_at == datetime(2026, 4, 5, tzinfo=UTC)
+    assert request.due_at == datetime(2026, 4, 5, tzinfo=ZoneInfo("Europe/London"))
     assert [c["event"] for c in request.clock] == ["received", "paused", "resumed"]
 
 
@@ -209,7 +210,8 @@ def test_an_access_request_is_extended_once_under_its_law(world, django_capture_
     with time_machine.travel(datetime(2026, 2, 1, tzinfo=UTC), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             request = clocks.request_extend(subject_request=request, reason="Many records", actor=ACTOR)
-        assert request.due_at == datetime(2026, 1, 10, tzinfo=UTC) + timedelta(days=90)
+        # 9 January 16:00 in California, 45 + 45 days later on its calendar.
+        assert request.due_at == datetime(2026, 4, 9, 16, tzinfo=ZoneInfo("America/Los_Angeles"))
         with pytest.raises(clocks.ExtensionLimitReached):
             clocks.request_extend(subject_request=request, reason="again", actor=ACTOR)
     assert "Many records" in mail.outbox[-1].body and mail.outbox[-1].to == [EMAIL]

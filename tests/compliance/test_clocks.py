@@ -2,6 +2,7 @@
 refusals, and a late request that an officer can still confirm."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -16,6 +17,8 @@ from core.models import AuditEvent
 from tests import factories
 
 ACTOR = Actor.system("test")
+# Each law's period is counted on its zone's calendar (policy.seed.TIME_ZONES): the due instants below are local.
+PARIS, LONDON, PACIFIC = ZoneInfo("Europe/Paris"), ZoneInfo("Europe/London"), ZoneInfo("America/Los_Angeles")
 pytestmark = pytest.mark.django_db
 
 
@@ -78,8 +81,9 @@ def test_gdpr_extension_two_further_months_once_within_the_first_month(tenant):
         with pytest.raises(clocks.ReasonRequired):
             clocks.request_extend(subject_request=request, reason="  ", actor=ACTOR)
         request = clocks.request_extend(subject_request=request, reason="Records held in three archives", actor=ACTOR)
-    # Months chain from the first due date (the earlier reading): 28 Feb + 2 months = 28 Apr.
-    assert request.due_at == datetime(2026, 4, 28, 9, 30, tzinfo=UTC)
+    # Months chain from the first due date (the earlier reading): 28 Feb + 2 months = 28 Apr, at 10:30 in Paris as
+    # on receipt, which is 08:30 UTC in summer time.
+    assert request.due_at == datetime(2026, 4, 28, 8, 30, tzinfo=UTC)
     assert [c["event"] for c in request.clock] == ["received", "extended"]
     event = AuditEvent.objects.filter(action="erasure_request.extend").get()
     assert event.details["reason"] == "Records held in three archives"
@@ -104,11 +108,11 @@ def test_extension_too_late_after_the_first_deadline(tenant):
 
 
 def test_ccpa_extension_is_one_further_45_days_and_pipeda_none(api, tenant):
-    request = _create(datetime(2026, 1, 31, tzinfo=UTC), "US-CA", tenant)
-    assert request.due_at == datetime(2026, 3, 17, tzinfo=UTC)
+    request = _create(datetime(2026, 1, 31, tzinfo=UTC), "US-CA", tenant)  # 30 January, 16:00 in California
+    assert request.due_at == datetime(2026, 3, 16, 16, tzinfo=PACIFIC)
     with time_machine.travel(datetime(2026, 3, 1, tzinfo=UTC), tick=False):
         response = api.post(f"/api/v1/erasure-requests/{request.pk}/extend", {"reason": "volume"}, format="json")
-        assert response.status_code == 200 and response.json()["due_at"] == "2026-05-01T00:00:00Z"
+        assert response.status_code == 200 and response.json()["due_at"] == "2026-04-30T23:00:00Z"  # 16:00 PDT
         again = api.post(f"/api/v1/erasure-requests/{request.pk}/extend", {"reason": "more"}, format="json")
         assert again.status_code == 409 and again.json()["error"]["code"] == "extension_limit_reached"
         canada = _create(datetime(2026, 3, 1, tzinfo=UTC), "CA", tenant, ref="r2")
@@ -130,7 +134,7 @@ def test_uk_clock_stops_until_the_requester_confirms(tenant):
 
 
 def test_ccpa_and_gdpr_clocks_run_while_the_identity_is_verified(api, tenant):
-    for code, due in (("US-CA", datetime(2026, 3, 17, tzinfo=UTC)), ("FR", datetime(2026, 2, 28, tzinfo=UTC))):
+    for code, due in (("US-CA", datetime(2026, 3, 16, 16, tzinfo=PACIFIC)), ("FR", datetime(2026, 2, 28, tzinfo=UTC))):
         request = _create(datetime(2026, 1, 31, tzinfo=UTC), code, tenant, ref=code)
         request = _at(
             datetime(2026, 2, 10, tzinfo=UTC),
@@ -146,7 +150,7 @@ def test_officer_pause_and_resume_move_a_uk_due_date(api, tenant):
     request = _create(datetime(2026, 3, 1, tzinfo=UTC), "GB", tenant, email="other@x.test")
     factories.subject(tenant, email="p@x.test", ref="r1")
     request = _at(datetime(2026, 3, 1, tzinfo=UTC), erasure_requests.erasure_request_verify, erasure_request=request)
-    assert request.status == ErasureStatus.AWAITING_OFFICER and request.due_at == datetime(2026, 4, 1, tzinfo=UTC)
+    assert request.status == ErasureStatus.AWAITING_OFFICER and request.due_at == datetime(2026, 4, 1, tzinfo=LONDON)
     with time_machine.travel(datetime(2026, 3, 5, tzinfo=UTC), tick=False):
         paused = api.post(f"/api/v1/erasure-requests/{request.pk}/pause", {"reason": "passport copy"}, format="json")
         assert paused.status_code == 200 and paused.json()["paused_at"] == "2026-03-05T00:00:00Z"
@@ -154,7 +158,7 @@ def test_officer_pause_and_resume_move_a_uk_due_date(api, tenant):
         assert twice.json()["error"]["code"] == "clock_already_paused"
     with time_machine.travel(datetime(2026, 3, 12, tzinfo=UTC), tick=False):
         resumed = api.post(f"/api/v1/erasure-requests/{request.pk}/resume")
-        assert resumed.status_code == 200 and resumed.json()["due_at"] == "2026-04-08T00:00:00Z"
+        assert resumed.status_code == 200 and resumed.json()["due_at"] == "2026-04-07T23:00:00Z"  # 8 April, BST
         assert api.post(f"/api/v1/erasure-requests/{request.pk}/resume").json()["error"]["code"] == "clock_not_paused"
     assert [c["event"] for c in resumed.json()["clock"]] == ["received", "paused", "resumed", "paused", "resumed"]
 
@@ -246,8 +250,28 @@ def test_an_extended_request_is_reminded_again_before_its_new_due_date(
     request.refresh_from_db()
     assert sorted(request.reminders_sent) == [1, 7]
     request = _at(datetime(2026, 2, 9, 13, tzinfo=UTC), clocks.request_extend, subject_request=request, reason="x")
-    assert request.reminders_sent == [] and request.due_at == datetime(2026, 4, 10, tzinfo=UTC)
+    assert request.reminders_sent == [] and request.due_at == datetime(2026, 4, 10, 1, tzinfo=PARIS)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         deadlines.deadlines_check(at=datetime(2026, 4, 5, tzinfo=UTC))
     assert [m.subject for m in mail.outbox] == [f"[Facegate] Erasure request {request.pk} is due in 7 days"]
+
+
+def test_a_due_date_is_counted_on_the_jurisdictions_calendar(tenant):
+    # 31 January 2027 00:30 in Berlin is 30 January 23:30 UTC. One month on Berlin's calendar ends on 28 February
+    # 00:30 there; counted in UTC it would end on 28 February 23:30 UTC, which is already 1 March in Berlin.
+    berlin = ZoneInfo("Europe/Berlin")
+    received = datetime(2027, 1, 31, 0, 30, tzinfo=berlin)
+    request = _create(datetime(2027, 2, 1, tzinfo=UTC), "DE", tenant, received_at=received)
+    assert request.due_at == datetime(2027, 2, 28, 0, 30, tzinfo=berlin)
+    assert request.due_at.astimezone(UTC) == datetime(2027, 2, 27, 23, 30, tzinfo=UTC)
+
+
+def test_a_days_deadline_keeps_the_local_hour_across_a_change_of_clocks(tenant):
+    # CCPA's 45 days from 1 March 2027 noon in California end on 15 April noon there: clocks moved on 14 March,
+    # so that is 19:00 UTC, not the 20:00 UTC of 45 × 24 hours.
+    pacific = ZoneInfo("America/Los_Angeles")
+    received = datetime(2027, 3, 1, 12, tzinfo=pacific)
+    request = _create(datetime(2027, 3, 2, tzinfo=UTC), "US-CA", tenant, received_at=received)
+    assert request.due_at == datetime(2027, 4, 15, 12, tzinfo=pacific)
+    assert request.due_at.astimezone(UTC).hour == 19

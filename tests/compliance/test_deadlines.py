@@ -35,7 +35,11 @@ def _request_at(moment: datetime, jurisdiction: str, tenant) -> ErasureRequest:
         (datetime(2028, 1, 31, 9, 30, tzinfo=UTC), "IT", datetime(2028, 2, 29, 9, 30, tzinfo=UTC)),  # leap year
         (datetime(2026, 3, 31, 0, 0, tzinfo=UTC), "FR", datetime(2026, 4, 30, 0, 0, tzinfo=UTC)),
         (datetime(2026, 12, 15, 12, 0, tzinfo=UTC), "GB", datetime(2027, 1, 15, 12, 0, tzinfo=UTC)),  # year end
-        (datetime(2026, 1, 31, 9, 30, tzinfo=UTC), "US-CA", datetime(2026, 3, 17, 9, 30, tzinfo=UTC)),  # 45 days
+        (
+            datetime(2026, 1, 31, 9, 30, tzinfo=UTC),
+            "US-CA",
+            datetime(2026, 3, 17, 8, 30, tzinfo=UTC),
+        ),  # 45 days in PST/PDT
         (datetime(2026, 2, 1, 0, 0, tzinfo=UTC), "US-IL", datetime(2026, 3, 3, 0, 0, tzinfo=UTC)),  # 30 days
     ],
 )

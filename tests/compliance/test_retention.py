@@ -42,8 +42,8 @@ RULES = [
         {},
         T0,
         None,
-        T0 + 3 * 365 * DAY - timedelta(minutes=1),
-        T0 + 3 * 365 * DAY + timedelta(minutes=1),
+        T0.replace(year=T0.year + 3) - timedelta(minutes=1),  # calendar years, a leap day included
+        T0.replace(year=T0.year + 3) + timedelta(minutes=1),
         "retention",
     ),
     (
@@ -62,8 +62,8 @@ RULES = [
         {"purpose_ended_at": T0},
         None,
         TEN_YEARS_H,
-        T0 + 365 * DAY - timedelta(minutes=1),
-        T0 + 365 * DAY + timedelta(minutes=1),
+        T0.replace(year=T0.year + 1) - timedelta(minutes=1),
+        T0.replace(year=T0.year + 1) + timedelta(minutes=1),
         "retention",
     ),
     (

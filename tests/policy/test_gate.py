@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -198,18 +198,29 @@ def test_rule_for_another_purpose_tenant_or_jurisdiction_or_inactive_does_not_ap
 
 
 def test_bipa_last_interaction_anchor(tenant):
-    """Seeded US-IL rule: 3 years after the last interaction, or the template's creation if never matched."""
-    matched = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=3 * 365 + 1))
+    """Seeded US-IL rule: 3 years after the last interaction, or the template's creation if never matched.
+    NOW - 1,096 days is exactly 3 calendar years before NOW (29 February 2024 lies between)."""
+    matched = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=3 * 365 + 2))
     never = make_subject(tenant, jurisdiction="US-IL")
     recent = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=10))
     t_matched, t_never, t_recent = make_template(matched), make_template(never), make_template(recent)
-    FaceTemplate.objects.filter(pk=t_never.pk).update(created_at=NOW - timedelta(days=3 * 365))
+    FaceTemplate.objects.filter(pk=t_never.pk).update(created_at=NOW - timedelta(days=3 * 365 + 1))
     FaceTemplate.objects.filter(pk=t_recent.pk).update(created_at=NOW - timedelta(days=5 * 365))
     assert eligible(tenant) == {t_recent.id}
     assert set(templates_past_retention(FaceTemplate.objects.all(), at=NOW).values_list("id", flat=True)) == {
         t_matched.id,
         t_never.id,
     }
+
+
+def test_bipa_three_years_are_calendar_years_across_a_leap_day(tenant):
+    """Last interaction on 1 March 2024: the 3 years end on 1 March 2027, not 1,095 days later (29 February 2024
+    lies between, so that would be 28 February 2027, a day early)."""
+    subject = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=datetime(2024, 3, 1, 12, tzinfo=UTC))
+    template = make_template(subject)
+    assert eligible(tenant, at=datetime(2027, 2, 28, 13, tzinfo=UTC)) == {template.id}
+    assert eligible(tenant, at=datetime(2027, 3, 1, 11, 59, tzinfo=UTC)) == {template.id}
+    assert eligible(tenant, at=datetime(2027, 3, 1, 12, tzinfo=UTC)) == set()
 
 
 def test_texas_purpose_end_anchor(tenant):

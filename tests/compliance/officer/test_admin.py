@@ -108,6 +108,7 @@ def test_jurisdiction_edit_in_admin_is_audited(officer_client):
         "explicit_consent_required": "on",
         "erasure_deadline_days": "40",
         "erasure_deadline_months": "",
+        "time_zone": "America/Los_Angeles",
     }
     response = officer_client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]
