@@ -45,6 +45,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.stack import percentile  # noqa: E402
 from bench.synthetic import DIM, copy_binary, copy_rows, pg_time, pg_vector, uuids, vectors  # noqa: E402
 from compliance.selectors import order_certificates  # noqa: E402
 from compliance.services import orders  # noqa: E402
@@ -173,8 +174,8 @@ def phase(name, tenant, kept, rng, count=None, until=None) -> dict:
         "phase": name,
         "searches": len(latencies),
         "paths": paths,
-        "p50_ms": round(float(np.percentile(latencies, 50)), 2) if latencies else None,
-        "p95_ms": round(float(np.percentile(latencies, 95)), 2) if latencies else None,
+        "p50_ms": percentile(latencies, 50),
+        "p95_ms": percentile(latencies, 95),
         "max_ms": round(max(latencies), 2) if latencies else None,
         "mean_results": round(float(np.mean(found)), 2) if found else None,
     }

