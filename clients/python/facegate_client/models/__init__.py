@@ -120,6 +120,8 @@ from .webhook_delivery_output import WebhookDeliveryOutput
 from .webhook_delivery_page import WebhookDeliveryPage
 from .webhook_output import WebhookOutput
 from .webhook_page import WebhookPage
+from .webhook_rotated import WebhookRotated
+from .webhook_secret_rotate_input_request import WebhookSecretRotateInputRequest
 
 __all__ = (
     "AccessRequestCreateInputRequest",
@@ -242,4 +244,6 @@ __all__ = (
     "WebhookDeliveryPage",
     "WebhookOutput",
     "WebhookPage",
+    "WebhookRotated",
+    "WebhookSecretRotateInputRequest",
 )

@@ -21,25 +21,25 @@ class RetentionRuleCreateInputRequest:
         anchor (AnchorEnum): * `granted` - Consent granted
             * `last_interaction` - Last interaction
             * `purpose_end` - Purpose met or ended
-        max_age_days (int):
         jurisdiction (None | str | Unset):
         tenant (None | str | Unset):
         purpose (BlankEnum | PurposeEnum | Unset):  Default: BlankEnum.VALUE_0.
+        max_age_months (int | Unset):  Default: 0.
+        max_age_days (int | Unset):  Default: 0.
         citation (str | Unset):  Default: ''.
     """
 
     anchor: AnchorEnum
-    max_age_days: int
     jurisdiction: None | str | Unset = UNSET
     tenant: None | str | Unset = UNSET
     purpose: BlankEnum | PurposeEnum | Unset = BlankEnum.VALUE_0
+    max_age_months: int | Unset = 0
+    max_age_days: int | Unset = 0
     citation: str | Unset = ""
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         anchor = self.anchor.value
-
-        max_age_days = self.max_age_days
 
         jurisdiction: None | str | Unset
         if isinstance(self.jurisdiction, Unset):
@@ -61,6 +61,10 @@ class RetentionRuleCreateInputRequest:
         else:
             purpose = self.purpose.value
 
+        max_age_months = self.max_age_months
+
+        max_age_days = self.max_age_days
+
         citation = self.citation
 
         field_dict: dict[str, Any] = {}
@@ -68,7 +72,6 @@ class RetentionRuleCreateInputRequest:
         field_dict.update(
             {
                 "anchor": anchor,
-                "max_age_days": max_age_days,
             }
         )
         if jurisdiction is not UNSET:
@@ -77,6 +80,10 @@ class RetentionRuleCreateInputRequest:
             field_dict["tenant"] = tenant
         if purpose is not UNSET:
             field_dict["purpose"] = purpose
+        if max_age_months is not UNSET:
+            field_dict["max_age_months"] = max_age_months
+        if max_age_days is not UNSET:
+            field_dict["max_age_days"] = max_age_days
         if citation is not UNSET:
             field_dict["citation"] = citation
 
@@ -86,8 +93,6 @@ class RetentionRuleCreateInputRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         anchor = AnchorEnum(d.pop("anchor"))
-
-        max_age_days = d.pop("max_age_days")
 
         def _parse_jurisdiction(data: object) -> None | str | Unset:
             if data is None:
@@ -126,14 +131,19 @@ class RetentionRuleCreateInputRequest:
 
         purpose = _parse_purpose(d.pop("purpose", UNSET))
 
+        max_age_months = d.pop("max_age_months", UNSET)
+
+        max_age_days = d.pop("max_age_days", UNSET)
+
         citation = d.pop("citation", UNSET)
 
         retention_rule_create_input_request = cls(
             anchor=anchor,
-            max_age_days=max_age_days,
             jurisdiction=jurisdiction,
             tenant=tenant,
             purpose=purpose,
+            max_age_months=max_age_months,
+            max_age_days=max_age_days,
             citation=citation,
         )
 

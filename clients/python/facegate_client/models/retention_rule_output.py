@@ -25,9 +25,10 @@ class RetentionRuleOutput:
         anchor (AnchorEnum): * `granted` - Consent granted
             * `last_interaction` - Last interaction
             * `purpose_end` - Purpose met or ended
-        max_age_days (int):
         created_at (datetime.datetime):
         purpose (BlankEnum | PurposeEnum | Unset):
+        max_age_months (int | Unset):
+        max_age_days (int | Unset):
         citation (str | Unset):
         active (bool | Unset):
     """
@@ -36,9 +37,10 @@ class RetentionRuleOutput:
     jurisdiction: None | str
     tenant: None | str
     anchor: AnchorEnum
-    max_age_days: int
     created_at: datetime.datetime
     purpose: BlankEnum | PurposeEnum | Unset = UNSET
+    max_age_months: int | Unset = UNSET
+    max_age_days: int | Unset = UNSET
     citation: str | Unset = UNSET
     active: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -54,8 +56,6 @@ class RetentionRuleOutput:
 
         anchor = self.anchor.value
 
-        max_age_days = self.max_age_days
-
         created_at = self.created_at.isoformat()
 
         purpose: str | Unset
@@ -65,6 +65,10 @@ class RetentionRuleOutput:
             purpose = self.purpose.value
         else:
             purpose = self.purpose.value
+
+        max_age_months = self.max_age_months
+
+        max_age_days = self.max_age_days
 
         citation = self.citation
 
@@ -78,12 +82,15 @@ class RetentionRuleOutput:
                 "jurisdiction": jurisdiction,
                 "tenant": tenant,
                 "anchor": anchor,
-                "max_age_days": max_age_days,
                 "created_at": created_at,
             }
         )
         if purpose is not UNSET:
             field_dict["purpose"] = purpose
+        if max_age_months is not UNSET:
+            field_dict["max_age_months"] = max_age_months
+        if max_age_days is not UNSET:
+            field_dict["max_age_days"] = max_age_days
         if citation is not UNSET:
             field_dict["citation"] = citation
         if active is not UNSET:
@@ -112,8 +119,6 @@ class RetentionRuleOutput:
 
         anchor = AnchorEnum(d.pop("anchor"))
 
-        max_age_days = d.pop("max_age_days")
-
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         def _parse_purpose(data: object) -> BlankEnum | PurposeEnum | Unset:
@@ -135,6 +140,10 @@ class RetentionRuleOutput:
 
         purpose = _parse_purpose(d.pop("purpose", UNSET))
 
+        max_age_months = d.pop("max_age_months", UNSET)
+
+        max_age_days = d.pop("max_age_days", UNSET)
+
         citation = d.pop("citation", UNSET)
 
         active = d.pop("active", UNSET)
@@ -144,9 +153,10 @@ class RetentionRuleOutput:
             jurisdiction=jurisdiction,
             tenant=tenant,
             anchor=anchor,
-            max_age_days=max_age_days,
             created_at=created_at,
             purpose=purpose,
+            max_age_months=max_age_months,
+            max_age_days=max_age_days,
             citation=citation,
             active=active,
         )

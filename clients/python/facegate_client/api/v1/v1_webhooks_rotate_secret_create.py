@@ -1,0 +1,336 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_400 import Error400
+from ...models.error_401 import Error401
+from ...models.error_403 import Error403
+from ...models.error_404 import Error404
+from ...models.error_409 import Error409
+from ...models.error_413 import Error413
+from ...models.error_415 import Error415
+from ...models.error_422 import Error422
+from ...models.error_429 import Error429
+from ...models.error_503 import Error503
+from ...models.webhook_rotated import WebhookRotated
+from ...models.webhook_secret_rotate_input_request import WebhookSecretRotateInputRequest
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    webhook_id: UUID,
+    *,
+    body: WebhookSecretRotateInputRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/webhooks/{webhook_id}/rotate-secret".format(
+            webhook_id=quote(str(webhook_id), safe=""),
+        ),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | WebhookRotated
+    | None
+):
+    if response.status_code == 200:
+        response_200 = WebhookRotated.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error400.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error401.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error403.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error404.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error409.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error413.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error415.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Error422.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Error429.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error503.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | WebhookRotated
+]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookSecretRotateInputRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | WebhookRotated
+]:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        webhook_id (UUID):
+        idempotency_key (str | Unset):
+        body (WebhookSecretRotateInputRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | WebhookRotated]
+    """
+
+    kwargs = _get_kwargs(
+        webhook_id=webhook_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookSecretRotateInputRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | WebhookRotated
+    | None
+):
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        webhook_id (UUID):
+        idempotency_key (str | Unset):
+        body (WebhookSecretRotateInputRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | WebhookRotated
+    """
+
+    return sync_detailed(
+        webhook_id=webhook_id,
+        client=client,
+        body=body,
+        idempotency_key=idempotency_key,
+    ).parsed
+
+
+async def asyncio_detailed(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookSecretRotateInputRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | WebhookRotated
+]:
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        webhook_id (UUID):
+        idempotency_key (str | Unset):
+        body (WebhookSecretRotateInputRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | WebhookRotated]
+    """
+
+    kwargs = _get_kwargs(
+        webhook_id=webhook_id,
+        body=body,
+        idempotency_key=idempotency_key,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    webhook_id: UUID,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookSecretRotateInputRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | WebhookRotated
+    | None
+):
+    """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
+    POST
+    honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
+
+    Args:
+        webhook_id (UUID):
+        idempotency_key (str | Unset):
+        body (WebhookSecretRotateInputRequest | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | WebhookRotated
+    """
+
+    return (
+        await asyncio_detailed(
+            webhook_id=webhook_id,
+            client=client,
+            body=body,
+            idempotency_key=idempotency_key,
+        )
+    ).parsed
