@@ -40,7 +40,11 @@ def _seed_data(request):
     from policy import seed
 
     if request.node.get_closest_marker("django_db") is None:
-        return
+        # A test that takes the database through a fixture (transactional_db) and not a marker: open it first.
+        uses_db = [name for name in ("transactional_db", "db") if name in request.fixturenames]
+        if not uses_db:
+            return
+        request.getfixturevalue(uses_db[0])
     if not Jurisdiction.objects.exists():
         seed.load(django_apps, None)
         seed.load_clocks(django_apps, None)
