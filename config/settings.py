@@ -1,4 +1,4 @@
-"""Facegate settings, all from the environment (see the README's settings table).
+"""Facegate settings, all from the environment (see docs/settings.md).
 
 Importing this module starts no process and opens no connection. With DATABASE_URL / REDIS_URL unset it
 points at where this checkout's embedded servers listen (config/services_env.py); `python -m devserver`

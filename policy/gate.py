@@ -1,4 +1,4 @@
-"""The policy gate: "may template T be used for purpose P by tenant X at time t?" (DESIGN.md, rules 1-5).
+"""The policy gate: "may template T be used for purpose P by tenant X at time t?" (docs/compliance.md, the first row).
 
 One predicate built from the rules in policy.rules. Matching passes its template QuerySet in and gets it back
 filtered, then orders it by distance: the gate sits inside the very statement that runs the vector search, so a

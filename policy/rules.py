@@ -1,4 +1,4 @@
-"""Every rule of the policy gate, each written once as a SQL fragment (DESIGN.md, rules 1-5).
+"""Every rule of the policy gate, each written once as a SQL fragment (docs/compliance.md, the first row).
 
 The gate (policy.gate) combines them into one predicate that matching runs inside the very statement of its
 vector search; the ledger, the dashboard, erasure and the retention sweep read through the same fragments
