@@ -15,7 +15,7 @@ from consent.links import PortalLink, portal_link, portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import Conflict, DomainError, PurposeNotAllowed, UnknownJurisdiction
+from core.errors import Conflict, DomainError, PurposeNotAllowed, SubjectErased, UnknownJurisdiction
 from core.retry import retrying
 
 CONSENT_WITHDRAWN_NOTIFY_TASK = "compliance.tasks.consent_withdrawn_notify"
@@ -30,11 +30,6 @@ class UnknownPurpose(DomainError):
 class SubjectExists(Conflict):
     code = "subject_exists"
     default_message = "A subject with this external_ref already exists in this tenant."
-
-
-class SubjectErased(Conflict):
-    code = "subject_erased"
-    default_message = "This subject has been erased."
 
 
 class NoticeExists(Conflict):

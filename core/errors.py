@@ -61,6 +61,23 @@ class InvalidLink(DomainError):
     default_message = "This link is not valid."
 
 
+class Expired(DomainError):
+    """A job or lookup that was not run in time; its image was deleted."""
+
+    code = "expired"
+    default_message = "The job was not run within an hour; its image was deleted."
+
+
+class ReasonRequired(DomainError):
+    code = "reason_required"
+    default_message = "Give the reason (it is sent to the requester)."
+
+
+class SubjectErased(Conflict):
+    code = "subject_erased"
+    default_message = "This subject has been erased."
+
+
 class LinkExpired(DomainError):
     code = "link_expired"
     kind = "gone"

@@ -25,11 +25,11 @@ from django.conf import settings
 from consent import services as consent_services
 from consent.models import Consent, Notice, Subject, Tenant
 from core.audit import Actor
-from core.errors import DomainError
+from core.errors import DomainError, Expired
 from matching.images import ImageTooLarge
 from matching.models import FINISHED, Enrollment, JobStatus
 from matching.services.enrolments import enrollment_create
-from matching.services.jobs import Expired, sha256
+from matching.services.jobs import sha256
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
 CONSENT_COLUMNS = ("external_ref", "jurisdiction", "purpose", "notice", "method", "evidence")

@@ -13,7 +13,7 @@ from compliance.models import AccessRequest, ErasureRequest, ErasureStatus
 from compliance.services.due_dates import erasure_due_at, extension_allowed
 from compliance.services.subject_requests import mail_on_commit
 from core.audit import Actor, audit_append
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, ReasonRequired
 
 SubjectRequest = ErasureRequest | AccessRequest  # both run on the same statutory clock
 
@@ -51,11 +51,6 @@ class ClockNotPaused(Conflict):
 class ClockAlreadyPaused(Conflict):
     code = "clock_already_paused"
     default_message = "The request's clock is already stopped."
-
-
-class ReasonRequired(DomainError):
-    code = "reason_required"
-    default_message = "Give the reason (it is sent to the requester)."
 
 
 def clock_note(erasure_request: SubjectRequest, *, event: str, at: datetime, reason: str = "") -> None:

@@ -21,7 +21,7 @@ from compliance.services.objections import named_tenants_tell
 from consent.models import Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import DomainError
+from core.errors import DomainError, Expired
 from matching import face
 from matching.decision import fpir_at_distance
 from matching.images import decode_image
@@ -31,11 +31,6 @@ from matching.services.people import GALLERY_COUNT_LIMIT
 
 LOOKUP_MAX_RESULTS = 50  # templates searched per lookup: a person enrolled at many tenants, several photos each
 LOOKUP_MAX_AGE = timedelta(hours=1)
-
-
-class LookupExpired(DomainError):
-    code = "expired"
-    default_message = "The selfie lookup did not run within an hour; the photo was deleted."
 
 
 def _lookup_start(request_id) -> bytes | None:
@@ -127,6 +122,10 @@ def erasure_lookup_sweep(*, older_than: timedelta = LOOKUP_MAX_AGE) -> int:
                 erasure_request.selfie = None
                 erasure_request.save(update_fields=["selfie"])
             else:
-                _lookup_end(erasure_request, candidates={}, error=LookupExpired())
+                _lookup_end(
+                    erasure_request,
+                    candidates={},
+                    error=Expired("The selfie lookup did not run within an hour; the photo was deleted."),
+                )
             ended += 1
     return ended

@@ -25,7 +25,7 @@ from compliance.services.webhooks import webhook_emit
 from consent.models import Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import Conflict, DomainError
+from core.errors import DomainError, SubjectErased
 from core.links import SignedLink
 from core.retry import retrying
 from matching.images import validate_image_bytes
@@ -41,11 +41,6 @@ STATUS_LINK = SignedLink(salt="compliance.erasure.status", url_name="portal-eras
 class ErasureTargetRequired(DomainError):
     code = "subject_or_selfie_required"
     default_message = "Give either the tenant and your reference with it, or a selfie."
-
-
-class SubjectAlreadyErased(Conflict):
-    code = "subject_erased"
-    default_message = "The subject is already erased."
 
 
 def erasure_ready(erasure_request: ErasureRequest) -> bool:
@@ -187,7 +182,7 @@ def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> Erasure
     """DELETE /api/v1/subjects/{id}: the client app asks; the request is verified (the key is the identity)."""
     subject = Subject.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=subject.pk)
     if subject.erased_at:
-        raise SubjectAlreadyErased()
+        raise SubjectErased("The subject is already erased.")
     now = timezone.now()
     erasure_request = ErasureRequest(
         jurisdiction=subject.jurisdiction,

@@ -14,18 +14,13 @@ from compliance.models import ErasureRequest, WebhookEvent
 from compliance.services.webhooks import webhook_emit
 from consent.models import Subject, Tenant
 from core.audit import Actor, audit_append
-from core.errors import Conflict, DomainError, NotFound
+from core.errors import Conflict, NotFound, ReasonRequired
 from matching.models import JobStatus
 
 
 class ObjectionWindowClosed(Conflict):
     code = "objection_window_closed"
     default_message = "The time to object to this request has passed (or it was never opened)."
-
-
-class ObjectionReasonRequired(DomainError):
-    code = "reason_required"
-    default_message = "Give the reason of the objection (the officer reads it)."
 
 
 def named_tenants_tell(erasure_request: ErasureRequest, *, actor: Actor) -> int:
@@ -71,7 +66,7 @@ def erasure_request_object(
         raise NotFound()
     reason = reason.strip()
     if not reason:
-        raise ObjectionReasonRequired()
+        raise ReasonRequired("Give the reason of the objection (the officer reads it).")
     now = timezone.now()
     if not erasure_request.objection_until or now > erasure_request.objection_until:
         raise ObjectionWindowClosed(object_until=erasure_request.objection_until)

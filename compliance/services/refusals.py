@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import ErasureRequest, ErasureStatus
-from compliance.services.clocks import ReasonRequired, clock_note
+from compliance.services.clocks import clock_note
 from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_request_targets
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import Conflict, DomainError
+from core.errors import Conflict, DomainError, ReasonRequired
 
 # Refusal is a decision taken before the erasure runs, or about what a legal hold keeps.
 REFUSABLE_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.BLOCKED_BY_HOLD)

@@ -14,17 +14,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import Actor, audit_append
-from core.errors import DomainError
+from core.errors import DomainError, Expired
 from core.events import event_emit
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, JobStatus, MatchJob, Verification
 
 LEFTOVER_MAX_AGE = timedelta(hours=1)
 EVENT_NAMES = {Enrollment: "enrollment", MatchJob: "match", Verification: "verification"}
-
-
-class Expired(DomainError):
-    code = "expired"
-    default_message = "The job was not run within an hour; its image was deleted."
 
 
 class TooManyAttempts(DomainError):

@@ -13,6 +13,7 @@ from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services import clocks, deadlines, erasure_requests, refusals
 from consent.models import Subject
 from core.audit import Actor
+from core.errors import ReasonRequired
 from core.models import AuditEvent
 from tests import factories
 
@@ -78,7 +79,7 @@ def test_gdpr_extension_two_further_months_once_within_the_first_month(tenant):
     assert request.due_at == datetime(2026, 2, 28, 9, 30, tzinfo=UTC)
     mail.outbox.clear()
     with time_machine.travel(datetime(2026, 2, 20, tzinfo=UTC), tick=False):
-        with pytest.raises(clocks.ReasonRequired):
+        with pytest.raises(ReasonRequired):
             clocks.request_extend(subject_request=request, reason="  ", actor=ACTOR)
         request = clocks.request_extend(subject_request=request, reason="Records held in three archives", actor=ACTOR)
     # Months chain from the first due date (the earlier reading): 28 Feb + 2 months = 28 Apr, at 10:30 in Paris as

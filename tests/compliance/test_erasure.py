@@ -12,9 +12,9 @@ from django.utils import timezone
 from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.services import eraser, erasure_requests, holds
 from compliance.services.certificates import certificate_seal, certificate_sha256
-from compliance.services.erasure_requests import SubjectAlreadyErased
 from consent.models import Consent, Subject
 from core.audit import Actor
+from core.errors import SubjectErased
 from core.models import AuditEvent
 from core.transparency import audit_integrate, audit_verify
 from matching import partitions
@@ -143,7 +143,7 @@ def test_client_request_erases_the_subject_and_certifies(tenant, notice, django_
     assert request.status == "done" and request.subjects_erased == 1
     assert request.certificate.cause == "client_request"
     assert Subject.objects.get(pk=s.pk).erasure_cause == "client_request"
-    with pytest.raises(SubjectAlreadyErased):
+    with pytest.raises(SubjectErased):
         erasure_requests.subject_erasure_request_create(subject=Subject.objects.get(pk=s.pk), actor=ACTOR)
     assert ErasureRequest.objects.count() == 1
 

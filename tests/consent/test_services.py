@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from consent import services
 from consent.models import Consent, ConsentMethod, Purpose
+from core.errors import SubjectErased
 from core.models import AuditEvent
 from policy.seed import JURISDICTIONS
 from policy.selectors import consents_in_force
@@ -186,7 +187,7 @@ def test_consent_for_an_erased_subject_is_refused():
     tenant = f.tenant("acme")
     subject = f.subject(tenant)
     type(subject).objects.filter(pk=subject.pk).update(erased_at=subject.created_at)
-    with pytest.raises(services.SubjectErased):
+    with pytest.raises(SubjectErased):
         f.consent(subject)
 
 
