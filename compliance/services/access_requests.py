@@ -25,6 +25,7 @@ from compliance.services.identity import reference_is_the_requesters, subjects_o
 from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
 from consent.models import Subject
 from core.audit import Actor, audit_append
+from core.emails import email_address
 from core.errors import Conflict, DomainError
 from core.links import SignedLink
 
@@ -55,7 +56,9 @@ def access_request_create(
     actor: Actor,
 ) -> AccessRequest:
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail with the moment
-    it was received: the clock starts then). Nothing is looked up before the requester confirms the address."""
+    it was received: the clock starts then). Nothing is looked up before the requester confirms the address, and
+    the address kept (and mailed) is the one its canonical form is computed from (core.emails)."""
+    email = email_address(email)
     intake = request_intake(
         jurisdiction=jurisdiction,
         tenant=tenant,

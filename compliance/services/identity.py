@@ -7,6 +7,7 @@ from django.conf import settings
 
 from compliance.models import ErasureRequest
 from consent.models import Consent, Purpose, Subject
+from core.emails import email_canonical
 from matching.models import JobStatus
 
 
@@ -24,15 +25,18 @@ def reference_is_the_requesters(*, tenant_id, external_ref: str, email: str) -> 
     otherwise an officer checks the identity. A reference that names nobody has nothing to protect (and the answer
     must not reveal that)."""
     subject = Subject.objects.filter(tenant_id=tenant_id, external_ref=external_ref, erased_at__isnull=True).first()
-    return subject is None or subject.email.strip().lower() == email.strip().lower()
+    return subject is None or (bool(subject.email_canonical) and subject.email_canonical == email_canonical(email))
 
 
 def subjects_of_confirmed_email(*, email: str) -> list:
-    """The live subjects, at any tenant, whose tenant holds this confirmed address: the same proof as above."""
-    email = email.strip()
-    if not email:
+    """The live subjects, at any tenant, whose tenant holds this confirmed address: the same proof as above, in the
+    canonical form of core.emails (a database case fold would let a look-alike address in)."""
+    canonical = email_canonical(email)
+    if not canonical:
         return []
-    return list(Subject.objects.filter(email__iexact=email, erased_at__isnull=True).values_list("pk", flat=True))
+    return list(
+        Subject.objects.filter(email_canonical=canonical, erased_at__isnull=True).values_list("pk", flat=True)
+    )
 
 
 def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
