@@ -34,9 +34,7 @@ def subjects_of_confirmed_email(*, email: str) -> list:
     canonical = email_canonical(email)
     if not canonical:
         return []
-    return list(
-        Subject.objects.filter(email_canonical=canonical, erased_at__isnull=True).values_list("pk", flat=True)
-    )
+    return list(Subject.objects.filter(email_canonical=canonical, erased_at__isnull=True).values_list("pk", flat=True))
 
 
 def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
