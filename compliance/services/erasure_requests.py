@@ -78,6 +78,7 @@ def erasure_request_create(
         tenant=tenant,
         external_ref=external_ref,
         received_at=received_at,
+        source=source,
         reference_error=ErasureTargetRequired,
         reference_required=not selfie,  # without a selfie, only the reference names the subject
     )

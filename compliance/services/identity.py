@@ -13,7 +13,7 @@ from matching.models import JobStatus
 
 def requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
     """A selfie proves a likeness, not an identity: see selfie_needs_an_officer."""
-    if erasure_request.lookup_status or not erasure_request.tenant_id:
+    if erasure_request.lookup_status or not erasure_request.external_ref:
         return True
     return reference_is_the_requesters(
         tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, email=erasure_request.email
@@ -22,10 +22,11 @@ def requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
 
 def reference_is_the_requesters(*, tenant_id, external_ref: str, email: str) -> bool:
     """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
-    otherwise an officer checks the identity. A reference that names nobody has nothing to protect (and the answer
-    must not reveal that)."""
+    otherwise an officer checks the identity. A reference that names nobody (or an organisation code that names no
+    tenant: tenant_id None) waits for an officer too, so the requester cannot tell it from one held under another
+    address."""
     subject = Subject.objects.filter(tenant_id=tenant_id, external_ref=external_ref, erased_at__isnull=True).first()
-    return subject is None or (bool(subject.email_canonical) and subject.email_canonical == email_canonical(email))
+    return subject is not None and bool(subject.email_canonical) and subject.email_canonical == email_canonical(email)
 
 
 def subjects_of_confirmed_email(*, email: str) -> list:
