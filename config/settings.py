@@ -131,6 +131,8 @@ TEMPLATES = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# One backend, one lock-out for every way of signing in with a password (core/signin.py).
+AUTHENTICATION_BACKENDS = ["core.signin.LockoutBackend"]
 LOGIN_URL = "/officer/login/"
 LOGIN_REDIRECT_URL = "/officer/"
 
@@ -177,7 +179,7 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "credential": env.str("THROTTLE_PER_KEY", default="1200/m"),
     "ip": env.str("THROTTLE_PER_IP", default="3000/m"),
-    "login": env.str("THROTTLE_LOGIN", default="5/15m"),  # failed officer sign-ins per user name
+    "login": env.str("THROTTLE_LOGIN", default="5/15m"),  # sign-in attempts per user name, every way in
     "portal_email": env.str("THROTTLE_PORTAL_EMAIL", default="3/h"),  # erasure requests (mails) per address
     "portal_ip": env.str("THROTTLE_PORTAL_IP", default="20/h"),
 }

@@ -88,6 +88,8 @@ class Subject(models.Model):
     external_ref = models.CharField(max_length=200, null=True, blank=True)  # noqa: DJ001
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     email = models.EmailField(blank=True)
+    # core.emails.email_canonical(email), the only form addresses are compared in (never a database case fold).
+    email_canonical = models.CharField(max_length=320, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     last_interaction_at = models.DateTimeField(null=True, blank=True)
     erased_at = models.DateTimeField(null=True, blank=True)
@@ -103,7 +105,10 @@ class Subject(models.Model):
             # The target of consent_consent's (tenant_id, subject_id) key: a consent lives in its subject's tenant.
             models.UniqueConstraint(fields=["tenant", "id"], name="subject_unique_tenant_id"),
         ]
-        indexes = [models.Index(fields=["tenant", "jurisdiction"])]
+        indexes = [
+            models.Index(fields=["tenant", "jurisdiction"]),
+            models.Index(fields=["email_canonical"], name="subject_email_canonical"),
+        ]
 
     def __str__(self):
         return f"{self.tenant_id}:{self.external_ref or self.id}"

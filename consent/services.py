@@ -14,6 +14,7 @@ from consent.auth import hash_key
 from consent.links import PortalLink, portal_link, portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
 from core.audit import Actor, audit_append
+from core.emails import email_canonical
 from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, PurposeNotAllowed, SubjectErased, UnknownJurisdiction
 from core.retry import retrying
@@ -116,11 +117,16 @@ def subject_create(
     jurisdiction_obj = Jurisdiction.objects.filter(code=jurisdiction).first()
     if jurisdiction_obj is None:
         raise UnknownJurisdiction(f"Unknown jurisdiction {jurisdiction!r}.", jurisdiction=jurisdiction)
+    canonical = email_canonical(email)
     try:
         # Savepoint: a concurrent duplicate hits the unique constraint instead of a pre-check race.
         with transaction.atomic():
             subject = Subject.objects.create(
-                tenant=tenant, external_ref=external_ref or None, jurisdiction=jurisdiction_obj, email=email
+                tenant=tenant,
+                external_ref=external_ref or None,
+                jurisdiction=jurisdiction_obj,
+                email=email,
+                email_canonical=canonical,
             )
     except IntegrityError:
         raise SubjectExists(external_ref=external_ref) from None

@@ -21,6 +21,7 @@ from django.utils import timezone
 from consent import services
 from consent.models import Consent, ConsentMethod, Notice, Purpose, Subject, Tenant
 from core.audit import Actor
+from core.emails import email_canonical
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
 from policy.models import OrderAction, RegulatorOrder
 
@@ -73,16 +74,19 @@ def make_notice(tenant, purpose=FRAUD, published_at=NOW - timedelta(days=400), r
 
 
 def subject(t: Tenant, jurisdiction: str = "GB", email: str = "", ref: str | None = None) -> Subject:
+    email = email or f"{uuid.uuid4().hex[:6]}@x.test"
     return Subject.objects.create(
         tenant=t,
         jurisdiction_id=jurisdiction,
-        email=email or f"{uuid.uuid4().hex[:6]}@x.test",
+        email=email,
+        email_canonical=email_canonical(email),
         external_ref=ref or uuid.uuid4().hex[:10],
     )
 
 
 def make_subject(tenant, jurisdiction="GB", consent=True, **fields) -> Subject:
     """A subject without an email, consenting to fraud prevention unless consent=False."""
+    fields.setdefault("email_canonical", email_canonical(fields.get("email", "")))
     s = Subject.objects.create(
         tenant=tenant, external_ref=uuid.uuid4().hex[:10], jurisdiction_id=jurisdiction, **fields
     )

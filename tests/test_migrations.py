@@ -145,3 +145,20 @@ def _overdue_rows_go_back():
     gb, us_ca = Jurisdiction.objects.get(code="GB"), Jurisdiction.objects.get(code="US-CA")
     assert (gb.extension_months, gb.identity_pause_allowed) == (2, True)
     assert (us_ca.extension_days, us_ca.identity_pause_allowed) == (45, False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_addresses_stored_before_the_canonical_form_get_it():
+    try:
+        old = _migrate([("consent", "0007_consent_withdrawal_notified")])
+        tenant = old.get_model("consent", "Tenant").objects.create(slug="canon", name="canon")
+        Subject = old.get_model("consent", "Subject")
+        for ref, email in [("a", "Victim@GMail.com"), ("b", "victim@gma\u0131l.com"), ("c", ""), ("d", "x@-bad-")]:
+            Subject.objects.create(tenant=tenant, jurisdiction_id="GB", external_ref=ref, email=email)
+        _migrate(_migrate_targets_latest())
+        from consent.models import Subject as Now
+
+        canonical = dict(Now.objects.filter(tenant__slug="canon").values_list("external_ref", "email_canonical"))
+        assert canonical == {"a": "victim@gmail.com", "b": "victim@xn--gmal-nza.com", "c": "", "d": ""}
+    finally:
+        _migrate(_migrate_targets_latest())

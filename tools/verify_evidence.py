@@ -51,10 +51,36 @@ def canonical(value) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+class Malformed(Exception):
+    """The pack is not a Facegate evidence pack: the reason."""
+
+
 def read_pack(path) -> dict[str, bytes]:
-    """The pack's files by their name inside its one top folder."""
-    with zipfile.ZipFile(path) as pack:
-        return {name.split("/", 1)[1]: pack.read(name) for name in pack.namelist() if not name.endswith("/")}
+    """The pack's files by their name inside its one top folder. Anything another ZIP reader could show differently
+    is Malformed: a second top folder, an entry outside the folder or leaving it, two entries of one name (one
+    reader shows the first, another the last)."""
+    try:
+        pack = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as error:
+        raise Malformed(f"not a ZIP file ({error})") from None
+    with pack:
+        entries = [info for info in pack.infolist() if not info.is_dir()]
+        names = [info.filename for info in entries]
+        if not names:
+            raise Malformed("the ZIP holds no file")
+        if duplicate := next((n for n in names if names.count(n) > 1), None):
+            raise Malformed(f"two entries named {duplicate!r}")
+        tops = sorted({n.split("/", 1)[0] for n in names})
+        if len(tops) != 1:
+            raise Malformed(f"{len(tops)} top folders ({', '.join(map(repr, tops))}), not exactly one")
+        files = {}
+        for info in entries:
+            _, sep, name = info.filename.partition("/")
+            parts = name.split("/")
+            if not sep or "\\" in name or any(part in ("", ".", "..") for part in parts):
+                raise Malformed(f"entry {info.filename!r} is not a file inside the top folder")
+            files[name] = pack.read(info)
+    return files
 
 
 def trusted_key(files: dict[str, bytes], jwks: dict | None, public_key_b64: str | None) -> bytes:
@@ -64,7 +90,7 @@ def trusted_key(files: dict[str, bytes], jwks: dict | None, public_key_b64: str 
     keys = (jwks or {"keys": [json.loads(files["public_key.json"])["jwk"]]})["keys"]
     found = [k for k in keys if k.get("kid") == kid and k.get("crv") == "Ed25519"]
     if not found:
-        raise SystemExit(f"no Ed25519 key with kid {kid} in the key set")
+        raise Malformed(f"no Ed25519 key with kid {kid} in the key set")
     return _b64url(found[0]["x"])
 
 
@@ -80,6 +106,7 @@ def manifest_checks(files: dict[str, bytes], key: bytes) -> list[tuple[str, bool
     checks.append(("manifest.json is the signed manifest", json.loads(files["manifest.json"]) == manifest))
     listed = set(manifest["files"]) | {"manifest.json", "manifest.jwt"}
     checks.append(("no file outside the manifest", set(files) <= listed))
+    checks.append(("every file of the manifest", listed <= set(files)))
     for name, digest in sorted(manifest["files"].items()):
         checks.append((f"file {name} SHA-256", hashlib.sha256(files.get(name, b"")).hexdigest() == digest))
     return checks
@@ -136,12 +163,20 @@ def certificate_checks(files: dict[str, bytes]) -> list[tuple[str, bool]]:
 
 
 def verify_pack(path, jwks: dict | None = None, public_key_b64: str | None = None) -> tuple[bool, list[str]]:
-    """(all passed, report lines)."""
-    files = read_pack(path)
-    key = trusted_key(files, jwks, public_key_b64)
-    checks = manifest_checks(files, key)
-    logged, notes = log_checks(files, key)
-    checks += logged + certificate_checks(files)
+    """(all passed, report lines). A malformed pack is INVALID with its reason, never an exception."""
+    try:
+        files = read_pack(path)
+        for required in ("manifest.jwt", "manifest.json", "signed_head.json", "events.json", "public_key.json"):
+            if required not in files:
+                raise Malformed(f"no {required}")
+        key = trusted_key(files, jwks, public_key_b64)
+        checks = manifest_checks(files, key)
+        logged, notes = log_checks(files, key)
+        checks += logged + certificate_checks(files)
+    except Malformed as error:
+        return False, [f"FAIL  {error}", "evidence pack INVALID"]
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:  # bad JSON, base64, a field
+        return False, [f"FAIL  malformed pack ({type(error).__name__}: {error})", "evidence pack INVALID"]
     if not (jwks or public_key_b64):
         notes.append("the key inside the pack was trusted: this shows the pack is intact, not who made it (--jwks)")
     lines = [f"{'PASS' if ok else 'FAIL'}  {name}" for name, ok in checks] + [f"NOTE  {n}" for n in notes]

@@ -10,7 +10,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,41 +44,31 @@ def officer_required(view):
 
 
 class OfficerAuthenticationForm(AuthenticationForm):
-    """Refuse a valid password of a non-officer at the form, rather than a 403 on the next page."""
+    """A non-officer is refused at the form, with the answer a wrong password gets: the page never confirms that a
+    password was right."""
 
     def confirm_login_allowed(self, user):
         super().confirm_login_allowed(user)
         if not is_officer(user):
-            raise ValidationError("This account is not a compliance officer.", code="not_officer")
+            raise self.get_invalid_login_error()
 
 
 class OfficerLoginView(LoginView):
-    """Locks a user name out after LOGIN failures within the window (API_THROTTLE_RATES["login"]): a password
-    cannot be guessed at the speed of the network."""
+    """Attempts are counted and locked out by the authentication backend, for every way in (core/signin.py); this
+    page says so with a 429 and Retry-After."""
 
     template_name = "officer/login.html"
     authentication_form = OfficerAuthenticationForm
 
-    def _ident(self) -> str:
-        return self.request.POST.get("username", "").strip().lower()
-
-    def post(self, request, *args, **kwargs):
-        if wait := throttles.over_budget("login", self._ident(), count=False):
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(None, f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minutes.")
-            response = self.render_to_response(self.get_context_data(form=form), status=429)
-            response["Retry-After"] = throttles.retry_after(wait)
-            return response
-        return super().post(request, *args, **kwargs)
-
     def form_invalid(self, form):
-        throttles.over_budget("login", self._ident())
-        return super().form_invalid(form)
-
-    def form_valid(self, form):
-        throttles.clear("login", self._ident())
-        return super().form_valid(form)
+        wait = getattr(self.request, "signin_wait", None)
+        if wait is None:
+            return super().form_invalid(form)
+        form.errors.clear()
+        form.add_error(None, f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minutes.")
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = throttles.retry_after(wait)
+        return response
 
 
 class OfficerLogoutView(LogoutView):

@@ -13,6 +13,7 @@ from compliance.services.subject_requests import request_from_token
 from core import throttles
 from core.api import http_status
 from core.audit import Actor
+from core.emails import EmailUndeliverable, email_canonical
 from core.errors import DomainError
 from core.links import SignedLink
 
@@ -20,8 +21,12 @@ from core.links import SignedLink
 def mail_budget_wait(request, email: str) -> float | None:
     """Each portal request mails a confirmation link: one address, and one client, get a few per window (no mail
     bomb); erasure and access requests share the budget. The seconds to wait, or None."""
+    try:
+        mailbox = email_canonical(email)
+    except EmailUndeliverable:
+        mailbox = email  # refused by the service right after
     return throttles.over_budget("portal_ip", request.META.get("REMOTE_ADDR", "")) or throttles.over_budget(
-        "portal_email", email.lower()
+        "portal_email", mailbox
     )
 
 

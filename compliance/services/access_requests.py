@@ -1,7 +1,8 @@
 """Access requests (GDPR Art. 15 and its kin): a data subject asks what Facegate holds about them.
 
 awaiting_verification -> (the requester confirms by the e-mailed link) -> done, or awaiting_officer when the
-reference names a subject whose tenant holds another address -> (an officer checks the identity) -> done.
+request gives a reference its confirmed address does not prove (held under another address, naming nobody, or at
+an organisation code that names no tenant: all three look alike to the requester) -> (an officer checks) -> done.
 "Done" means answered: the subjects the report covers are fixed and the report's link is mailed. The report is
 built whenever it is downloaded (compliance.services.access_report), so it shows what is held at that moment.
 Same law, same clock as an erasure request (compliance.services.clocks, due_dates).
@@ -25,6 +26,7 @@ from compliance.services.identity import reference_is_the_requesters, subjects_o
 from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
 from consent.models import Subject
 from core.audit import Actor, audit_append
+from core.emails import email_address
 from core.errors import Conflict, DomainError
 from core.links import SignedLink
 
@@ -55,12 +57,15 @@ def access_request_create(
     actor: Actor,
 ) -> AccessRequest:
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail with the moment
-    it was received: the clock starts then). Nothing is looked up before the requester confirms the address."""
+    it was received: the clock starts then). Nothing is looked up before the requester confirms the address, and
+    the address kept (and mailed) is the one its canonical form is computed from (core.emails)."""
+    email = email_address(email)
     intake = request_intake(
         jurisdiction=jurisdiction,
         tenant=tenant,
         external_ref=external_ref,
         received_at=received_at,
+        source=source,
         reference_error=ReferenceIncomplete,
     )
     access_request = AccessRequest(email=email, external_ref=external_ref, source=source, **intake.fields)
@@ -139,7 +144,7 @@ def access_request_verify(*, access_request: AccessRequest, actor: Actor) -> Acc
         return access_request
     access_request.verified_at = timezone.now()
     clock_restart(access_request, at=access_request.verified_at, reason="requester confirmed")
-    identity_proven = not access_request.tenant_id or reference_is_the_requesters(
+    identity_proven = not access_request.external_ref or reference_is_the_requesters(
         tenant_id=access_request.tenant_id, external_ref=access_request.external_ref, email=access_request.email
     )
     audit_append(

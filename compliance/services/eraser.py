@@ -76,7 +76,7 @@ def _erase_subject_batch(batch: list[str], *, cause: str, now) -> tuple[list[str
     with connection.cursor() as cursor:
         counts[SUBJECTS] += _execute(
             cursor,
-            f"UPDATE {SUBJECTS} SET email = '', external_ref = NULL, erased_at = %s, erasure_cause = %s "
+            f"UPDATE {SUBJECTS} SET email = '', email_canonical = '', external_ref = NULL, erased_at = %s, erasure_cause = %s "
             f"WHERE id = ANY(%s::uuid[]) AND erased_at IS NULL",
             [now, cause, ids],
         )

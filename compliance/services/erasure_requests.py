@@ -24,6 +24,7 @@ from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_com
 from compliance.services.webhooks import webhook_emit
 from consent.models import Subject
 from core.audit import Actor, audit_append
+from core.emails import email_address
 from core.enqueue import enqueue
 from core.errors import DomainError, SubjectErased
 from core.links import SignedLink
@@ -64,12 +65,15 @@ def erasure_request_create(
 ) -> ErasureRequest:
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail, with the moment
     it was received: the clock starts then). The requester confirms by the emailed link, and where the law allows
-    the clock stops from now until then; a selfie's lookup starts at once, so the photo is gone when it ends."""
+    the clock stops from now until then; a selfie's lookup starts at once, so the photo is gone when it ends.
+    The address kept (and mailed) is the one its canonical form is computed from (core.emails)."""
+    email = email_address(email)
     intake = request_intake(
         jurisdiction=jurisdiction,
         tenant=tenant,
         external_ref=external_ref,
         received_at=received_at,
+        source=source,
         reference_error=ErasureTargetRequired,
         reference_required=not selfie,  # without a selfie, only the reference names the subject
     )

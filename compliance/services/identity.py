@@ -7,12 +7,13 @@ from django.conf import settings
 
 from compliance.models import ErasureRequest
 from consent.models import Consent, Purpose, Subject
+from core.emails import email_canonical
 from matching.models import JobStatus
 
 
 def requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
     """A selfie proves a likeness, not an identity: see selfie_needs_an_officer."""
-    if erasure_request.lookup_status or not erasure_request.tenant_id:
+    if erasure_request.lookup_status or not erasure_request.external_ref:
         return True
     return reference_is_the_requesters(
         tenant_id=erasure_request.tenant_id, external_ref=erasure_request.external_ref, email=erasure_request.email
@@ -21,18 +22,20 @@ def requester_is_the_subject(erasure_request: ErasureRequest) -> bool:
 
 def reference_is_the_requesters(*, tenant_id, external_ref: str, email: str) -> bool:
     """Knowing a reference proves nothing: the confirmed email must be the one the tenant holds for the subject,
-    otherwise an officer checks the identity. A reference that names nobody has nothing to protect (and the answer
-    must not reveal that)."""
+    otherwise an officer checks the identity. A reference that names nobody (or an organisation code that names no
+    tenant: tenant_id None) waits for an officer too, so the requester cannot tell it from one held under another
+    address."""
     subject = Subject.objects.filter(tenant_id=tenant_id, external_ref=external_ref, erased_at__isnull=True).first()
-    return subject is None or subject.email.strip().lower() == email.strip().lower()
+    return subject is not None and bool(subject.email_canonical) and subject.email_canonical == email_canonical(email)
 
 
 def subjects_of_confirmed_email(*, email: str) -> list:
-    """The live subjects, at any tenant, whose tenant holds this confirmed address: the same proof as above."""
-    email = email.strip()
-    if not email:
+    """The live subjects, at any tenant, whose tenant holds this confirmed address: the same proof as above, in the
+    canonical form of core.emails (a database case fold would let a look-alike address in)."""
+    canonical = email_canonical(email)
+    if not canonical:
         return []
-    return list(Subject.objects.filter(email__iexact=email, erased_at__isnull=True).values_list("pk", flat=True))
+    return list(Subject.objects.filter(email_canonical=canonical, erased_at__isnull=True).values_list("pk", flat=True))
 
 
 def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:

@@ -54,10 +54,13 @@ def request_intake(
     received_at: datetime | None,
     reference_error: type[DomainError],
     reference_required: bool = False,
+    source: str,
 ) -> Intake:
-    """Check a new request's facts and start its clock: the jurisdiction and tenant must exist, the tenant and the
-    reference come together (and must, when nothing else names the subject), and it cannot be received later than
-    now (an officer enters the moment a letter or e-mail came; by default, now)."""
+    """Check a new request's facts and start its clock: the jurisdiction must exist, the tenant and the reference
+    come together (and must, when nothing else names the subject), and it cannot be received later than now (an
+    officer enters the moment a letter or e-mail came; by default, now). An unknown organisation code is refused to
+    an officer; from the portal it is taken like a known one (no tenant, the reference kept) and waits for an
+    officer like a reference that names nobody: the portal must not list who uses Facegate."""
     jur = Jurisdiction.objects.filter(code=jurisdiction).first()
     if jur is None:
         raise UnknownJurisdiction(jurisdictions=[jurisdiction])
@@ -66,7 +69,7 @@ def request_intake(
     tenant_obj = None
     if tenant:
         tenant_obj = Tenant.objects.filter(slug=tenant).first()
-        if tenant_obj is None:
+        if tenant_obj is None and source != "portal":
             raise UnknownTenant(tenants=[tenant])
     now = timezone.now()
     received_at = received_at or now

@@ -9,26 +9,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import ipaddress
 import json
 import secrets
-import socket
 import time
-import urllib.error
-import urllib.request
 import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from compliance.services.webhook_transport import url_check, webhook_post
 from consent.models import Consent, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import DomainError
 
 WEBHOOK_DELIVER_TASK = "compliance.tasks.webhook_deliver"
 SUBJECTS_PER_EVENT = 500  # an event naming subjects names at most this many; more go in further parts
@@ -36,27 +31,6 @@ FIRST_RETRY_SECONDS = 30  # then doubling: 30 s, 1 min, 2 min ... capped at an h
 SECRET_BYTES = 32  # Standard Webhooks asks for 24 to 64 random bytes
 SECRET_OVERLAP = timedelta(hours=24)  # a rotated secret still signs for a day unless the client asks otherwise
 SECRET_OVERLAP_MAX = timedelta(days=7)  # the API's bound: two live secrets for longer would defeat the rotation
-
-
-class WebhookUrlRefused(DomainError):
-    code = "webhook_url_refused"
-    default_message = "Webhook URLs must be http(s) and, in production, reach a public address."
-
-
-def _url_check(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookUrlRefused(url=url)
-    if settings.WEBHOOK_ALLOW_PRIVATE_URLS:
-        return
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError:
-        raise WebhookUrlRefused(url=url, reason="does not resolve") from None
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            raise WebhookUrlRefused(url=url, reason="private or loopback address")
 
 
 def secret_new() -> str:
@@ -107,7 +81,7 @@ def delivery_headers(*, delivery: WebhookDelivery, body: bytes, at) -> dict:
 @transaction.atomic
 def webhook_endpoint_create(*, tenant: Tenant, url: str, events: list[str], actor: Actor) -> WebhookEndpoint:
     """The caller shows `endpoint.secret` once; it is never listed again."""
-    _url_check(url)
+    url_check(url)
     endpoint = WebhookEndpoint.objects.create(tenant=tenant, url=url, events=sorted(set(events)), secret=secret_new())
     audit_append(actor=actor, action="webhook.create", obj=endpoint, details={"events": endpoint.events})
     return endpoint
@@ -193,17 +167,6 @@ def consent_withdrawn_notify(*, consent_id) -> int:
     return webhook_emit(tenant_id=consent.tenant_id, type=WebhookEvent.CONSENT_WITHDRAWN, data=data)
 
 
-def _post(url: str, body: bytes, headers: dict) -> tuple[int | None, str]:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, ""
-    except (urllib.error.URLError, OSError) as error:
-        return None, type(getattr(error, "reason", error)).__name__
-
-
 def webhook_deliver_run(*, delivery_id) -> float | None:
     """One attempt. Returns the seconds to wait before the next one, or None when there is none (delivered, given
     up after WEBHOOK_RETRY_HOURS, or the endpoint deleted)."""
@@ -216,15 +179,7 @@ def webhook_deliver_run(*, delivery_id) -> float | None:
         return None
     body = delivery.body.encode()
     started = time.monotonic()
-    try:
-        _url_check(endpoint.url)  # again at delivery: a name may resolve elsewhere now
-        status, error = _post(
-            endpoint.url,
-            body,
-            delivery_headers(delivery=delivery, body=body, at=timezone.now()),
-        )
-    except WebhookUrlRefused:
-        status, error = None, "url_refused"
+    status, error = webhook_post(endpoint.url, body, delivery_headers(delivery=delivery, body=body, at=timezone.now()))
     now = timezone.now()
     attempt = {
         "at": now.isoformat(),

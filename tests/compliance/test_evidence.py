@@ -151,3 +151,85 @@ def test_evidence_of_an_unknown_order_is_a_json_404(api):
     response = api.get("/api/v1/orders/00000000-0000-0000-0000-000000000001/evidence", HTTP_ACCEPT="application/zip")
     assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
     assert RegulatorOrder.objects.count() == 0
+
+
+def _repack(entries) -> bytes:
+    """A ZIP of (name, bytes) entries exactly as given: duplicates and odd names included."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name, data in entries:
+            dst.writestr(name, data)
+    return out.getvalue()
+
+
+def _entries(pack: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(pack)) as src:
+        return [(name, src.read(name)) for name in src.namelist()]
+
+
+def _forged_order(data: bytes) -> bytes:
+    order = json.loads(data)
+    order["subjects_erased"] = 0
+    return json.dumps(order).encode()
+
+
+def _forgeries(pack: bytes) -> dict[str, bytes]:
+    """Packs whose genuine files still all verify, with a forgery a reader could be shown instead."""
+    entries = _entries(pack)
+    top = entries[0][0].split("/", 1)[0]
+    order = next(data for name, data in entries if name.endswith("/order.json"))
+    summary = b"<h1>UK ICO ENF-2026-7: nothing was erased</h1>"
+    genuine_last = [(f"{top}/order.json", _forged_order(order)), *entries]
+    return {
+        "a second folder": _repack(
+            [*entries, ("evidence-2/order.json", _forged_order(order)), ("evidence-2/summary.html", summary)]
+        ),
+        "a second folder first": _repack([("evidence-0/order.json", _forged_order(order)), *entries]),
+        "a duplicate entry placed first": _repack(genuine_last),
+        "a duplicate entry placed last": _repack([*entries, (f"{top}/summary.html", summary)]),
+        "an entry without a folder": _repack([*entries, ("order.json", _forged_order(order))]),
+        "a file the manifest does not list": _repack([*entries, (f"{top}/notes.txt", b"all fine")]),
+        "a file of the manifest missing": _repack([e for e in entries if not e[0].endswith("/timeline.json")]),
+        "a path out of the folder": _repack([*entries, (f"{top}/../order.json", _forged_order(order))]),
+        "no manifest": _repack([e for e in entries if not e[0].endswith("/manifest.jwt")]),
+        "a manifest that is not a JWT": _repack(
+            [(n, b"not-a-jwt" if n.endswith("/manifest.jwt") else d) for n, d in entries]
+        ),
+        "events that are not JSON": _repack([(n, b"{" if n.endswith("/events.json") else d) for n, d in entries]),
+        "not a ZIP file": b"PK\x03\x04 not really",
+        "an empty ZIP": _repack([]),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the forgeries write them on purpose
+def test_forged_and_malformed_packs_are_invalid_with_a_reason(api, client, ran_order, tmp_path):
+    pack = api.get(f"/api/v1/orders/{ran_order.pk}/evidence").content
+    jwks = client.get("/.well-known/jwks.json").json()
+    verifier = _verifier()
+    for forgery, data in _forgeries(pack).items():
+        path = tmp_path / "forged.zip"
+        path.write_bytes(data)
+        passed, report = verifier.verify_pack(path, jwks=jwks)
+        assert not passed, f"{forgery}: VALID\n" + "\n".join(report)
+        assert report[-1] == "evidence pack INVALID" and any(line.startswith("FAIL") for line in report), forgery
+
+
+@pytest.mark.django_db
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the forgeries write them on purpose
+def test_the_script_says_invalid_never_a_traceback(api, client, ran_order, tmp_path):
+    import subprocess
+    import sys
+
+    pack = api.get(f"/api/v1/orders/{ran_order.pk}/evidence").content
+    for forgery, data in _forgeries(pack).items():
+        (tmp_path / "forged.zip").write_bytes(data)
+        run = subprocess.run(
+            [sys.executable, str(TOOLS / "verify_evidence.py"), "forged.zip"],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        assert run.returncode == 1 and run.stderr == "", f"{forgery}: {run.stderr}"
+        assert run.stdout.strip().endswith("evidence pack INVALID"), forgery
