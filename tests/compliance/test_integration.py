@@ -16,6 +16,7 @@ from compliance.services import erasure_requests
 from consent.models import Purpose, Subject
 from consent.services import api_key_create
 from core.audit import Actor
+from core.emails import email_canonical
 from core.transparency import audit_integrate, audit_verify
 from matching.models import FaceTemplate
 from tests import factories
@@ -96,7 +97,9 @@ def test_delete_subject_erases_it_end_to_end(celery_worker, api, tenant, notice)
 
 def test_portal_request_by_reference(celery_worker, tenant, notice):
     person = factories.consented_subject(tenant, notice, "GB")
-    Subject.objects.filter(pk=person.pk).update(email="Me@Example.org")
+    Subject.objects.filter(pk=person.pk).update(
+        email="Me@Example.org", email_canonical=email_canonical("Me@Example.org")
+    )
     browser = Client()
     page = browser.get("/portal/erasure/")
     assert page.status_code == 200 and b"Erase my face data" in page.content

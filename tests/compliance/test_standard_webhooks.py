@@ -157,7 +157,7 @@ def test_an_endpoint_made_before_the_scheme_keeps_its_secret_and_its_old_header_
     headers, body = receiver.received[0]
     assert verified(old_secret, headers, body)["data"]["reference"] == "M-1"  # the secret the client holds
     assert headers["Facegate-Signature"] == webhooks.legacy_signature(
-        secret=old_secret, timestamp=int(headers["Webhook-Timestamp"]), body=body
+        secret=old_secret, timestamp=int({k.lower(): v for k, v in headers.items()}["webhook-timestamp"]), body=body
     )
 
     client_app.post(f"/api/v1/webhooks/{endpoint.pk}/rotate-secret", {}, format="json")

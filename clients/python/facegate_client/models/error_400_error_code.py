@@ -4,6 +4,7 @@ from enum import StrEnum
 class Error400ErrorCode(StrEnum):
     BAD_REQUEST = "bad_request"
     CONSENT_EVIDENCE_REQUIRED = "consent_evidence_required"
+    EMAIL_UNDELIVERABLE = "email_undeliverable"
     EMPTY_SCOPE = "empty_scope"
     ERROR = "error"
     EXPIRED = "expired"
