@@ -72,14 +72,14 @@ class MatchResultSerializer(serializers.Serializer):
     ratio = serializers.FloatField(
         required=False,
         allow_null=True,
-        help_text="distance ÷ the nearest person's not within the threshold (the decision rule's runner-up); "
-        "null when the search found nobody beyond the threshold.",
+        help_text="distance ÷ the mean distance of the next people after those named (the decision rule's "
+        "cohort, matching/decision.py); null when the search found nobody after them (the distance alone decided).",
     )
     templates_compared = serializers.IntegerField(required=False)
     fpir_at_score = serializers.FloatField(
         required=False,
-        help_text="Modelled chance that a person never enrolled gets a candidate this near in a gallery of "
-        "this tenant's size for the purpose (docs/accuracy.md): act on it, not on the raw distance.",
+        help_text="Chance that a person never enrolled is named at this ratio, measured on the calibration open set "
+        "(docs/accuracy.md); with no ratio, modelled from the distance and this tenant's gallery size.",
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from consent.models import Subject
-from matching.decision import fpir_at_distance, named
+from matching.decision import COHORT, MAX_NAMED, fpir_at_distance, fpir_at_ratio, named
 from matching.models import FaceTemplate, MatchJob
 from matching.selectors import templates_nearest, templates_of_subjects
 from policy.gate import eligible_upper_bound
@@ -25,17 +25,19 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
     at = timezone.now()
     gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
     # top_k counts people: fetch several templates per person wanted, so people enrolled with several photos
-    # do not crowd the others out, then group by subject; one person more is the runner-up the ratio needs.
-    k = min((job.top_k + 1) * TEMPLATES_PER_PERSON, MAX_SEARCH_TEMPLATES)
+    # do not crowd the others out, then group by subject; the people after the named ones are the cohort the
+    # rule's ratio is taken against.
+    k = min(max(job.top_k, MAX_NAMED) + COHORT + 1, MAX_SEARCH_TEMPLATES // TEMPLATES_PER_PERSON) * TEMPLATES_PER_PERSON
     found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=k)
     nearest: dict = {}
     for t in found:  # nearest first: each person's nearest template
         nearest.setdefault(t.subject_id, float(t.distance))
     rule = dict(threshold=job.threshold, ratio_max=job.ratio_max)
     ids, distances = list(nearest), list(nearest.values())
-    people = [ids[i] for i, _ in named(distances, **rule)][: job.top_k]
-    # The runner-up the ratio is taken against: the nearest person not within the threshold (None: not found).
-    runner_up = next((d for d in distances if d > job.threshold), None)
+    first = named(distances, **rule)
+    people = [ids[i] for i, _ in first][: job.top_k]
+    # The cohort the ratio is taken against: the people found after the named ones.
+    cohort = distances[len(first) :]
     # Lock the subjects about to be returned (an erasure batch locks them the same way, in the same order): an
     # erasure that got there first has committed when this returns, and its subjects fail the re-check below;
     # one that comes later waits for this job's commit and then scrubs its results.
@@ -55,10 +57,11 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
     within = sorted(
         (ts for ts in per_person.values() if ts[0].distance <= job.threshold), key=lambda ts: ts[0].distance
     )
-    judged = named([float(ts[0].distance) for ts in within] + ([] if runner_up is None else [runner_up]), **rule)
-    ranked = [(within[i], ratio) for i, ratio in judged]
+    judged = named([float(ts[0].distance) for ts in within] + cohort, **rule)
+    ranked = [(within[i], ratio) for i, ratio in judged if i < len(within)]
     # The gallery a stranger would be searched against: the tenant's consents for the purpose (an upper bound).
-    gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if ranked else 0
+    alone = any(ratio is None for _, ratio in ranked)
+    gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if alone else 0
     results = [
         {
             "subject_id": str(ts[0].subject_id),
@@ -67,8 +70,10 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], s
             "score": round(1.0 - float(ts[0].distance), 6),
             "ratio": None if ratio is None else round(ratio, 4),
             "templates_compared": len(ts),
-            # The distance's modelled FPIR: an upper bound under the rule, whose ratio only removes strangers.
-            "fpir_at_score": round(fpir_at_distance(float(ts[0].distance), gallery), 6),
+            # The ratio's FPIR on the calibration open set; with no cohort, the distance's modelled FPIR.
+            "fpir_at_score": round(
+                fpir_at_distance(float(ts[0].distance), gallery) if ratio is None else fpir_at_ratio(ratio), 6
+            ),
         }
         for ts, ratio in ranked
     ]
