@@ -28,7 +28,7 @@ class Searches:
     mated: np.ndarray  # (searches, KEEP) person distances, nearest first (np.inf pads)
     mate_rank: np.ndarray  # the mate's rank among the gallery's people (0: nearest)
     non_mated: np.ndarray  # (searches, KEEP): the strangers' searches, then the leave-one-out ones
-    strangers: int  # how many of the non-mated searches are strangers' (the first rows)
+    stranger: np.ndarray  # per non-mated search: a stranger's (True) or a leave-one-out search (False)
     gallery_people: int
 
 
@@ -86,7 +86,7 @@ def searches(
         mated=np.take_along_axis(mated, order, axis=1)[:, :keep],
         mate_rank=mate_rank,
         non_mated=np.sort(np.vstack([stranger_rows, left_out]), axis=1)[:, :keep],
-        strangers=len(strangers),
+        stranger=np.arange(len(strangers) + len(multi)) < len(strangers),
         gallery_people=int(owner[-1]) + 1,
     )
 
@@ -96,7 +96,7 @@ def merged(trials: list[Searches]) -> Searches:
         mated=np.vstack([s.mated for s in trials]),
         mate_rank=np.concatenate([s.mate_rank for s in trials]),
         non_mated=np.vstack([s.non_mated for s in trials]),
-        strangers=-1,  # mixed: not meaningful after merging
+        stranger=np.concatenate([s.stranger for s in trials]),
         gallery_people=round(float(np.mean([s.gallery_people for s in trials]))),
     )
 
@@ -146,9 +146,8 @@ def rule_outcome(s: Searches, *, threshold: float, ratio_max: float) -> dict:
         "mated_searches": len(s.mated),
         "non_mated_searches": len(s.non_mated),
     }
-    if s.strangers >= 0:
-        out["fpir_strangers"] = float(np.mean(named_non[: s.strangers] > 0))
-        out["strangers"] = s.strangers
+    out["fpir_strangers"] = float(np.mean(named_non[s.stranger] > 0)) if s.stranger.any() else None
+    out["stranger_searches"] = int(s.stranger.sum())
     return out
 
 
@@ -184,10 +183,16 @@ def gallery_trend(
     for share in (0.125, 0.25, 0.5, 1.0):
         for trial in range(3):
             picked = [n for n in names if rng.random() < share]
-            s = searches({n: embeddings[n] for n in picked}, seed=seed + trial)
+            try:
+                s = searches({n: embeddings[n] for n in picked}, seed=seed + trial)
+            except ValueError:  # a small folder's subsample may hold too few people
+                continue
             named_non, _ = decision.named_counts(s.non_mated, threshold=threshold, ratio_max=ratio_max)
             rows.append((s.gallery_people, named_non > 0))
     sizes = np.array([n for n, _ in rows], dtype=float)
+    points = [{"gallery_people": int(n), "fpir": float(f.mean()), "searches": len(f)} for n, f in rows]
+    if len(set(sizes)) < 2:
+        return {"points": points, "power_law": None}
 
     def fit(flags: list[np.ndarray]) -> tuple[float, float]:
         rates = np.array([max(f.mean(), 0.5 / len(f)) for f in flags])
@@ -201,7 +206,7 @@ def gallery_trend(
         boot.append([aa * n**bb for n in (10_000, 100_000)])
     boot = np.array(boot)
     return {
-        "points": [{"gallery_people": int(n), "fpir": float(f.mean()), "searches": len(f)} for n, f in rows],
+        "points": points,
         "power_law": {"a": a, "b": b},
         "fpir_10000": a * 10_000**b,
         "fpir_10000_90": np.percentile(boot[:, 0], [5, 95]).tolist(),

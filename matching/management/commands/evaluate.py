@@ -193,11 +193,12 @@ class Command(BaseCommand):
                 f"  {name:<17} distance <= {x['threshold']}: FPIR {x['fpir']:.1%}, recall {x['recall']:.1%}"
             )
         g = r["gallery_trend"]
-        self.stdout.write(
-            f"  FPIR of the defaults as the gallery grows (power law b = {g['power_law']['b']:.2f}): 10,000 people "
-            f"{g['fpir_10000']:.2%} {_interval(g['fpir_10000_90'])}, 100,000 {g['fpir_100000']:.2%} "
-            f"{_interval(g['fpir_100000_90'])}"
-        )
+        if g["power_law"]:
+            self.stdout.write(
+                f"  FPIR of the defaults as the gallery grows (power law b = {g['power_law']['b']:.2f}): 10,000 "
+                f"people {g['fpir_10000']:.2%} {_interval(g['fpir_10000_90'])}, 100,000 {g['fpir_100000']:.2%} "
+                f"{_interval(g['fpir_100000_90'])}"
+            )
         x = r["distance_tail"]
         for n, gal in x["galleries"].items():
             self.stdout.write(
