@@ -53,7 +53,8 @@ def _named(tenant) -> list[dict]:
 def test_a_stranger_about_as_near_to_two_people_is_not_named():
     tenant = make_tenant("tenant-ratio-a")
     _person(tenant, 0.070, 1)
-    _person(tenant, 0.080, 2)  # the cohort: 0.070 / 0.080 = 0.875 > 0.64
+    _person(tenant, 0.080, 2)
+    _person(tenant, 0.120, 3)  # the cohort of the nearest: 0.070 / 0.100 = 0.70 > 0.64; of both: 0.080 / 0.120
     assert _named(tenant) == []
 
 
