@@ -243,7 +243,7 @@ DUPLICATE_THRESHOLD = env.float("DUPLICATE_THRESHOLD", default=0.042)
 # A request may ask for a stricter threshold (FMR 0.1 %: 0.070; 0.01 %: 0.057).
 VERIFY_THRESHOLD = env.float("VERIFY_THRESHOLD", default=0.087)
 # Erasure lookups find a requester's faces for an officer to confirm: the distance alone for FPIR 10 % in a
-# gallery of ~1,900 people (recall 78.5 %; at the 1:1 threshold nearly every stranger would find somebody).
+# gallery of ~1,900 people (recall 78.4 %; at the 1:1 threshold nearly every stranger would find somebody).
 ERASURE_LOOKUP_THRESHOLD = env.float("ERASURE_LOOKUP_THRESHOLD", default=0.055)
 MAX_IMAGE_BYTES = env.int("MAX_IMAGE_BYTES", default=10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=40_000_000)

@@ -61,10 +61,10 @@ def test_a_stranger_about_as_near_to_two_people_is_not_named():
 def test_a_person_clearly_nearer_than_the_next_people_is_named_with_the_ratio():
     tenant = make_tenant("tenant-ratio-b")
     near = _person(tenant, 0.030, 1)
-    _person(tenant, 0.050, 2)
-    _person(tenant, 0.070, 3)  # the cohort's mean: 0.060
+    _person(tenant, 0.080, 2)
+    _person(tenant, 0.100, 3)  # the cohort's mean: 0.090; the second (0.080 / 0.100) is not clearly nearer
     [result] = _named(tenant)
-    assert result["subject_id"] == str(near.pk) and result["ratio"] == pytest.approx(0.5, abs=1e-3)
+    assert result["subject_id"] == str(near.pk) and result["ratio"] == pytest.approx(1 / 3, abs=1e-3)
     assert 0 < result["fpir_at_score"] < 0.01
 
 
@@ -79,15 +79,17 @@ def test_a_one_person_gallery_is_judged_by_the_distance_alone():
 
 def test_the_review_band_returns_people_just_outside_the_decision_apart_from_the_matches():
     tenant = make_tenant("tenant-review")
-    near = _person(tenant, 0.050, 1)
-    _person(tenant, 0.070, 2)  # ratio 0.71: beyond MATCH_RATIO_MAX 0.64, within the review band (FPIR 10 %)
+    near = _person(tenant, 0.055, 1)
+    _person(tenant, 0.075, 2)
+    _person(tenant, 0.090, 3)  # ratio 0.055 / 0.0825 = 0.67: beyond MATCH_RATIO_MAX, within the review band
     assert _search(tenant) == ([], [])  # off by default
     results, [candidate] = _search(tenant, review=True)
     assert results == [] and candidate["subject_id"] == str(near.pk)
-    assert candidate["ratio"] == pytest.approx(0.05 / 0.07, abs=1e-3) and 0.01 < candidate["fpir_at_score"] <= 0.1
+    assert candidate["ratio"] == pytest.approx(0.055 / 0.0825, abs=1e-3) and 0.01 < candidate["fpir_at_score"] <= 0.1
     # A clear match stays a match, and is never a candidate as well.
     clear = make_tenant("tenant-review-clear")
     near = _person(clear, 0.030, 1)
-    _person(clear, 0.070, 2)
+    _person(clear, 0.090, 2)
+    _person(clear, 0.120, 3)
     results, candidates = _search(clear, review=True)
     assert [r["subject_id"] for r in results] == [str(near.pk)] and candidates == []
