@@ -130,7 +130,8 @@ class Cache:
         if progress:
             progress(done, len(paths))
         batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
-        if workers <= 1:
+        # A process that already runs the models (threads of their own) cannot be forked safely: one worker.
+        if workers <= 1 or face._models is not None:
             results: Iterable = map(_work, batches)
             pool = None
         else:

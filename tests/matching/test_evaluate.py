@@ -57,7 +57,8 @@ def test_evaluate_writes_the_figures(subset, tmp_path, capsys):
 
 def test_error_versus_reject_curves_of_each_measure(subset, tmp_path, capsys):
     out = tmp_path / "quality.json"
-    call_command("evaluate", str(subset), "--quality", "--json", str(out), "--cache", str(tmp_path / "c.sqlite"))
+    cache = str(tmp_path / "c.sqlite")
+    call_command("evaluate", str(subset), "--quality", "--json", str(out), "--cache", cache, "--workers", "1")
     report = json.loads(out.read_text())
     assert report["genuine_pairs"] == 4 * 10 and report["reject"][0] == 0.0
     for fmr in ("0.01", "0.001"):
