@@ -10,7 +10,7 @@ from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
 from core.api import page_of, paginated
 from core.parsers import MultiPartParser
-from matching import selectors
+from matching import decision, selectors
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
 from matching.services import enrolments, matches, verifications
@@ -44,8 +44,13 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     template_id = serializers.SerializerMethodField()
     quality = serializers.DictField(
         allow_null=True,
-        help_text="inter_eye_px, sharpness, yaw, roll_degrees, brightness, and reasons: face_too_small, blurred, "
-        "extreme_pose, underexposed, overexposed (a refused enrolment fails with poor_quality).",
+        help_text="the measures (inter_eye_px, sharpness, yaw, roll_degrees, brightness, contrast, detector_score, "
+        "...), reasons (face_too_small, extreme_pose, low_detector_confidence: a refused enrolment fails with "
+        "poor_quality) and warnings (blurred, underexposed, overexposed, low_contrast, turned, tilted, "
+        "weak_detection: enrolled all the same, a better photo may help).",
+    )
+    photos_per_person = serializers.SerializerMethodField(
+        help_text="How 1:N misses fall with the photos enrolled per person, at the default rule (docs/accuracy.md)."
     )
     possible_duplicates = serializers.ListField(
         child=serializers.DictField(),
@@ -55,6 +60,9 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     error = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+    def get_photos_per_person(self, enrollment) -> dict:
+        return {"fnir": dict(decision.FNIR_BY_PHOTOS), "advice": decision.PHOTOS_ADVICE}
 
     def get_template_id(self, enrollment) -> str | None:
         if hasattr(enrollment, "template_pk"):  # read with its list (selectors.subject_enrollments)
@@ -76,14 +84,14 @@ class MatchResultSerializer(serializers.Serializer):
     ratio = serializers.FloatField(
         required=False,
         allow_null=True,
-        help_text="distance ÷ the nearest person's not within the threshold (the decision rule's runner-up); "
-        "null when the search found nobody beyond the threshold.",
+        help_text="distance ÷ the mean distance of the next people after those named (the decision rule's "
+        "cohort, matching/decision.py); null when the search found nobody after them (the distance alone decided).",
     )
     templates_compared = serializers.IntegerField(required=False)
     fpir_at_score = serializers.FloatField(
         required=False,
-        help_text="Modelled chance that a person never enrolled gets a candidate this near in a gallery of "
-        "this tenant's size for the purpose (docs/accuracy.md): act on it, not on the raw distance.",
+        help_text="Chance that a person never enrolled is named at this ratio, measured on the calibration open set "
+        "(docs/accuracy.md); with no ratio, modelled from the distance and this tenant's gallery size.",
     )
 
 
@@ -97,6 +105,12 @@ class MatchJobOutputSerializer(serializers.Serializer):
     faces_detected = serializers.IntegerField(allow_null=True)
     face_box = serializers.ListField(child=serializers.IntegerField(), allow_null=True)
     results = MatchResultSerializer(many=True)
+    review = serializers.BooleanField()
+    review_candidates = MatchResultSerializer(
+        many=True,
+        help_text="With review=true: people the decision did not name whose ratio is within the review band "
+        "(FPIR 10 % on the calibration open set), for an analyst to judge; never a match.",
+    )
     error = serializers.SerializerMethodField()
     timings = serializers.DictField()
     created_at = serializers.DateTimeField()
@@ -155,6 +169,11 @@ class MatchCreateApi(ClientUploadApi):
         top_k = serializers.IntegerField(min_value=1, max_value=50, default=5)
         threshold = serializers.FloatField(min_value=0.0, max_value=2.0, required=False, allow_null=True, default=None)
         wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)
+        review = serializers.BooleanField(
+            default=False,
+            help_text="Also return, as review_candidates, the people just outside the decision down to FPIR 10 % "
+            "(never matches; audited).",
+        )
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
@@ -171,6 +190,7 @@ class MatchCreateApi(ClientUploadApi):
             image=upload_bytes(args["image"]),
             top_k=args["top_k"],
             threshold=args["threshold"],
+            review=args["review"],
             actor=request_actor(request),
         )
         return _answer(job, MatchJobOutputSerializer, wait=args["wait"])
@@ -207,6 +227,15 @@ class SubjectVerifyApi(ClientUploadApi):
     class InputSerializer(serializers.Serializer):
         image = serializers.FileField()
         wait = serializers.FloatField(min_value=0.0, max_value=30.0, default=0.0)
+        threshold = serializers.FloatField(
+            min_value=0.0,
+            max_value=2.0,
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="A stricter cosine distance than VERIFY_THRESHOLD (FMR 1 %) for a high-value check: "
+            "0.070 for FMR 0.1 %, 0.057 for 0.01 % (docs/accuracy.md).",
+        )
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
@@ -221,6 +250,7 @@ class SubjectVerifyApi(ClientUploadApi):
             api_key=request.auth,
             image=upload_bytes(data.validated_data["image"]),
             actor=request_actor(request),
+            threshold=data.validated_data["threshold"],
         )
         return _answer(verification, VerificationOutputSerializer, wait=data.validated_data["wait"])
 

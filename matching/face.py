@@ -30,6 +30,9 @@ RECOGNIZER_WEIGHTS = "dlib_face_recognition_resnet_model_v1.dat"
 CNN_DETECTOR_WEIGHTS = "mmod_human_face_detector.dat"
 CNN_MAX_SIDE = 500  # the CNN fallback detector runs on at most this long side: ~0.5 s per call on one core
 CNN_MIN_SIDE = 40  # below this the CNN's filters do not fit (dlib raises), and no face would be found anyway
+# Bumped whenever detection, alignment or the quality measures change: cached embeddings (matching.embedcache)
+# are keyed by it, so an old cache is never read as the new pipeline's output.
+PIPELINE_VERSION = 3
 
 
 class NoFace(Unprocessable):
@@ -48,6 +51,8 @@ class DetectedFace:
     box: tuple[int, int, int, int]  # x, y, w, h in the image's pixels
     score: float  # detector confidence (HOG: above 0, rarely over 3.5; CNN fallback: above 0, around 1)
     quality: dict = field(default_factory=dict)  # matching.quality.measure of this face
+    landmarks: tuple = ()  # dlib's 5 points, (x, y) in the image's pixels
+    detector_pass: str = ""  # the cascade step that found it: "hog0", "hog1" (upsampled) or "cnn"
 
     @property
     def area(self) -> int:
@@ -103,13 +108,13 @@ def warm() -> None:
         m.recognizer.compute(np.stack([blank, blank[:, ::-1]]))
 
 
-def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, float]], bool]:
-    """(rectangle, confidence) of every face, by the cheapest pass that finds any; True when by the CNN."""
+def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, float]], str]:
+    """(rectangle, confidence) of every face, by the cheapest pass that finds any, and that pass's name."""
     # HOG: upsampling doubles each side and costs about 4x; most faces are found without it.
     for upsample in (0, 1):
         rects, scores, _ = m.detector.run(image, upsample)
         if len(rects):
-            return list(zip(rects, scores, strict=True)), False
+            return list(zip(rects, scores, strict=True)), f"hog{upsample}"
     # HOG misses turned, tilted or shadowed faces; dlib's CNN detector finds most of them, at ~50x the cost,
     # so it runs only when HOG found nothing, on a reduced copy. The 5-point landmarks work on its boxes too.
     scale = min(1.0, CNN_MAX_SIDE / max(image.shape[:2]))
@@ -123,7 +128,7 @@ def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, f
         )
     )
     if min(small.shape[:2]) < CNN_MIN_SIDE:
-        return [], True
+        return [], "cnn"
     found = []
     for detection in m.cnn_detector(small, 0):
         r = detection.rect
@@ -131,42 +136,55 @@ def _detect(m: _Models, image: np.ndarray) -> tuple[list[tuple[dlib.rectangle, f
             round(r.left() / scale), round(r.top() / scale), round(r.right() / scale), round(r.bottom() / scale)
         )
         found.append((rect, float(detection.confidence)))
-    return found, True
+    # The CNN also finds faces lying on their side, where the 5 landmarks (and so the chip) go wrong: a photo in
+    # which HOG sees a face once turned a quarter is on its side, and is refused (its EXIF tag, when present,
+    # has already been honoured). On ../shared/faces/lfw-calibration this keeps all 17 faces only the CNN finds
+    # and drops every quarter-turned copy of the tests/faces photos (docs/accuracy.md).
+    if found and any(len(m.detector(np.ascontiguousarray(np.rot90(small, k)), 1)) for k in (1, 3)):
+        return [], "cnn"
+    return found, "cnn"
 
 
-def faces_in(image: np.ndarray) -> list[DetectedFace]:
-    """Every face in an RGB uint8 image, largest first; [] when there is none."""
+def faces_in(image: np.ndarray, *, chips: list | None = None) -> list[DetectedFace]:
+    """Every face in an RGB uint8 image, largest first; [] when there is none. `chips`, when given, receives
+    each face's aligned grey chip in the same order (the evaluation cache keeps them to study quality offline)."""
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError("faces_in expects an RGB uint8 array (see matching.images.decode_image)")
     image = np.ascontiguousarray(image)
     m = models()
     height, width = image.shape[:2]
     with m.lock:
-        found, by_cnn = _detect(m, image)
-        chips, kept = [], []
+        found, detector_pass = _detect(m, image)
+        batch, kept = [], []
         for rect, score in found:
             shape = m.shape_predictor(image, rect)
             chip = dlib.get_face_chip(image, shape, size=CHIP_SIZE, padding=CHIP_PADDING)
-            # The CNN also finds faces lying on their side, where the landmarks (and so the chip) go wrong:
-            # keep its finds only when the aligned chip shows an upright face to HOG.
-            if by_cnn and not len(m.detector(chip, 1)):
-                continue
-            chips += [chip, chip[:, ::-1]]
+            batch += [chip, chip[:, ::-1]]
             landmarks = np.array([(shape.part(i).x, shape.part(i).y) for i in range(5)], dtype=np.float64)
-            kept.append((rect, score, quality.measure(landmarks, chip)))
+            kept.append((rect, score, landmarks, chip))
         if not kept:
             return []
         # Chip and mirror image in one batch; their mean is a steadier descriptor than either.
-        descriptors = m.recognizer.compute(np.stack(chips)).astype(np.float64)
+        descriptors = m.recognizer.compute(np.stack(batch)).astype(np.float64)
     descriptors = descriptors.reshape(len(kept), 2, -1).mean(axis=1)
     descriptors /= np.linalg.norm(descriptors, axis=1, keepdims=True)
     faces = []
-    for (rect, score, measures), embedding in zip(kept, descriptors, strict=True):
+    for (rect, score, landmarks, chip), embedding in zip(kept, descriptors, strict=True):
         x, y = max(0, rect.left()), max(0, rect.top())
         w, h = min(rect.right(), width) - x, min(rect.bottom(), height) - y
-        faces.append(DetectedFace(embedding=embedding.tolist(), box=(x, y, w, h), score=float(score), quality=measures))
-    faces.sort(key=lambda f: f.area, reverse=True)
-    return faces
+        found_face = DetectedFace(
+            embedding=embedding.tolist(),
+            box=(x, y, w, h),
+            score=float(score),
+            quality=quality.measure(landmarks, chip, score=float(score), detector_pass=detector_pass),
+            landmarks=tuple(map(tuple, landmarks.tolist())),
+            detector_pass=detector_pass,
+        )
+        faces.append((found_face, chip))
+    faces.sort(key=lambda f: f[0].area, reverse=True)
+    if chips is not None:
+        chips.extend(quality.grey(chip) for _, chip in faces)
+    return [f for f, _ in faces]
 
 
 def distance(a, b) -> float:

@@ -77,6 +77,9 @@ class MatchJob(models.Model):
     faces_detected = models.PositiveSmallIntegerField(null=True)
     face_box = models.JSONField(null=True)  # [x, y, w, h] of the face searched (the largest)
     results = models.JSONField(default=list)
+    # Asked for the review band (matching/decision.py): people just outside the decision, never matches.
+    review = models.BooleanField(default=False)
+    review_candidates = models.JSONField(default=list)
     error_code = models.CharField(max_length=64, blank=True)
     error_message = models.CharField(max_length=500, blank=True)
     timings = models.JSONField(default=dict)

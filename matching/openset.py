@@ -1,13 +1,14 @@
 """Open-set identification on a folder of identities: FPIR / FNIR of 1:N decision rules (NIST FRVT 1:N terms).
 
-A trial splits the identities at random: half of those with enough photos are enrolled (their first photos form
-the gallery, the rest are mated probes); every photo of the other identities is a non-mated probe. Every photo
-of a non-enrolled identity other than the probe's own also pads the gallery as a distractor (one "person" per
-photo) and forms the probe's background cohort. Many trials over the same embeddings give many probe searches
-(they are not independent: with few identities the figures carry wide uncertainty).
+The protocol, per trial: every identity with two photos or more is enrolled (one photo chosen at random is its
+mated probe; up to `photos_per_person` of its other photos form the gallery); the identities with one photo are
+dealt at random into distractors (enrolled, never searched) and strangers (searched, never enrolled). Each mated
+probe is also searched with its own person taken out of the gallery: a leave-one-out non-mated search, so that
+FPIR rests on about twice as many searches.
 
-- FPIR(t): share of non-mated searches whose top candidate passes the rule at t (a stranger gets a name).
-- FNIR(t): share of mated searches whose mate is not the top candidate passing the rule at t.
+- FPIR: share of non-mated searches in which the rule names anybody (a stranger gets a name).
+- FNIR: share of mated searches in which the rule does not name the mate.
+- rank-1: share of mated searches whose nearest person is the mate.
 """
 
 from __future__ import annotations
@@ -16,85 +17,96 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching import decision, tail
+from matching import decision
 
 FPIR_TARGETS = (0.001, 0.01, 0.1)
-GALLERY_RESERVE = 3  # photos per enrolled identity kept out of the probes, so 1 and 3 photos meet the same probes
-GALLERY_SIZES = (1_000, 10_000, 100_000)  # extrapolated from the impostor tail
+KEEP = 40  # person distances kept per search, nearest first: the rule reads the first MAX_NAMED + COHORT
 
 
 @dataclass
 class Searches:
-    """Per search: the person distances of the gallery (nearest first) and the probe's cohort distances."""
+    mated: np.ndarray  # (searches, KEEP) person distances, nearest first (np.inf pads)
+    mate_rank: np.ndarray  # the mate's rank among the gallery's people (0: nearest)
+    non_mated: np.ndarray  # (searches, KEEP): the strangers' searches, then the leave-one-out ones
+    stranger: np.ndarray  # per non-mated search: a stranger's (True) or a leave-one-out search (False)
+    gallery_people: int
 
-    mated: list[tuple[np.ndarray, bool, np.ndarray]]  # (sorted person distances, top is the mate, cohort)
-    non_mated: list[tuple[np.ndarray, np.ndarray]]  # (sorted person distances, cohort)
 
-
-def _person_distance(probe: np.ndarray, templates: np.ndarray, fusion: str) -> float:
-    """fusion "best": the nearest template; "mean": the mean distance over the person's templates."""
-    d = 1.0 - templates @ probe
-    return float(d.min() if fusion == "best" else d.mean())
+def _people_distances(probes: np.ndarray, gallery: np.ndarray, owner: np.ndarray, fusion: str) -> np.ndarray:
+    """(probes, people) distance of each probe to each gallery person; owner: the person of each gallery row
+    (0..people-1, ascending). fusion "best": the nearest template; "mean": the mean over the person's templates."""
+    d = 1.0 - probes @ gallery.T
+    starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+    if fusion == "best":
+        return np.minimum.reduceat(d, starts, axis=1)
+    return np.add.reduceat(d, starts, axis=1) / np.diff(np.r_[starts, len(owner)])
 
 
 def searches(
-    embeddings: dict[str, list[np.ndarray]],
+    embeddings: dict[str, np.ndarray],
     *,
-    photos_per_person: int,
-    trials: int,
+    photos_per_person: int = 1,
     seed: int = 0,
-    distractors: bool = True,
     fusion: str = "best",
-    gallery_size: int | None = None,
+    distractor_share: float = 0.5,
 ) -> Searches:
-    """Run `trials` random splits; embeddings: identity -> unit vectors of its photos (faces found)."""
+    """One trial of the protocol; embeddings: identity -> (photos, 128) unit vectors of the faces found."""
     rng = np.random.default_rng(seed)
     names = sorted(embeddings)
-    reserve = max(GALLERY_RESERVE, photos_per_person)
-    enrollable = [n for n in names if len(embeddings[n]) > reserve]
-    size = gallery_size or len(enrollable) // 2
-    if not 2 <= size <= len(enrollable) or len(names) - size < 2:
+    multi = [n for n in names if len(embeddings[n]) >= 2]
+    single = [n for n in names if len(embeddings[n]) == 1]
+    single = [single[i] for i in rng.permutation(len(single))]
+    cut = round(distractor_share * len(single))
+    distractors, strangers = single[:cut], single[cut:]
+    if len(multi) < 2 or not strangers:
         raise ValueError(
-            f"{len(enrollable)} identities have more than {reserve} photos: too few for a gallery of {size} "
-            "people and at least two identities never enrolled"
+            f"{len(multi)} identities with two photos or more and {len(strangers)} strangers: an open set needs "
+            "at least two people to enrol and one identity with one photo never enrolled"
         )
-    out = Searches([], [])
-    for _ in range(trials):
-        enrolled = set(rng.choice(enrollable, size=size, replace=False).tolist())
-        gallery, probes = {}, []
-        for name in sorted(enrolled):  # a fixed order: the same seed gives the same trials
-            order = rng.permutation(len(embeddings[name]))
-            gallery[name] = np.stack([embeddings[name][i] for i in order[:photos_per_person]])
-            probes += [(name, embeddings[name][i]) for i in order[reserve:]]
-        strangers = [(n, v) for n in names if n not in enrolled for v in embeddings[n]]
-        for name, probe in probes + strangers:
-            cohort = np.array([1.0 - float(v @ probe) for n, v in strangers if n != name])
-            people = [(n, _person_distance(probe, t, fusion)) for n, t in gallery.items()]
-            if distractors:
-                people += [(None, d) for d in cohort]
-            people.sort(key=lambda p: p[1])
-            distances = np.array([d for _, d in people])
-            if name in enrolled:
-                out.mated.append((distances, people[0][0] == name, cohort))
-            else:
-                out.non_mated.append((distances, cohort))
-    return out
+    gallery, owner, probes = [], [], []
+    for i, name in enumerate(multi):
+        order = rng.permutation(len(embeddings[name]))
+        probes.append(embeddings[name][order[0]])
+        for j in order[1 : 1 + photos_per_person]:
+            gallery.append(embeddings[name][j])
+            owner.append(i)
+    for i, name in enumerate(distractors, start=len(multi)):
+        gallery.append(embeddings[name][0])
+        owner.append(i)
+    gallery, owner = np.array(gallery), np.array(owner)
+    mated = _people_distances(np.array(probes), gallery, owner, fusion)
+    stranger_rows = _people_distances(np.array([embeddings[n][0] for n in strangers]), gallery, owner, fusion)
+    mates = np.arange(len(multi))
+    order = np.argsort(mated, axis=1, kind="stable")
+    mate_rank = np.argmax(order == mates[:, None], axis=1)
+    left_out = mated.copy()
+    left_out[mates, mates] = np.inf
+    keep = min(KEEP, mated.shape[1])
+    return Searches(
+        mated=np.take_along_axis(mated, order, axis=1)[:, :keep],
+        mate_rank=mate_rank,
+        non_mated=np.sort(np.vstack([stranger_rows, left_out]), axis=1)[:, :keep],
+        stranger=np.arange(len(strangers) + len(multi)) < len(strangers),
+        gallery_people=int(owner[-1]) + 1,
+    )
 
 
-def scored(s: Searches, rule: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(mated scores, mated top-is-mate, non-mated scores) under a rule: lower score = more confident."""
-    mated = np.array([decision.score(rule, d, c) for d, _, c in s.mated])
-    hits = np.array([hit for _, hit, _ in s.mated])
-    non_mated = np.array([decision.score(rule, d, c) for d, c in s.non_mated])
-    return mated, hits, non_mated
+def merged(trials: list[Searches]) -> Searches:
+    return Searches(
+        mated=np.vstack([s.mated for s in trials]),
+        mate_rank=np.concatenate([s.mate_rank for s in trials]),
+        non_mated=np.vstack([s.non_mated for s in trials]),
+        stranger=np.concatenate([s.stranger for s in trials]),
+        gallery_people=round(float(np.mean([s.gallery_people for s in trials]))),
+    )
 
 
-def fnir_at(mated: np.ndarray, hits: np.ndarray, threshold: float) -> float:
-    return float(1.0 - np.mean(hits & (mated <= threshold)))
+def fnir_at(scores: np.ndarray, hits: np.ndarray, threshold: float) -> float:
+    return float(1.0 - np.mean(hits & (scores <= threshold)))
 
 
-def fpir_at(non_mated: np.ndarray, threshold: float) -> float:
-    return float(np.mean(non_mated <= threshold))
+def fpir_at(scores: np.ndarray, threshold: float) -> float:
+    return float(np.mean(scores <= threshold))
 
 
 def threshold_for_fpir(non_mated: np.ndarray, fpir: float) -> float:
@@ -103,141 +115,101 @@ def threshold_for_fpir(non_mated: np.ndarray, fpir: float) -> float:
     allowed = int(np.floor(fpir * len(ordered)))
     if allowed >= len(ordered):
         return float(ordered[-1])
-    below = ordered[allowed]
-    return float(np.nextafter(below, -np.inf))
-
-
-def det_points(mated: np.ndarray, hits: np.ndarray, non_mated: np.ndarray) -> list[tuple[float, float]]:
-    """(FPIR, FNIR) at every threshold that changes FPIR, for the DET curve."""
-    points = []
-    for t in np.unique(non_mated):
-        points.append((fpir_at(non_mated, t), fnir_at(mated, hits, t)))
-    return points
-
-
-def rule_outcome(s: Searches, *, threshold: float, ratio_max: float) -> tuple[float, float]:
-    """(FPIR, FNIR) of the service's rule on these searches: a stranger is falsely named when anybody is named;
-    a mate is found when it is the nearest person and named."""
-    rule = dict(threshold=threshold, ratio_max=ratio_max)
-    fpir = np.mean([bool(decision.named(d, **rule)) for d, _ in s.non_mated])
-    found = np.mean([hit and bool(decision.named(d, **rule)) for d, hit, _ in s.mated])
-    return float(fpir), float(1.0 - found)
-
-
-def rule_det(s: Searches, *, ratio_max: float, points: int = 120) -> list[tuple[float, float]]:
-    """(FPIR, FNIR) of the service's rule as its distance threshold moves, the ratio fixed."""
-    top = max(float(d[0]) for d, _ in s.non_mated)
-    return [rule_outcome(s, threshold=t, ratio_max=ratio_max) for t in np.linspace(0.0, top, points)]
+    return float(np.nextafter(ordered[allowed], -np.inf))
 
 
 def rule_table(s: Searches, rule: str) -> dict:
-    mated, hits, non_mated = scored(s, rule)
+    """A plain rule (decision.score) with its threshold set on these same searches: rank-1, FNIR at FPIR targets."""
+    mated, non_mated, hits = decision.score(rule, s.mated), decision.score(rule, s.non_mated), s.mate_rank == 0
     table = {"rank1": float(np.mean(hits)), "at_fpir": {}}
     for target in FPIR_TARGETS:
         t = threshold_for_fpir(non_mated, target)
-        table["at_fpir"][str(target)] = {
-            "threshold": t,
-            "fpir": fpir_at(non_mated, t),
-            "fnir": fnir_at(mated, hits, t),
-        }
+        table["at_fpir"][str(target)] = {"threshold": t, "fpir": fpir_at(non_mated, t), "fnir": fnir_at(mated, hits, t)}
     return table
 
 
-def report(
-    embeddings: dict[str, list[np.ndarray]],
-    *,
-    photos_per_person: int = 1,
-    gallery_size: int | None = None,
-    trials: int = 100,
-    seed: int = 0,
-    default_threshold: float,
-    default_ratio_max: float,
-    erasure_threshold: float,
-    bootstrap_rounds: int = 100,
+def det_points(s: Searches, rule: str) -> list[tuple[float, float]]:
+    mated, non_mated, hits = decision.score(rule, s.mated), decision.score(rule, s.non_mated), s.mate_rank == 0
+    cuts = np.unique(np.quantile(non_mated, np.geomspace(1e-4, 1.0, 150)))
+    return [(fpir_at(non_mated, t), fnir_at(mated, hits, t)) for t in cuts]
+
+
+def rule_outcome(s: Searches, *, threshold: float, ratio_max: float) -> dict:
+    """The service's rule (decision.named_counts): FPIR over all non-mated searches and over strangers only,
+    FNIR (the mate not among the people named), rank-1."""
+    named_mated, _ = decision.named_counts(s.mated, threshold=threshold, ratio_max=ratio_max)
+    named_non, _ = decision.named_counts(s.non_mated, threshold=threshold, ratio_max=ratio_max)
+    out = {
+        "fpir": float(np.mean(named_non > 0)),
+        "fnir": float(1.0 - np.mean(named_mated > s.mate_rank)),
+        "rank1": float(np.mean(s.mate_rank == 0)),
+        "mated_searches": len(s.mated),
+        "non_mated_searches": len(s.non_mated),
+    }
+    out["fpir_strangers"] = float(np.mean(named_non[s.stranger] > 0)) if s.stranger.any() else None
+    out["stranger_searches"] = int(s.stranger.sum())
+    return out
+
+
+def ratio_for_fpir(s: Searches, *, threshold: float, target: float) -> float:
+    """The loosest ratio_max at which the service's rule keeps FPIR on these searches at most `target`."""
+    lo, hi = 0.0, 1.0
+    for _ in range(30):  # FPIR grows with ratio_max: bisect
+        mid = (lo + hi) / 2
+        if rule_outcome(s, threshold=threshold, ratio_max=mid)["fpir"] <= target:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def service_det(s: Searches, *, threshold: float) -> list[tuple[float, float]]:
+    """(FPIR, FNIR) of the service's rule as ratio_max moves, the distance threshold fixed."""
+    points = []
+    for r in np.linspace(0.3, 1.0, 71):
+        o = rule_outcome(s, threshold=threshold, ratio_max=float(r))
+        points.append((o["fpir"], o["fnir"]))
+    return points
+
+
+def gallery_trend(
+    embeddings: dict[str, np.ndarray], *, threshold: float, ratio_max: float, seed: int = 0, rounds: int = 200
 ) -> dict:
-    """Every figure of `evaluate --open-set`, as one JSON-ready dict (plus the DET points)."""
-    args = dict(trials=trials, seed=seed, gallery_size=gallery_size)
-    main = searches(embeddings, photos_per_person=photos_per_person, **args)
-    mated, hits, non_mated = scored(main, "distance")
-    rule = dict(threshold=default_threshold, ratio_max=default_ratio_max)
-    out = {
-        "identities": len(embeddings),
-        "photos": sum(len(v) for v in embeddings.values()),
-        "photos_per_person": photos_per_person,
-        "trials": trials,
-        "gallery_people_mean": float(np.mean([len(d) for d, _, _ in main.mated])),
-        "mated_searches": len(main.mated),
-        "non_mated_searches": len(main.non_mated),
-        "rules": {rule: rule_table(main, rule) for rule in decision.RULES},
-        "default_rule": {
-            "rule": "distance <= threshold and ratio <= ratio_max",
-            "threshold": default_threshold,
-            "ratio_max": default_ratio_max,
-            **dict(zip(("fpir", "fnir"), rule_outcome(main, **rule), strict=True)),
-            "distance_alone": {
-                "fpir": fpir_at(non_mated, default_threshold),
-                "fnir": fnir_at(mated, hits, default_threshold),
-            },
-        },
-        # Selfie erasure lookups name every candidate within a looser distance (recall first; an officer judges).
-        # FNIR here counts a mate not the nearest as missed, so the lookup's own misses are at most this.
-        "erasure_lookup": {
-            "threshold": erasure_threshold,
-            "fpir": fpir_at(non_mated, erasure_threshold),
-            "fnir": fnir_at(mated, hits, erasure_threshold),
-        },
-        "det": {
-            **{f"{r} rule": det_points(*scored(main, r)) for r in ("distance", "ratio")},
-            f"service rule (ratio <= {default_ratio_max})": rule_det(main, ratio_max=default_ratio_max),
-        },
+    """FPIR of the service's rule at growing galleries (people subsampled), a power law FPIR = a * N^b fitted on
+    them, and its value at 10,000 and 100,000 people, with a 90 % interval from resampling the searches."""
+    rng = np.random.default_rng(seed)
+    names = sorted(embeddings)
+    rows = []
+    for share in (0.125, 0.25, 0.5, 1.0):
+        for trial in range(3):
+            picked = [n for n in names if rng.random() < share]
+            try:
+                s = searches({n: embeddings[n] for n in picked}, seed=seed + trial)
+            except ValueError:  # a small folder's subsample may hold too few people
+                continue
+            named_non, _ = decision.named_counts(s.non_mated, threshold=threshold, ratio_max=ratio_max)
+            rows.append((s.gallery_people, named_non > 0))
+    sizes = np.array([n for n, _ in rows], dtype=float)
+    points = [{"gallery_people": int(n), "fpir": float(f.mean()), "searches": len(f)} for n, f in rows]
+    if len(set(sizes)) < 2:
+        return {"points": points, "power_law": None}
+
+    def fit(flags: list[np.ndarray]) -> tuple[float, float]:
+        rates = np.array([max(f.mean(), 0.5 / len(f)) for f in flags])
+        b, log_a = np.polyfit(np.log(sizes), np.log(rates), 1)
+        return float(np.exp(log_a)), float(b)
+
+    a, b = fit([f for _, f in rows])
+    boot = []
+    for _ in range(rounds):
+        aa, bb = fit([f[rng.integers(0, len(f), len(f))] for _, f in rows])
+        boot.append([aa * n**bb for n in (10_000, 100_000)])
+    boot = np.array(boot)
+    return {
+        "points": points,
+        "power_law": {"a": a, "b": b},
+        "fpir_10000": a * 10_000**b,
+        "fpir_10000_90": np.percentile(boot[:, 0], [5, 95]).tolist(),
+        "fpir_100000": a * 100_000**b,
+        "fpir_100000_90": np.percentile(boot[:, 1], [5, 95]).tolist(),
     }
-    # Several photos per person, and how to score a person with several templates, on the same probes.
-    out["photos_per_person_study"] = {}
-    for photos, fusion in ((1, "best"), (3, "best"), (3, "mean")):
-        again = searches(embeddings, photos_per_person=photos, fusion=fusion, **args)
-        m, h, n = scored(again, "distance")
-        at = threshold_for_fpir(n, 0.01)
-        out["photos_per_person_study"][f"{photos}_{fusion}"] = {
-            "rank1": float(np.mean(h)),
-            "fnir_at_fpir_1pct": fnir_at(m, h, at),
-            "default_rule_fnir": rule_outcome(again, **rule)[1],
-        }
-    out["extrapolated"] = extrapolated(
-        embeddings, default_threshold, erasure_threshold, rounds=bootstrap_rounds, seed=seed
-    )
-    return out
-
-
-def extrapolated(embeddings, default_threshold: float, erasure_threshold: float, *, rounds: int, seed: int) -> dict:
-    """FPIR of the default and erasure thresholds, and the threshold for FPIR 1 %, at larger galleries (tail
-    model + bootstrap). The ratio is not in the model (independent pairs): the rule's FPIR is at most this."""
-    impostor = tail.impostor_distances(embeddings)
-    model = tail.fit(impostor)
-    n_sizes = len(GALLERY_SIZES)
-
-    def figures(m: tail.Tail) -> list[float]:
-        return (
-            [m.fpir(default_threshold, n) for n in GALLERY_SIZES]
-            + [m.threshold_for(0.01, n) for n in GALLERY_SIZES]
-            + [m.fpir(erasure_threshold, n) for n in GALLERY_SIZES]
-        )
-
-    boot = tail.bootstrap(embeddings, figures, rounds=rounds, seed=seed)
-    point = figures(model)
-    out = {
-        "impostor_pairs": len(impostor),
-        "tail": {"fraction": tail.TAIL_FRACTION, "u": model.u, "xi": model.xi, "sigma": model.sigma},
-        "bootstrap_rounds": rounds,
-        "galleries": {},
-    }
-    for i, n in enumerate(GALLERY_SIZES):
-        j, k = i + n_sizes, i + 2 * n_sizes
-        out["galleries"][str(n)] = {
-            "fpir_at_default": point[i],
-            "fpir_at_default_90": np.percentile(boot[:, i], [5, 95]).tolist(),
-            "threshold_for_fpir_1pct": point[j],
-            "threshold_for_fpir_1pct_90": np.percentile(boot[:, j], [5, 95]).tolist(),
-            "fpir_at_erasure": point[k],
-            "fpir_at_erasure_90": np.percentile(boot[:, k], [5, 95]).tolist(),
-        }
-    return out

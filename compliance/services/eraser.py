@@ -32,14 +32,16 @@ SUBJECTS = Subject._meta.db_table
 # Tables whose dead tuples may still hold erased data after the batches (vectors, image bytes, emails).
 VACUUMED_TABLES = [TEMPLATES, ENROLLMENTS, JOBS, SUBJECTS, Consent._meta.db_table]
 
-# Drop every result entry naming one of the subjects; leaves other entries in their order.
-_SCRUB_RESULTS = f"""
-UPDATE {JOBS} AS j SET results = COALESCE((
-    SELECT jsonb_agg(e ORDER BY n) FROM jsonb_array_elements(j.results) WITH ORDINALITY AS x(e, n)
+# Drop every entry naming one of the subjects from a job's results (and its review candidates); leaves other
+# entries in their order.
+_SCRUB = """
+UPDATE {jobs} AS j SET {column} = COALESCE((
+    SELECT jsonb_agg(e ORDER BY n) FROM jsonb_array_elements(j.{column}) WITH ORDINALITY AS x(e, n)
     WHERE NOT ((e ->> 'subject_id') = ANY(%(ids)s))), '[]'::jsonb)
-WHERE CASE WHEN jsonb_typeof(j.results) = 'array' THEN EXISTS (
-    SELECT 1 FROM jsonb_array_elements(j.results) AS e WHERE (e ->> 'subject_id') = ANY(%(ids)s)) ELSE false END
+WHERE CASE WHEN jsonb_typeof(j.{column}) = 'array' THEN EXISTS (
+    SELECT 1 FROM jsonb_array_elements(j.{column}) AS e WHERE (e ->> 'subject_id') = ANY(%(ids)s)) ELSE false END
 """
+SCRUBBED_COLUMNS = ("results", "review_candidates")
 
 
 def _batches(items: list, size: int):
@@ -68,7 +70,9 @@ def _erase_subject_batch(batch: list[str], *, cause: str, now) -> tuple[list[str
         # statement's snapshot then sees the template it wrote.
         counts[ENROLLMENTS] += _execute(cursor, f"DELETE FROM {ENROLLMENTS} WHERE subject_id = ANY(%s::uuid[])", [ids])
         counts[TEMPLATES] += _execute(cursor, f"DELETE FROM {TEMPLATES} WHERE subject_id = ANY(%s::uuid[])", [ids])
-        counts[f"{JOBS}.results"] += _execute(cursor, _SCRUB_RESULTS, {"ids": ids})
+        for column in SCRUBBED_COLUMNS:
+            if scrubbed := _execute(cursor, _SCRUB.format(jobs=JOBS, column=column), {"ids": ids}):
+                counts[f"{JOBS}.{column}"] += scrubbed
     # Consent evidence is personal data: the rows go (through the ORM, so any dependent row goes with them).
     _, deleted = Consent.objects.filter(subject_id__in=ids).delete()
     for label, n in deleted.items():

@@ -40,7 +40,7 @@ def subjects_of_confirmed_email(*, email: str) -> list:
 
 def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
     """A selfie names people in organisations the requester need not know, so an officer decides, unless the lookup
-    has ended and every face it found is as near as 1:N matching would name and held only for purposes the settings
+    has ended and every face it found is as near as a duplicate enrolment and held only for purposes the settings
     relax (never fraud_prevention)."""
     if not erasure_request.lookup_status:
         return False
@@ -49,10 +49,13 @@ def selfie_needs_an_officer(erasure_request: ErasureRequest) -> bool:
     relaxed = set(settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES) - {Purpose.FRAUD_PREVENTION}
     if not relaxed:
         return True
-    # The lookup's threshold is looser, for recall: at platform scale it finds a stranger's face for most selfies
-    # (README "Accuracy"), so only faces within MATCH_THRESHOLD are erased without an officer.
+    # The lookup's threshold is looser, for recall: it finds a stranger's face for one selfie in ten at ~1,900
+    # people, more at platform scale (docs/accuracy.md). Only faces as near as a duplicate enrolment
+    # (DUPLICATE_THRESHOLD, the distance alone for FPIR 1 %) are erased without an officer; 1:N matching's
+    # threshold is no bound here, its rule also needs the ratio to the people after.
     scores = erasure_request.candidate_scores
-    if any(scores.get(str(c), {}).get("distance", 2.0) > settings.MATCH_THRESHOLD for c in erasure_request.candidates):
+    limit = settings.DUPLICATE_THRESHOLD
+    if any(scores.get(str(c), {}).get("distance", 2.0) > limit for c in erasure_request.candidates):
         return True
     held_for = Consent.objects.filter(subject_id__in=erasure_request.candidates).values_list("purpose", flat=True)
     return not set(held_for) <= relaxed

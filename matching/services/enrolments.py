@@ -129,7 +129,11 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
             return enrollment
         template = None
         if found is not None:
-            enrollment.quality = {**found.quality, "reasons": quality.reasons(found.quality)}
+            enrollment.quality = {
+                **found.quality,
+                "reasons": quality.reasons(found.quality),
+                "warnings": quality.warnings(found.quality),
+            }
         if error is None:
             try:
                 # Consent may have been withdrawn, or an order recorded, while the job waited.

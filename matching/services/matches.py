@@ -45,9 +45,18 @@ class ThresholdTooLoose(Unprocessable):
 @retrying
 @transaction.atomic
 def match_job_create(
-    *, tenant, api_key, purpose: str, image: bytes, top_k: int = 5, threshold: float | None = None, actor: Actor
+    *,
+    tenant,
+    api_key,
+    purpose: str,
+    image: bytes,
+    top_k: int = 5,
+    threshold: float | None = None,
+    review: bool = False,
+    actor: Actor,
 ) -> MatchJob:
-    """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate."""
+    """Queue a 1:N match for a purpose the key allows; the worker runs it through the gate. `review`: also return
+    the people just outside the decision, down to FPIR decision.REVIEW_FPIR, as candidates for an analyst."""
     if purpose == Purpose.IDENTITY_VERIFICATION:
         raise PurposeIsOneToOne(purpose=purpose)
     if purpose not in api_key.purposes:
@@ -69,6 +78,7 @@ def match_job_create(
         top_k=top_k,
         threshold=threshold,
         ratio_max=settings.MATCH_RATIO_MAX,
+        review=review,
         probe=image,
         probe_sha256=sha256(image),
     )
@@ -81,6 +91,7 @@ def match_job_create(
             "top_k": top_k,
             "threshold": threshold,
             "ratio_max": job.ratio_max,
+            "review": review,
             "probe_sha256": job.probe_sha256,
         },
     )
@@ -91,12 +102,18 @@ def match_job_create(
 def _match_job_end(job: MatchJob, *, error: DomainError | None) -> None:
     """Record the outcome and delete the probe bytes, in the caller's transaction."""
     fields = outcome_record(job, error=error, image_field="probe")
-    job.save(update_fields=[*fields, "results", "faces_detected", "face_box", "timings"])
+    job.save(update_fields=[*fields, "results", "review_candidates", "faces_detected", "face_box", "timings"])
     audit_append(
         actor=Actor.system("matching.match_job_run"),
         action=f"match_job.{job.status}",
         obj=job,
-        details={"purpose": job.purpose, "results": len(job.results), "error": job.error_code},
+        details={
+            "purpose": job.purpose,
+            "results": len(job.results),
+            # Who an analyst was shown for review (subjects only: scores stay in the job).
+            "review_candidates": [c["subject_id"] for c in job.review_candidates],
+            "error": job.error_code,
+        },
     )
     done_notify(job)
 
@@ -127,10 +144,10 @@ def match_job_run(*, job_id) -> MatchJob | None:
     except DomainError as exc:
         error = exc
     with transaction.atomic():
-        results, step = [], time.perf_counter()
+        results, review, step = [], [], time.perf_counter()
         if error is None:
             # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
-            results, timings["search_path"] = people_nearest(job, faces[0].embedding)
+            results, review, timings["search_path"] = people_nearest(job, faces[0].embedding)
             timings["search_ms"] = elapsed_ms(step)
         job = MatchJob.objects.select_for_update().get(pk=job_id)
         if job.status in FINISHED:
@@ -138,6 +155,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
             return job
         job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
         job.results = results
+        job.review_candidates = review
         if error is None:
             job.face_box = list(faces[0].box)  # the largest face is the one searched
         timings["total_ms"] = elapsed_ms(started)

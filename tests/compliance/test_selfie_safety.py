@@ -56,7 +56,7 @@ def test_a_relaxed_purpose_erases_without_an_officer(settings, door):
     assert _verified_status(_selfie_request([], lookup_status=JobStatus.RUNNING)) == ErasureStatus.AWAITING_OFFICER
 
 
-def test_a_candidate_beyond_the_match_threshold_waits_for_an_officer_even_when_relaxed(settings, door):
+def test_a_candidate_beyond_the_duplicate_threshold_waits_for_an_officer_even_when_relaxed(settings, door):
     settings.SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES = ["access_control"]
     loose = settings.ERASURE_LOOKUP_THRESHOLD  # found for recall, too loose to erase on without a person's judgement
     assert _verified_status(_selfie_request([door], distance=loose)) == ErasureStatus.AWAITING_OFFICER

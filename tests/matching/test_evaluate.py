@@ -36,9 +36,14 @@ def subset(faces_dir, tmp_path):
 
 def test_evaluate_writes_the_figures(subset, tmp_path, capsys):
     out = tmp_path / "out.json"
-    call_command("evaluate", str(subset), "--json", str(out))
+    call_command("evaluate", str(subset), "--json", str(out), "--cache", str(tmp_path / "c.sqlite"), "--workers", "1")
     report = json.loads(out.read_text())
     assert KEYS <= set(report)
+    assert report["failure_to_enrol"] == {"photos": 20, "no_face": 0, "refused": 0, "failure_to_enrol": 0.0}
+    # The 1:1 thresholds chosen on half of the identities and measured on the other half.
+    study = report["identity_disjoint"]
+    assert study["folds"] == 10 and set(study["by_fmr"]) == {"0.01", "0.001", "0.0001"}
+    assert 0 <= study["at_fixed"]["fnmr_mean"] <= 0.2
     assert report["images"] == 20 and report["identities"] == 4
     assert report["detected_fraction"] == 1.0
     assert report["genuine_pairs"] == 40 and report["impostor_pairs"] == 40
@@ -47,7 +52,21 @@ def test_evaluate_writes_the_figures(subset, tmp_path, capsys):
     assert 0.0 < report["threshold"] < 0.5
     assert report["images_per_second"] > 0
     printed = capsys.readouterr().out
-    assert "accuracy" in printed and "threshold" in printed
+    assert "accuracy" in printed and "threshold" in printed and "identity-disjoint" in printed
+
+
+def test_error_versus_reject_curves_of_each_measure(subset, tmp_path, capsys):
+    out = tmp_path / "quality.json"
+    cache = str(tmp_path / "c.sqlite")
+    call_command("evaluate", str(subset), "--quality", "--json", str(out), "--cache", cache, "--workers", "1")
+    report = json.loads(out.read_text())
+    assert report["genuine_pairs"] == 4 * 10 and report["reject"][0] == 0.0
+    for fmr in ("0.01", "0.001"):
+        curves = report[fmr]["measures"]
+        assert {"inter_eye_px", "detector_score", "yaw", "roll", "sharpness", "brightness"} <= set(curves)
+        # Nothing set aside: every curve starts at the FNMR of all pairs.
+        assert all(row[0] == report[fmr]["fnmr"] for row in curves.values())
+    assert "error versus reject" in capsys.readouterr().out.lower()
 
 
 def test_lfw_pairs_file_follows_its_folds(faces_dir, tmp_path):
@@ -74,7 +93,7 @@ def test_pairs_file_naming_a_missing_photo_is_refused(subset, tmp_path):
     pairs = tmp_path / "pairs.txt"
     pairs.write_text("1 1\namy 1 2\namy 1 howard 1\n")
     with pytest.raises(CommandError, match="missing"):
-        call_command("evaluate", str(subset), "--pairs", str(pairs))
+        call_command("evaluate", str(subset), "--pairs", str(pairs), "--cache", str(tmp_path / "c.sqlite"))
 
 
 def test_a_photo_without_a_face_counts_against_accuracy(subset):
@@ -86,7 +105,7 @@ def test_a_photo_without_a_face_counts_against_accuracy(subset):
 
 def test_not_a_folder_of_people_is_refused(tmp_path):
     with pytest.raises(CommandError):
-        call_command("evaluate", str(tmp_path))
+        call_command("evaluate", str(tmp_path), "--cache", str(tmp_path / "c.sqlite"))
 
 
 def test_best_threshold_separates_and_is_tested_on_held_out_folds():

@@ -68,6 +68,30 @@ def test_genuine_probe_matches_and_its_bytes_are_deleted(client, tenant, photo, 
     assert actions == {"verification.create", "verification.done"}
 
 
+def test_a_high_value_check_may_ask_for_a_stricter_threshold_only(
+    client, tenant, photo, settings, django_capture_on_commit_callbacks
+):
+    person = verifiable(tenant, IDV)
+    enrol(client, person, photo("people/df-01/img1.jpg"), django_capture_on_commit_callbacks)
+    probe = photo("people/df-01/img2.jpg")
+    url = f"/api/v1/subjects/{person.id}/verify"
+    looser = client.post(
+        url, {"image": upload(probe), "threshold": settings.VERIFY_THRESHOLD + 0.01}, format="multipart"
+    )
+    assert (looser.status_code, looser.json()["error"]["code"]) == (422, "threshold_too_loose")
+    assert looser.json()["error"]["details"]["maximum"] == settings.VERIFY_THRESHOLD
+    default = verify(client, person, probe, django_capture_on_commit_callbacks)
+    assert default["threshold"] == settings.VERIFY_THRESHOLD and default["match"] is True
+    # Stricter than the genuine pair's own distance: the same probe no longer passes.
+    with django_capture_on_commit_callbacks():
+        strict = client.post(url, {"image": upload(probe), "threshold": default["distance"] / 2}, format="multipart")
+    verifications.verification_run(verification_id=strict.json()["id"])
+    body = client.get(f"/api/v1/verifications/{strict.json()['id']}").json()
+    assert body["threshold"] == pytest.approx(default["distance"] / 2) and body["match"] is False
+    created = AuditEvent.objects.get(object_id=body["id"], action="verification.create")
+    assert created.details["threshold"] == pytest.approx(default["distance"] / 2)
+
+
 def test_impostor_is_not_matched_even_when_the_probe_is_someone_elses_enrolled_face(
     client, tenant, photo, django_capture_on_commit_callbacks
 ):
