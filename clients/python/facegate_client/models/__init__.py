@@ -22,6 +22,7 @@ from .consent_with_receipt_receipt import ConsentWithReceiptReceipt
 from .enrollment_create_input_request import EnrollmentCreateInputRequest
 from .enrollment_output import EnrollmentOutput
 from .enrollment_output_error_type_0 import EnrollmentOutputErrorType0
+from .enrollment_output_photos_per_person import EnrollmentOutputPhotosPerPerson
 from .enrollment_output_possible_duplicates_item import EnrollmentOutputPossibleDuplicatesItem
 from .enrollment_output_quality_type_0 import EnrollmentOutputQualityType0
 from .enrollment_page import EnrollmentPage
@@ -146,6 +147,7 @@ __all__ = (
     "EnrollmentCreateInputRequest",
     "EnrollmentOutput",
     "EnrollmentOutputErrorType0",
+    "EnrollmentOutputPhotosPerPerson",
     "EnrollmentOutputPossibleDuplicatesItem",
     "EnrollmentOutputQualityType0",
     "EnrollmentPage",

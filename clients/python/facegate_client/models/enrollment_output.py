@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
     from ..models.enrollment_output_error_type_0 import EnrollmentOutputErrorType0
+    from ..models.enrollment_output_photos_per_person import EnrollmentOutputPhotosPerPerson
     from ..models.enrollment_output_possible_duplicates_item import EnrollmentOutputPossibleDuplicatesItem
     from ..models.enrollment_output_quality_type_0 import EnrollmentOutputQualityType0
 
@@ -25,9 +26,12 @@ class EnrollmentOutput:
         subject_id (UUID):
         status (str):
         template_id (None | str):
-        quality (EnrollmentOutputQualityType0 | None): inter_eye_px, sharpness, yaw, roll_degrees, brightness, and
-            reasons: face_too_small, blurred, extreme_pose, underexposed, overexposed (a refused enrolment fails with
-            poor_quality).
+        quality (EnrollmentOutputQualityType0 | None): the measures (inter_eye_px, sharpness, yaw, roll_degrees,
+            brightness, contrast, detector_score, ...), reasons (face_too_small, extreme_pose, low_detector_confidence: a
+            refused enrolment fails with poor_quality) and warnings (blurred, underexposed, overexposed, low_contrast,
+            turned, tilted, weak_detection: enrolled all the same, a better photo may help).
+        photos_per_person (EnrollmentOutputPhotosPerPerson): How 1:N misses fall with the photos enrolled per person, at
+            the default rule (docs/accuracy.md).
         possible_duplicates (list[EnrollmentOutputPossibleDuplicatesItem]): fraud_prevention: other subjects of the
             tenant whose faces this face matches under the strict duplicate threshold, among those whose consents cover
             fraud_prevention
@@ -41,6 +45,7 @@ class EnrollmentOutput:
     status: str
     template_id: None | str
     quality: EnrollmentOutputQualityType0 | None
+    photos_per_person: EnrollmentOutputPhotosPerPerson
     possible_duplicates: list[EnrollmentOutputPossibleDuplicatesItem]
     error: EnrollmentOutputErrorType0 | None
     created_at: datetime.datetime
@@ -65,6 +70,8 @@ class EnrollmentOutput:
             quality = self.quality.to_dict()
         else:
             quality = self.quality
+
+        photos_per_person = self.photos_per_person.to_dict()
 
         possible_duplicates = []
         for possible_duplicates_item_data in self.possible_duplicates:
@@ -94,6 +101,7 @@ class EnrollmentOutput:
                 "status": status,
                 "template_id": template_id,
                 "quality": quality,
+                "photos_per_person": photos_per_person,
                 "possible_duplicates": possible_duplicates,
                 "error": error,
                 "created_at": created_at,
@@ -106,6 +114,7 @@ class EnrollmentOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.enrollment_output_error_type_0 import EnrollmentOutputErrorType0  # noqa: PLC0415
+        from ..models.enrollment_output_photos_per_person import EnrollmentOutputPhotosPerPerson  # noqa: PLC0415
         from ..models.enrollment_output_possible_duplicates_item import EnrollmentOutputPossibleDuplicatesItem  # noqa: PLC0415
         from ..models.enrollment_output_quality_type_0 import EnrollmentOutputQualityType0  # noqa: PLC0415
 
@@ -137,6 +146,8 @@ class EnrollmentOutput:
             return cast(EnrollmentOutputQualityType0 | None, data)
 
         quality = _parse_quality(d.pop("quality"))
+
+        photos_per_person = EnrollmentOutputPhotosPerPerson.from_dict(d.pop("photos_per_person"))
 
         possible_duplicates = []
         _possible_duplicates = d.pop("possible_duplicates")
@@ -183,6 +194,7 @@ class EnrollmentOutput:
             status=status,
             template_id=template_id,
             quality=quality,
+            photos_per_person=photos_per_person,
             possible_duplicates=possible_duplicates,
             error=error,
             created_at=created_at,

@@ -11,8 +11,10 @@ T = TypeVar("T", bound="EnrollmentOutputQualityType0")
 
 @_attrs_define
 class EnrollmentOutputQualityType0:
-    """inter_eye_px, sharpness, yaw, roll_degrees, brightness, and reasons: face_too_small, blurred, extreme_pose,
-    underexposed, overexposed (a refused enrolment fails with poor_quality).
+    """the measures (inter_eye_px, sharpness, yaw, roll_degrees, brightness, contrast, detector_score, ...), reasons
+    (face_too_small, extreme_pose, low_detector_confidence: a refused enrolment fails with poor_quality) and warnings
+    (blurred, underexposed, overexposed, low_contrast, turned, tilted, weak_detection: enrolled all the same, a better
+    photo may help).
 
     """
 

@@ -25,6 +25,8 @@ class MatchCreateInputRequest:
         top_k (int | Unset):  Default: 5.
         threshold (float | None | Unset):
         wait (float | Unset):  Default: 0.0.
+        review (bool | Unset): Also return, as review_candidates, the people just outside the decision down to FPIR 10 %
+            (never matches; audited). Default: False.
     """
 
     image: File
@@ -32,6 +34,7 @@ class MatchCreateInputRequest:
     top_k: int | Unset = 5
     threshold: float | None | Unset = UNSET
     wait: float | Unset = 0.0
+    review: bool | Unset = False
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -49,6 +52,8 @@ class MatchCreateInputRequest:
 
         wait = self.wait
 
+        review = self.review
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -63,6 +68,8 @@ class MatchCreateInputRequest:
             field_dict["threshold"] = threshold
         if wait is not UNSET:
             field_dict["wait"] = wait
+        if review is not UNSET:
+            field_dict["review"] = review
 
         return field_dict
 
@@ -84,6 +91,9 @@ class MatchCreateInputRequest:
 
         if not isinstance(self.wait, Unset):
             files.append(("wait", (None, str(self.wait).encode(), "text/plain")))
+
+        if not isinstance(self.review, Unset):
+            files.append(("review", (None, str(self.review).encode(), "text/plain")))
 
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
@@ -110,12 +120,15 @@ class MatchCreateInputRequest:
 
         wait = d.pop("wait", UNSET)
 
+        review = d.pop("review", UNSET)
+
         match_create_input_request = cls(
             image=image,
             purpose=purpose,
             top_k=top_k,
             threshold=threshold,
             wait=wait,
+            review=review,
         )
 
         match_create_input_request.additional_properties = d

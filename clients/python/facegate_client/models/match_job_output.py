@@ -30,6 +30,9 @@ class MatchJobOutput:
         faces_detected (int | None):
         face_box (list[int] | None):
         results (list[MatchResult]):
+        review (bool):
+        review_candidates (list[MatchResult]): With review=true: people the decision did not name whose ratio is within
+            the review band (FPIR 10 % on the calibration open set), for an analyst to judge; never a match.
         error (MatchJobOutputErrorType0 | None):
         timings (MatchJobOutputTimings):
         created_at (datetime.datetime):
@@ -45,6 +48,8 @@ class MatchJobOutput:
     faces_detected: int | None
     face_box: list[int] | None
     results: list[MatchResult]
+    review: bool
+    review_candidates: list[MatchResult]
     error: MatchJobOutputErrorType0 | None
     timings: MatchJobOutputTimings
     created_at: datetime.datetime
@@ -81,6 +86,13 @@ class MatchJobOutput:
             results_item = results_item_data.to_dict()
             results.append(results_item)
 
+        review = self.review
+
+        review_candidates = []
+        for review_candidates_item_data in self.review_candidates:
+            review_candidates_item = review_candidates_item_data.to_dict()
+            review_candidates.append(review_candidates_item)
+
         error: dict[str, Any] | None
         if isinstance(self.error, MatchJobOutputErrorType0):
             error = self.error.to_dict()
@@ -110,6 +122,8 @@ class MatchJobOutput:
                 "faces_detected": faces_detected,
                 "face_box": face_box,
                 "results": results,
+                "review": review,
+                "review_candidates": review_candidates,
                 "error": error,
                 "timings": timings,
                 "created_at": created_at,
@@ -167,6 +181,15 @@ class MatchJobOutput:
 
             results.append(results_item)
 
+        review = d.pop("review")
+
+        review_candidates = []
+        _review_candidates = d.pop("review_candidates")
+        for review_candidates_item_data in _review_candidates:
+            review_candidates_item = MatchResult.from_dict(review_candidates_item_data)
+
+            review_candidates.append(review_candidates_item)
+
         def _parse_error(data: object) -> MatchJobOutputErrorType0 | None:
             if data is None:
                 return data
@@ -211,6 +234,8 @@ class MatchJobOutput:
             faces_detected=faces_detected,
             face_box=face_box,
             results=results,
+            review=review,
+            review_candidates=review_candidates,
             error=error,
             timings=timings,
             created_at=created_at,

@@ -20,11 +20,12 @@ class MatchResult:
         external_ref (None | str):
         distance (float):
         score (float):
-        ratio (float | None | Unset): distance ÷ the nearest person's not within the threshold (the decision rule's
-            runner-up); null when the search found nobody beyond the threshold.
+        ratio (float | None | Unset): distance ÷ the mean distance of the next people after those named (the decision
+            rule's cohort, matching/decision.py); null when the search found nobody after them (the distance alone decided).
         templates_compared (int | Unset):
-        fpir_at_score (float | Unset): Modelled chance that a person never enrolled gets a candidate this near in a
-            gallery of this tenant's size for the purpose (docs/accuracy.md): act on it, not on the raw distance.
+        fpir_at_score (float | Unset): Chance that a person never enrolled is named at this ratio, measured on the
+            calibration open set (docs/accuracy.md); with no ratio, modelled from the distance and this tenant's gallery
+            size.
     """
 
     subject_id: UUID

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from io import BytesIO
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -19,16 +19,25 @@ class VerificationCreateInputRequest:
     Attributes:
         image (File):
         wait (float | Unset):  Default: 0.0.
+        threshold (float | None | Unset): A stricter cosine distance than VERIFY_THRESHOLD (FMR 1 %) for a high-value
+            check: 0.070 for FMR 0.1 %, 0.057 for 0.01 % (docs/accuracy.md).
     """
 
     image: File
     wait: float | Unset = 0.0
+    threshold: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         image = self.image.to_tuple()
 
         wait = self.wait
+
+        threshold: float | None | Unset
+        if isinstance(self.threshold, Unset):
+            threshold = UNSET
+        else:
+            threshold = self.threshold
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -39,6 +48,8 @@ class VerificationCreateInputRequest:
         )
         if wait is not UNSET:
             field_dict["wait"] = wait
+        if threshold is not UNSET:
+            field_dict["threshold"] = threshold
 
         return field_dict
 
@@ -49,6 +60,12 @@ class VerificationCreateInputRequest:
 
         if not isinstance(self.wait, Unset):
             files.append(("wait", (None, str(self.wait).encode(), "text/plain")))
+
+        if not isinstance(self.threshold, Unset):
+            if isinstance(self.threshold, float):
+                files.append(("threshold", (None, str(self.threshold).encode(), "text/plain")))
+            else:
+                files.append(("threshold", (None, str(self.threshold).encode(), "text/plain")))
 
         for prop_name, prop in self.additional_properties.items():
             files.append((prop_name, (None, str(prop).encode(), "text/plain")))
@@ -62,9 +79,19 @@ class VerificationCreateInputRequest:
 
         wait = d.pop("wait", UNSET)
 
+        def _parse_threshold(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        threshold = _parse_threshold(d.pop("threshold", UNSET))
+
         verification_create_input_request = cls(
             image=image,
             wait=wait,
+            threshold=threshold,
         )
 
         verification_create_input_request.additional_properties = d
