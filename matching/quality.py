@@ -49,7 +49,8 @@ def measure(landmarks: np.ndarray, chip: np.ndarray, *, score: float = 0.0, dete
     roll = (math.degrees(math.atan2(line[1], line[0])) + 90.0) % 180.0 - 90.0  # eye order does not matter
     along = float((nose - eye_a) @ line) / max(inter_eye**2, 1e-9)  # the nose's position along the eye line
     # The nose's distance below the eye line, in inter-eye distances: smaller when the head tilts up or down.
-    below = abs(float(np.cross(line, nose - eye_a))) / max(inter_eye**2, 1e-9)
+    offset = nose - eye_a
+    below = abs(float(line[0] * offset[1] - line[1] * offset[0])) / max(inter_eye**2, 1e-9)  # 2-D cross
     g = chip.astype(np.float64)
     if g.ndim == 3:
         g = g.mean(axis=2)

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.audit import Actor, audit_append
-from core.errors import DomainError, Expired
+from core.errors import DomainError, Expired, Unprocessable
 from core.events import event_emit
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, JobStatus, MatchJob, Verification
 
@@ -27,6 +27,21 @@ class TooManyAttempts(DomainError):
     default_message = (
         "The job was started several times and never ended (its image may break the worker); its image was deleted."
     )
+
+
+class ThresholdTooLoose(Unprocessable):
+    code = "threshold_too_loose"
+    default_message = "A request's threshold may only be stricter than the configured one."
+
+
+def threshold_check(threshold: float, *, maximum: float, setting: str) -> None:
+    """A caller may tighten a probe job's threshold, never loosen it past the setting that bounds it."""
+    if threshold > maximum:
+        raise ThresholdTooLoose(
+            f"A request's threshold may only be stricter than {setting} ({maximum}).",
+            threshold=threshold,
+            maximum=maximum,
+        )
 
 
 def held_by_a_live_worker(job) -> bool:

@@ -21,6 +21,7 @@ from matching.services.jobs import (
     outcome_record,
     probe_job_start,
     sha256,
+    threshold_check,
 )
 from matching.services.people import people_nearest
 
@@ -35,11 +36,6 @@ class PurposeIsOneToOne(Unprocessable):
         "identity_verification compares a face with one subject's own faces only: "
         "use POST /api/v1/subjects/{id}/verify."
     )
-
-
-class ThresholdTooLoose(Unprocessable):
-    code = "threshold_too_loose"
-    default_message = "A request's threshold may only be stricter than the configured maximum."
 
 
 @retrying
@@ -66,9 +62,8 @@ def match_job_create(
     threshold = settings.MATCH_THRESHOLD if threshold is None else threshold
     if not 0 <= threshold <= 2:
         raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
-    if threshold > settings.MATCH_THRESHOLD_MAX:
-        # Looser thresholds turn strangers into "matches" (false accepts grow with the gallery).
-        raise ThresholdTooLoose(threshold=threshold, maximum=settings.MATCH_THRESHOLD_MAX)
+    # Looser thresholds turn strangers into "matches" (false accepts grow with the gallery).
+    threshold_check(threshold, maximum=settings.MATCH_THRESHOLD_MAX, setting="MATCH_THRESHOLD_MAX")
     validate_image_bytes(image)
     job = MatchJob.objects.create(
         tenant=tenant,

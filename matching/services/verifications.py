@@ -15,7 +15,7 @@ from django.utils import timezone
 from consent.models import Purpose, Subject
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import Conflict, DomainError, PurposeNotAllowed, Unprocessable
+from core.errors import Conflict, DomainError, PurposeNotAllowed
 from matching import face
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, FaceTemplate, Verification
@@ -26,6 +26,7 @@ from matching.services.jobs import (
     outcome_record,
     probe_job_start,
     sha256,
+    threshold_check,
 )
 from policy.gate import templates_eligible
 
@@ -54,11 +55,6 @@ def _check_eligible(subject: Subject, *, at) -> None:
         raise NotEligible()
 
 
-class VerifyThresholdTooLoose(Unprocessable):
-    code = "threshold_too_loose"
-    default_message = "A verification's threshold may only be stricter than VERIFY_THRESHOLD."
-
-
 @transaction.atomic
 def verification_create(
     *, subject: Subject, api_key, image: bytes, actor: Actor, threshold: float | None = None
@@ -68,8 +64,7 @@ def verification_create(
     if PURPOSE not in api_key.purposes:
         raise PurposeNotAllowed(purpose=PURPOSE, allowed=list(api_key.purposes))
     threshold = settings.VERIFY_THRESHOLD if threshold is None else threshold
-    if not 0 <= threshold <= settings.VERIFY_THRESHOLD:
-        raise VerifyThresholdTooLoose(threshold=threshold, maximum=settings.VERIFY_THRESHOLD)
+    threshold_check(threshold, maximum=settings.VERIFY_THRESHOLD, setting="VERIFY_THRESHOLD")
     validate_image_bytes(image)
     _check_eligible(subject, at=timezone.now())
     verification = Verification.objects.create(

@@ -17,6 +17,8 @@ from matching import imports
 # that their image bytes (about 100 KB each) stay small in the database and none waits near the 1-hour expiry.
 WINDOW = 64
 
+WORKER_PINGS = 5  # one second each
+
 
 class Command(BaseCommand):
     help = (
@@ -45,12 +47,14 @@ class Command(BaseCommand):
             raise CommandError(f"No folder {folder}.")
         if options["window"] < 1:
             raise CommandError("--window must be at least 1.")
-        if not checks.celery()["ok"]:
-            raise CommandError("No Celery worker answers: start one (make run, or celery -A config worker).")
         try:
             people = imports.people_read(folder, consents_csv=consents, photos_csv=photos)
         except (OSError, imports.ImportInputError) as error:
             raise CommandError(str(error)) from None
+        # After the inputs: a malformed CSV is reported even when no worker runs yet. A worker that is still
+        # starting (make run, a fresh container) gets a few pings before the import gives up.
+        if not any(checks.celery()["ok"] for _ in range(WORKER_PINGS)):
+            raise CommandError("No Celery worker answers: start one (make run, or celery -A config worker).")
         total = sum(len(p.photos) for p in people)
         with tqdm(total=total, unit="photo", disable=options["no_progress"]) as bar:
             report = imports.faces_import(
