@@ -4,12 +4,36 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging, task_postrun, task_prerun
+
+from core import logs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("facegate")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def logging_as_django(**_) -> None:
+    """Connected, so Celery keeps Django's LOGGING (JSON lines) instead of installing its own handlers."""
+    import logging.config
+
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+def task_log_start(task=None, **_) -> None:
+    logs.task_started(task)
+
+
+@task_postrun.connect
+def task_log_end(task=None, state=None, **_) -> None:
+    logs.task_ended(task, state)
+
 
 app.conf.beat_schedule = {
     # The audit sequencer's fallback where `manage.py audit_sequencer` (its own process, started by make run) is

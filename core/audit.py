@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from core import logs
 from core.models import AuditEvent
 
 
@@ -60,6 +61,8 @@ def audit_append(
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
     details = json.loads(canonical(details or {}))
+    if rid := logs.request_id():
+        details.setdefault("request_id", rid)  # the request (or the task it queued) that made the change
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(pg_get_serial_sequence('core_auditevent', 'seq'))")
         seq = cursor.fetchone()[0]

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from core import logs
 from core.failures import OUTAGES
 
 log = logging.getLogger(__name__)
@@ -35,10 +36,10 @@ def _registered(task_name: str) -> bool:
     return task_name in current_app.tasks
 
 
-def send(task_name: str, *args) -> bool:
+def send(task_name: str, *args, request_id: str = "") -> bool:
     """Send now; False when the broker cannot be reached (the relay sends it later)."""
     try:
-        current_app.send_task(task_name, args=args)
+        current_app.send_task(task_name, args=args, headers=logs.task_headers(request_id))
     except OUTAGES as exc:
         log.warning("broker unreachable, %s%s left to the relay: %s", task_name, args, exc)
         return False
@@ -49,7 +50,8 @@ def enqueue(task_name: str, *args) -> None:
     if not _registered(task_name):
         # A typo would otherwise queue a message no worker ever takes.
         raise LookupError(f"no Celery task named {task_name!r}")
-    transaction.on_commit(lambda: send(task_name, *args))
+    queued_by = logs.request_id()
+    transaction.on_commit(lambda: send(task_name, *args, request_id=queued_by))
 
 
 def resend(task_name: str, pk) -> bool:

@@ -153,5 +153,6 @@ class ApiErrorMiddleware:
         if not is_api(request):
             return None
         if classify(exception) is None:
-            log.exception("Unhandled error on %s", request.path, exc_info=exception)
+            match = request.resolver_match
+            log.error("unhandled error", exc_info=exception, extra={"route": match.route if match else "(unresolved)"})
         return response_for(exception)

@@ -82,7 +82,6 @@ def run() -> int:
             Child("web", [
                 PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
                 "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
-                "--access-logfile", "-",
             ], spawn),
             Child("worker", [
                 PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "-Q", "matches,enrollments,celery",

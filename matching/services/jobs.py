@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core import logs
 from core.audit import Actor, audit_append
 from core.errors import DomainError, Expired, Unprocessable
 from core.events import event_emit
@@ -72,6 +73,7 @@ def outcome_record(job, *, error: DomainError | None, image_field: str) -> list[
     setattr(job, image_field, None)
     job.finished_at = timezone.now()
     finished_emit(job)
+    logs.annotate(status=job.status, error_code=job.error_code, timings=getattr(job, "timings", None) or {})
     return ["status", "error_code", "error_message", image_field, "finished_at"]
 
 

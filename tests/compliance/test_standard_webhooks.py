@@ -180,7 +180,8 @@ def test_rotation_is_bounded_audited_and_the_tenants_own(client_app, tenant, set
     other = factories.tenant("other")
     foreign = WebhookEndpoint.objects.create(tenant=other, url="http://127.0.0.1:9/x", events=[], secret="whsec_x")
     assert client_app.post(f"/api/v1/webhooks/{foreign.pk}/rotate-secret", {}, format="json").status_code == 404
-    rotated = client_app.post(url, {"overlap_hours": 168}, format="json").json()
+    answer = client_app.post(url, {"overlap_hours": 168}, format="json")
+    rotated, rotated_request_id = answer.json(), answer["X-Request-Id"]
     (event,) = AuditEvent.objects.filter(action="webhook.rotate_secret")
-    assert event.details == {"overlap_seconds": 168 * 3600.0}
+    assert event.details == {"overlap_seconds": 168 * 3600.0, "request_id": rotated_request_id}
     assert rotated["secret"] not in json.dumps(event.details) and created["secret"] not in json.dumps(event.details)
