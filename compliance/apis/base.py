@@ -17,9 +17,20 @@ class OfficerApi(APIView):
 
 
 class ScopeSerializer(serializers.Serializer):
-    jurisdictions = serializers.ListField(child=serializers.CharField(max_length=8), required=False, default=list)
-    tenants = serializers.ListField(child=serializers.SlugField(max_length=64), required=False, default=list)
-    subjects = serializers.ListField(child=serializers.UUIDField(), required=False, default=list)
+    """Whom an order or a legal hold reaches: a UNION. A subject is in scope when its jurisdiction is one of
+    `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the lists never narrow each
+    other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of demo, wherever it lives,
+    and every US-TX subject of every tenant). At least one list must name something."""
+
+    jurisdictions = serializers.ListField(
+        child=serializers.CharField(max_length=8), required=False, default=list, help_text="Any of these (union)."
+    )
+    tenants = serializers.ListField(
+        child=serializers.SlugField(max_length=64), required=False, default=list, help_text="Any of these (union)."
+    )
+    subjects = serializers.ListField(
+        child=serializers.UUIDField(), required=False, default=list, help_text="Any of these (union)."
+    )
 
 
 class ScopeOutputSerializer(serializers.Serializer):

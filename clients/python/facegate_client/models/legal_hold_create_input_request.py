@@ -20,7 +20,11 @@ T = TypeVar("T", bound="LegalHoldCreateInputRequest")
 class LegalHoldCreateInputRequest:
     """
     Attributes:
-        scope (ScopeRequest):
+        scope (ScopeRequest): Whom an order or a legal hold reaches: a UNION. A subject is in scope when its
+            jurisdiction is one of
+            `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the lists never narrow each
+            other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of demo, wherever it lives,
+            and every US-TX subject of every tenant). At least one list must name something.
         reason (str):
         expires_at (datetime.datetime | None | Unset):
     """

@@ -14,11 +14,15 @@ T = TypeVar("T", bound="ScopeRequest")
 
 @_attrs_define
 class ScopeRequest:
-    """
-    Attributes:
-        jurisdictions (list[str] | Unset):
-        tenants (list[str] | Unset):
-        subjects (list[UUID] | Unset):
+    """Whom an order or a legal hold reaches: a UNION. A subject is in scope when its jurisdiction is one of
+    `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the lists never narrow each
+    other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of demo, wherever it lives,
+    and every US-TX subject of every tenant). At least one list must name something.
+
+        Attributes:
+            jurisdictions (list[str] | Unset): Any of these (union).
+            tenants (list[str] | Unset): Any of these (union).
+            subjects (list[UUID] | Unset): Any of these (union).
     """
 
     jurisdictions: list[str] | Unset = UNSET
