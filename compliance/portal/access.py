@@ -3,25 +3,31 @@ links). Until the requester has confirmed the address, no page says whether or w
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from compliance.models import AccessRequest, AccessStatus
-from compliance.portal.requests import link_error, opened_by, portal_path, request_form_page, status_redirect
+from compliance.portal.requests import (
+    JurisdictionField,
+    link_error,
+    opened_by,
+    portal_path,
+    request_form_page,
+    status_redirect,
+)
 from compliance.services import access_requests
 from compliance.services.access_requests import CONFIRM_LINK, REPORT_LINK, STATUS_LINK
-from consent.models import Jurisdiction
 from core.audit import Actor
 from core.errors import DomainError
 
 
 class AccessRequestForm(forms.Form):
     email = forms.EmailField(label="Your email address (the one you gave the organisations)")
-    jurisdiction = forms.ModelChoiceField(
-        queryset=Jurisdiction.objects.order_by("name"), to_field_name="code", label="Where you live"
-    )
+    jurisdiction = JurisdictionField(label="Where you live")
     tenant = forms.SlugField(required=False, label="Optional: an organisation's code (as it gave it to you)")
     external_ref = forms.CharField(required=False, max_length=200, label="and your reference at that organisation")
 
@@ -52,7 +58,11 @@ def access_confirm_view(request, access_request):
 def access_status_view(request, access_request):
     done = access_request.status == AccessStatus.DONE
     report_url = portal_path(REPORT_LINK, access_request.pk) if done else ""
-    return render(request, "portal/access/status.html", {"access_request": access_request, "report_url": report_url})
+    return render(
+        request,
+        "portal/access/status.html",
+        {"access_request": access_request, "report_url": report_url, "page_url": f"{report_url}page/" if done else ""},
+    )
 
 
 @opened_by(AccessRequest, REPORT_LINK, area="access")
@@ -66,5 +76,20 @@ def access_report_view(request, access_request):
         return link_error(request, exc, area="access")
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="facegate-access-report-{access_request.pk}.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@opened_by(AccessRequest, REPORT_LINK, area="access")
+def access_report_page_view(request, access_request):
+    """The same report as a page to read, built from the very bytes a download would hand over (and audited so)."""
+    try:
+        body = access_requests.access_report_download(
+            access_request=access_request, actor=_portal_actor(access_request), shown_as="page"
+        )
+    except DomainError as exc:
+        return link_error(request, exc, area="access")
+    context = {"report": json.loads(body), "download_url": portal_path(REPORT_LINK, access_request.pk)}
+    response = render(request, "portal/access/report.html", context)
     response["Cache-Control"] = "no-store"
     return response

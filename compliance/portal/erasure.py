@@ -8,18 +8,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from compliance.models import ErasureRequest
-from compliance.portal.requests import opened_by, request_form_page, status_redirect
+from compliance.portal.requests import JurisdictionField, opened_by, request_form_page, status_redirect
 from compliance.services import erasure_requests
 from compliance.services.erasure_requests import CONFIRM_LINK, STATUS_LINK
-from consent.models import Jurisdiction
 from core.audit import Actor
 
 
 class ErasureRequestForm(forms.Form):
     email = forms.EmailField(label="Your email address")
-    jurisdiction = forms.ModelChoiceField(
-        queryset=Jurisdiction.objects.order_by("name"), to_field_name="code", label="Where you live"
-    )
+    jurisdiction = JurisdictionField(label="Where you live")
     tenant = forms.SlugField(required=False, label="Organisation code (as the organisation gave it to you)")
     external_ref = forms.CharField(required=False, max_length=200, label="Your reference at that organisation")
     selfie = forms.ImageField(required=False, label="Or: a selfie, to find your face everywhere")

@@ -6,16 +6,28 @@ from __future__ import annotations
 import functools
 import math
 
+from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
 
 from compliance.services.subject_requests import request_from_token
+from consent.models import Jurisdiction
 from core import throttles
 from core.api import http_status
 from core.audit import Actor
 from core.emails import EmailUndeliverable, email_canonical
 from core.errors import DomainError
 from core.links import SignedLink
+
+
+class JurisdictionField(forms.ModelChoiceField):
+    """Where the requester lives, offered by name ("Illinois", "Rest of the world"), posted as its code."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Jurisdiction.objects.order_by("name"), to_field_name="code", **kwargs)
+
+    def label_from_instance(self, obj):
+        return obj.name
 
 
 def mail_budget_wait(request, email: str) -> float | None:

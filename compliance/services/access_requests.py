@@ -181,8 +181,9 @@ def access_request_officer_confirm(*, access_request: AccessRequest, actor: Acto
 
 
 @transaction.atomic
-def access_report_download(*, access_request: AccessRequest, actor: Actor) -> bytes:
-    """The report as JSON bytes, built now; the audit keeps its SHA-256 and size, never its contents."""
+def access_report_download(*, access_request: AccessRequest, actor: Actor, shown_as: str = "json") -> bytes:
+    """The report as JSON bytes, built now; the audit keeps its SHA-256 and size, never its contents. `shown_as`
+    "page" when the portal renders these bytes as a page instead of handing over the file."""
     if access_request.status != AccessStatus.DONE:
         raise ReportNotReady(status=access_request.status)
     report = access_report_build(access_request=access_request, at=timezone.now())
@@ -193,6 +194,7 @@ def access_report_download(*, access_request: AccessRequest, actor: Actor) -> by
         obj=access_request,
         details={
             "sha256": hashlib.sha256(body).hexdigest(),
+            "shown_as": shown_as,
             "organisations": len(report["organisations"]),
             "subjects": sum(len(o["subjects"]) for o in report["organisations"]),
         },

@@ -253,7 +253,10 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
     )
     with transaction.atomic():
         erasure_request = _lock(erasure_request)
-        erasure_request.certificate = cert
+        if cert.subjects or not cert.scope["held_subjects"]:
+            # A pass that erased nobody because everyone was held is the officers' record of the attempt; the
+            # requester gets no certificate for 0 people (their page says plainly that a hold blocks it).
+            erasure_request.certificate = cert
         erasure_request.subjects_erased += len(cert.subjects)
         erasure_request.selfie = None  # the lookup deletes it; never left behind a finished request either
         eraser.erasure_settle(

@@ -81,3 +81,12 @@ def test_access_request_through_the_portal(browser_page, faces_dir, tmp_path):
     assert str(bystander.pk) not in text and bystander.email not in text and bystander.external_ref not in text
     # No vector: neither the column nor any of its numbers as JSON would print them.
     assert "embedding" not in text and not any(json.dumps(float(x)) in text for x in embedding[:8])
+
+    # The same report as a page to read, from the status page.
+    page.go_back() if "/report/" in page.url else None
+    page.click("#read-report")
+    page.wait_for_selector("text=What is held about you")
+    shown = page.content()
+    assert notice.text in shown and acme.name in shown and other.name in shown
+    assert bystander.email not in shown and str(bystander.pk) not in shown and "embedding" not in shown
+    page.screenshot(path="/tmp/portal-access-report-page.png", full_page=True)
