@@ -199,7 +199,7 @@ class MatchCreateApi(ClientUploadApi):
 class MatchDetailApi(ClientApi):
     @extend_schema(responses=MatchJobOutputSerializer)
     def get(self, request, job_id):
-        job = selectors.match_job_get(tenant=request.auth.tenant, job_id=job_id)
+        job = selectors.match_job_get(tenant=request.auth.tenant, job_id=job_id, purposes=request.auth.purposes)
         return Response(MatchJobOutputSerializer(job).data)
 
 
@@ -258,5 +258,7 @@ class SubjectVerifyApi(ClientUploadApi):
 class VerificationDetailApi(ClientApi):
     @extend_schema(responses=VerificationOutputSerializer)
     def get(self, request, verification_id):
-        verification = selectors.verification_get(tenant=request.auth.tenant, verification_id=verification_id)
+        verification = selectors.verification_get(
+            tenant=request.auth.tenant, verification_id=verification_id, purposes=request.auth.purposes
+        )
         return Response(VerificationOutputSerializer(verification).data)
