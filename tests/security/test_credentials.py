@@ -2,8 +2,8 @@
 
 The fraud key holds fraud_prevention only, the access key access_control only, the verify key
 identity_verification only, and the whole key every purpose. Before the fix, the access key got the fraud key's
-match answered from the idempotency store, read its matches, verifications and receipts, withdrew its consents,
-erased its subjects and objected for them.
+match answered from the idempotency store, read its matches, verifications, receipts and an enrolment's fraud
+duplicates, withdrew its consents, erased its subjects and objected for them.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from compliance.models import ErasureRequest
 from consent.models import Consent, Purpose
-from matching.models import JobStatus, MatchJob
+from matching.models import Enrollment, JobStatus, MatchJob
 from tests import factories
 from tests.factories import ledger as f
 
@@ -117,6 +117,19 @@ def test_a_verification_is_read_only_by_a_key_with_identity_verification(tenant,
     url = f"/api/v1/verifications/{created.json()['id']}"
     assert _refused(access.get(url))
     assert verify.get(url).status_code == 200
+
+
+def test_an_enrolments_possible_duplicates_are_read_only_with_fraud_prevention(tenant, fraud, access):
+    subject, _ = _subject_consenting_to(tenant, FRAUD, ACCESS)
+    other, _ = _subject_consenting_to(tenant, FRAUD)
+    enrollment = factories.template(subject).enrollment
+    duplicates = [{"subject_id": str(other.pk), "distance": 0.03}]
+    Enrollment.objects.filter(pk=enrollment.pk).update(possible_duplicates=duplicates)  # as the worker found them
+    for url in (f"/api/v1/enrollments/{enrollment.pk}", f"/api/v1/subjects/{subject.pk}/enrollments"):
+        seen = {key: client.get(url).json() for key, client in (("access", access), ("fraud", fraud))}
+        seen = {key: body["results"][0] if "results" in body else body for key, body in seen.items()}
+        assert seen["access"]["possible_duplicates"] == [] and str(other.pk) not in str(seen["access"]), url
+        assert seen["fraud"]["possible_duplicates"] == duplicates, url
 
 
 def test_a_consent_and_its_receipts_are_read_only_with_its_purpose(tenant, fraud, access):
