@@ -89,12 +89,15 @@ class SubjectDetailApi(ClientApi):
         templates = serializers.IntegerField(source="template_count")
 
         def get_consents(self, subject) -> list[dict]:
-            return ConsentOutputSerializer(selectors.subject_consents(subject=subject), many=True).data
+            # Those of the key's purposes only, as GET /consents/{id} answers (consent.purposes).
+            purposes = self.context["request"].auth.purposes
+            consents = selectors.subject_consents(subject=subject).filter(purpose__in=purposes)
+            return ConsentOutputSerializer(consents, many=True).data
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request, subject_id):
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
-        return Response(self.OutputSerializer(subject).data)
+        return Response(self.OutputSerializer(subject, context={"request": request}).data)
 
 
 class SubjectPortalLinkApi(ClientApi):
@@ -152,14 +155,18 @@ class SubjectConsentCreateApi(ClientApi):
 class ConsentDetailApi(ClientApi):
     @extend_schema(responses=ConsentOutputSerializer)
     def get(self, request, consent_id):
-        consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        consent = selectors.consent_get(
+            tenant=request.auth.tenant, consent_id=consent_id, purposes=request.auth.purposes
+        )
         return Response(ConsentOutputSerializer(consent).data)
 
 
 class ConsentWithdrawApi(ClientApi):
     @extend_schema(request=None, responses=ConsentOutputSerializer)
     def post(self, request, consent_id):
-        consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        consent = selectors.consent_get(
+            tenant=request.auth.tenant, consent_id=consent_id, purposes=request.auth.purposes
+        )
         consent = services.consent_withdraw(consent=consent, actor=request_actor(request))
         return Response(ConsentOutputSerializer(consent).data)
 
@@ -191,7 +198,9 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
         "Accept header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.",
     )
     def get(self, request, consent_id):
-        consent = selectors.consent_get(tenant=request.auth.tenant, consent_id=consent_id)
+        consent = selectors.consent_get(
+            tenant=request.auth.tenant, consent_id=consent_id, purposes=request.auth.purposes
+        )
         form = request.accepted_renderer.format
         if form == "jwt":
             return Response(consent_receipt_jwt(consent))

@@ -17,6 +17,12 @@ def request_actor(request) -> Actor:
     return Actor.user(request.user)
 
 
+def idempotency_scope(api_key: ApiKey) -> str:
+    """Whose Idempotency-Keys these are: one credential's. Two keys of a tenant hold different purposes, so a key
+    must never be answered another key's kept response (a fraud_prevention match replayed to an access_control key)."""
+    return f"api_key:{api_key.pk}"
+
+
 class IsClientApp(BasePermission):
     """Officer tokens and sessions authenticate too, but only an API key carries a tenant."""
 
@@ -43,7 +49,7 @@ class ClientApi(APIView):
         key = request.headers.get(HEADER)
         if request.method == "POST" and key is not None:
             fingerprint = request_fingerprint(request.method, request.path, request.data, request.FILES)
-            claim = idempotency_claim(scope=f"tenant:{request.auth.tenant_id}", key=key, fingerprint=fingerprint)
+            claim = idempotency_claim(scope=idempotency_scope(request.auth), key=key, fingerprint=fingerprint)
             if getattr(claim, "_replay", False):
                 raise _Replay(claim)
             self._claim = claim

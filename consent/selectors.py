@@ -7,6 +7,7 @@ import uuid
 from django.db.models import Count, QuerySet
 
 from consent.models import Consent, Notice, Subject, Tenant
+from consent.purposes import purpose_check
 from core.errors import NotFound
 
 
@@ -60,7 +61,8 @@ def notice_for_consent(*, notice_id) -> Notice | None:
     return Notice.objects.filter(pk=notice_id).first()
 
 
-def consent_get(*, tenant: Tenant, consent_id) -> Consent:
+def consent_get(*, tenant: Tenant, consent_id, purposes: list[str]) -> Consent:
+    """`purposes`: the calling key's (consent.purposes): a consent of another purpose is 403, not 404 (why there)."""
     consent = (
         Consent.objects.filter(subject__tenant=tenant, pk=_uuid_or_404(consent_id, "consent"))
         .select_related("subject__tenant", "subject__jurisdiction", "notice")
@@ -68,6 +70,7 @@ def consent_get(*, tenant: Tenant, consent_id) -> Consent:
     )
     if consent is None:
         raise NotFound("No such consent.")
+    purpose_check(consent.purpose, allowed=purposes)
     return consent
 
 

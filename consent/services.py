@@ -13,6 +13,7 @@ from django.utils import timezone
 from consent.auth import hash_key
 from consent.links import PortalLink, portal_link, portal_link_send
 from consent.models import ApiKey, Consent, ConsentMethod, Jurisdiction, Notice, Purpose, Subject, Tenant
+from consent.purposes import purpose_check
 from core.audit import Actor, audit_append
 from core.emails import email_canonical
 from core.enqueue import enqueue
@@ -168,8 +169,7 @@ def notice_create(
     """Publish a notice. `allowed_purposes` is the calling key's scope (None: platform)."""
     if purpose not in Purpose.values:
         raise PurposeNotAllowed(f"No notice can be published for {purpose!r}.", purpose=purpose)
-    if allowed_purposes is not None and purpose not in allowed_purposes:
-        raise PurposeNotAllowed(purpose=purpose, allowed=sorted(allowed_purposes))
+    purpose_check(purpose, allowed=allowed_purposes)
     try:
         with transaction.atomic():
             notice = Notice.objects.create(

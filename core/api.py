@@ -99,7 +99,7 @@ def paginated(request, view, items, serializer_class) -> Response:
     """A page of `items` (a QuerySet or list) in the one page shape."""
     paginator = Pagination()
     page = paginator.paginate_queryset(items, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+    return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": request}).data)
 
 
 def page_of(serializer_class, name: str):

@@ -48,7 +48,7 @@ class IdempotencyKey(models.Model):
     """A client's Idempotency-Key and the first response to it (core/idempotency.py). `status` is null while the
     first request runs."""
 
-    scope = models.CharField(max_length=80)  # whose key: "tenant:<id>"
+    scope = models.CharField(max_length=80)  # whose key: one credential's, "api_key:<id>" (consent.client_api)
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)  # SHA-256 of method, path and body
     created_at = models.DateTimeField()

@@ -16,11 +16,11 @@ from matching.models import FINISHED, FaceTemplate
 from matching.services import enrolments, matches, verifications
 
 
-def _answer(job, output_serializer, *, wait: float) -> Response:
+def _answer(request, job, output_serializer, *, wait: float) -> Response:
     """200 with the outcome when the job ends within `wait` seconds, else 202 with its id."""
     job = selectors.job_wait(job=job, seconds=wait)  # woken by the worker's NOTIFY, no polling
     if job.status in FINISHED:
-        return Response(output_serializer(job).data, status=status.HTTP_200_OK)
+        return Response(output_serializer(job, context={"request": request}).data, status=status.HTTP_200_OK)
     return Response(QueuedSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
 
@@ -55,7 +55,8 @@ class EnrollmentOutputSerializer(serializers.Serializer):
     possible_duplicates = serializers.ListField(
         child=serializers.DictField(),
         help_text="fraud_prevention: other subjects of the tenant whose faces this face matches under the strict "
-        "duplicate threshold, among those whose consents cover fraud_prevention",
+        "duplicate threshold, among those whose consents cover fraud_prevention; empty for a key without "
+        "fraud_prevention",
     )
     error = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
@@ -73,6 +74,13 @@ class EnrollmentOutputSerializer(serializers.Serializer):
 
     def get_error(self, enrollment) -> dict | None:
         return _error(enrollment)
+
+    def to_representation(self, enrollment):
+        data = super().to_representation(enrollment)
+        # The duplicates are fraud_prevention's findings: only a key that holds it reads them (consent.purposes).
+        if Purpose.FRAUD_PREVENTION not in self.context["request"].auth.purposes:
+            data["possible_duplicates"] = []
+        return data
 
 
 class MatchResultSerializer(serializers.Serializer):
@@ -143,7 +151,7 @@ class SubjectFaceCreateApi(ClientUploadApi):
             largest_face=data.validated_data["largest_face"],
             actor=request_actor(request),
         )
-        return _answer(enrollment, EnrollmentOutputSerializer, wait=data.validated_data["wait"])
+        return _answer(request, enrollment, EnrollmentOutputSerializer, wait=data.validated_data["wait"])
 
 
 class SubjectEnrollmentListApi(ClientApi):
@@ -158,7 +166,7 @@ class EnrollmentDetailApi(ClientApi):
     @extend_schema(responses=EnrollmentOutputSerializer)
     def get(self, request, enrollment_id):
         enrollment = selectors.enrollment_get(tenant=request.auth.tenant, enrollment_id=enrollment_id)
-        return Response(EnrollmentOutputSerializer(enrollment).data)
+        return Response(EnrollmentOutputSerializer(enrollment, context={"request": request}).data)
 
 
 class MatchCreateApi(ClientUploadApi):
@@ -193,13 +201,13 @@ class MatchCreateApi(ClientUploadApi):
             review=args["review"],
             actor=request_actor(request),
         )
-        return _answer(job, MatchJobOutputSerializer, wait=args["wait"])
+        return _answer(request, job, MatchJobOutputSerializer, wait=args["wait"])
 
 
 class MatchDetailApi(ClientApi):
     @extend_schema(responses=MatchJobOutputSerializer)
     def get(self, request, job_id):
-        job = selectors.match_job_get(tenant=request.auth.tenant, job_id=job_id)
+        job = selectors.match_job_get(tenant=request.auth.tenant, job_id=job_id, purposes=request.auth.purposes)
         return Response(MatchJobOutputSerializer(job).data)
 
 
@@ -252,11 +260,13 @@ class SubjectVerifyApi(ClientUploadApi):
             actor=request_actor(request),
             threshold=data.validated_data["threshold"],
         )
-        return _answer(verification, VerificationOutputSerializer, wait=data.validated_data["wait"])
+        return _answer(request, verification, VerificationOutputSerializer, wait=data.validated_data["wait"])
 
 
 class VerificationDetailApi(ClientApi):
     @extend_schema(responses=VerificationOutputSerializer)
     def get(self, request, verification_id):
-        verification = selectors.verification_get(tenant=request.auth.tenant, verification_id=verification_id)
+        verification = selectors.verification_get(
+            tenant=request.auth.tenant, verification_id=verification_id, purposes=request.auth.purposes
+        )
         return Response(VerificationOutputSerializer(verification).data)

@@ -12,7 +12,8 @@ from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value
 from pgvector.django import CosineDistance
 
-from consent.models import Subject
+from consent.models import Purpose, Subject
+from consent.purposes import purpose_check
 from core.errors import NotFound
 from matching import partitions
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate, MatchJob, Verification
@@ -66,17 +67,20 @@ def subject_enrollments(*, subject: Subject):
     )
 
 
-def match_job_get(*, tenant, job_id) -> MatchJob:
+def match_job_get(*, tenant, job_id, purposes: list[str]) -> MatchJob:
+    """`purposes`: the calling key's; a job of another purpose is 403, not 404 (consent.purposes says why)."""
     job = MatchJob.objects.filter(pk=_uuid(job_id), tenant=tenant).first()
     if job is None:
         raise NotFound("No such match job.")
+    purpose_check(job.purpose, allowed=purposes)
     return job
 
 
-def verification_get(*, tenant, verification_id) -> Verification:
+def verification_get(*, tenant, verification_id, purposes: list[str]) -> Verification:
     verification = Verification.objects.filter(pk=_uuid(verification_id), tenant=tenant).first()
     if verification is None:
         raise NotFound("No such verification.")
+    purpose_check(Purpose.IDENTITY_VERIFICATION, allowed=purposes)  # every verification is 1:1's
     return verification
 
 

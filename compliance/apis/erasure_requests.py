@@ -123,5 +123,7 @@ class SubjectDetailApi(consent_apis.SubjectDetailApi):
     )
     def delete(self, request, subject_id):
         subject = consent_selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
-        erasure = erasure_requests.subject_erasure_request_create(subject=subject, actor=request_actor(request))
+        erasure = erasure_requests.subject_erasure_request_create(
+            subject=subject, actor=request_actor(request), allowed_purposes=request.auth.purposes
+        )
         return Response({"erasure_request": str(erasure.id), "status": erasure.status}, status=status.HTTP_202_ACCEPTED)

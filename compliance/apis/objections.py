@@ -36,6 +36,7 @@ class ErasureRequestObjectionApi(ClientApi):
             subject_id=data.validated_data["subject"],
             reason=data.validated_data["reason"],
             actor=request_actor(request),
+            allowed_purposes=request.auth.purposes,
         )
         body = {"erasure_request": str(erasure_request.pk), "objection_until": erasure_request.objection_until}
         return Response(body, status=status.HTTP_201_CREATED)

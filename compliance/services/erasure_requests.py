@@ -23,6 +23,7 @@ from compliance.services.objections import named_tenants_tell
 from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
 from compliance.services.webhooks import webhook_emit
 from consent.models import Subject
+from consent.purposes import subject_purposes_check
 from core.audit import Actor, audit_append
 from core.emails import email_address
 from core.enqueue import enqueue
@@ -182,11 +183,15 @@ def erasure_request_officer_confirm(*, erasure_request: ErasureRequest, actor: A
 
 @retrying
 @transaction.atomic
-def subject_erasure_request_create(*, subject: Subject, actor: Actor) -> ErasureRequest:
-    """DELETE /api/v1/subjects/{id}: the client app asks; the request is verified (the key is the identity)."""
+def subject_erasure_request_create(
+    *, subject: Subject, actor: Actor, allowed_purposes: list[str] | None = None
+) -> ErasureRequest:
+    """DELETE /api/v1/subjects/{id}: the client app asks; the request is verified (the key is the identity).
+    `allowed_purposes`: the calling key's, which must cover every purpose the subject consented to."""
     subject = Subject.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=subject.pk)
     if subject.erased_at:
         raise SubjectErased("The subject is already erased.")
+    subject_purposes_check(subject, allowed=allowed_purposes)
     now = timezone.now()
     erasure_request = ErasureRequest(
         jurisdiction=subject.jurisdiction,

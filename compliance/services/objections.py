@@ -13,6 +13,7 @@ from django.utils import timezone
 from compliance.models import ErasureRequest, WebhookEvent
 from compliance.services.webhooks import webhook_emit
 from consent.models import Subject, Tenant
+from consent.purposes import subject_purposes_check
 from core.audit import Actor, audit_append
 from core.errors import Conflict, NotFound, ReasonRequired
 from matching.models import JobStatus
@@ -57,13 +58,23 @@ def named_tenants_tell(erasure_request: ErasureRequest, *, actor: Actor) -> int:
 
 @transaction.atomic
 def erasure_request_object(
-    *, erasure_request: ErasureRequest, tenant: Tenant, subject_id, reason: str, actor: Actor
+    *,
+    erasure_request: ErasureRequest,
+    tenant: Tenant,
+    subject_id,
+    reason: str,
+    actor: Actor,
+    allowed_purposes: list[str] | None = None,
 ) -> ErasureRequest:
-    """A tenant objects for one of its named subjects; a subject it was not told about is simply not found."""
+    """A tenant objects for one of its named subjects; a subject it was not told about is simply not found.
+    `allowed_purposes`: the calling key's; as for an erasure, it must cover every purpose the subject consented to
+    (an objection argues for keeping the data of all of them)."""
     erasure_request = ErasureRequest.objects.select_for_update().get(pk=erasure_request.pk)
     named = {str(s) for s in erasure_request.candidates}
-    if str(subject_id) not in named or not Subject.objects.filter(pk=subject_id, tenant=tenant).exists():
+    subject = Subject.objects.filter(pk=subject_id, tenant=tenant).first() if str(subject_id) in named else None
+    if subject is None:
         raise NotFound()
+    subject_purposes_check(subject, allowed=allowed_purposes)
     reason = reason.strip()
     if not reason:
         raise ReasonRequired("Give the reason of the objection (the officer reads it).")

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.db import transaction
 
 from consent.models import Purpose
+from consent.purposes import purpose_check
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import DomainError, PurposeNotAllowed, Unprocessable
+from core.errors import DomainError, Unprocessable
 from core.retry import retrying
 from matching import face
 from matching.images import decode_image, validate_image_bytes
@@ -55,8 +56,7 @@ def match_job_create(
     the people just outside the decision, down to FPIR decision.REVIEW_FPIR, as candidates for an analyst."""
     if purpose == Purpose.IDENTITY_VERIFICATION:
         raise PurposeIsOneToOne(purpose=purpose)
-    if purpose not in api_key.purposes:
-        raise PurposeNotAllowed(purpose=purpose, allowed=list(api_key.purposes))
+    purpose_check(purpose, allowed=api_key.purposes)
     if not 1 <= top_k <= 50:
         raise InvalidMatchRequest("top_k must be between 1 and 50.", top_k=top_k)
     threshold = settings.MATCH_THRESHOLD if threshold is None else threshold

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from consent.models import Purpose, Subject
+from consent.purposes import purpose_check
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
-from core.errors import Conflict, DomainError, PurposeNotAllowed
+from core.errors import Conflict, DomainError
 from matching import face
 from matching.images import decode_image, validate_image_bytes
 from matching.models import FINISHED, FaceTemplate, Verification
@@ -61,8 +62,7 @@ def verification_create(
 ) -> Verification:
     """Check the key, the gate and the image now (refuse at once); the worker compares. `threshold`: a stricter
     cosine distance for a high-value check (FMR 0.1 % at 0.070, 0.01 % at 0.057: docs/accuracy.md)."""
-    if PURPOSE not in api_key.purposes:
-        raise PurposeNotAllowed(purpose=PURPOSE, allowed=list(api_key.purposes))
+    purpose_check(PURPOSE, allowed=api_key.purposes)
     threshold = settings.VERIFY_THRESHOLD if threshold is None else threshold
     threshold_check(threshold, maximum=settings.VERIFY_THRESHOLD, setting="VERIFY_THRESHOLD")
     validate_image_bytes(image)

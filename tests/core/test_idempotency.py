@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from consent.client_api import idempotency_scope
 from consent.models import Subject
 from core.idempotency import idempotency_claim
 from core.models import AuditEvent, IdempotencyKey
@@ -24,8 +25,13 @@ def tenant():
 
 
 @pytest.fixture
-def auth(tenant):
-    return f.auth(f.api_key(tenant, ["fraud_prevention"])[1])
+def api_key(tenant):
+    return f.api_key(tenant, ["fraud_prevention"])
+
+
+@pytest.fixture
+def auth(api_key):
+    return f.auth(api_key[1])
 
 
 def _post(client, auth, path, body, key):
@@ -68,9 +74,9 @@ def test_a_multipart_upload_sent_again_is_one_enrolment(client, auth, tenant):
     assert Enrollment.objects.count() == 1
 
 
-def test_a_key_still_running_is_409_and_an_expired_key_starts_afresh(client, auth, tenant):
+def test_a_key_still_running_is_409_and_an_expired_key_starts_afresh(client, auth, api_key):
     body = {"external_ref": "c-1", "jurisdiction": "GB"}
-    scope = f"tenant:{tenant.id}"
+    scope = idempotency_scope(api_key[0])
     claim = idempotency_claim(scope=scope, key="busy", fingerprint="x" * 64)
     response = _post(client, auth, "/api/v1/subjects", body, "busy")
     assert response.status_code == 422  # another body's key

@@ -34,7 +34,7 @@ class EnrollmentOutput:
             the default rule (docs/accuracy.md).
         possible_duplicates (list[EnrollmentOutputPossibleDuplicatesItem]): fraud_prevention: other subjects of the
             tenant whose faces this face matches under the strict duplicate threshold, among those whose consents cover
-            fraud_prevention
+            fraud_prevention; empty for a key without fraud_prevention
         error (EnrollmentOutputErrorType0 | None):
         created_at (datetime.datetime):
         finished_at (datetime.datetime | None):
