@@ -186,6 +186,15 @@ def holds_covering(*, subject_ids, now: datetime) -> list[LegalHold]:
     ]
 
 
+def work_blocked_by_holds() -> list[RegulatorOrder | ErasureRequest]:
+    """Every order and erasure request that a legal hold has blocked (held subjects left, not answered)."""
+    return [
+        item
+        for model in (RegulatorOrder, ErasureRequest)
+        for item in model.objects.exclude(held_subjects=[]).exclude(status__in=("done", "refused")).order_by("pk")
+    ]
+
+
 def subjects_by_id(*, ids) -> list[Subject]:
     """The subjects named by an order's held list, with their tenant, in the given order."""
     found = Subject.objects.select_related("tenant").in_bulk(list(ids))

@@ -12,14 +12,15 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance import selectors, webhook_selectors
+from compliance import preview_selectors, selectors, webhook_selectors
 from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
 from compliance.officer.charts import bar_chart, deadline_timeline
+from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import HoldForm
 from compliance.services import erasure_requests, holds
 from core import throttles
@@ -200,15 +201,15 @@ def audit_log(request):
 # --- actions: each calls one service; a refusal is shown to the officer, never a 500 ----------------------
 
 
-def _back(request, default="officer:dashboard"):
+def _back_url(request, default="officer:dashboard") -> str:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return resolve_url(default)
 
 
-def _refused(request, error: DomainError):
-    messages.error(request, f"Refused ({error.code}): {error.message}")
+def _back(request, default="officer:dashboard"):
+    return redirect(_back_url(request, default))
 
 
 @officer_required
@@ -225,27 +226,49 @@ def audit_verify_now(request):
 @officer_required
 @require_POST
 def hold_release(request, hold_id):
+    """Shows what the release resumes first; only the confirmed POST releases (compliance.officer.confirmation)."""
     hold = get_object_or_404(LegalHold, pk=hold_id)
-    try:
-        holds.legal_hold_release(hold=hold, actor=Actor.user(request.user))
-        messages.success(request, f"Legal hold released: {hold.reason}. Blocked erasures resume.")
-    except DomainError as error:
-        _refused(request, error)
-    return _back(request)
+
+    def act():
+        try:
+            holds.legal_hold_release(hold=hold, actor=Actor.user(request.user))
+            messages.success(request, f"Legal hold released: {hold.reason}. Blocked erasures resume.")
+        except DomainError as error:
+            _refused(request, error)
+        return _back(request)
+
+    return preview_or_act(
+        request,
+        title="release the legal hold",
+        preview=lambda: preview_selectors.hold_release_preview(hold=hold),
+        act=act,
+        back=_back_url(request),
+    )
 
 
 @officer_required
 @require_POST
 def erasure_request_confirm(request, request_id):
+    """Shows what the request erases first; only the confirmed POST starts the erasure."""
     erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
-    try:
-        erasure_requests.erasure_request_officer_confirm(
-            erasure_request=erasure_request, actor=Actor.user(request.user)
-        )
-        messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
-    except DomainError as error:
-        _refused(request, error)
-    return _back(request)
+
+    def act():
+        try:
+            erasure_requests.erasure_request_officer_confirm(
+                erasure_request=erasure_request, actor=Actor.user(request.user)
+            )
+            messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
+        except DomainError as error:
+            _refused(request, error)
+        return _back(request)
+
+    return preview_or_act(
+        request,
+        title="erase what the request names",
+        preview=lambda: preview_selectors.erasure_confirm_preview(erasure_request=erasure_request),
+        act=act,
+        back=_back_url(request),
+    )
 
 
 def _form_page(request, form, title, submit, create):
@@ -255,6 +278,10 @@ def _form_page(request, form, title, submit, create):
             return create(form)
         except DomainError as error:
             form.add_error(None, f"{error.message} ({error.code})")
+    return form_render(request, form, title, submit)
+
+
+def form_render(request, form, title, submit):
     context = {"form": form, "title": title, "submit": submit, "scope_note": hasattr(form, "scope")}
     return render(request, "officer/form.html", context)
 
