@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from compliance.models import ErasureRequest, ErasureStatus
@@ -34,6 +36,15 @@ _ORDER_EFFECT = {
 }
 
 
+def _ids_of(subjects: QuerySet[Subject]) -> RawSQL:
+    """The ids of `subjects` as a subquery. The rules' SQL names the subject table itself, which Django would alias
+    in a nested queryset, so the subquery is compiled on its own."""
+    try:
+        return RawSQL(*subjects.values("pk").query.sql_with_params())
+    except EmptyResultSet:  # e.g. pk__in=[]
+        return RawSQL("SELECT NULL::uuid WHERE false", [])
+
+
 def reach(subjects: QuerySet[Subject]) -> dict:
     """How many live subjects, templates and tenants an action reaches, with the first subjects named."""
     live = subjects.filter(erased_at__isnull=True)
@@ -42,7 +53,7 @@ def reach(subjects: QuerySet[Subject]) -> dict:
     count = live.count()
     return {
         "subjects": count,
-        "templates": FaceTemplate.objects.filter(subject__in=live.values("pk")).count(),
+        "templates": FaceTemplate.objects.filter(subject_id__in=_ids_of(live)).count(),
         "tenants": [{"tenant": row["tenant__slug"], "subjects": row["subjects"]} for row in per_tenant],
         "shown": [
             {"id": s.pk, "tenant": s.tenant.slug, "external_ref": s.external_ref, "jurisdiction": s.jurisdiction_id}
@@ -62,7 +73,7 @@ def _deadline(what: str, due: datetime | None, now: datetime) -> dict:
 
 def _holds_over(subjects: QuerySet[Subject], now: datetime) -> list[LegalHold]:
     """The legal holds in force that cover at least one of `subjects`."""
-    ids = subjects.values("pk")
+    ids = _ids_of(subjects)
     return [hold for hold in holds_active(now=now) if subjects_covered(scoped=hold).filter(pk__in=ids).exists()]
 
 
