@@ -24,48 +24,48 @@ def dry_run(request) -> bool:
     return query.validated_data["dry_run"]
 
 
-class _TenantReach(serializers.Serializer):
+class PreviewTenantSerializer(serializers.Serializer):
     tenant = serializers.CharField()
     subjects = serializers.IntegerField()
 
 
-class _SubjectShown(serializers.Serializer):
+class PreviewSubjectSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     tenant = serializers.CharField()
     external_ref = serializers.CharField()
     jurisdiction = serializers.CharField()
 
 
-class _Reach(serializers.Serializer):
+class PreviewReachSerializer(serializers.Serializer):
     subjects = serializers.IntegerField(help_text="Live subjects the action reaches")
     templates = serializers.IntegerField(help_text="Their face templates")
-    tenants = _TenantReach(many=True)
-    shown = _SubjectShown(many=True, help_text="The first subjects reached")
+    tenants = PreviewTenantSerializer(many=True)
+    shown = PreviewSubjectSerializer(many=True, help_text="The first subjects reached")
     not_shown = serializers.IntegerField()
 
 
-class _Hold(serializers.Serializer):
+class PreviewHoldSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     reason = serializers.CharField()
     created_by = serializers.CharField()
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
-class _Deadline(serializers.Serializer):
+class PreviewDeadlineSerializer(serializers.Serializer):
     what = serializers.CharField()
     due_at = serializers.DateTimeField()
-    state = serializers.ChoiceField(choices=["overdue", "due_soon", "on_time"])
+    state = serializers.CharField(help_text="overdue, due_soon (within 7 days) or on_time")
 
 
-class _Resumed(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["order", "erasure_request"])
+class PreviewResumedSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="order or erasure_request")
     id = serializers.UUIDField()
     label = serializers.CharField()
     subjects_freed = serializers.IntegerField()
     due_at = serializers.DateTimeField(allow_null=True)
 
 
-class _Scope(serializers.Serializer):
+class PreviewScopeSerializer(serializers.Serializer):
     jurisdictions = serializers.ListField(child=serializers.CharField())
     tenants = serializers.ListField(child=serializers.CharField())
     subjects = serializers.ListField(child=serializers.UUIDField())
@@ -74,10 +74,10 @@ class _Scope(serializers.Serializer):
 class ActionPreviewSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="e.g. order.erase, legal_hold.release")
     summary = serializers.CharField(help_text="What confirming does, in one or two sentences")
-    scope = _Scope(allow_null=True, help_text="The union of what it names (orders and holds)")
-    reach = _Reach()
+    scope = PreviewScopeSerializer(allow_null=True, help_text="The union of what it names (orders and holds)")
+    reach = PreviewReachSerializer()
     held_subjects = serializers.IntegerField(help_text="Subjects reached that a legal hold in force keeps")
-    holds = _Hold(many=True, help_text="The legal holds in force that conflict with the erasure")
-    deadlines = _Deadline(many=True)
-    resumes = _Resumed(many=True, help_text="A hold release: the blocked work it resumes")
+    holds = PreviewHoldSerializer(many=True, help_text="The legal holds in force that conflict with the erasure")
+    deadlines = PreviewDeadlineSerializer(many=True)
+    resumes = PreviewResumedSerializer(many=True, help_text="A hold release: the blocked work it resumes")
     notes = serializers.ListField(child=serializers.CharField())
