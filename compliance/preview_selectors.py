@@ -12,8 +12,9 @@ from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from compliance.deadline_selectors import deadline_state_of
 from compliance.models import ErasureRequest, ErasureStatus
-from compliance.selectors import deadline_state, holds_active, work_blocked_by_holds
+from compliance.selectors import holds_active, work_blocked_by_holds
 from compliance.services.erasure_requests import erasure_request_targets
 from compliance.services.holds import HoldAlreadyReleased
 from compliance.services.refusals import refusal_decide
@@ -67,8 +68,10 @@ def _holds(holds: list[LegalHold]) -> list[dict]:
     return [{"id": h.pk, "reason": h.reason, "created_by": h.created_by, "expires_at": h.expires_at} for h in holds]
 
 
-def _deadline(what: str, due: datetime | None, now: datetime) -> dict:
-    return {"what": what, "due_at": due, "state": deadline_state(due=due, done=False, now=now)}
+def _deadline(what: str, item, now: datetime) -> dict:
+    """The deadline of a recorded order or request, in the state every other view gives it."""
+    due = item.deadline if isinstance(item, RegulatorOrder) else item.due_at
+    return {"what": what, "due_at": due, "state": deadline_state_of(item, at=now)}
 
 
 def _holds_over(subjects: QuerySet[Subject], now: datetime) -> list[LegalHold]:
@@ -113,7 +116,8 @@ def order_preview(
         "scope": _scope_named(resolved),
         "reach": reached,
         **conflicts,
-        "deadlines": [_deadline("Order deadline", deadline, now)] if deadline else [],
+        # Not recorded yet: no state (the order's page and the dashboard derive it once it is).
+        "deadlines": [{"what": "Order deadline", "due_at": deadline, "state": ""}] if deadline else [],
         "resumes": [],
         "notes": notes,
     }
@@ -133,7 +137,7 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
     now = now or timezone.now()
     if hold.released_at:
         raise HoldAlreadyReleased()
-    resumes, freed_ids = [], set()
+    resumes, freed_ids, deadlines = [], set(), []
     for item in work_blocked_by_holds():
         kept_by_this = subjects_covered(scoped=hold).filter(pk__in=item.held_subjects)
         freed = set(kept_by_this.values_list("pk", flat=True)) - set(
@@ -143,13 +147,17 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
             continue
         freed_ids |= freed
         order = isinstance(item, RegulatorOrder)
+        label = f"{item.regulator} · {item.reference}" if order else f"Erasure request {str(item.pk)[:8]}"
+        due = item.deadline if order else item.due_at
+        if due:
+            deadlines.append(_deadline(label, item, now))
         resumes.append(
             {
                 "kind": "order" if order else "erasure_request",
                 "id": item.pk,
-                "label": f"{item.regulator} · {item.reference}" if order else f"Erasure request {str(item.pk)[:8]}",
+                "label": label,
                 "subjects_freed": len(freed),
-                "due_at": item.deadline if order else item.due_at,
+                "due_at": due,
             }
         )
     reached = reach(Subject.objects.filter(pk__in=freed_ids))
@@ -165,14 +173,14 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
         "reach": reached,
         "held_subjects": 0,
         "holds": [],
-        "deadlines": [_deadline(r["label"], r["due_at"], now) for r in resumes if r["due_at"]],
+        "deadlines": deadlines,
         "resumes": resumes,
         "notes": ["From then on, erasures of what it covers are no longer blocked by it."],
     }
 
 
 def _request_deadline(erasure_request: ErasureRequest, now: datetime) -> list[dict]:
-    return [_deadline("Request due", erasure_request.due_at, now)]
+    return [_deadline("Request due", erasure_request, now)]
 
 
 def erasure_confirm_preview(*, erasure_request: ErasureRequest, now: datetime | None = None) -> dict:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance import preview_selectors, selectors
+from compliance.deadline_selectors import deadline_state_of
 from compliance.officer.confirmation import preview_or_act
 from compliance.officer.forms import OrderForm
 from compliance.officer.views import _form_page, _get_or_404, _refused, form_render, officer_required
@@ -35,7 +36,7 @@ def order_detail(request, order_id):
         "officer/order_detail.html",
         {
             "order": order,
-            "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
+            "deadline_state": deadline_state_of(order, at=now),
             "percent": percent,
             "held_page": held_page,
             "held": selectors.subjects_by_id(ids=held_page.object_list),

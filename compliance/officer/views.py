@@ -18,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from compliance import preview_selectors, selectors, webhook_selectors
-from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
+from compliance.deadline_selectors import access_requests_overdue, deadline_state_of
+from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import HoldForm
@@ -95,10 +96,13 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
             selectors.subjects_by_id(ids=order.held_subjects[:5]) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
         )
     requests = selectors.erasure_requests_open(now=now, limit=DASHBOARD_ROWS)
+    access = selectors.access_requests_open(now=now, limit=DASHBOARD_ROWS)
     holds = selectors.holds_active(now=now)
     totals = {
         "orders": selectors.orders_open_count(),
         "requests": selectors.erasure_requests_open_count(),
+        "access": selectors.access_requests_open_count(),
+        "access_overdue": access_requests_overdue(at=now).count(),
         "holds": holds.count(),
     }
     return {
@@ -106,6 +110,7 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
         "orders": orders,
         "orders_done": selectors.orders_recently_done(limit=DASHBOARD_ROWS),
         "requests": requests,
+        "access_requests": access,
         "holds": holds[:DASHBOARD_ROWS],
         "totals": totals,
         "webhook_failures": webhook_selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
@@ -117,7 +122,8 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
             now=now,
             orders=orders,
             requests=requests,
-            more=totals["orders"] - len(orders) + totals["requests"] - len(requests),
+            access=access,
+            more=totals["orders"] - len(orders) + totals["requests"] - len(requests) + totals["access"] - len(access),
         ),
     }
 
@@ -143,9 +149,7 @@ def erasure_request_detail(request, request_id):
         "officer/erasure_request.html",
         {
             "r": erasure_request,
-            "deadline_state": selectors.deadline_state(
-                due=erasure_request.due_at, done=erasure_request.status == ErasureStatus.DONE, now=now
-            ),
+            "deadline_state": deadline_state_of(erasure_request, at=now),
             "candidates": selectors.lookup_candidates(erasure_request=erasure_request),
             **selectors.erasure_request_actions(erasure_request=erasure_request),
             "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
