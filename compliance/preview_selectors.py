@@ -110,6 +110,7 @@ def order_preview(
         notes.append("A legal hold does not stop this order: holds only block erasure.")
     return {
         "action": f"order.{action}",
+        "reach_label": "Subjects reached",
         "summary": _ORDER_EFFECT[action].format(
             n=reached["subjects"], t=reached["templates"], erased=reached["subjects"] - conflicts["held_subjects"]
         ),
@@ -137,12 +138,12 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
     now = now or timezone.now()
     if hold.released_at:
         raise HoldAlreadyReleased()
-    resumes, freed_ids, deadlines = [], set(), []
+    resumes, freed_ids, still_held, deadlines = [], set(), set(), []
     for item in work_blocked_by_holds():
         kept_by_this = subjects_covered(scoped=hold).filter(pk__in=item.held_subjects)
-        freed = set(kept_by_this.values_list("pk", flat=True)) - set(
-            subjects_under_hold(kept_by_this, at=now, but=hold).values_list("pk", flat=True)
-        )
+        others = set(subjects_under_hold(kept_by_this, at=now, but=hold).values_list("pk", flat=True))
+        freed = set(kept_by_this.values_list("pk", flat=True)) - others
+        still_held |= others
         if not freed:
             continue
         freed_ids |= freed
@@ -163,6 +164,7 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
     reached = reach(Subject.objects.filter(pk__in=freed_ids))
     return {
         "action": "legal_hold.release",
+        "reach_label": "Subjects then erased",
         "summary": f"Releases the legal hold “{hold.reason}”. {reached['subjects']} subject(s) it kept are erased "
         f"at once by the {len(resumes)} order(s) and request(s) it blocked; erased data cannot be restored.",
         "scope": {
@@ -171,8 +173,9 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
             "subjects": hold.scope_subjects,
         },
         "reach": reached,
-        "held_subjects": 0,
-        "holds": [],
+        # Other holds in force that go on keeping some of what this one kept.
+        "held_subjects": len(still_held),
+        "holds": _holds([h for h in _holds_over(Subject.objects.filter(pk__in=still_held), now) if h.pk != hold.pk]),
         "deadlines": deadlines,
         "resumes": resumes,
         "notes": ["From then on, erasures of what it covers are no longer blocked by it."],
@@ -196,6 +199,7 @@ def erasure_confirm_preview(*, erasure_request: ErasureRequest, now: datetime | 
         notes.append("The subjects are the selfie lookup's candidates: check each one's distance on the request page.")
     return {
         "action": "erasure_request.officer_confirm",
+        "reach_label": "Subjects it erases",
         "summary": f"Erases {reached['subjects'] - conflicts['held_subjects']} of the {reached['subjects']} "
         f"subject(s) it names and their face templates ({reached['templates']} in all) now. Erased data cannot be "
         "restored.",
@@ -222,7 +226,10 @@ def refusal_preview(*, erasure_request: ErasureRequest, basis: str, subjects, no
             f"Refuses the request for {reached['subjects']} subject(s), which are kept; the other "
             f"{rest['subjects']} subject(s) and their {rest['templates']} template(s) are erased now."
         )
-    told = "The requester is e-mailed" if erasure_request.email else "The refusal records (no requester address kept)"
+    if erasure_request.email:
+        told = f"The requester is e-mailed this basis, which cannot be taken back: “{basis}”."
+    else:
+        told = f"This basis is recorded (no requester address is kept to send it to): “{basis}”."
     return {
         "action": "erasure_request.refuse",
         "summary": summary,
@@ -232,5 +239,6 @@ def refusal_preview(*, erasure_request: ErasureRequest, basis: str, subjects, no
         "holds": [],
         "deadlines": _request_deadline(erasure_request, now),
         "resumes": [],
-        "notes": [f"{told} this basis, which cannot be taken back: “{basis}”."],
+        "reach_label": "Subjects refused (kept)",
+        "notes": [told],
     }

@@ -75,7 +75,7 @@ class ActionPreviewSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="e.g. order.erase, legal_hold.release")
     summary = serializers.CharField(help_text="What confirming does, in one or two sentences")
     scope = PreviewScopeSerializer(allow_null=True, help_text="The union of what it names (orders and holds)")
-    reach = PreviewReachSerializer()
+    reach = PreviewReachSerializer(help_text="The subjects the action reaches (a refusal: those it keeps)")
     held_subjects = serializers.IntegerField(help_text="Subjects reached that a legal hold in force keeps")
     holds = PreviewHoldSerializer(many=True, help_text="The legal holds in force that conflict with the erasure")
     deadlines = PreviewDeadlineSerializer(many=True)

@@ -160,6 +160,8 @@ def test_a_subject_kept_by_another_hold_is_not_promised_to_resume(officer_client
     make_order(reference="R-2", deadline_in=timedelta(days=9), status=OrderStatus.BLOCKED_BY_HOLD, held=[held.pk])
     html = officer_client.post(f"/officer/holds/{first.pk}/release/").content.decode()
     assert "0 subject(s) it kept are erased" in html and 'id="preview-resumes"' not in html
+    holds = _between(html, "preview-holds")
+    assert "second" in holds and "first" not in holds and "1 subject(s) kept by them" in holds
 
 
 def test_an_officers_erasure_confirmation_is_previewed_then_started(officer_client, tenant):
