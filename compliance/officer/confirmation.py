@@ -65,14 +65,14 @@ def preview_or_act(
     edit: Callable[[], HttpResponse] | None = None,
 ) -> HttpResponse:
     """A POST without a token shows `preview()`; with a token that matches its inputs, `act()` runs. A domain error
-    of the preview (the action would be refused) goes to `refused`, by default a message on the page `back`.
+    of either (the action is refused) goes to `refused`, by default a message on the page `back`.
     `edit`, when given, answers the preview's Change button (the inputs back in their form; it never acts)."""
     if edit and request.POST.get(EDIT_FIELD):
         return edit()
     stale = TOKEN_FIELD in request.POST and not token_matches(request)
-    if TOKEN_FIELD in request.POST and not stale:
-        return act()
     try:
+        if TOKEN_FIELD in request.POST and not stale:
+            return act()
         shown = preview()
     except DomainError as error:
         if refused:

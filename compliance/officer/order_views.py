@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from compliance import preview_selectors, selectors
 from compliance.deadline_selectors import deadline_state_of
-from compliance.officer.confirmation import preview_or_act
+from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import OrderForm
-from compliance.officer.views import _form_page, _get_or_404, _refused, form_render, officer_required
+from compliance.officer.views import _form_page, _get_or_404, form_render, officer_required
 from compliance.services import evidence, orders
 from core.audit import Actor
 from core.errors import DomainError

@@ -21,7 +21,7 @@ from compliance import preview_selectors, selectors, webhook_selectors
 from compliance.deadline_selectors import access_requests_overdue, deadline_state_of
 from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.officer.charts import bar_chart, deadline_timeline
-from compliance.officer.confirmation import _refused, preview_or_act
+from compliance.officer.confirmation import preview_or_act
 from compliance.officer.forms import HoldForm
 from compliance.services import erasure_requests, holds
 from core import throttles
@@ -234,11 +234,8 @@ def hold_release(request, hold_id):
     hold = get_object_or_404(LegalHold, pk=hold_id)
 
     def act():
-        try:
-            holds.legal_hold_release(hold=hold, actor=Actor.user(request.user))
-            messages.success(request, f"Legal hold released: {hold.reason}. Blocked erasures resume.")
-        except DomainError as error:
-            _refused(request, error)
+        holds.legal_hold_release(hold=hold, actor=Actor.user(request.user))
+        messages.success(request, f"Legal hold released: {hold.reason}. Blocked erasures resume.")
         return _back(request)
 
     return preview_or_act(
@@ -257,13 +254,10 @@ def erasure_request_confirm(request, request_id):
     erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
 
     def act():
-        try:
-            erasure_requests.erasure_request_officer_confirm(
-                erasure_request=erasure_request, actor=Actor.user(request.user)
-            )
-            messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
-        except DomainError as error:
-            _refused(request, error)
+        erasure_requests.erasure_request_officer_confirm(
+            erasure_request=erasure_request, actor=Actor.user(request.user)
+        )
+        messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
         return _back(request)
 
     return preview_or_act(
