@@ -1,7 +1,8 @@
 """The confirmation step of every irreversible or wide officer action, rendered by the server (no script, which the
 Content-Security-Policy would block anyway): the first POST shows what the action will do and a Confirm form that
 carries the same inputs and a token signed over them; only a POST whose token matches its inputs (same officer,
-same page, issued within CONFIRM_MAX_AGE) acts. A changed input, or a forged or stale token, gets a new preview."""
+same page, issued within CONFIRM_MAX_AGE, not used before) acts. A changed input, or a forged, stale or used token
+gets a new preview: a double click on Confirm, or a form sent again from the history, records no second order."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
@@ -24,8 +26,9 @@ EDIT_FIELD = "edit"
 _NOT_INPUTS = {"csrfmiddlewaretoken", TOKEN_FIELD, EDIT_FIELD}
 
 STALE = (
-    "This confirmation does not match its preview (an input changed, or the preview is over "
-    f"{CONFIRM_MAX_AGE // 60} minutes old). Nothing was done: check what it does now and confirm again."
+    "This confirmation does not match its preview (an input changed, the preview is over "
+    f"{CONFIRM_MAX_AGE // 60} minutes old, or it was already used). Nothing was done now: check what it does and "
+    "confirm again only if it is still needed."
 )
 
 
@@ -46,12 +49,17 @@ def confirm_token(request) -> str:
     return signing.dumps(_digest(request), salt=SALT)
 
 
-def token_matches(request) -> bool:
+def token_accepted(request) -> bool:
+    """The token matches these inputs and is used now, once (the used ones are kept in the cache as long as they
+    would be valid; cache.add is atomic, so of two POSTs racing only one acts)."""
+    token = request.POST.get(TOKEN_FIELD, "")
     try:
-        signed = signing.loads(request.POST.get(TOKEN_FIELD, ""), salt=SALT, max_age=CONFIRM_MAX_AGE)
+        signed = signing.loads(token, salt=SALT, max_age=CONFIRM_MAX_AGE)
     except signing.BadSignature:  # SignatureExpired is one
         return False
-    return isinstance(signed, str) and hmac.compare_digest(signed, _digest(request))
+    if not (isinstance(signed, str) and hmac.compare_digest(signed, _digest(request))):
+        return False
+    return cache.add(f"{SALT}:used:{hashlib.sha256(token.encode()).hexdigest()}", 1, CONFIRM_MAX_AGE)
 
 
 def preview_or_act(
@@ -69,7 +77,7 @@ def preview_or_act(
     `edit`, when given, answers the preview's Change button (the inputs back in their form; it never acts)."""
     if edit and request.POST.get(EDIT_FIELD):
         return edit()
-    stale = TOKEN_FIELD in request.POST and not token_matches(request)
+    stale = TOKEN_FIELD in request.POST and not token_accepted(request)
     try:
         if TOKEN_FIELD in request.POST and not stale:
             return act()

@@ -117,6 +117,15 @@ def test_a_changed_input_or_a_forged_token_records_nothing(officer_client, tenan
     assert replayed.status_code == 400 and not LegalHold.objects.filter(released_at__isnull=False).exists()
 
 
+def test_a_confirmation_acts_once_a_double_click_records_one_order(officer_client, tenant):
+    make_subject(tenant, "c-1")
+    confirm = confirm_form(officer_client.post("/officer/orders/new/", ORDER_FORM).content.decode())
+    assert officer_client.post("/officer/orders/new/", confirm).status_code == 302
+    again = officer_client.post("/officer/orders/new/", confirm)
+    assert again.status_code == 400 and "already used" in again.content.decode()
+    assert RegulatorOrder.objects.count() == 1
+
+
 def test_the_order_preview_can_go_back_to_the_filled_form(officer_client, tenant):
     inputs = confirm_form(officer_client.post("/officer/orders/new/", ORDER_FORM).content.decode())
     edit = officer_client.post("/officer/orders/new/", {**inputs, "edit": "1"})
