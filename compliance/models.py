@@ -17,7 +17,7 @@ class ErasureStatus(models.TextChoices):
 
 
 # A request nobody confirmed is not an obligation yet; every other one not done or refused is. "Overdue" is no
-# status: it is derived from due_at and these states (compliance.selectors.erasure_requests_overdue).
+# status: it is derived from due_at and these states (compliance.deadline_selectors).
 OPEN_REQUEST_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.RUNNING, ErasureStatus.BLOCKED_BY_HOLD)
 
 

@@ -66,7 +66,7 @@ class OrderStatus(models.TextChoices):
 
 
 # An erase order still owes work in these states; past its deadline in one of them it is overdue (derived, never
-# stored: compliance.selectors.orders_overdue).
+# stored: compliance.deadline_selectors).
 OPEN_ORDER_STATUSES = (OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD)
 
 

@@ -31,24 +31,31 @@ class SubjectNotInRequest(DomainError):
     default_message = "The subject is not one the request would erase."
 
 
-@transaction.atomic
-def erasure_request_refuse(
-    *, erasure_request: ErasureRequest, basis: str, subjects: list | None = None, actor: Actor
-) -> ErasureRequest:
-    """`subjects` empty or None: the whole request is refused (status refused); else only those subjects are kept
-    and the rest is erased."""
+def refusal_decide(erasure_request: ErasureRequest, *, basis: str, subjects) -> tuple[str, set[str], set[str]]:
+    """(basis, subjects refused, subjects the request would erase) of a refusal, or the error refusing it: the
+    officer's preview and the refusal itself decide it here."""
     basis = basis.strip()
     if not basis:
         raise ReasonRequired(message="Give the legal basis of the refusal (it is sent to the requester).")
-    erasure_request = (
-        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
-    )
     if erasure_request.status not in REFUSABLE_STATUSES:
         raise NotRefusable(status=erasure_request.status)
     targets = set(erasure_request_targets(erasure_request))
     chosen = {str(s) for s in subjects or []} or targets
     if chosen - targets:
         raise SubjectNotInRequest(subjects=sorted(chosen - targets))
+    return basis, chosen, targets
+
+
+@transaction.atomic
+def erasure_request_refuse(
+    *, erasure_request: ErasureRequest, basis: str, subjects: list | None = None, actor: Actor
+) -> ErasureRequest:
+    """`subjects` empty or None: the whole request is refused (status refused); else only those subjects are kept
+    and the rest is erased."""
+    erasure_request = (
+        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
+    )
+    basis, chosen, targets = refusal_decide(erasure_request, basis=basis, subjects=subjects)
     now = timezone.now()
     erasure_request.refused_subjects = sorted({uuid.UUID(str(s)) for s in [*erasure_request.refused_subjects, *chosen]})
     erasure_request.refusal_basis = basis

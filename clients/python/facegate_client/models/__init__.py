@@ -5,6 +5,7 @@ from .access_request_output import AccessRequestOutput
 from .access_request_output_status_enum import AccessRequestOutputStatusEnum
 from .access_request_page import AccessRequestPage
 from .action_enum import ActionEnum
+from .action_preview import ActionPreview
 from .anchor_enum import AnchorEnum
 from .audit_consistency_proof import AuditConsistencyProof
 from .audit_event_output import AuditEventOutput
@@ -94,6 +95,13 @@ from .order_output import OrderOutput
 from .order_output_status_enum import OrderOutputStatusEnum
 from .order_page import OrderPage
 from .portal_link import PortalLink
+from .preview_deadline import PreviewDeadline
+from .preview_hold import PreviewHold
+from .preview_reach import PreviewReach
+from .preview_resumed import PreviewResumed
+from .preview_scope import PreviewScope
+from .preview_subject import PreviewSubject
+from .preview_tenant import PreviewTenant
 from .purpose_enum import PurposeEnum
 from .queued import Queued
 from .retention_rule_create_input_request import RetentionRuleCreateInputRequest
@@ -130,6 +138,7 @@ __all__ = (
     "AccessRequestOutputStatusEnum",
     "AccessRequestPage",
     "ActionEnum",
+    "ActionPreview",
     "AnchorEnum",
     "AuditConsistencyProof",
     "AuditEventOutput",
@@ -219,6 +228,13 @@ __all__ = (
     "OrderOutputStatusEnum",
     "OrderPage",
     "PortalLink",
+    "PreviewDeadline",
+    "PreviewHold",
+    "PreviewReach",
+    "PreviewResumed",
+    "PreviewScope",
+    "PreviewSubject",
+    "PreviewTenant",
     "PurposeEnum",
     "Queued",
     "RetentionRuleCreateInputRequest",

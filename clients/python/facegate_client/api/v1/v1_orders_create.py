@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.action_preview import ActionPreview
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
@@ -16,18 +17,26 @@ from ...models.error_429 import Error429
 from ...models.error_503 import Error503
 from ...models.order_create_input_request import OrderCreateInputRequest
 from ...models.order_output import OrderOutput
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/orders",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -41,7 +50,8 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    Error400
+    ActionPreview
+    | Error400
     | Error401
     | Error403
     | Error409
@@ -53,6 +63,11 @@ def _parse_response(
     | OrderOutput
     | None
 ):
+    if response.status_code == 200:
+        response_200 = ActionPreview.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = OrderOutput.from_dict(response.json())
 
@@ -112,7 +127,17 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    ActionPreview
+    | Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -126,11 +151,25 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    ActionPreview
+    | Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
 ]:
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -138,11 +177,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -156,8 +196,10 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> (
-    Error400
+    ActionPreview
+    | Error400
     | Error401
     | Error403
     | Error409
@@ -169,8 +211,11 @@ def sync(
     | OrderOutput
     | None
 ):
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -178,12 +223,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -191,11 +237,25 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    ActionPreview
+    | Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | OrderOutput
 ]:
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -203,11 +263,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,8 +280,10 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> (
-    Error400
+    ActionPreview
+    | Error400
     | Error401
     | Error403
     | Error409
@@ -232,8 +295,11 @@ async def asyncio(
     | OrderOutput
     | None
 ):
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -241,12 +307,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed
