@@ -17,6 +17,7 @@ from compliance.models import ErasureRequest, ErasureStatus
 from compliance.selectors import holds_active, work_blocked_by_holds
 from compliance.services.erasure_requests import erasure_request_targets
 from compliance.services.holds import HoldAlreadyReleased
+from compliance.services.orders import order_reference_free
 from compliance.services.refusals import refusal_decide
 from compliance.services.scopes import scope_resolve
 from compliance.services.subject_requests import NotAwaitingOfficer
@@ -87,10 +88,18 @@ def _conflicts(subjects: QuerySet[Subject], now: datetime) -> dict:
 
 
 def order_preview(
-    *, action: str, scope: dict, received_at: datetime, deadline: datetime | None, now: datetime | None = None
+    *,
+    regulator: str,
+    reference: str,
+    action: str,
+    scope: dict,
+    received_at: datetime,
+    deadline: datetime | None,
+    now: datetime | None = None,
 ) -> dict:
     """What recording this order does; refused exactly as order_create refuses it (the scope resolved once)."""
     now = now or timezone.now()
+    order_reference_free(regulator=regulator, reference=reference)
     resolved = scope_resolve(scope)
     covered = subjects_in_scope(
         jurisdictions=resolved["scope_jurisdictions"],

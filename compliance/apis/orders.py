@@ -85,6 +85,8 @@ class OrderListCreateApi(OfficerApi):
         if dry_run(request):
             fields = data.validated_data
             preview = preview_selectors.order_preview(
+                regulator=fields["regulator"],
+                reference=fields["reference"],
                 action=fields["action"],
                 scope=fields["scope"],
                 received_at=fields["received_at"],

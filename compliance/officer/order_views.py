@@ -94,7 +94,12 @@ def order_new(request):
             request,
             title=f"record the {OrderAction(data['action']).label.lower()} order {data['reference']}",
             preview=lambda: preview_selectors.order_preview(
-                action=data["action"], scope=form.scope(), received_at=data["received_at"], deadline=data["deadline"]
+                regulator=data["regulator"],
+                reference=data["reference"],
+                action=data["action"],
+                scope=form.scope(),
+                received_at=data["received_at"],
+                deadline=data["deadline"],
             ),
             act=lambda: record(form),
             back=reverse("officer:order-new"),

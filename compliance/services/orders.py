@@ -37,6 +37,13 @@ class OrderNotLiftable(Conflict):
     default_message = "Only a suspend_processing or restrict_collection order in force can be lifted."
 
 
+def order_reference_free(*, regulator: str, reference: str) -> None:
+    """Refuses a reference its regulator already gave an order (the preview refuses it as the order would)."""
+    existing = RegulatorOrder.objects.filter(regulator__iexact=regulator, reference=reference).first()
+    if existing is not None:
+        raise OrderReferenceExists(order=str(existing.pk))
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -51,9 +58,7 @@ def order_create(
 ) -> RegulatorOrder:
     """The gate reads orders in SQL at match and enrolment time, so the effect starts at this commit.
     suspend/restrict orders are in force from here (done); an erase order then erases in Celery."""
-    existing = RegulatorOrder.objects.filter(regulator__iexact=regulator, reference=reference).first()
-    if existing is not None:
-        raise OrderReferenceExists(order=str(existing.pk))
+    order_reference_free(regulator=regulator, reference=reference)
     try:
         with transaction.atomic():  # the unique index decides a race between two officers
             order = RegulatorOrder.objects.create(

@@ -36,3 +36,10 @@ def test_the_same_retention_limit_is_refused_while_it_is_in_force(api, tenant):
     assert api.post("/api/v1/retention-rules", {**body, "max_age_months": 12}, format="json").status_code == 201
     RetentionRule.objects.filter(tenant__slug="acme", max_age_months=24).update(active=False)
     assert api.post("/api/v1/retention-rules", body, format="json").status_code == 201
+
+
+def test_a_dry_run_refuses_a_reference_already_recorded_as_the_order_would(api):
+    assert api.post("/api/v1/orders", _order(), format="json").status_code == 201
+    preview = api.post("/api/v1/orders?dry_run=true", _order(regulator="UK ico"), format="json")
+    assert preview.status_code == 409 and preview.json()["error"]["code"] == "order_reference_exists"
+    assert RegulatorOrder.objects.count() == 1
