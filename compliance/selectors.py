@@ -218,8 +218,32 @@ def _with_details_json(events) -> list[AuditEvent]:
     return events
 
 
-def audit_events(*, after: int = 0, limit: int = AUDIT_PAGE_SIZE) -> list[AuditEvent]:
-    return _with_details_json(AuditEvent.objects.filter(seq__gt=after).order_by("seq")[:limit])
+def audit_events(
+    *,
+    before: int | None = None,
+    action: str = "",
+    object_id: str = "",
+    actor: str = "",
+    since=None,
+    until=None,
+    limit: int = AUDIT_PAGE_SIZE,
+) -> list[AuditEvent]:
+    """Newest first, one page before event `before`; `action` matches a prefix ("order." is every order event),
+    `object_id` an object (an order, a request, a subject, a certificate) or its type, `actor` a prefix."""
+    rows = AuditEvent.objects.all()
+    if before is not None:
+        rows = rows.filter(seq__lt=before)
+    if action:
+        rows = rows.filter(action__startswith=action)
+    if object_id:
+        rows = rows.filter(Q(object_id=object_id) | Q(object_type=object_id))
+    if actor:
+        rows = rows.filter(actor__startswith=actor)
+    if since:
+        rows = rows.filter(at__gte=since)
+    if until:
+        rows = rows.filter(at__lt=until)
+    return _with_details_json(rows.order_by("-seq")[:limit])
 
 
 def audit_events_for(*, obj, page: str | None = None, per_page: int = AUDIT_PAGE_SIZE):

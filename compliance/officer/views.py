@@ -22,7 +22,7 @@ from compliance.deadline_selectors import access_requests_overdue, deadline_stat
 from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.confirmation import preview_or_act
-from compliance.officer.forms import HoldForm
+from compliance.officer.forms import AuditFilterForm, HoldForm
 from compliance.services import erasure_requests, holds
 from core import throttles
 from core.audit import Actor
@@ -185,18 +185,20 @@ def certificate_download(request, certificate_id):
 
 @officer_required
 def audit_log(request):
-    try:
-        after = max(int(request.GET.get("after", 0)), 0)
-    except ValueError:
-        after = 0
-    events = selectors.audit_events(after=after)
+    """Newest first, filtered by action, object, actor and time; each page links the next by its last seq."""
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v not in (None, "")}
+    events = selectors.audit_events(**filters)
+    more = len(events) == selectors.AUDIT_PAGE_SIZE
     return render(
         request,
         "officer/audit.html",
         {
+            "form": form,
             "events": events,
-            "after": after,
-            "next_after": events[-1].seq if len(events) == selectors.AUDIT_PAGE_SIZE else None,
+            "filtered": bool(filters),
+            "next_before": events[-1].seq if more else None,
             "status": selectors.audit_status(),
         },
     )
