@@ -38,7 +38,12 @@ class ReceiptStatusApi(APIView):
     permission_classes = []
     throttle_classes = []  # the per-IP budget of /api/ applies (core.throttles.IpThrottleMiddleware)
 
-    @extend_schema(responses=ReceiptStatusSerializer, auth=[])
+    @extend_schema(
+        responses=ReceiptStatusSerializer,
+        auth=[],
+        description="Public, no credentials: whether a consent receipt's consent is in force now. The receipt's "
+        "`statusUrl` is this operation's URL; an unknown or edited token is 404.",
+    )
     def get(self, request, token):
         consent_id = receipt_status_consent_id(token)
         if consent_id is None:

@@ -58,6 +58,10 @@ from .error_413 import Error413
 from .error_413_error import Error413Error
 from .error_413_error_code import Error413ErrorCode
 from .error_413_error_details import Error413ErrorDetails
+from .error_414 import Error414
+from .error_414_error import Error414Error
+from .error_414_error_code import Error414ErrorCode
+from .error_414_error_details import Error414ErrorDetails
 from .error_415 import Error415
 from .error_415_error import Error415Error
 from .error_415_error_code import Error415ErrorCode
@@ -96,6 +100,8 @@ from .order_page import OrderPage
 from .portal_link import PortalLink
 from .purpose_enum import PurposeEnum
 from .queued import Queued
+from .receipt_status import ReceiptStatus
+from .receipt_status_status_enum import ReceiptStatusStatusEnum
 from .retention_rule_create_input_request import RetentionRuleCreateInputRequest
 from .retention_rule_output import RetentionRuleOutput
 from .retention_rule_page import RetentionRulePage
@@ -183,6 +189,10 @@ __all__ = (
     "Error413Error",
     "Error413ErrorCode",
     "Error413ErrorDetails",
+    "Error414",
+    "Error414Error",
+    "Error414ErrorCode",
+    "Error414ErrorDetails",
     "Error415",
     "Error415Error",
     "Error415ErrorCode",
@@ -221,6 +231,8 @@ __all__ = (
     "PortalLink",
     "PurposeEnum",
     "Queued",
+    "ReceiptStatus",
+    "ReceiptStatusStatusEnum",
     "RetentionRuleCreateInputRequest",
     "RetentionRuleOutput",
     "RetentionRulePage",

@@ -14,6 +14,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -45,6 +46,7 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -86,6 +88,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -122,6 +129,7 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -147,6 +155,7 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -162,7 +171,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -188,6 +197,7 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -204,7 +214,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503
     """
 
     return sync_detailed(
@@ -225,6 +235,7 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -240,7 +251,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -264,6 +275,7 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -280,7 +292,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        AccessRequestOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503
     """
 
     return (

@@ -11,6 +11,7 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
 from ...models.error_503 import Error503
 from ...types import Response
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | None:
     if response.status_code == 200:
         response_200 = AuditEventOutput.from_dict(response.json())
 
@@ -58,6 +59,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
@@ -76,7 +82,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +95,7 @@ def sync_detailed(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503]:
     """
     Args:
         index (int):
@@ -99,7 +105,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -117,7 +123,7 @@ def sync(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | None:
     """
     Args:
         index (int):
@@ -127,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503
     """
 
     return sync_detailed(
@@ -140,7 +146,7 @@ async def asyncio_detailed(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503]:
     """
     Args:
         index (int):
@@ -150,7 +156,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +172,7 @@ async def asyncio(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | None:
     """
     Args:
         index (int):
@@ -176,7 +182,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503
     """
 
     return (

@@ -10,6 +10,7 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
 from ...models.error_503 import Error503
 from ...types import Response
@@ -31,7 +32,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str | None:
     if response.status_code == 200:
         response_200 = response.text
         return response_200
@@ -56,6 +57,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
@@ -74,7 +80,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +93,7 @@ def sync_detailed(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str]:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -98,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +122,7 @@ def sync(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str | None:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -127,7 +133,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str
     """
 
     return sync_detailed(
@@ -140,7 +146,7 @@ async def asyncio_detailed(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str]:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -151,7 +157,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +173,7 @@ async def asyncio(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str | None:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -178,7 +184,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | str
     """
 
     return (

@@ -10,6 +10,7 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -50,6 +51,7 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -93,6 +95,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -127,6 +134,7 @@ def _build_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -153,6 +161,7 @@ def sync_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -173,7 +182,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued]
     """
 
     kwargs = _get_kwargs(
@@ -199,6 +208,7 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -220,7 +230,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued
     """
 
     return sync_detailed(
@@ -241,6 +251,7 @@ async def asyncio_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -261,7 +272,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued]
     """
 
     kwargs = _get_kwargs(
@@ -285,6 +296,7 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -306,7 +318,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued
     """
 
     return (

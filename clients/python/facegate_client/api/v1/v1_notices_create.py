@@ -10,6 +10,7 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -49,6 +50,7 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -86,6 +88,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -115,7 +122,17 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | NoticeOutput
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -131,7 +148,17 @@ def sync_detailed(
     body: NoticeCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | NoticeOutput
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
@@ -146,7 +173,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | NoticeOutput]
     """
 
     kwargs = _get_kwargs(
@@ -172,6 +199,7 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -192,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
     """
 
     return sync_detailed(
@@ -208,7 +236,17 @@ async def asyncio_detailed(
     body: NoticeCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error503
+    | NoticeOutput
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
@@ -223,7 +261,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | NoticeOutput]
     """
 
     kwargs = _get_kwargs(
@@ -247,6 +285,7 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -267,7 +306,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | NoticeOutput
     """
 
     return (

@@ -13,6 +13,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -53,6 +54,7 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -95,6 +97,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -130,6 +137,7 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -156,6 +164,7 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -172,7 +181,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -199,6 +208,7 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -216,7 +226,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | OrderOutput
     """
 
     return sync_detailed(
@@ -238,6 +248,7 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -254,7 +265,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -279,6 +290,7 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -296,7 +308,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | OrderOutput
     """
 
     return (

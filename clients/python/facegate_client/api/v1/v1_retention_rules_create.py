@@ -10,6 +10,7 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -46,6 +47,7 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -83,6 +85,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -117,6 +124,7 @@ def _build_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -141,6 +149,7 @@ def sync_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -156,7 +165,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput]
     """
 
     kwargs = _get_kwargs(
@@ -180,6 +189,7 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -196,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput
     """
 
     return sync_detailed(
@@ -215,6 +225,7 @@ async def asyncio_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -230,7 +241,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput]
     """
 
     kwargs = _get_kwargs(
@@ -252,6 +263,7 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -268,7 +280,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | RetentionRuleOutput
     """
 
     return (

@@ -14,6 +14,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -56,6 +57,7 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -97,6 +99,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -133,6 +140,7 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -160,6 +168,7 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -179,7 +188,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -209,6 +218,7 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -229,7 +239,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503
     """
 
     return sync_detailed(
@@ -254,6 +264,7 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -273,7 +284,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -301,6 +312,7 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -321,7 +333,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503
     """
 
     return (

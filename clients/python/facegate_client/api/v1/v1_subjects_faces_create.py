@@ -14,6 +14,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -57,6 +58,7 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -104,6 +106,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -140,6 +147,7 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -168,6 +176,7 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -186,7 +195,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued]
+        Response[EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued]
     """
 
     kwargs = _get_kwargs(
@@ -216,6 +225,7 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -235,7 +245,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued
+        EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued
     """
 
     return sync_detailed(
@@ -260,6 +270,7 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -278,7 +289,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued]
+        Response[EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued]
     """
 
     kwargs = _get_kwargs(
@@ -306,6 +317,7 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -325,7 +337,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued
+        EnrollmentOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued
     """
 
     return (

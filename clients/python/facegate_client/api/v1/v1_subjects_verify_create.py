@@ -12,6 +12,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -56,6 +57,7 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -104,6 +106,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -139,6 +146,7 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -167,6 +175,7 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -188,7 +197,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput]
     """
 
     kwargs = _get_kwargs(
@@ -217,6 +226,7 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -239,7 +249,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput
     """
 
     return sync_detailed(
@@ -263,6 +273,7 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -284,7 +295,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput]
     """
 
     kwargs = _get_kwargs(
@@ -311,6 +322,7 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -333,7 +345,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | Queued | VerificationOutput
     """
 
     return (

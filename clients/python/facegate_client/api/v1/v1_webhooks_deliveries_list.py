@@ -11,6 +11,7 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
 from ...models.error_503 import Error503
 from ...models.webhook_delivery_page import WebhookDeliveryPage
@@ -45,7 +46,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage | None:
     if response.status_code == 200:
         response_200 = WebhookDeliveryPage.from_dict(response.json())
 
@@ -71,6 +72,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
@@ -89,7 +95,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +110,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage]:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -117,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +145,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage | None:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -152,7 +158,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage
     """
 
     return sync_detailed(
@@ -169,7 +175,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage]:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -182,7 +188,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage]
     """
 
     kwargs = _get_kwargs(
@@ -202,7 +208,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage | None:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -215,7 +221,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | WebhookDeliveryPage
     """
 
     return (

@@ -13,6 +13,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
@@ -44,6 +45,7 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -84,6 +86,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -113,7 +120,18 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+    Any
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error503
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -128,7 +146,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+    Any
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error503
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
@@ -142,7 +171,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -168,6 +197,7 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -186,7 +216,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503
     """
 
     return sync_detailed(
@@ -200,7 +230,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+    Any
+    | Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error503
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
@@ -214,7 +255,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -238,6 +279,7 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
@@ -256,7 +298,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        Any | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503
     """
 
     return (
