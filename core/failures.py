@@ -3,7 +3,7 @@
 DRF's exception handler (core.api) covers the views; Django's handler400/403/404/500 (named in config.urls)
 and ApiErrorMiddleware cover what happens before or outside a view: routing, the URL's length, request parsing
 limits, query parameters, and a database or broker that is down (503 with Retry-After, never 500). What gunicorn
-refuses before Django runs (a request line over its limit) is config/gunicorn_conf.py's.
+refuses before Django runs (a request line or headers over its limits) is config/gunicorn_conf.py's.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ GENERIC = {
     405: ("method_not_allowed", "Method not allowed."),
     413: ("body_too_large", "The request body is too large."),
     414: ("uri_too_long", "The request URL is too long."),
+    431: ("headers_too_large", "The request headers are too large."),
     429: ("throttled", "Too many requests."),
     500: ("internal_error", "The server failed to answer this request."),
     503: ("service_unavailable", "A service Facegate depends on is unavailable; retry later."),

@@ -1,6 +1,7 @@
 """An over-long URL under /api/ gets the API's JSON error, through gunicorn as the Procfile runs it: Django's
 414 uri_too_long past MAX_URL_BYTES, and the same answer from gunicorn itself past its request-line limit
-(config/gunicorn_conf.py), where Django never sees the request. Before, gunicorn answered both with an HTML page."""
+(config/gunicorn_conf.py), where Django never sees the request; headers over gunicorn's limits are 431
+headers_too_large. Before, gunicorn answered all of them with an HTML page."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ from django.conf import settings
 pytestmark = [pytest.mark.integration]
 
 
-def _assert_uri_too_long(response: httpx.Response) -> None:
-    assert response.status_code == 414, response.text
+def _assert_json_error(response: httpx.Response, status: int, code: str) -> None:
+    assert response.status_code == status, response.text
     assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json() == {
-        "error": {"code": "uri_too_long", "message": "The request URL is too long.", "details": {}}
-    }
+    assert response.json()["error"]["code"] == code and set(response.json()["error"]) == {"code", "message", "details"}
 
 
-def test_over_long_urls_get_the_json_error_from_django_and_from_gunicorn(procfile_web):
+def _assert_uri_too_long(response: httpx.Response) -> None:
+    _assert_json_error(response, 414, "uri_too_long")
+
+
+def test_over_long_urls_and_headers_get_the_json_error_from_django_and_from_gunicorn(procfile_web):
     base_url, output = procfile_web
     ordinary = httpx.get(f"{base_url}/api/v1/subjects", timeout=10)
     assert ordinary.status_code in (401, 403) and ordinary.json()["error"]["code"]
@@ -29,6 +32,8 @@ def test_over_long_urls_get_the_json_error_from_django_and_from_gunicorn(procfil
     # longer than any request line gunicorn parses: refused before Django runs
     _assert_uri_too_long(httpx.get(f"{base_url}/api/v1/subjects?q={'x' * 9000}", timeout=10))
     assert "Invalid request from ip=127.0.0.1" in output()
+    huge_header = httpx.get(f"{base_url}/api/v1/subjects", headers={"X-Padding": "x" * 9000}, timeout=10)
+    _assert_json_error(huge_header, 431, "headers_too_large")
     assert settings.MAX_URL_BYTES < 5000 < 8190  # 5000: past Django's limit, within gunicorn's
 
 

@@ -74,6 +74,10 @@ from .error_429 import Error429
 from .error_429_error import Error429Error
 from .error_429_error_code import Error429ErrorCode
 from .error_429_error_details import Error429ErrorDetails
+from .error_431 import Error431
+from .error_431_error import Error431Error
+from .error_431_error_code import Error431ErrorCode
+from .error_431_error_details import Error431ErrorDetails
 from .error_503 import Error503
 from .error_503_error import Error503Error
 from .error_503_error_code import Error503ErrorCode
@@ -205,6 +209,10 @@ __all__ = (
     "Error429Error",
     "Error429ErrorCode",
     "Error429ErrorDetails",
+    "Error431",
+    "Error431Error",
+    "Error431ErrorCode",
+    "Error431ErrorDetails",
     "Error503",
     "Error503Error",
     "Error503ErrorCode",

@@ -13,6 +13,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.v1_certificates_retrieve_response_200 import V1CertificatesRetrieveResponse200
 from ...types import Response
@@ -41,6 +42,7 @@ def _parse_response(
     | Error404
     | Error414
     | Error429
+    | Error431
     | Error503
     | V1CertificatesRetrieveResponse200
     | None
@@ -80,6 +82,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -94,7 +101,15 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -109,7 +124,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
 ]:
     """
     Args:
@@ -120,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -145,6 +168,7 @@ def sync(
     | Error404
     | Error414
     | Error429
+    | Error431
     | Error503
     | V1CertificatesRetrieveResponse200
     | None
@@ -158,7 +182,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200
     """
 
     return sync_detailed(
@@ -172,7 +196,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
 ]:
     """
     Args:
@@ -183,7 +215,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -206,6 +238,7 @@ async def asyncio(
     | Error404
     | Error414
     | Error429
+    | Error431
     | Error503
     | V1CertificatesRetrieveResponse200
     | None
@@ -219,7 +252,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200
     """
 
     return (

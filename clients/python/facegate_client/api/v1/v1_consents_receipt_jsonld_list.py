@@ -12,6 +12,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.v1_consents_receipt_jsonld_list_response_200 import V1ConsentsReceiptJsonldListResponse200
 from ...types import Response
@@ -40,6 +41,7 @@ def _parse_response(
     | Error404
     | Error414
     | Error429
+    | Error431
     | Error503
     | V1ConsentsReceiptJsonldListResponse200
     | None
@@ -79,6 +81,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -93,7 +100,15 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptJsonldListResponse200
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -108,7 +123,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptJsonldListResponse200
 ]:
     """The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).
 
@@ -120,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptJsonldListResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -145,6 +168,7 @@ def sync(
     | Error404
     | Error414
     | Error429
+    | Error431
     | Error503
     | V1ConsentsReceiptJsonldListResponse200
     | None
@@ -159,7 +183,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptJsonldListResponse200
     """
 
     return sync_detailed(
@@ -173,7 +197,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptJsonldListResponse200
 ]:
     """The ISO/IEC TS 27560 consent record in W3C DPV (JSON-LD).
 
@@ -185,7 +217,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptJsonldListResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -208,6 +240,7 @@ async def asyncio(
     | Error404
     | Error414
     | Error429
+    | Error431
     | Error503
     | V1ConsentsReceiptJsonldListResponse200
     | None
@@ -222,7 +255,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptJsonldListResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptJsonldListResponse200
     """
 
     return (

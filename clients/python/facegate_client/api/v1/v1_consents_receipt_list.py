@@ -12,6 +12,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.v1_consents_receipt_list_response_200 import V1ConsentsReceiptListResponse200
 from ...types import Response
@@ -34,7 +35,16 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200 | None
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptListResponse200
+    | None
 ):
     if response.status_code == 200:
         response_200 = V1ConsentsReceiptListResponse200.from_dict(response.json())
@@ -71,6 +81,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -85,7 +100,15 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptListResponse200
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -100,7 +123,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptListResponse200
 ]:
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
@@ -113,7 +144,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptListResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -132,7 +163,16 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> (
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200 | None
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptListResponse200
+    | None
 ):
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
@@ -145,7 +185,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptListResponse200
     """
 
     return sync_detailed(
@@ -159,7 +199,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptListResponse200
 ]:
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
@@ -172,7 +220,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptListResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +237,16 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> (
-    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200 | None
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1ConsentsReceiptListResponse200
+    | None
 ):
     """Kantara Consent Receipt v1.1 fields, plus the notice's SHA-256. `?format=jwt|jsonld` (or the Accept
     header) gives the other forms, which `receipt.jwt` and `receipt.jsonld` also serve.
@@ -202,7 +259,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | V1ConsentsReceiptListResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1ConsentsReceiptListResponse200
     """
 
     return (

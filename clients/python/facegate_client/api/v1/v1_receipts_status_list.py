@@ -12,6 +12,7 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.receipt_status import ReceiptStatus
 from ...types import Response
@@ -33,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus | None:
     if response.status_code == 200:
         response_200 = ReceiptStatus.from_dict(response.json())
 
@@ -69,6 +70,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -82,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -95,7 +101,7 @@ def sync_detailed(
     token: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus]:
     """Public, no credentials: whether a consent receipt's consent is in force now. The receipt's
     `statusUrl` is this operation's URL; an unknown or edited token is 404.
 
@@ -107,7 +113,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus]
     """
 
     kwargs = _get_kwargs(
@@ -125,7 +131,7 @@ def sync(
     token: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus | None:
     """Public, no credentials: whether a consent receipt's consent is in force now. The receipt's
     `statusUrl` is this operation's URL; an unknown or edited token is 404.
 
@@ -137,7 +143,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus
     """
 
     return sync_detailed(
@@ -150,7 +156,7 @@ async def asyncio_detailed(
     token: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus]:
     """Public, no credentials: whether a consent receipt's consent is in force now. The receipt's
     `statusUrl` is this operation's URL; an unknown or edited token is 404.
 
@@ -162,7 +168,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus]
     """
 
     kwargs = _get_kwargs(
@@ -178,7 +184,7 @@ async def asyncio(
     token: str,
     *,
     client: AuthenticatedClient | Client,
-) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus | None:
     """Public, no credentials: whether a consent receipt's consent is in force now. The receipt's
     `statusUrl` is this operation's URL; an unknown or edited token is 404.
 
@@ -190,7 +196,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error503 | ReceiptStatus
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | ReceiptStatus
     """
 
     return (

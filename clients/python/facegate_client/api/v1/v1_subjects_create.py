@@ -14,6 +14,7 @@ from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.subject_create_input_request import SubjectCreateInputRequest
 from ...models.subject_output import SubjectOutput
@@ -54,6 +55,7 @@ def _parse_response(
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
     | None
@@ -108,6 +110,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -131,6 +138,7 @@ def _build_response(
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
 ]:
@@ -157,6 +165,7 @@ def sync_detailed(
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
 ]:
@@ -173,7 +182,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | SubjectOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput]
     """
 
     kwargs = _get_kwargs(
@@ -203,6 +212,7 @@ def sync(
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
     | None
@@ -220,7 +230,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput
     """
 
     return sync_detailed(
@@ -245,6 +255,7 @@ async def asyncio_detailed(
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
 ]:
@@ -261,7 +272,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | SubjectOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput]
     """
 
     kwargs = _get_kwargs(
@@ -289,6 +300,7 @@ async def asyncio(
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
     | None
@@ -306,7 +318,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput
     """
 
     return (
