@@ -43,8 +43,8 @@ GENERIC = {
     405: ("method_not_allowed", "Method not allowed."),
     413: ("body_too_large", "The request body is too large."),
     414: ("uri_too_long", "The request URL is too long."),
-    431: ("headers_too_large", "The request headers are too large."),
     429: ("throttled", "Too many requests."),
+    431: ("headers_too_large", "The request headers are too large."),
     500: ("internal_error", "The server failed to answer this request."),
     503: ("service_unavailable", "A service Facegate depends on is unavailable; retry later."),
 }
