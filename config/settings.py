@@ -260,6 +260,9 @@ DETECT_MAX_SIDE = env.int("DETECT_MAX_SIDE", default=1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)  # JSON bodies carry no images
+# Path and query string: a longer URL is 414 uri_too_long. Below gunicorn's request-line limit (config/gunicorn_conf.py),
+# so the answer is always Django's.
+MAX_URL_BYTES = env.int("MAX_URL_BYTES", default=4096)
 
 # --- Compliance -----------------------------------------------------------
 WITHDRAWN_TEMPLATE_GRACE_HOURS = env.int("WITHDRAWN_TEMPLATE_GRACE_HOURS", default=24)

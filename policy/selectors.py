@@ -1,5 +1,6 @@
-"""Reads through the policy rules for everyone but the matcher: the consent ledger's "in force", who an order
-or hold covers, which holds are in force, and what the retention sweep must erase. Selectors never write."""
+"""Reads through the policy rules for everyone but the matcher: the consent ledger's "in force" (and a receipt's
+status), who an order or hold covers, which holds are in force, and what the retention sweep must erase. Selectors
+never write."""
 
 from __future__ import annotations
 
@@ -27,6 +28,25 @@ def consents_in_force(*, at: datetime, subject: Subject | None = None, purpose: 
     if purpose is not None:
         qs = qs.filter(purpose=purpose)
     return qs
+
+
+def consent_status(*, consent_id: str, at: datetime) -> tuple[str, datetime | None]:
+    """What a receipt's status link answers, and since when: `in_force` exactly as the gate judges it (rule 3),
+    else why not: `withdrawn`, `expired`, `purpose_ended`, `erased` (the record is gone with its person's data),
+    or `not_in_force` (no published notice with the text agreed to)."""
+    consent = Consent.objects.filter(pk=consent_id).first()
+    if consent is None:
+        return "erased", None
+    if consents_in_force(at=at).filter(pk=consent.pk).exists():
+        return "in_force", consent.granted_at
+    for status, since in (
+        ("withdrawn", consent.withdrawn_at),
+        ("expired", consent.expires_at),
+        ("purpose_ended", consent.purpose_ended_at),
+    ):
+        if since is not None and since <= at:
+            return status, since
+    return "not_in_force", None
 
 
 def subjects_covered(*, scoped) -> QuerySet[Subject]:

@@ -59,6 +59,10 @@ from .error_413 import Error413
 from .error_413_error import Error413Error
 from .error_413_error_code import Error413ErrorCode
 from .error_413_error_details import Error413ErrorDetails
+from .error_414 import Error414
+from .error_414_error import Error414Error
+from .error_414_error_code import Error414ErrorCode
+from .error_414_error_details import Error414ErrorDetails
 from .error_415 import Error415
 from .error_415_error import Error415Error
 from .error_415_error_code import Error415ErrorCode
@@ -71,6 +75,10 @@ from .error_429 import Error429
 from .error_429_error import Error429Error
 from .error_429_error_code import Error429ErrorCode
 from .error_429_error_details import Error429ErrorDetails
+from .error_431 import Error431
+from .error_431_error import Error431Error
+from .error_431_error_code import Error431ErrorCode
+from .error_431_error_details import Error431ErrorDetails
 from .error_503 import Error503
 from .error_503_error import Error503Error
 from .error_503_error_code import Error503ErrorCode
@@ -104,6 +112,8 @@ from .preview_subject import PreviewSubject
 from .preview_tenant import PreviewTenant
 from .purpose_enum import PurposeEnum
 from .queued import Queued
+from .receipt_status import ReceiptStatus
+from .receipt_status_status_enum import ReceiptStatusStatusEnum
 from .retention_rule_create_input_request import RetentionRuleCreateInputRequest
 from .retention_rule_output import RetentionRuleOutput
 from .retention_rule_page import RetentionRulePage
@@ -192,6 +202,10 @@ __all__ = (
     "Error413Error",
     "Error413ErrorCode",
     "Error413ErrorDetails",
+    "Error414",
+    "Error414Error",
+    "Error414ErrorCode",
+    "Error414ErrorDetails",
     "Error415",
     "Error415Error",
     "Error415ErrorCode",
@@ -204,6 +218,10 @@ __all__ = (
     "Error429Error",
     "Error429ErrorCode",
     "Error429ErrorDetails",
+    "Error431",
+    "Error431Error",
+    "Error431ErrorCode",
+    "Error431ErrorDetails",
     "Error503",
     "Error503Error",
     "Error503ErrorCode",
@@ -237,6 +255,8 @@ __all__ = (
     "PreviewTenant",
     "PurposeEnum",
     "Queued",
+    "ReceiptStatus",
+    "ReceiptStatusStatusEnum",
     "RetentionRuleCreateInputRequest",
     "RetentionRuleOutput",
     "RetentionRulePage",

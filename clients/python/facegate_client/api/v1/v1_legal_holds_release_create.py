@@ -14,9 +14,11 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.legal_hold_output import LegalHoldOutput
 from ...types import UNSET, Response, Unset
@@ -56,9 +58,11 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | None
 ):
@@ -113,6 +117,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -127,6 +136,11 @@ def _parse_response(
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -150,9 +164,11 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
 ]:
     return Response(
@@ -177,9 +193,11 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
 ]:
     """Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders and
@@ -194,7 +212,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -223,9 +241,11 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | None
 ):
@@ -241,7 +261,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -265,9 +285,11 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
 ]:
     """Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders and
@@ -282,7 +304,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -309,9 +331,11 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | None
 ):
@@ -327,7 +351,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503
     """
 
     return (

@@ -11,9 +11,11 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.order_create_input_request import OrderCreateInputRequest
 from ...models.order_output import OrderOutput
@@ -56,9 +58,11 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
@@ -98,6 +102,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -112,6 +121,11 @@ def _parse_response(
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -133,9 +147,11 @@ def _build_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
 ]:
@@ -159,9 +175,11 @@ def sync_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
 ]:
@@ -177,7 +195,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -204,9 +222,11 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
@@ -223,7 +243,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return sync_detailed(
@@ -245,9 +265,11 @@ async def asyncio_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
 ]:
@@ -263,7 +285,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -288,9 +310,11 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
@@ -307,7 +331,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return (
