@@ -19,9 +19,11 @@ import argparse
 import io
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +115,7 @@ def main() -> int:
     parser.add_argument("--side", type=int, default=6000, help="their width and height (40 Mpx is the limit)")
     parser.add_argument("--json", type=Path, default=ROOT / "docs" / "bench" / "fairness.json")
     args = parser.parse_args()
+    load_at_start = round(os.getloadavg()[0], 1)
     data_dir = Path(tempfile.mkdtemp(prefix="facegate-fairness-"))
     stack = Stack(data_dir / "data").start()
     try:
@@ -159,7 +162,12 @@ def main() -> int:
             f"{flood['backlog_drained_s']} s, at most {flood['most_running_at_once']} running at once, "
             f"{flood['jobs_ended']} of {len(e_jobs)} jobs ended, {with_bytes} with bytes left"
         )
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)
         result = {
+            "command": " ".join(["bench/fairness.py", *sys.argv[1:]]),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "commit": commit.stdout.strip(),
+            "load_average_1m_at_start": load_at_start,
             "worker_concurrency": int(os.environ.get("WORKER_CONCURRENCY", "2")),
             "cpu_count": os.cpu_count(),
             "a_idle": idle,
