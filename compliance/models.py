@@ -62,6 +62,10 @@ class ErasureRequest(models.Model):
     # A selfie names subjects of tenants: each is told and may object until then (compliance.services.objections).
     objection_until = models.DateTimeField(null=True, blank=True)
     objections = models.JSONField(default=list, blank=True)  # [{"tenant", "subject", "reason", "at"}]
+    # Its erasure run, as the relay reads it (compliance.services.relay): asked for when the request became ready,
+    # started by a worker (None again once the run has settled); a run started JOB_REAP_AFTER_SECONDS ago is lost.
+    run_requested_at = models.DateTimeField(null=True, blank=True)
+    run_started_at = models.DateTimeField(null=True, blank=True)
 
 
 class AccessStatus(models.TextChoices):

@@ -12,9 +12,8 @@ from django.utils import timezone
 
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services.clocks import clock_note
-from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_request_targets
+from compliance.services.erasure_requests import erasure_request_targets, erasure_run_enqueue
 from core.audit import Actor, audit_append
-from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, ReasonRequired
 
 # Refusal is a decision taken before the erasure runs, or about what a legal hold keeps.
@@ -72,7 +71,7 @@ def erasure_request_refuse(
         erasure_request.external_ref = ""
     else:
         erasure_request.status = ErasureStatus.RUNNING
-        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+        erasure_run_enqueue(erasure_request)
     clock_note(erasure_request, event="refused" if whole else "refused_in_part", at=now, reason=basis)
     erasure_request.save()
     audit_append(
