@@ -1,0 +1,119 @@
+"""Backups that honour erasure: a restored backup never makes an erased face matchable again.
+
+Real PostgreSQL (pg_dump / pg_restore into the test database itself), the real Celery worker and DeepFace on one
+photo of tests/faces. Every test is transactional: the restore replaces the tables of the test database, which
+the suite's truncation then empties as after any other test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from compliance.models import DeletionCertificate, ErasureRequest
+from compliance.services import eraser
+from compliance.services.backups import RESTORE_MARKER
+from compliance.services.certificates import certificate_sha256
+from consent.models import Subject
+from core import checks
+from core.audit import Actor, canonical
+from core.models import AuditEvent
+from matching.models import FaceTemplate
+from tests.factories import FRAUD, make_subject, make_template, make_tenant
+from tests.helpers import wait_for
+from tests.matching.test_pipeline_integration import client_for, enrol, match_ids
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+ACTOR = Actor.system("test")
+
+
+@pytest.fixture
+def journal(settings, tmp_path):
+    """This test's own erasure journal; yields the journal file."""
+    settings.ERASURE_JOURNAL_DIR = tmp_path / "journal"
+    return settings.ERASURE_JOURNAL_DIR / "erasures.jsonl"
+
+
+def backup(tmp_path):
+    call_command("backup", "--dir", str(tmp_path / "backups"), stdout=io.StringIO())
+    return max((tmp_path / "backups").glob("*.json"))
+
+
+def restore(sidecar) -> dict:
+    out = io.StringIO()
+    call_command("restore", str(sidecar), stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_a_restored_backup_erases_again_before_the_first_request(celery_worker, journal, tmp_path, faces_dir):
+    tenant = make_tenant("acme")
+    client = client_for(tenant, [FRAUD])
+    person = make_subject(tenant)
+    photos = faces_dir / "people" / "df-01"
+    assert enrol(client, person, photos / "img1.jpg")["status"] == "done"
+    assert match_ids(client, photos / "img2.jpg") == [str(person.pk)]
+    sidecar = backup(tmp_path)
+
+    response = client.delete(f"/api/v1/subjects/{person.pk}")
+    assert response.status_code == 202, response.content
+    request_id = response.json()["erasure_request"]
+    wait_for(lambda: ErasureRequest.objects.get(pk=request_id).status, lambda status: status == "done")
+    line = json.loads(journal.read_text().splitlines()[-1])
+    assert line["subjects"] == [[str(person.pk), str(tenant.pk)]] and line["kind"] == "subjects"
+
+    summary = restore(sidecar)
+
+    # Straight after the command, before anything is served: the backup's copy of the person is erased again.
+    assert summary["subjects"] == [str(person.pk)] and summary["lines_newer"] == 1
+    assert not ErasureRequest.objects.filter(pk=request_id).exists()  # the database is the backup's
+    tombstone = Subject.objects.get(pk=person.pk)
+    assert tombstone.erased_at and tombstone.erasure_cause == "backup_restore"
+    assert not FaceTemplate.objects.filter(subject=person).exists()
+    cert = DeletionCertificate.objects.get(pk__in=summary["certificates"])
+    assert cert.cause == "backup_restore" and [str(s) for s in cert.subjects] == [str(person.pk)]
+    assert cert.sha256 == certificate_sha256(cert) and cert.scope["backup"] == sidecar.with_suffix(".dump").name
+    assert AuditEvent.objects.filter(action="backup.restore").count() == 1
+    assert checks.run(preflight_only=True)["restore"]["ok"]
+    # The replay is journalled like any erasure: a later restore of the same backup erases them again too.
+    assert json.loads(journal.read_text().splitlines()[-1])["certificate"] == str(cert.pk)
+
+    assert match_ids(client, photos / "img2.jpg") == []
+
+
+@pytest.mark.parametrize("tamper", ["edit", "drop"])
+def test_a_tampered_journal_makes_restore_refuse(journal, tmp_path, tamper):
+    tenant = make_tenant("acme")
+    first, second = make_subject(tenant), make_subject(tenant)
+    make_template(first), make_template(second)
+    sidecar = backup(tmp_path)
+    for person in (first, second):
+        eraser.subjects_erase(subject_ids=[person.pk], cause="client_request", scope={}, actor=ACTOR)
+    lines = journal.read_text().splitlines()
+    if tamper == "edit":  # the first erasure hidden from a restore: the face would come back
+        body = json.loads(lines[0])
+        body["subjects"] = []
+        lines[0] = canonical(body)
+        expected = "line 1: the signature does not match"
+    else:
+        del lines[0]
+        expected = "line 1: the hash chain is broken"
+    journal.write_text("\n".join(lines) + "\n")
+
+    with pytest.raises(CommandError, match=f"refusing to restore: the erasure journal is broken: .*{expected}"):
+        restore(sidecar)
+
+    # Refused before the database was touched: both erasures (after the backup) are still there.
+    assert Subject.objects.filter(pk__in=[first.pk, second.pk], erased_at__isnull=False).count() == 2
+    assert not (journal.parent / RESTORE_MARKER).exists()
+
+
+def test_a_half_done_restore_keeps_the_service_closed(journal):
+    journal.parent.mkdir(parents=True)
+    (journal.parent / RESTORE_MARKER).write_text(json.dumps({"backup": "b.json", "since": "2026-12-04T10:00:00"}))
+
+    check = checks.run(preflight_only=True)["restore"]
+
+    assert not check["ok"] and "has not replayed the erasure journal" in check["problems"][0]
