@@ -17,11 +17,13 @@ from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.services import eraser
 from compliance.services.backups import RESTORE_MARKER
 from compliance.services.certificates import certificate_sha256
+from compliance.services.holds import legal_hold_create, legal_hold_release
 from consent.models import Subject
 from core import checks
 from core.audit import Actor, canonical
 from core.models import AuditEvent
 from matching.models import FaceTemplate
+from policy.models import LegalHold
 from tests.factories import FRAUD, make_subject, make_template, make_tenant
 from tests.helpers import wait_for
 from tests.matching.test_pipeline_integration import client_for, enrol, match_ids
@@ -81,6 +83,29 @@ def test_a_restored_backup_erases_again_before_the_first_request(celery_worker, 
     assert json.loads(journal.read_text().splitlines()[-1])["certificate"] == str(cert.pk)
 
     assert match_ids(client, photos / "img2.jpg") == []
+
+
+def test_the_replay_erases_templates_again_and_sees_past_a_released_hold(journal, tmp_path):
+    tenant = make_tenant("acme")
+    held, expiring = make_subject(tenant), make_subject(tenant)
+    make_template(held)
+    expired, kept = make_template(expiring), make_template(expiring)
+    hold = legal_hold_create(scope={"subjects": [str(held.pk)]}, reason="litigation", expires_at=None, actor=ACTOR)
+    sidecar = backup(tmp_path)
+    legal_hold_release(hold=hold, actor=ACTOR)
+    eraser.subjects_erase(subject_ids=[held.pk], cause="order", scope={}, actor=ACTOR)
+    eraser.templates_erase(template_ids=[expired.pk], cause="retention", scope={}, actor=ACTOR)
+
+    summary = restore(sidecar)
+
+    assert (summary["subjects"], summary["templates"]) == ([str(held.pk)], [str(expired.pk)])
+    # The restored hold is the backup's (released only afterwards): the journal proves the erasure happened.
+    assert LegalHold.objects.get(pk=hold.pk).released_at is None and Subject.objects.get(pk=held.pk).erased_at
+    assert list(FaceTemplate.objects.filter(subject=expiring)) == [kept]
+    assert Subject.objects.get(pk=expiring.pk).erased_at is None
+    # Restored once more: the first replay's own journal lines name the same data again, erased once.
+    again = restore(sidecar)
+    assert (again["subjects"], again["templates"], len(again["certificates"])) == ([str(held.pk)], [str(expired.pk)], 2)
 
 
 @pytest.mark.parametrize("tamper", ["edit", "drop"])
