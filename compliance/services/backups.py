@@ -11,6 +11,7 @@ the service does not open on a database that could still match an erased face.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -190,18 +191,26 @@ def _replay(entries: list[dict], *, sidecar: dict, actor: Actor) -> dict:
 def _restore_dump(dump: Path) -> None:
     """Replace the schema by the dump's, in one transaction. pg_restore's own --clean can't drop the constraints a
     partitioned table's partitions inherit, so the schema is dropped whole first; the dump's SQL (pg_restore's
-    script output) follows in the same psql transaction, so a failure leaves the old database as it was."""
+    script output) follows in the same psql transaction, committed only once pg_restore has written all of it, so
+    a failure of either leaves the old database as it was."""
     with tempfile.TemporaryFile() as errors:
         script = subprocess.Popen(
             [pg_binary("pg_restore"), "--no-owner", "--file=-", str(dump)], stdout=subprocess.PIPE, stderr=errors
         )
         psql = subprocess.Popen(
-            [pg_binary("psql"), "--no-psqlrc", "--quiet", "--single-transaction", "--set=ON_ERROR_STOP=1", "--file=-"],
+            [pg_binary("psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors, env=_libpq_env(),
         )  # fmt: skip
-        psql.stdin.write(b"DROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
-        shutil.copyfileobj(script.stdout, psql.stdin)
-        psql.stdin.close()
+        try:
+            psql.stdin.write(b"BEGIN;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
+            shutil.copyfileobj(script.stdout, psql.stdin)
+            if script.wait() == 0:
+                psql.stdin.write(b"COMMIT;\n")
+        except BrokenPipeError:
+            pass  # psql stopped at an error (ON_ERROR_STOP): its transaction ends with its connection
+        finally:
+            with contextlib.suppress(BrokenPipeError):
+                psql.stdin.close()
         failed = script.wait() or psql.wait()
         if failed:
             errors.seek(0)

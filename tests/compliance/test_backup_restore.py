@@ -7,6 +7,7 @@ the suite's truncation then empties as after any other test.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 
@@ -133,6 +134,24 @@ def test_a_tampered_journal_makes_restore_refuse(journal, tmp_path, tamper):
     # Refused before the database was touched: both erasures (after the backup) are still there.
     assert Subject.objects.filter(pk__in=[first.pk, second.pk], erased_at__isnull=False).count() == 2
     assert not (journal.parent / RESTORE_MARKER).exists()
+
+
+def test_a_dump_cut_short_changes_nothing(journal, tmp_path):
+    person = make_subject(make_tenant("acme"))
+    make_template(person)
+    sidecar = backup(tmp_path)
+    eraser.subjects_erase(subject_ids=[person.pk], cause="client_request", scope={}, actor=ACTOR)
+    dump = sidecar.with_suffix(".dump")
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size * 2 // 3])  # pg_restore fails half-way through
+    described = json.loads(sidecar.read_text())
+    sidecar.write_text(json.dumps({**described, "sha256": hashlib.sha256(dump.read_bytes()).hexdigest()}))
+
+    with pytest.raises(CommandError, match="failed, nothing changed"):
+        restore(sidecar)
+
+    # The half of the dump that was applied was rolled back with the schema's drop: the database is as it was.
+    assert Subject.objects.get(pk=person.pk).erased_at and DeletionCertificate.objects.count() == 1
+    assert checks.run(preflight_only=True)["restore"]["ok"]
 
 
 def test_a_half_done_restore_keeps_the_service_closed(journal):
