@@ -134,8 +134,9 @@ def journal_verify() -> list[dict]:
     public = signing_key().public_key()
     kid = key_id()
     entries, previous = [], GENESIS
-    data = path.read_bytes()
-    for number, raw in enumerate(data.split(b"\n")[:-1], start=1):
+    with open(path, "rb") as f:
+        lines = [raw for raw in f if raw.endswith(b"\n")]
+    for number, raw in enumerate(lines, start=1):
         try:
             body = json.loads(raw)
             signature = base64.b64decode(body.pop("sig"))

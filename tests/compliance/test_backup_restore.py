@@ -18,6 +18,7 @@ from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.services import eraser
 from compliance.services.backups import RESTORE_MARKER
 from compliance.services.certificates import certificate_sha256
+from compliance.services.erasure_journal import journal_append, journal_verify
 from compliance.services.holds import legal_hold_create, legal_hold_release
 from consent.models import Subject
 from core import checks
@@ -161,3 +162,13 @@ def test_a_half_done_restore_keeps_the_service_closed(journal):
     check = checks.run(preflight_only=True)["restore"]
 
     assert not check["ok"] and "has not replayed the erasure journal" in check["problems"][0]
+
+
+def test_a_line_cut_short_by_a_crash_is_left_out_then_overwritten(journal):
+    journal_append(kind="subjects", certificate_id="c1", cause="order", subjects=[("s1", "t1")])
+    with open(journal, "ab") as f:
+        f.write(b'{"at":"2026-12-04T10:00:00+00:00","cause":"order"')  # the process died in the write
+
+    assert [e["certificate"] for e in journal_verify()] == ["c1"]
+    journal_append(kind="subjects", certificate_id="c2", cause="order", subjects=[("s2", "t1")])
+    assert [(e["seq"], e["certificate"]) for e in journal_verify()] == [(1, "c1"), (2, "c2")]
