@@ -217,11 +217,26 @@ def _restore_dump(dump: Path) -> None:
             raise BackupError(f"restoring {dump.name} failed, nothing changed: {errors.read().decode()[-2000:]}")
 
 
+def _other_sessions() -> list[str]:
+    """The other clients connected to the database (a web or worker process still running), by application name."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(nullif(application_name, ''), client_addr::text, 'local') FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
 def backup_restore(sidecar_path: Path) -> dict:
     """Restore the backup into the default database, then replay the erasure journal. Run with the service
     stopped; raises BackupError (the database untouched) on a bad sidecar or a broken journal."""
     sidecar, dump = _read_sidecar(sidecar_path)
     entries = _checked_journal(sidecar)
+    if others := _other_sessions():
+        raise BackupError(
+            f"refusing to restore while {len(others)} other sessions use the database ({', '.join(others[:5])}):"
+            " stop the web, worker, beat and sequencer processes first"
+        )
     marker = Path(settings.ERASURE_JOURNAL_DIR) / RESTORE_MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"backup": str(sidecar_path), "since": timezone.now().isoformat()}) + "\n")
