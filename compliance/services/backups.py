@@ -217,14 +217,15 @@ def _restore_dump(dump: Path) -> None:
             raise BackupError(f"restoring {dump.name} failed, nothing changed: {errors.read().decode()[-2000:]}")
 
 
-def _other_sessions() -> list[str]:
-    """The other clients connected to the database (a web or worker process still running), by application name."""
+def _end_other_sessions() -> int:
+    """End the other clients' sessions on the database (as DROP DATABASE … WITH (FORCE) does): the processes
+    should be stopped already, and a session left behind would hold the restore up or keep stale type ids."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT coalesce(nullif(application_name, ''), client_addr::text, 'local') FROM pg_stat_activity"
+            "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
         )
-        return sorted(row[0] for row in cursor.fetchall())
+        return cursor.fetchone()[0]
 
 
 def backup_restore(sidecar_path: Path) -> dict:
@@ -232,16 +233,12 @@ def backup_restore(sidecar_path: Path) -> dict:
     stopped; raises BackupError (the database untouched) on a bad sidecar or a broken journal."""
     sidecar, dump = _read_sidecar(sidecar_path)
     entries = _checked_journal(sidecar)
-    if others := _other_sessions():
-        raise BackupError(
-            f"refusing to restore while {len(others)} other sessions use the database ({', '.join(others[:5])}):"
-            " stop the web, worker, beat and sequencer processes first"
-        )
     marker = Path(settings.ERASURE_JOURNAL_DIR) / RESTORE_MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"backup": str(sidecar_path), "since": timezone.now().isoformat()}) + "\n")
-    # No connection of this process may hold a lock on what the restore drops, nor keep the type ids (pgvector's)
-    # of the objects it recreates.
+    # No connection (of this process or another) may hold a lock on what the restore drops, nor keep the type ids
+    # (pgvector's) of the objects it recreates.
+    sessions_ended = _end_other_sessions()
     connections.close_all()
     try:
         _restore_dump(dump)
@@ -254,7 +251,13 @@ def backup_restore(sidecar_path: Path) -> dict:
     actor = Actor.system("restore")
     newer = [e for e in entries if e["seq"] > sidecar["journal_head"]["seq"]]
     replayed = _replay(entries, sidecar=sidecar, actor=actor)
-    summary = {"backup": sidecar["dump"], "journal_lines": len(entries), "lines_newer": len(newer), **replayed}
+    summary = {
+        "backup": sidecar["dump"],
+        "sessions_ended": sessions_ended,
+        "journal_lines": len(entries),
+        "lines_newer": len(newer),
+        **replayed,
+    }
     audit_append(actor=actor, action="backup.restore", details=summary)
     marker.unlink()
     return summary
