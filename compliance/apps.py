@@ -1,6 +1,20 @@
 from django.apps import AppConfig
 
 
+def restore_check() -> dict:
+    """Start-up and /healthz check: no restore is half done (its erasure journal replay not finished)."""
+    from compliance.services.backups import restore_pending  # see ready()
+
+    pending = restore_pending()
+    problems = []
+    if pending:
+        problems = [
+            f"A restore of {pending['backup']} (started {pending['since']}) has not replayed the erasure journal:"
+            " run `manage.py restore` again before opening the service."
+        ]
+    return {"ok": not pending, "problems": problems}
+
+
 class ComplianceConfig(AppConfig):
     name = "compliance"
     default_auto_field = "django.db.models.BigAutoField"
@@ -8,6 +22,7 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         # Imported here, as Django wants: the service module touches models, which exist only once apps are ready.
         from compliance.services import webhooks
-        from core import events
+        from core import checks, events
 
         events.writer_register(webhooks.webhook_emit)
+        checks.register("restore", restore_check)

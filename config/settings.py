@@ -280,6 +280,9 @@ SELFIE_ERASURE_WITHOUT_OFFICER_PURPOSES = env.list("SELFIE_ERASURE_WITHOUT_OFFIC
 # How long each tenant whose subject a selfie request names may object (the officer sees the objections).
 SELFIE_OBJECTION_HOURS = env.int("SELFIE_OBJECTION_HOURS", default=72)
 ERASE_BATCH_SIZE = env.int("ERASE_BATCH_SIZE", default=500)
+# The erasure journal (compliance/services/erasure_journal.py): outside the database, so a restore can replay it.
+# Keep it on other storage than the database and its backups, and back it up separately (docs/operations.md).
+ERASURE_JOURNAL_DIR = Path(env.str("ERASURE_JOURNAL_DIR", default="") or DATA_DIR / "erasure-journal")
 PORTAL_LINK_MAX_AGE_DAYS = env.int("PORTAL_LINK_MAX_AGE_DAYS", default=30)
 # Webhook deliveries to loopback/private addresses: refused unless allowed (`make run` allows them).
 WEBHOOK_ALLOW_PRIVATE_URLS = env.bool("WEBHOOK_ALLOW_PRIVATE_URLS", default=False)

@@ -26,6 +26,19 @@ def django_db_setup(django_db_setup, django_db_blocker):
         cursor.execute("SET facegate.audit_truncate = 'allow'")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _erasure_journal(tmp_path_factory):
+    """The erasures of the suite are journalled apart from the checkout's own journal (the processes it starts
+    read the environment)."""
+    import os
+
+    from django.conf import settings
+
+    path = tmp_path_factory.mktemp("erasure-journal")
+    settings.ERASURE_JOURNAL_DIR = path
+    os.environ["ERASURE_JOURNAL_DIR"] = str(path)
+
+
 @pytest.fixture(autouse=True)
 def _seed_data(request):
     """Transactional tests truncate every table; put the migration-loaded seed rows back when they are gone."""

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from compliance.models import DeletionCertificate, WebhookEvent
 from compliance.services.certificates import certificate_issue
+from compliance.services.erasure_journal import journal_append
 from compliance.services.webhooks import webhook_emit_subjects
 from consent.models import Consent, Subject
 from core.audit import Actor, audit_append, audit_head_seq
@@ -54,10 +55,14 @@ def _execute(cursor, sql: str, params) -> int:
     return cursor.rowcount
 
 
-def _erase_subject_batch(batch: list[str], *, cause: str, now) -> tuple[list[str], Counter]:
+def _held(subject_ids, respect_holds: bool) -> set[str]:
+    return {str(s) for s in subjects_held(subject_ids=subject_ids)} if respect_holds else set()
+
+
+def _erase_subject_batch(batch: list[str], *, cause: str, now, respect_holds: bool) -> tuple[list[str], Counter]:
     """One short transaction; returns the subjects erased (held ones excluded) and the rows touched per table."""
     counts: Counter = Counter()
-    held = {str(s) for s in subjects_held(subject_ids=batch)}
+    held = _held(batch, respect_holds)
     ids = [s for s in batch if s not in held]
     if not ids:
         return [], counts
@@ -116,11 +121,21 @@ def _vacuum(*, templates_deleted: int) -> datetime | None:
     return timezone.now()
 
 
+def _journal(kind: str, owners, *, certificate_id, cause: str, templates=()) -> None:
+    """The batch's line in the erasure journal, written last in its transaction and fsynced before the commit.
+    A crash between the two leaves a line for an erasure that never committed: harmless, since a restore's replay
+    then only completes an erasure that was asked for, and re-erasing an erased subject changes nothing. The
+    other order could commit an erasure with no line, which a restore would silently undo."""
+    if owners:
+        journal_append(kind=kind, certificate_id=certificate_id, cause=cause, subjects=owners, templates=templates)
+
+
 def subjects_erase(
-    *, subject_ids, cause: str, cause_id="", scope: dict, actor: Actor, on_batch=None
+    *, subject_ids, cause: str, cause_id="", scope: dict, actor: Actor, on_batch=None, respect_holds=True
 ) -> DeletionCertificate:
     """Erase subjects: templates, enrolments (image bytes), match results naming them, consents; the subject
-    becomes a tombstone. `on_batch(n)` runs after each committed batch.
+    becomes a tombstone. `on_batch(n)` runs after each committed batch. `respect_holds=False` only for a restore's
+    replay: the journal proves no hold covered the subject when it was erased (a restored hold is stale).
     """
     started_at = timezone.now()
     cert_id = uuid.uuid4()
@@ -131,7 +146,9 @@ def subjects_erase(
     counts: Counter = Counter()
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
-            done, batch_counts = _erase_subject_batch(batch, cause=cause, now=timezone.now())
+            done, batch_counts = _erase_subject_batch(
+                batch, cause=cause, now=timezone.now(), respect_holds=respect_holds
+            )
             held.update(set(batch) - set(done))
             audit_append(
                 actor=actor,
@@ -147,7 +164,9 @@ def subjects_erase(
                     "counts": dict(batch_counts),
                 },
             )
-            _tell_tenants(done, certificate_id=cert_id, cause=cause, event=WebhookEvent.SUBJECT_ERASED)
+            owners = _owners(done)
+            _tell_tenants(owners, certificate_id=cert_id, cause=cause, event=WebhookEvent.SUBJECT_ERASED)
+            _journal("subjects", owners, certificate_id=cert_id, cause=cause)
         erased += done
         counts.update(batch_counts)
         if on_batch:
@@ -166,20 +185,24 @@ def subjects_erase(
     )
 
 
-def _tell_tenants(subject_ids, *, certificate_id, cause: str, event: str) -> None:
+def _owners(subject_ids) -> list[tuple]:
+    """(subject id, tenant id) of each subject."""
+    return list(Subject.objects.filter(pk__in=list(subject_ids)).values_list("pk", "tenant_id"))
+
+
+def _tell_tenants(owners, *, certificate_id, cause: str, event: str) -> None:
     """Each tenant learns which of its subjects this batch erased, or stripped of their templates (it may hold its
     own copies). Written in the batch's own transaction (an outbox): if the change commits, so does the event.
     `certificate` is the pass's certificate, issued when the pass ends."""
-    webhook_emit_subjects(
-        subjects=Subject.objects.filter(pk__in=list(subject_ids)).values_list("pk", "tenant_id"),
-        type=event,
-        data={"certificate": str(certificate_id), "cause": cause},
-    )
+    webhook_emit_subjects(subjects=owners, type=event, data={"certificate": str(certificate_id), "cause": cause})
 
 
-def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor: Actor) -> DeletionCertificate:
+def templates_erase(
+    *, template_ids, cause: str, cause_id="", scope: dict, actor: Actor, respect_holds=True
+) -> DeletionCertificate:
     """Erase templates (and their enrolment rows) while the subject record stays: retention and withdrawal.
-    Templates of held subjects are kept and listed in the certificate's scope."""
+    Templates of held subjects are kept and listed in the certificate's scope (`respect_holds`: as in
+    subjects_erase)."""
     started_at = timezone.now()
     cert_id = uuid.uuid4()
     seq_from = audit_head_seq() + 1
@@ -190,7 +213,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
             rows = list(FaceTemplate.objects.filter(pk__in=batch).values_list("pk", "subject_id", "enrollment_id"))
-            held = {str(s) for s in subjects_held(subject_ids={r[1] for r in rows})}
+            held = _held({r[1] for r in rows}, respect_holds)
             rows = [r for r in rows if str(r[1]) not in held]
             ids = [str(r[0]) for r in rows]
             enrollments = [str(r[2]) for r in rows if r[2]]
@@ -211,7 +234,9 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
                     "held": sorted(held),
                 },
             )
-            _tell_tenants(batch_subjects, certificate_id=cert_id, cause=cause, event=WebhookEvent.TEMPLATES_EXPIRED)
+            owners = _owners(batch_subjects)
+            _tell_tenants(owners, certificate_id=cert_id, cause=cause, event=WebhookEvent.TEMPLATES_EXPIRED)
+            _journal("templates", owners, certificate_id=cert_id, cause=cause, templates=ids)
         counts[TEMPLATES] += n_templates
         counts[ENROLLMENTS] += n_enrollments
         subjects.update(batch_subjects)

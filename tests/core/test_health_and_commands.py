@@ -64,7 +64,13 @@ def test_create_officer_prints_token_last_and_resets_password():
 def test_healthz_names_each_part(client):
     body = client.get("/healthz").json()
     # No worker runs in this test, so health must say so (503, celery named).
-    assert body["parts"] == {"database": "healthy", "redis": "healthy", "celery": "unhealthy", "weights": "healthy"}
+    assert body["parts"] == {
+        "database": "healthy",
+        "redis": "healthy",
+        "celery": "unhealthy",
+        "weights": "healthy",
+        "restore": "healthy",
+    }
     assert body["failing"] == ["celery"]
 
 
