@@ -63,6 +63,8 @@ class ErasureRequest(models.Model):
     objection_until = models.DateTimeField(null=True, blank=True)
     objections = models.JSONField(default=list, blank=True)  # [{"tenant", "subject", "reason", "at"}]
 
+    deadline_state: str  # not a column: set by the officer's dashboard list (compliance.selectors)
+
 
 class AccessStatus(models.TextChoices):
     AWAITING_VERIFICATION = "awaiting_verification", "Awaiting the requester's confirmation"
@@ -95,6 +97,8 @@ class AccessRequest(models.Model):
     extended_at = models.DateTimeField(null=True, blank=True)
     extension_reason = models.TextField(blank=True)
     clock = models.JSONField(default=list, blank=True)
+
+    deadline_state: str  # not a column: set by the officer's list (compliance.officer.access_views)
 
 
 class DeletionCertificate(models.Model):

@@ -9,7 +9,7 @@ import uuid
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from consent.models import Purpose
+from consent.models import Purpose, Subject
 
 
 class RetentionAnchor(models.TextChoices):
@@ -86,6 +86,11 @@ class RegulatorOrder(ScopedModel):
     held_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
     exceptions = models.JSONField(default=list, blank=True)  # [{"subject": id, "reason": ..., "by": ...}]
     reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+
+    # Not columns: what the officer's lists set on the orders they show (compliance.selectors.orders_open, the
+    # dashboard), declared so a misspelt one is an error.
+    deadline_state: str
+    held: list[Subject]
 
 
 class LegalHold(ScopedModel):

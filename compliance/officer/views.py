@@ -22,7 +22,7 @@ from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
 from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.forms import HoldForm
 from compliance.services import erasure_requests, holds
-from core import throttles
+from core import signin, throttles
 from core.audit import Actor
 from core.errors import DomainError
 from core.officers import is_officer
@@ -61,7 +61,7 @@ class OfficerLoginView(LoginView):
     authentication_form = OfficerAuthenticationForm
 
     def form_invalid(self, form):
-        wait = getattr(self.request, "signin_wait", None)
+        wait = getattr(self.request, signin.WAIT_ATTRIBUTE, None)
         if wait is None:
             return super().form_invalid(form)
         form.errors.clear()
