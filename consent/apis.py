@@ -89,7 +89,8 @@ class SubjectDetailApi(ClientApi):
         templates = serializers.IntegerField(source="template_count")
 
         def get_consents(self, subject) -> list[dict]:
-            return ConsentOutputSerializer(selectors.subject_consents(subject=subject), many=True).data
+            # many=True gives a ReturnList; djangorestframework-stubs type every .data as a ReturnDict.
+            return ConsentOutputSerializer(selectors.subject_consents(subject=subject), many=True).data  # type: ignore[return-value]
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request, subject_id):
@@ -203,7 +204,7 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
 class _OneForm(ConsentReceiptApi):
     """A GET answers `form` whatever the Accept header; anything else (OPTIONS, a refusal) is JSON."""
 
-    form = JSONRenderer
+    form: type[BaseRenderer] = JSONRenderer
 
     def perform_content_negotiation(self, request, force=False):
         renderer = self.form() if request.method in ("GET", "HEAD") else JSONRenderer()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import select
 import time
 import uuid
+from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Model, OuterRef, QuerySet, Subquery, Value
 from pgvector.django import CosineDistance
 
 from consent.models import Subject
@@ -34,23 +36,28 @@ MAX_SCAN_TUPLES = 20_000
 ROW_BY_ROW_EF_SEARCH = 400
 
 
-def _uuid(value) -> uuid.UUID | None:
+Row = TypeVar("Row", bound=Model)
+
+
+def _by_id(rows: QuerySet[Row], value: object) -> Row | None:
+    """The row of `rows` whose id is `value`; None when there is none or `value` is not a UUID."""
     try:
-        return uuid.UUID(str(value))
+        pk = uuid.UUID(str(value))
     except ValueError:
         return None
+    return rows.filter(pk=pk).first()
 
 
 def subject_get(*, tenant, subject_id) -> Subject:
     """A live subject of `tenant`; another tenant's or an erased one is not found."""
-    subject = Subject.objects.filter(pk=_uuid(subject_id), tenant=tenant, erased_at__isnull=True).first()
+    subject = _by_id(Subject.objects.filter(tenant=tenant, erased_at__isnull=True), subject_id)
     if subject is None:
         raise NotFound("No such subject.")
     return subject
 
 
 def enrollment_get(*, tenant, enrollment_id) -> Enrollment:
-    enrollment = Enrollment.objects.filter(pk=_uuid(enrollment_id), tenant=tenant).first()
+    enrollment = _by_id(Enrollment.objects.filter(tenant=tenant), enrollment_id)
     if enrollment is None:
         raise NotFound("No such enrolment.")
     return enrollment
@@ -67,14 +74,14 @@ def subject_enrollments(*, subject: Subject):
 
 
 def match_job_get(*, tenant, job_id) -> MatchJob:
-    job = MatchJob.objects.filter(pk=_uuid(job_id), tenant=tenant).first()
+    job = _by_id(MatchJob.objects.filter(tenant=tenant), job_id)
     if job is None:
         raise NotFound("No such match job.")
     return job
 
 
 def verification_get(*, tenant, verification_id) -> Verification:
-    verification = Verification.objects.filter(pk=_uuid(verification_id), tenant=tenant).first()
+    verification = _by_id(Verification.objects.filter(tenant=tenant), verification_id)
     if verification is None:
         raise NotFound("No such verification.")
     return verification
@@ -160,12 +167,13 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
     searches gate-first."""
     limit = CANDIDATES * k
     fields = FaceTemplate._meta.concrete_fields
+    columns = [f.column for f in fields if f.column is not None]  # every concrete field has one
     probe = f"[{','.join(str(float(x)) for x in embedding)}]"
     gate_sql, gate_params = gate.eligible("nearest", tenant=tenant_id, purpose=purpose, model=model, at=at)
     # Exact: `+ 0` is not an ordering the HNSW index serves, so every row of the partial index is compared.
     order, order_params = ("distance", []) if indexed else ("(embedding <=> %s::vector) + 0", [probe])
     sql = f"""WITH candidates AS MATERIALIZED (
-            SELECT {", ".join(f.column for f in fields)}, embedding <=> %s::vector AS distance
+            SELECT {", ".join(columns)}, embedding <=> %s::vector AS distance
             FROM {partitions.TEMPLATES}
             WHERE tenant_id = %s AND model_name = %s AND {partitions.hinted(purpose)}
             ORDER BY {order} LIMIT %s)
@@ -239,10 +247,12 @@ def templates_of_subjects(
     uses it to score each candidate person over all their templates and to re-check the gate."""
     templates = FaceTemplate.objects.filter(subject_id__in=list(subject_ids))
     eligible = gate.templates_eligible(templates, tenant=tenant, purpose=purpose, model=model, at=at)
-    return sorted(eligible.annotate(distance=CosineDistance("embedding", embedding)), key=lambda t: t.distance)
+    # django-stubs takes the declared FaceTemplate.distance for a clash; Django refuses only a field's name.
+    near = eligible.annotate(distance=CosineDistance("embedding", embedding))  # type: ignore[no-redef]
+    return sorted(near, key=lambda t: t.distance)
 
 
-def templates_described(*, subject: Subject) -> list[dict]:
+def templates_described(*, subject: Subject) -> list[Mapping[str, Any]]:
     """What a subject may know of their templates: never the vectors (the column is not even read)."""
     return list(
         FaceTemplate.objects.filter(tenant_id=subject.tenant_id, subject_id=subject.pk)

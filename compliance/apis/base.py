@@ -8,6 +8,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.views import APIView
 
 from compliance.services.scopes import scope_describe
+from consent.models import Tenant
 from core.officers import IsComplianceOfficer
 
 
@@ -43,5 +44,7 @@ SUBJECT_REQUEST_FIELDS = ["id", "status", "source", "jurisdiction", "tenant"]
 
 
 class SubjectRequestOutputSerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    tenant: serializers.SlugRelatedField[Tenant] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     jurisdiction = serializers.CharField(source="jurisdiction_id")

@@ -84,7 +84,12 @@ def deadlines_check(*, at: datetime) -> dict:
     requests = [*overdue_requests, *open_requests.filter(due_at__gt=at, due_at__lte=soon)]
     open_access = AccessRequest.objects.filter(status=AccessStatus.AWAITING_OFFICER)
     access = [*overdue_access, *open_access.filter(due_at__gt=at, due_at__lte=soon)]
-    items = [("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/") for o in orders]
+    # (kind, the order or request, its deadline, the mail's title, the officer's page)
+    items: list[tuple[str, RegulatorOrder | ErasureRequest | AccessRequest, datetime, str, str]] = [
+        ("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/")
+        for o in orders
+        if o.deadline is not None  # every one: both reads take orders with a deadline only
+    ]
     items += [
         ("erasure_request", r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
         for r in requests
