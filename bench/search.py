@@ -45,10 +45,9 @@ from policy.gate import templates_eligible  # noqa: E402
 
 def exact(tenant, at, query, k):
     with transaction.atomic(), selectors._local_settings(enable_indexscan="off"):
-        # django-stubs takes the declared FaceTemplate.distance for a clash; Django refuses only a field's name.
         return list(
             templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=PURPOSE, model=MODEL, at=at)
-            .annotate(distance=CosineDistance("embedding", query))  # type: ignore[no-redef, misc]
+            .annotate(distance=CosineDistance("embedding", query))
             .order_by("distance")
             .values_list("id", flat=True)[:k]
         )

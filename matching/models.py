@@ -33,8 +33,6 @@ class FaceTemplate(models.Model):
     source_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     last_matched_at = models.DateTimeField(null=True, blank=True)
-    # Not a column: the cosine distance to the probe, set on the templates a search returns (matching.selectors).
-    distance: float
 
     # Partitioned by tenant (migration 0003): the primary key is (tenant_id, id) in the database, and each large
     # tenant's partition has its own HNSW index (matching.partitions).

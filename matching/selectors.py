@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
 from django.db import connection
 from django.db.models import ExpressionWrapper, F, FloatField, Model, OuterRef, QuerySet, Subquery, Value
@@ -19,6 +19,17 @@ from core.errors import NotFound
 from matching import partitions
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate, MatchJob, Verification
 from policy import gate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Distance(TypedDict):
+    distance: float
+
+
+# A template a search returned, with its cosine distance to the probe.
+NearTemplate: TypeAlias = "WithAnnotations[FaceTemplate, _Distance]"
 
 # Search settings, chosen with bench/search.py. A tenant's search reads its own partition only (matching.partitions):
 # a small tenant's rows sit in the shared partition, which has no graph; a large tenant's partition has its own
@@ -140,7 +151,7 @@ ROW_BY_ROW = dict(
 
 def templates_nearest(
     *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], k: int
-) -> tuple[list[FaceTemplate], str]:
+) -> tuple[list[NearTemplate], str]:
     """The k templates the gate lets `tenant` use for `purpose` at `at` nearest to `embedding` (each with
     `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
     """
@@ -160,7 +171,7 @@ def templates_nearest(
     return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
 
 
-def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[FaceTemplate] | None:
+def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[NearTemplate] | None:
     """The k eligible templates nearest to `embedding`, in one statement: the CANDIDATES x k nearest hinted
     templates (a superset of the eligible ones, so the eligible top k is among them once k of them pass), then the
     full gate on those alone. None when fewer than k passed and more hinted templates may exist: the caller
@@ -204,19 +215,22 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
     return None
 
 
-def _template(columns, values) -> FaceTemplate:
-    template = FaceTemplate.from_db(connection.alias, columns, values[:-1])
+def _template(columns, values) -> NearTemplate:
+    # The row read as the model; its distance, the statement's last column, is set just below.
+    template = cast("NearTemplate", FaceTemplate.from_db(connection.alias, columns, values[:-1]))
     template.distance = values[-1]
     return template
 
 
-def templates_nearest_erasable(*, model: str, embedding: list[float], k: int) -> tuple[list[FaceTemplate], str]:
+def templates_nearest_erasable(*, model: str, embedding: list[float], k: int) -> tuple[list[NearTemplate], str]:
     """An erasure lookup's search: every tenant's live templates of `model`, nearest first."""
     erasable = gate.templates_erasable(FaceTemplate.objects.all(), model=model)
     return nearest_among(erasable, embedding=embedding, k=k, indexed=True)
 
 
-def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) -> tuple[list[FaceTemplate], str]:
+def nearest_among(
+    candidates: QuerySet[FaceTemplate], *, embedding: list[float], k: int, indexed: bool
+) -> tuple[list[NearTemplate], str]:
     """The k `candidates` nearest to `embedding`. Each path is one statement that holds the candidates' filter,
     so eligibility is judged at the instant the search runs."""
     nearest = candidates.annotate(distance=CosineDistance("embedding", embedding))
@@ -241,14 +255,13 @@ def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) 
 
 def templates_of_subjects(
     *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], subject_ids
-) -> list[FaceTemplate]:
+) -> list[NearTemplate]:
     """Every template of `subject_ids` the gate lets `tenant` use for `purpose` at `at`, each with `.distance`,
     nearest first: one statement holding the gate. A 1:1 verification compares with all of them; a 1:N search
     uses it to score each candidate person over all their templates and to re-check the gate."""
     templates = FaceTemplate.objects.filter(subject_id__in=list(subject_ids))
     eligible = gate.templates_eligible(templates, tenant=tenant, purpose=purpose, model=model, at=at)
-    # django-stubs takes the declared FaceTemplate.distance for a clash; Django refuses only a field's name.
-    near = eligible.annotate(distance=CosineDistance("embedding", embedding))  # type: ignore[no-redef]
+    near = eligible.annotate(distance=CosineDistance("embedding", embedding))
     return sorted(near, key=lambda t: t.distance)
 
 
