@@ -17,6 +17,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,7 +56,7 @@ def chain(upsamples: tuple[int, ...], mirror: bool):
             image = decode_image(data)
         except DomainError:
             return None
-        rects = next((r for r in (m.detector(image, up) for up in upsamples) if len(r)), [])
+        rects: Any = next((r for r in (m.detector(image, up) for up in upsamples) if len(r)), [])  # dlib's rectangles
         if not rects:
             return None
         rect = max(rects, key=lambda r: r.area())

@@ -68,7 +68,7 @@ def main() -> None:
     pixels_bgr = [np.ascontiguousarray(decode_image(b)[:, :, ::-1]) for b in blobs]
     ours(blobs[0]), plain(pixels_bgr[0])  # load the models outside the timings
 
-    runs = {"facegate": [], "deepface": []}
+    runs: dict[str, list[tuple[float, int]]] = {"facegate": [], "deepface": []}
     for _ in range(args.repeats):
         runs["facegate"].append(timed(ours, blobs))
         runs["deepface"].append(timed(plain, pixels_bgr))

@@ -164,7 +164,9 @@ def query_vector(rng, kept) -> list[float]:
 
 
 def phase(name, tenant, kept, rng, count=None, until=None) -> dict:
-    latencies, found, paths = [], [], {}
+    latencies: list[float] = []
+    found = []
+    paths: dict[str, int] = {}
     while (count is not None and len(latencies) < count) or (until is not None and not until()):
         ms, rows, path = search(tenant, query_vector(rng, kept))
         latencies.append(ms)
@@ -244,7 +246,7 @@ def main() -> None:
     )
     phases.append(phase("recorded", tenant, kept, rng, count=args.queries))
     worker_started = time.perf_counter()
-    status = {"value": None}
+    status: dict[str, str | None] = {"value": None}
 
     def done() -> bool:
         status["value"] = RegulatorOrder.objects.filter(pk=order.pk).values_list("status", flat=True).first()
@@ -277,7 +279,9 @@ def main() -> None:
     total_s = time.perf_counter() - t0
     order.refresh_from_db()
     cert = order_certificates(order=order).last()
+    assert cert is not None, "the erase order made no certificate"
     last_batch = AuditEvent.objects.filter(action="erasure.batch", object_id=str(cert.pk)).order_by("-seq").first()
+    assert last_batch is not None, "the erase order ran no batch"
     phases.append(phase("after", tenant, kept, rng, count=args.queries))
     result = {
         "subjects_erased": order.subjects_erased,

@@ -30,6 +30,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -196,7 +197,7 @@ def outcome(jobs: dict) -> dict:
     from core.models import AuditEvent
     from matching.models import Enrollment, FaceTemplate, MatchJob
 
-    models = {"enrollments": Enrollment, "match_jobs": MatchJob}
+    models: dict[str, type[Enrollment] | type[MatchJob]] = {"enrollments": Enrollment, "match_jobs": MatchJob}
     deadline = time.monotonic() + WAIT_LIMIT
     while True:
         try:
@@ -211,7 +212,16 @@ def outcome(jobs: dict) -> dict:
         if waiting == 0 or time.monotonic() > deadline:
             break
         time.sleep(2)
-    result = {"submitted": 0, "finished": 0, "failed": 0, "failed_codes": {}, "lost": 0, "doubled": 0, "bytes_left": 0}
+    failed_codes: dict[str, int] = {}
+    result: dict[str, Any] = {
+        "submitted": 0,
+        "finished": 0,
+        "failed": 0,
+        "failed_codes": failed_codes,
+        "lost": 0,
+        "doubled": 0,
+        "bytes_left": 0,
+    }
     for kind, ids in jobs.items():
         rows = models[kind].objects.filter(pk__in=ids)
         image = "image" if kind == "enrollments" else "probe"
@@ -219,7 +229,7 @@ def outcome(jobs: dict) -> dict:
         result["finished"] += rows.filter(status="done").count()
         result["failed"] += rows.filter(status="failed").count()
         for code in rows.filter(status="failed").values_list("error_code", flat=True):
-            result["failed_codes"][code] = result["failed_codes"].get(code, 0) + 1
+            failed_codes[code] = failed_codes.get(code, 0) + 1
         result["lost"] += rows.filter(status__in=["queued", "running"]).count()
         result["bytes_left"] += rows.filter(**{f"{image}__isnull": False}).count()
         ends = Counter(

@@ -97,10 +97,12 @@ def main():
         worker.terminate()
         worker.wait(timeout=60)
 
-    jobs = list(Enrollment.objects.filter(tenant=tenant, started_at__isnull=False, finished_at__isnull=False))
-    held = [(e.finished_at - e.started_at).total_seconds() for e in jobs]
-    queued = [(e.started_at - e.created_at).total_seconds() for e in jobs]
-    span = (max(e.finished_at for e in jobs) - min(e.started_at for e in jobs)).total_seconds()
+    finished = Enrollment.objects.filter(tenant=tenant, started_at__isnull=False, finished_at__isnull=False)
+    # (created, started, finished) of each job; the None test only tells mypy what the filter already did
+    jobs = [(e.created_at, e.started_at, e.finished_at) for e in finished if e.started_at and e.finished_at]
+    held = [(end - start).total_seconds() for _, start, end in jobs]
+    queued = [(start - created).total_seconds() for created, start, _ in jobs]
+    span = (max(end for *_, end in jobs) - min(start for _, start, _ in jobs)).total_seconds()
     worker_rate = len(jobs) / span
     load = os.getloadavg()[0]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True)

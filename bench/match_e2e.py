@@ -58,6 +58,7 @@ PURPOSE = "fraud_prevention"
 
 def photo_250(path: Path) -> bytes:
     image = cv2.imread(str(path))
+    assert image is not None, f"cv2 cannot read {path}"
     h, w = image.shape[:2]
     side = min(h, w)
     top, left = (h - side) // 2, (w - side) // 2
@@ -91,7 +92,8 @@ def pipeline_steps(probes: list[bytes]) -> dict:
     from matching import face
     from matching.images import decode_image
 
-    m, steps = face.models(), {"decode": [], "hog": [], "landmarks_chips": [], "resnet_2_chips": []}
+    m = face.models()
+    steps: dict[str, list[float]] = {"decode": [], "hog": [], "landmarks_chips": [], "resnet_2_chips": []}
     for image in probes:
         t0 = time.perf_counter()
         pixels = decode_image(image)
@@ -111,12 +113,13 @@ def pipeline_steps(probes: list[bytes]) -> dict:
     return {name: {"p50": percentile(v, 50), "p95": percentile(v, 95)} for name, v in steps.items()}
 
 
-STEPS = ("wall_ms", "api_in_ms", "queued_ms", "decode_ms", "detect_embed_ms", "search_ms", "worker_rest_ms")
-STEPS += ("commit_ms", "wake_ms", "worker_ms")
+STEPS: tuple[str, ...] = ("wall_ms", "api_in_ms", "queued_ms", "decode_ms", "detect_embed_ms", "search_ms")
+STEPS += ("worker_rest_ms", "commit_ms", "wake_ms", "worker_ms")
 
 
 def breakdown(job: MatchJob, notices: Notices, at: float, answered: float, wall: float) -> dict:
     t = job.timings
+    assert job.started_at is not None and job.finished_at is not None, "a finished job's"
     notified = notices.seen.get(str(job.pk), answered)
     own = sum(t.get(name) or 0 for name in ("decode_ms", "detect_embed_ms", "search_ms"))
     return {

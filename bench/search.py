@@ -72,7 +72,8 @@ def run_fraction(bench: Bench, fraction: float, queries, k: int, exact_queries: 
     eligible = bench.eligible(fraction)
     allowed = {row.tobytes() for row in bench.ids[eligible]}
     at = timezone.now()
-    lat, exact_lat, r1, r5, paths, ineligible = [], [], [], [], {}, 0
+    lat, exact_lat, r1, r5, ineligible = [], [], [], [], 0
+    paths: dict[str, int] = {}
     for i, query in enumerate(queries):
         (found, path), ms = timed(facegate, bench.tenant, at, query.tolist(), k)
         lat.append(ms)

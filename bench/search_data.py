@@ -221,7 +221,8 @@ def built_after(cursor, tables: list[str], seconds: dict):
 def load_mix(mix: list[tuple[int, int]], rng, now) -> tuple[list[Bench], dict]:
     """Load the mix into the shared partition, its indexes and foreign keys built after the load, then VACUUM
     ANALYZE. Returns the benched tenants and the seconds of each step."""
-    benched, seconds = [], {}
+    benched: list[Bench] = []
+    seconds: dict[str, float] = {}
     with connection.cursor() as cursor:
         with built_after(cursor, ["consent_subject", "consent_consent", "matching_facetemplate"], seconds):
             for group, (size, count) in enumerate(mix):

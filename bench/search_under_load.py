@@ -26,6 +26,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -38,8 +39,9 @@ import numpy as np  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.search import facegate, pct, promote  # noqa: E402
+from bench.search import facegate, promote  # noqa: E402
 from bench.search_data import MODEL, Bench, cleanup, load_mix, set_eligible  # noqa: E402
+from bench.stack import percentile  # noqa: E402
 from consent.models import Subject  # noqa: E402
 from matching import face  # noqa: E402
 from matching.models import FaceTemplate  # noqa: E402
@@ -99,7 +101,9 @@ class Phase:
         connection.close()
 
     def run(self, seconds: float, *, search: bool, writers: int) -> dict:
-        stop, searches, inserts = threading.Event(), [], []
+        stop = threading.Event()
+        searches: list[tuple[float, str, int, Any]] = []  # (ms, path, query, found) per search
+        inserts: list[tuple[float, float]] = []  # (insert ms, enrolment ms)
         threads = [threading.Thread(target=self._write, args=(stop, inserts, seed)) for seed in range(writers)]
         if search:
             threads.append(threading.Thread(target=self._search, args=(stop, searches)))
@@ -109,24 +113,24 @@ class Phase:
         stop.set()
         for t in threads:
             t.join()
-        out = {"seconds": seconds, "writers": writers}
+        out: dict[str, Any] = {"seconds": seconds, "writers": writers}
         if inserts:
             out |= {
                 "enrolments": len(inserts),
                 "enrolments_per_s": round(len(inserts) / seconds, 1),
-                "insert_p50_ms": pct([i for i, _ in inserts], 50),
-                "insert_p95_ms": pct([i for i, _ in inserts], 95),
-                "enrolment_p50_ms": pct([t for _, t in inserts], 50),
-                "enrolment_p95_ms": pct([t for _, t in inserts], 95),
+                "insert_p50_ms": percentile([i for i, _ in inserts], 50),
+                "insert_p95_ms": percentile([i for i, _ in inserts], 95),
+                "enrolment_p50_ms": percentile([t for _, t in inserts], 50),
+                "enrolment_p95_ms": percentile([t for _, t in inserts], 95),
             }
         if searches:
-            paths = {}
+            paths: dict[str, int] = {}
             for _, path, _, _ in searches:
                 paths[path] = paths.get(path, 0) + 1
             out |= {
                 "searches": len(searches),
-                "search_p50_ms": pct([s[0] for s in searches], 50),
-                "search_p95_ms": pct([s[0] for s in searches], 95),
+                "search_p50_ms": percentile([s[0] for s in searches], 50),
+                "search_p95_ms": percentile([s[0] for s in searches], 95),
                 "paths": paths,
             }
         self.searches = searches

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Self
 
 import numpy as np
 import psycopg
@@ -52,7 +53,7 @@ class Stack:
         )
         return done.stdout.strip().splitlines()
 
-    def start(self) -> Stack:
+    def start(self) -> Self:
         self.proc = subprocess.Popen(
             [PYTHON, "-m", "devserver", "run"],
             cwd=ROOT,

@@ -67,6 +67,8 @@ class ErasureRequest(models.Model):
     run_requested_at = models.DateTimeField(null=True, blank=True)
     run_started_at = models.DateTimeField(null=True, blank=True)
 
+    deadline_state: str  # not a column: set by the officer's dashboard list (compliance.selectors)
+
 
 class AccessStatus(models.TextChoices):
     AWAITING_VERIFICATION = "awaiting_verification", "Awaiting the requester's confirmation"
@@ -99,6 +101,8 @@ class AccessRequest(models.Model):
     extended_at = models.DateTimeField(null=True, blank=True)
     extension_reason = models.TextField(blank=True)
     clock = models.JSONField(default=list, blank=True)
+
+    deadline_state: str  # not a column: set by the officer's list (compliance.officer.access_views)
 
 
 class DeletionCertificate(models.Model):

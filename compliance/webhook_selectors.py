@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.db.models import Count, F, Max, Q, QuerySet
 
 from compliance.models import WebhookDelivery
@@ -23,7 +26,7 @@ def webhook_deliveries_failing(*, limit: int = 10) -> QuerySet[WebhookDelivery]:
     return webhook_deliveries(failing_only=True)[:limit]
 
 
-def webhook_failures_per_tenant(*, limit: int = 20) -> list[dict]:
+def webhook_failures_per_tenant(*, limit: int = 20) -> list[Mapping[str, Any]]:
     """Per tenant: deliveries given up, deliveries being retried, the latest of them; most given up first."""
     return list(
         _failing_deliveries()

@@ -92,7 +92,8 @@ class SubjectDetailApi(ClientApi):
             # Those of the key's purposes only, as GET /consents/{id} answers (consent.purposes).
             purposes = self.context["request"].auth.purposes
             consents = selectors.subject_consents(subject=subject).filter(purpose__in=purposes)
-            return ConsentOutputSerializer(consents, many=True).data
+            # many=True gives a ReturnList; djangorestframework-stubs type every .data as a ReturnDict.
+            return ConsentOutputSerializer(consents, many=True).data  # type: ignore[return-value]
 
     @extend_schema(responses=OutputSerializer)
     def get(self, request, subject_id):
@@ -212,7 +213,7 @@ class ConsentReceiptApi(JsonErrors, ClientApi):
 class _OneForm(ConsentReceiptApi):
     """A GET answers `form` whatever the Accept header; anything else (OPTIONS, a refusal) is JSON."""
 
-    form = JSONRenderer
+    form: type[BaseRenderer] = JSONRenderer
 
     def perform_content_negotiation(self, request, force=False):
         renderer = self.form() if request.method in ("GET", "HEAD") else JSONRenderer()

@@ -50,7 +50,7 @@ class ClientApi(APIView):
         if request.method == "POST" and key is not None:
             fingerprint = request_fingerprint(request.method, request.path, request.data, request.FILES)
             claim = idempotency_claim(scope=idempotency_scope(request.auth), key=key, fingerprint=fingerprint)
-            if getattr(claim, "_replay", False):
+            if claim.status is not None:  # the first request's answer
                 raise _Replay(claim)
             self._claim = claim
 

@@ -7,7 +7,7 @@ import logging
 import secrets
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from consent.auth import hash_key
@@ -60,12 +60,19 @@ class InvalidExpiry(DomainError):
 CONTROLLER_FIELDS = ("contact", "address", "email", "phone", "url")
 
 
+def _controller_value(field: str, value: object) -> object:
+    """A controller field's value, checked as its column checks it (an e-mail, a URL)."""
+    column = Tenant._meta.get_field(field)
+    assert isinstance(column, models.Field)  # CONTROLLER_FIELDS are Tenant's own columns
+    return column.clean(value, None)
+
+
 @transaction.atomic
 def tenant_create(*, slug: str, name: str = "", controller: dict | None = None, actor: Actor) -> tuple[Tenant, bool]:
     """`controller`: the privacy contact its consent receipts name (CONTROLLER_FIELDS, each checked as its column
     would: an e-mail, a URL); given for an existing tenant, the fields given are updated."""
     controller = {
-        field: Tenant._meta.get_field(field).clean(value, None)
+        field: _controller_value(field, value)
         for field, value in (controller or {}).items()
         if field in CONTROLLER_FIELDS and value is not None
     }
@@ -206,7 +213,8 @@ def _check_consent_rules(
     expires_at: datetime | None,
     allowed_purposes: list[str] | None,
     at: datetime,
-) -> None:
+) -> Notice:
+    """The notice, once the consent is found lawful under it; else the refusal."""
     allowed = [p for p in Purpose.values if allowed_purposes is None or p in allowed_purposes]
     if purpose not in allowed:
         raise PurposeNotAllowed(purpose=purpose, allowed=allowed)
@@ -224,6 +232,7 @@ def _check_consent_rules(
         )
     if expires_at is not None and expires_at <= at:
         raise InvalidExpiry(expires_at=expires_at.isoformat())
+    return notice
 
 
 @retrying
@@ -252,7 +261,7 @@ def consent_grant(
         .select_related("jurisdiction", "tenant")
         .get(pk=subject.pk)
     )
-    _check_consent_rules(
+    notice = _check_consent_rules(
         subject=subject,
         purpose=purpose,
         notice=notice,

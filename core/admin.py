@@ -2,32 +2,44 @@
 transaction each), so only the seed tables officers are meant to edit (jurisdictions, retention rules) are
 editable, and each such save appends an audit event. Nothing is ever deleted from the admin."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest
 
 from core.audit import Actor, audit_append
 from core.models import AuditEvent
 from core.officers import is_officer
 
+if TYPE_CHECKING:  # generic in django-stubs only; Django's own ModelAdmin takes no type argument
+    ModelAdmin = admin.ModelAdmin[Any]
+else:
+    ModelAdmin = admin.ModelAdmin
 
-class OfficerModelAdmin(admin.ModelAdmin):
+
+class OfficerModelAdmin(ModelAdmin):
     editable = False  # True: officers may add and change rows; every save is audited
 
-    def has_module_permission(self, request):
+    def has_module_permission(self, request: HttpRequest) -> bool:
         return is_officer(request.user)
 
-    def has_view_permission(self, request, obj=None):
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return is_officer(request.user)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return self.editable and is_officer(request.user)
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.editable and is_officer(request.user)
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Model, form: ModelForm[Any], change: bool) -> None:
         # The admin's change view runs in one transaction, so the row and its audit event commit together.
         super().save_model(request, obj, form, change)
         audit_append(

@@ -7,15 +7,20 @@ Create:     201 with the created resource exactly as its detail endpoint shows i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 from drf_spectacular.utils import inline_serializer
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView, set_rollback
 from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
 from core import failures
 from core.errors import DomainError
@@ -54,7 +59,8 @@ def http_status(error: DomainError) -> int:
 error_body = failures.error_body
 
 
-def exception_handler(exc, context):
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    response: Response | None
     if is_retryable(exc):  # a write path without `retrying` that lost a race: still 503 busy, never a 500
         exc = Busy(retry_after=RETRY_AFTER_S)
     if isinstance(exc, DomainError):
@@ -91,21 +97,26 @@ class Pagination(LimitOffsetPagination):
     max_limit = 1000
     max_offset = 10_000_000  # far past any real list, far below what PostgreSQL's bigint OFFSET refuses
 
-    def get_offset(self, request):
+    def get_offset(self, request: Request) -> int:
         offset = super().get_offset(request)
         if offset > self.max_offset:
             raise exceptions.ValidationError({self.offset_query_param: [f"Must be at most {self.max_offset}."]})
         return offset
 
 
-def paginated(request, view, items, serializer_class) -> Response:
+def paginated(
+    request: Request,
+    view: APIView,
+    items: QuerySet[Any] | Sequence[Any],
+    serializer_class: type[serializers.BaseSerializer[Any]],
+) -> Response:
     """A page of `items` (a QuerySet or list) in the one page shape."""
     paginator = Pagination()
-    page = paginator.paginate_queryset(items, request, view=view)
+    page: list[Any] | None = paginator.paginate_queryset(items, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True, context={"request": request}).data)
 
 
-def page_of(serializer_class, name: str):
+def page_of(serializer_class: type[serializers.BaseSerializer[Any]], name: str) -> serializers.Serializer[Any]:
     """The OpenAPI shape of a page of `serializer_class`."""
     return inline_serializer(
         name,
@@ -118,9 +129,10 @@ def page_of(serializer_class, name: str):
     )
 
 
-class JsonErrors:
-    """For a view that also answers in another form (a JWT, a ZIP): its errors stay JSON in the one error shape."""
+class JsonErrors(APIView):
+    """For a view that also answers in another form (a JWT, a ZIP): its errors stay JSON in the one error shape.
+    Listed before the view's base class, so its handle_exception runs first."""
 
-    def handle_exception(self, exc):
+    def handle_exception(self, exc: Exception) -> Response:
         self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
         return super().handle_exception(exc)

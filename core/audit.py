@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from core import logs
 from core.models import AuditEvent
+
+
+class _KeyLike(Protocol):
+    """An API key (consent.models.ApiKey, which core may not import)."""
+
+    @property
+    def prefix(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -19,11 +31,11 @@ class Actor:
     label: str
 
     @classmethod
-    def user(cls, user) -> Actor:
+    def user(cls, user: AbstractBaseUser | AnonymousUser) -> Actor:
         return cls(f"user:{user.get_username()}")
 
     @classmethod
-    def api_key(cls, key) -> Actor:
+    def api_key(cls, key: _KeyLike) -> Actor:
         return cls(f"key:{key.prefix}")
 
     @classmethod
@@ -31,15 +43,17 @@ class Actor:
         return cls(f"system:{name}")
 
     @classmethod
-    def subject(cls, subject_id) -> Actor:
+    def subject(cls, subject_id: object) -> Actor:
         return cls(f"subject:{subject_id}")
 
 
-def canonical(event: dict) -> str:
+def canonical(event: dict[str, Any]) -> str:
     return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def leaf_fields(seq: int, at, actor: str, action: str, object_type: str, object_id: str, details: dict) -> dict:
+def leaf_fields(
+    seq: int, at: datetime, actor: str, action: str, object_type: str, object_id: str, details: dict[str, Any]
+) -> dict[str, Any]:
     """What an event's leaf bytes hold: canonical JSON of these fields (docs/audit.md)."""
     return {
         "seq": seq,
@@ -53,7 +67,13 @@ def leaf_fields(seq: int, at, actor: str, action: str, object_type: str, object_
 
 
 def audit_append(
-    *, actor: Actor, action: str, obj=None, object_type: str = "", object_id="", details=None
+    *,
+    actor: Actor,
+    action: str,
+    obj: Model | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event in the caller's transaction (both commit or neither). No lock: the sequencer gives it its
     place in the Merkle tree after it has committed (core/transparency.py)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import redis as redis_client
 from celery import current_app
@@ -19,18 +20,21 @@ from django.db import connection
 MIN_POSTGRES = 15
 MIN_PGVECTOR = (0, 8)
 
+# What a check returns: {"ok": bool, "problems": [str], ...}.
+Report = dict[str, Any]
+
 
 @dataclass(frozen=True)
 class Check:
     name: str
-    fn: Callable[[], dict]
+    fn: Callable[[], Report]
     preflight: bool  # also run before start-up (`manage.py preflight`), not only by /healthz
 
 
 _registry: dict[str, Check] = {}
 
 
-def register(name: str, fn: Callable[[], dict], *, preflight: bool = True) -> None:
+def register(name: str, fn: Callable[[], Report], *, preflight: bool = True) -> None:
     """Add (or replace) a check; the registration order is the order of the report."""
     _registry[name] = Check(name, fn, preflight)
 
@@ -39,9 +43,9 @@ def names(*, preflight_only: bool = False) -> list[str]:
     return [c.name for c in _registry.values() if c.preflight or not preflight_only]
 
 
-def run(*, preflight_only: bool = False) -> dict[str, dict]:
+def run(*, preflight_only: bool = False) -> dict[str, Report]:
     """Run the checks; a check that raises is reported as not ok, never propagated."""
-    results = {}
+    results: dict[str, Report] = {}
     for check in list(_registry.values()):
         if preflight_only and not check.preflight:
             continue
@@ -54,16 +58,14 @@ def run(*, preflight_only: bool = False) -> dict[str, dict]:
     return results
 
 
-def _version(text: str | None) -> tuple[int, ...] | None:
-    if not text:
-        return None
+def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".")[:2])
 
 
 # --- the checks core owns ---------------------------------------------------
 
 
-def database() -> dict:
+def database() -> Report:
     """PostgreSQL >= 15 with pgvector >= 0.8 available (installed by the first migration)."""
     try:
         with connection.cursor() as cursor:
@@ -103,7 +105,7 @@ def database() -> dict:
     }
 
 
-def redis() -> dict:
+def redis() -> Report:
     try:
         ok = bool(redis_client.Redis.from_url(settings.REDIS_URL, socket_timeout=3).ping())
     except Exception as exc:
@@ -111,7 +113,7 @@ def redis() -> dict:
     return {"ok": ok, "problems": [] if ok else ["Redis at REDIS_URL did not answer PING."]}
 
 
-def celery() -> dict:
+def celery() -> Report:
     """At least one worker answers a ping on the broker (not a start-up check: workers start afterwards)."""
     try:
         replies = current_app.control.ping(timeout=1.0)

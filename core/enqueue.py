@@ -36,7 +36,7 @@ def _registered(task_name: str) -> bool:
     return task_name in current_app.tasks
 
 
-def send(task_name: str, *args, request_id: str = "") -> bool:
+def send(task_name: str, *args: object, request_id: str = "") -> bool:
     """Send now; False when the broker cannot be reached (the relay sends it later)."""
     try:
         current_app.send_task(task_name, args=args, headers=logs.task_headers(request_id))
@@ -46,7 +46,7 @@ def send(task_name: str, *args, request_id: str = "") -> bool:
     return True
 
 
-def enqueue(task_name: str, *args) -> None:
+def enqueue(task_name: str, *args: object) -> None:
     if not _registered(task_name):
         # A typo would otherwise queue a message no worker ever takes.
         raise LookupError(f"no Celery task named {task_name!r}")
@@ -54,7 +54,7 @@ def enqueue(task_name: str, *args) -> None:
     transaction.on_commit(lambda: send(task_name, *args, request_id=queued_by))
 
 
-def resend(task_name: str, pk) -> bool:
+def resend(task_name: str, pk: object) -> bool:
     """The relay's send: at most once per JOB_RELAY_AFTER_SECONDS for one row, so a long queue is not flooded
     with copies (the cache key is only a hint: a lost key costs one harmless extra message)."""
     try:

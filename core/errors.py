@@ -6,6 +6,8 @@ image checks and the services raise them without importing DRF.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """Subclasses set `code` (stable, documented) and `kind` (what sort of refusal it is)."""
@@ -15,7 +17,7 @@ class DomainError(Exception):
     kind = "invalid"
     default_message = "The request was refused."
 
-    def __init__(self, message: str | None = None, **details):
+    def __init__(self, message: str | None = None, **details: Any) -> None:
         self.message = message or self.default_message
         self.details = details
         super().__init__(self.message)

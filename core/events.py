@@ -7,7 +7,9 @@ matching never import it, and an event exists exactly when the change it reports
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 _writer: Callable[..., object] | None = None
 
@@ -17,7 +19,7 @@ def writer_register(fn: Callable[..., object]) -> None:
     _writer = fn
 
 
-def event_emit(*, tenant_id, type: str, data: dict) -> None:
+def event_emit(*, tenant_id: uuid.UUID, type: str, data: dict[str, Any]) -> None:
     """Record `type` with `data` (ids and status only) for the tenant's subscribers, in the caller's transaction."""
     if _writer is None:
         # An event nobody writes would be lost without a trace.

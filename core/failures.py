@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
 from django import db
 from django.conf import settings
 from django.core import exceptions as django_exceptions
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 
 from core import inputs
@@ -50,7 +52,7 @@ GENERIC = {
 }
 
 
-def error_body(code: str, message: str, details: dict | None = None) -> dict:
+def error_body(code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
@@ -72,11 +74,11 @@ def classify(exc: BaseException) -> tuple[int, str, str] | None:
     return None
 
 
-def headers_for(status: int) -> dict:
+def headers_for(status: int) -> dict[str, str]:
     return {"Retry-After": str(RETRY_AFTER_SECONDS)} if status == 503 else {}
 
 
-def json_error(status: int, code: str, message: str, details: dict | None = None) -> JsonResponse:
+def json_error(status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:
     response = JsonResponse(error_body(code, message, details), status=status)
     for name, value in headers_for(status).items():
         response[name] = value
@@ -90,29 +92,29 @@ def response_for(exc: BaseException | None) -> JsonResponse:
     return json_error(*known)
 
 
-def is_api(request) -> bool:
+def is_api(request: HttpRequest) -> bool:
     return request.path.startswith(API_PREFIX)
 
 
-def handler400(request, exception=None):
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
-        return response_for(exception) if exception is not None else json_error(400, *GENERIC[400])
+        return response_for(exception)
     return defaults.bad_request(request, exception)
 
 
-def handler403(request, exception=None):
+def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return json_error(403, *GENERIC[403])
     return defaults.permission_denied(request, exception)
 
 
-def handler404(request, exception=None):
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
     if is_api(request):
         return json_error(404, *GENERIC[404])
     return defaults.page_not_found(request, exception)
 
 
-def handler500(request):
+def handler500(request: HttpRequest) -> HttpResponse:
     exc = sys.exc_info()[1]
     if is_api(request):
         return response_for(exc)
@@ -134,10 +136,10 @@ class ApiErrorMiddleware:
     """Refuses over-long URLs and unstorable query parameters up front and turns any non-JSON error under /api/ into
     JSON."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if len(request.get_full_path()) > settings.MAX_URL_BYTES:
             if is_api(request):
                 return json_error(414, *GENERIC[414])
@@ -158,7 +160,7 @@ class ApiErrorMiddleware:
             return replaced
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> JsonResponse | None:
         if not is_api(request):
             return None
         if classify(exception) is None:

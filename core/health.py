@@ -4,28 +4,31 @@ Anyone sees only healthy/unhealthy per part; versions, worker host names, socket
 compliance officer (session or `Authorization: Token`) alone.
 """
 
-from django.http import JsonResponse
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.request import Request
 
 from core import checks
 from core.officers import is_officer
 
 
-def _officer(request) -> bool:
+def _officer(request: HttpRequest) -> bool:
     if is_officer(getattr(request, "user", None)):
         return True
     try:
-        found = TokenAuthentication().authenticate(request)
+        found = TokenAuthentication().authenticate(Request(request))
     except AuthenticationFailed:
         return False
-    return bool(found) and is_officer(found[0])
+    return found is not None and is_officer(found[0])
 
 
-def healthz(request):
+def healthz(request: HttpRequest) -> JsonResponse:
     parts = checks.run()
     failing = [name for name, part in parts.items() if not part["ok"]]
-    body = {"status": "ok" if not failing else "unavailable", "failing": failing}
+    body: dict[str, Any] = {"status": "ok" if not failing else "unavailable", "failing": failing}
     if _officer(request):
         body.update(parts)
     else:

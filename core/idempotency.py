@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -39,7 +42,7 @@ class InvalidIdempotencyKey(DomainError):
     default_message = f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} characters."
 
 
-def request_fingerprint(method: str, path: str, data, files) -> str:
+def request_fingerprint(method: str, path: str, data: Any, files: Mapping[str, UploadedFile[bytes]]) -> str:
     """Over the parsed body, so a multipart upload sent again with another boundary still matches; files by hash."""
     if isinstance(data, dict):  # a QueryDict too
         fields = {k: data.getlist(k) if hasattr(data, "getlist") else data[k] for k in data if k not in files}
@@ -75,11 +78,10 @@ def idempotency_claim(*, scope: str, key: str, fingerprint: str) -> IdempotencyK
         raise IdempotencyKeyReused()
     if first.status is None:
         raise IdempotencyKeyInUse()
-    first._replay = True
     return first
 
 
-def idempotency_record(*, claim: IdempotencyKey, status: int, body) -> None:
+def idempotency_record(*, claim: IdempotencyKey, status: int, body: Any) -> None:
     """Keep the first response (or drop the claim after a 5xx, so the request may be retried)."""
     if status >= 500:
         claim.delete()

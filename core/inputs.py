@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from typing import Any
 
+from django.http import QueryDict
 from rest_framework.exceptions import ValidationError
 
 MAX_DEPTH = 32  # nesting of any JSON body
@@ -24,7 +27,7 @@ def bad_character(text: str) -> str | None:
     return "NUL characters are not allowed." if match.group() == "\x00" else "Unpaired surrogates are not allowed."
 
 
-def problems(value, path: str = "", *, max_depth: int = MAX_DEPTH) -> dict[str, str]:
+def problems(value: object, path: str = "", *, max_depth: int = MAX_DEPTH) -> dict[str, str]:
     """{path: reason} for every string (key or value) that cannot be stored, and for nesting past max_depth.
 
     Iterative, so a document nested deeper than Python's recursion limit is walked without recursion.
@@ -51,7 +54,7 @@ def problems(value, path: str = "", *, max_depth: int = MAX_DEPTH) -> dict[str, 
     return found
 
 
-def query_problems(params) -> dict[str, str]:
+def query_problems(params: QueryDict) -> dict[str, str]:
     """The same check over a QueryDict (query string or form fields): keys and every value."""
     found: dict[str, str] = {}
     for key, values in params.lists():
@@ -64,10 +67,10 @@ def query_problems(params) -> dict[str, str]:
     return found
 
 
-def json_size_validator(*, max_bytes: int, max_depth: int, max_keys: int):
+def json_size_validator(*, max_bytes: int, max_depth: int, max_keys: int) -> Callable[[Any], None]:
     """A serializer validator bounding a JSON value a tenant stores (evidence): encoded size, nesting, key count."""
 
-    def validate(value) -> None:
+    def validate(value: Any) -> None:
         if len(json.dumps(value, ensure_ascii=False).encode()) > max_bytes:
             raise ValidationError(f"At most {max_bytes} bytes of JSON.")
         keys, stack = 0, [(value, 1)]

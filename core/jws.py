@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from core.keys import b64url, key_id, signing_key
 
 
-def _segment(value: dict) -> str:
+def _segment(value: dict[str, Any]) -> str:
     return b64url(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
 
 
-def jwt_sign(claims: dict) -> str:
+def jwt_sign(claims: dict[str, Any]) -> str:
     """header.payload.signature; the header names the key (`kid`) published at /.well-known/jwks.json."""
     signing_input = f"{_segment({'alg': 'EdDSA', 'typ': 'JWT', 'kid': key_id()})}.{_segment(claims)}"
     return f"{signing_input}.{b64url(signing_key().sign(signing_input.encode('ascii')))}"

@@ -13,7 +13,7 @@ from functools import lru_cache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
 
 
 @lru_cache(maxsize=1)
@@ -50,7 +50,7 @@ def key_id() -> str:
     return b64url(hashlib.sha256(json.dumps(required, sort_keys=True, separators=(",", ":")).encode()).digest())
 
 
-def public_jwk() -> dict:
+def public_jwk() -> dict[str, str]:
     return {
         "kty": "OKP",
         "crv": "Ed25519",
@@ -61,7 +61,7 @@ def public_jwk() -> dict:
     }
 
 
-def jwks_view(request):
+def jwks_view(request: HttpRequest) -> JsonResponse:
     """GET /.well-known/jwks.json, public: the key that signs consent receipts and the audit log's tree heads."""
     response = JsonResponse({"keys": [public_jwk()]})
     response["Cache-Control"] = "public, max-age=300"

@@ -16,22 +16,24 @@ from core.errors import InvalidLink, LinkExpired
 
 
 class SignedLink:
-    def __init__(self, *, salt: str, url_name: str):
+    def __init__(self, *, salt: str, url_name: str) -> None:
         self.salt = salt
         self.url_name = url_name
 
-    def make_token(self, value) -> str:
+    def make_token(self, value: object) -> str:
         return signing.dumps(str(value), salt=self.salt)
 
     def check_token(self, token: str) -> str:
         """The id the token carries; LinkExpired past PORTAL_LINK_MAX_AGE_DAYS, InvalidLink when tampered."""
         try:
-            return signing.loads(token, salt=self.salt, max_age=timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS))
+            value: str = signing.loads(token, salt=self.salt, max_age=timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS))
         except signing.SignatureExpired:
             raise LinkExpired() from None
         except signing.BadSignature:
             raise InvalidLink() from None
+        return value
 
-    def url(self, value) -> str:
+    def url(self, value: object) -> str:
         path = reverse(self.url_name, kwargs={"token": self.make_token(value)})
-        return settings.PUBLIC_BASE_URL.rstrip("/") + path
+        base: str = settings.PUBLIC_BASE_URL
+        return base.rstrip("/") + path

@@ -5,17 +5,19 @@ from __future__ import annotations
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+from rest_framework.views import APIView
 
 from core.audit import Actor, audit_append
 
 OFFICERS_GROUP = "compliance_officers"
 
 
-def is_officer(user) -> bool:
+def is_officer(user: object) -> bool:
     # An API key authenticates a client app, never an officer.
     return bool(
         isinstance(user, get_user_model())
@@ -29,12 +31,12 @@ def is_officer(user) -> bool:
 class IsComplianceOfficer(BasePermission):
     message = "Compliance officers only."
 
-    def has_permission(self, request, view):
+    def has_permission(self, request: Request, view: APIView) -> bool:
         return is_officer(request.user)
 
 
 @transaction.atomic
-def officer_create(*, username: str, actor: Actor, password: str | None = None):
+def officer_create(*, username: str, actor: Actor, password: str | None = None) -> tuple[AbstractUser, str, str]:
     """Create the officer, or reset its password. Returns (user, password, token key)."""
     password = password or secrets.token_urlsafe(12)
     user, created = get_user_model().objects.get_or_create(username=username, defaults={"is_staff": True})

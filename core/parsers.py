@@ -7,9 +7,12 @@ nesting is refused cleanly instead of raising RecursionError.
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
+from typing import IO, Any
 
 from django.conf import settings
 from rest_framework import exceptions, parsers
+from rest_framework.parsers import DataAndFiles
 
 from core import inputs
 from core.errors import DomainError
@@ -27,7 +30,9 @@ def _refuse(found: dict[str, str]) -> None:
 
 
 class JSONParser(parsers.JSONParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
         data = stream.read(settings.API_JSON_MAX_BYTES + 1)
         if len(data) > settings.API_JSON_MAX_BYTES:
             raise BodyTooLarge(max_bytes=settings.API_JSON_MAX_BYTES)
@@ -42,7 +47,9 @@ class JSONParser(parsers.JSONParser):
 
 
 class MultiPartParser(parsers.MultiPartParser):
-    def parse(self, stream, media_type=None, parser_context=None):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> DataAndFiles[Any, Any]:
         parsed = super().parse(stream, media_type, parser_context)
         _refuse(inputs.query_problems(parsed.data))
         return parsed

@@ -11,6 +11,8 @@ import functools
 import logging
 import random
 import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from django.db import OperationalError, connection
 
@@ -21,6 +23,9 @@ logger = logging.getLogger(__name__)
 RETRYABLE_SQLSTATES = {"40001", "40P01", "55P03"}  # serialization_failure, deadlock_detected, lock_not_available
 ATTEMPTS = 4
 RETRY_AFTER_S = 1
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class Busy(DomainError):
@@ -34,12 +39,14 @@ def is_retryable(exc: BaseException) -> bool:
     return getattr(cause, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
-def retrying(service):
+def retrying(service: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(service)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         if connection.in_atomic_block:
             return service(*args, **kwargs)
-        for attempt in range(1, ATTEMPTS + 1):
+        attempt = 0
+        while True:  # until it returns, or raises Busy after ATTEMPTS
+            attempt += 1
             try:
                 return service(*args, **kwargs)
             except OperationalError as exc:

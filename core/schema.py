@@ -8,6 +8,7 @@ collection (a path not ending in a parameter) is "_list".
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from drf_spectacular import openapi
 from rest_framework import status
@@ -20,7 +21,7 @@ from core.idempotency import MAX_KEY_LENGTH
 
 
 class AutoSchema(openapi.AutoSchema):
-    def get_operation_id(self):
+    def get_operation_id(self) -> str:
         operation_id = super().get_operation_id()
         if self.method == "GET" and operation_id.endswith("_retrieve") and not self.path.rstrip("/").endswith("}"):
             return operation_id.removesuffix("_retrieve") + "_list"
@@ -80,7 +81,7 @@ def error_codes() -> dict[int, list[str]]:
     return {status_code: sorted(found) for status_code, found in sorted(codes.items())}
 
 
-def _error_component(codes: list[str]) -> dict:
+def _error_component(codes: list[str]) -> dict[str, Any]:
     return {
         "type": "object",
         "required": ["error"],
@@ -98,8 +99,8 @@ def _error_component(codes: list[str]) -> dict:
     }
 
 
-def _error_response(status_code: int) -> dict:
-    response = {
+def _error_response(status_code: int) -> dict[str, Any]:
+    response: dict[str, Any] = {
         "description": _DESCRIPTIONS[status_code],
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/Error{status_code}"}}},
     }
@@ -108,7 +109,7 @@ def _error_response(status_code: int) -> dict:
     return response
 
 
-def _breaks_its_rules(value, schema: dict) -> bool:
+def _breaks_its_rules(value: object, schema: dict[str, Any]) -> bool:
     if not isinstance(value, str):
         return False
     pattern = schema.get("pattern")
@@ -119,7 +120,7 @@ def _breaks_its_rules(value, schema: dict) -> bool:
     )
 
 
-def _drop_invalid_defaults(schema) -> None:
+def _drop_invalid_defaults(schema: object) -> None:
     """A default that fails its own field's rules ('' for a slug or an e-mail) is what a field gets when it is left
     out, not a value to send: a generator that sends it would be refused. The schema states no default there."""
     if isinstance(schema, dict):
@@ -132,7 +133,7 @@ def _drop_invalid_defaults(schema) -> None:
             _drop_invalid_defaults(value)
 
 
-def _is_page(schema: dict, components: dict) -> bool:
+def _is_page(schema: dict[str, Any], components: dict[str, Any]) -> bool:
     ref = schema.get("$ref", "")
     fields = components.get(ref.rsplit("/", 1)[-1], {}).get("properties", {})
     return {"count", "next", "previous", "results"} <= set(fields)
@@ -166,7 +167,7 @@ IDEMPOTENCY_PARAMETER = {
 }
 
 
-def postprocess(result, generator, request, public):
+def postprocess(result: dict[str, Any], generator: object, request: object, public: bool) -> dict[str, Any]:
     """drf-spectacular post-processing hook (SPECTACULAR_SETTINGS["POSTPROCESSING_HOOKS"])."""
     components = result.setdefault("components", {})
     schemas = components.setdefault("schemas", {})

@@ -13,13 +13,20 @@ refuses before the password is compared, whatever it is, and no other backend is
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 from core import throttles
 
 SCOPE = "login"
+# Where a refused sign-in leaves its wait (seconds) on the request: `authenticate` turns the refusal into None, and
+# the sign-in page (compliance.officer.views) answers 429 with Retry-After from it.
+WAIT_ATTRIBUTE = "signin_wait"
 
 
 def signin_name(username: str) -> str:
@@ -28,14 +35,16 @@ def signin_name(username: str) -> str:
 
 
 class LockoutBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
+    ) -> User | None:
         username = username if username is not None else kwargs.get(get_user_model().USERNAME_FIELD)
         if username is None or password is None:
             return None
         name = signin_name(username)
         if wait := throttles.over_budget(SCOPE, name):
             if request is not None:
-                request.signin_wait = wait  # the sign-in page answers 429 with Retry-After
+                setattr(request, WAIT_ATTRIBUTE, wait)
             raise PermissionDenied("too many failed sign-ins")
         return super().authenticate(request, username=name, password=password)
 

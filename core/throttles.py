@@ -18,12 +18,19 @@ from __future__ import annotations
 import hashlib
 import math
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
 from rest_framework.throttling import BaseThrottle
 
 from core.failures import API_PREFIX, GENERIC, OUTAGES, json_error
+
+if TYPE_CHECKING:  # DRF's APIView imports this module (DEFAULT_THROTTLE_CLASSES)
+    from rest_framework.request import Request
+    from rest_framework.views import APIView
 
 PERIODS = {"s": 1, "m": 60, "h": 3600}
 
@@ -97,10 +104,10 @@ def retry_after(wait: float) -> str:
 class WindowThrottle(BaseThrottle):
     scope = ""
 
-    def ident(self, request) -> str | None:
+    def ident(self, request: Request | HttpRequest) -> str | None:
         raise NotImplementedError
 
-    def allow_request(self, request, view) -> bool:
+    def allow_request(self, request: Request | HttpRequest, view: APIView | None) -> bool:
         ident = self.ident(request)
         self._wait = over_budget(self.scope, ident) if ident is not None else None
         return self._wait is None
@@ -114,9 +121,10 @@ class CredentialThrottle(WindowThrottle):
 
     scope = "credential"
 
-    def ident(self, request) -> str | None:
-        if request.auth is not None and hasattr(request.auth, "pk"):
-            return f"{type(request.auth).__name__}:{request.auth.pk}"
+    def ident(self, request: Request | HttpRequest) -> str | None:
+        auth = getattr(request, "auth", None)  # a DRF Request's
+        if auth is not None and hasattr(auth, "pk"):
+            return f"{type(auth).__name__}:{auth.pk}"
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):
             return f"user:{user.pk}"
@@ -128,21 +136,21 @@ class IpThrottle(WindowThrottle):
 
     scope = "ip"
 
-    def ident(self, request) -> str | None:
+    def ident(self, request: Request | HttpRequest) -> str | None:
         return request.META.get("REMOTE_ADDR") or None
 
 
 class IpThrottleMiddleware:
     """The per-IP budget of /api/, applied before authentication so that guessing keys is throttled too."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith(API_PREFIX):
             throttle = IpThrottle()
             if not throttle.allow_request(request, None):
                 response = json_error(429, *GENERIC[429])
-                response["Retry-After"] = retry_after(throttle.wait())
+                response["Retry-After"] = retry_after(throttle.wait() or 0)  # refused: wait() is set
                 return response
         return self.get_response(request)

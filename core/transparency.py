@@ -12,6 +12,7 @@ import base64
 import json
 import struct
 import time
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -37,7 +38,7 @@ def signed_bytes(tree_size: int, timestamp: int, root_hash: bytes) -> bytes:
     return HEAD_CONTEXT + struct.pack(">QQ", tree_size, timestamp) + root_hash
 
 
-def head_json(head: AuditTreeHead) -> dict:
+def head_json(head: AuditTreeHead) -> dict[str, Any]:
     return {
         "tree_size": head.tree_size,
         "root_hash": bytes(head.root_hash).hex(),
@@ -47,7 +48,7 @@ def head_json(head: AuditTreeHead) -> dict:
     }
 
 
-def head_signature_valid(head: dict) -> bool:
+def head_signature_valid(head: dict[str, Any]) -> bool:
     """A head (as head_json gives it) is signed by the key this deployment publishes, not merely the one it names."""
     published = Ed25519PublicKey.from_public_bytes(public_key_bytes())
     message = signed_bytes(head["tree_size"], head["timestamp"], bytes.fromhex(head["root_hash"]))
@@ -99,12 +100,12 @@ def audit_integrate(*, limit: int = BATCH) -> AuditTreeHead | None:
 
 
 # --- Reads for the officer API and for certificates ----------------------------------------------------------
-def latest_signed_head() -> dict | None:
+def latest_signed_head() -> dict[str, Any] | None:
     head = AuditTreeHead.objects.order_by("-tree_size").first()
     return head_json(head) if head else None
 
 
-def signed_head(tree_size: int) -> dict:
+def signed_head(tree_size: int) -> dict[str, Any]:
     head = AuditTreeHead.objects.filter(tree_size=tree_size).first()
     if head is None:
         raise InvalidTreeSize(tree_size=tree_size)
@@ -128,7 +129,7 @@ def audit_event_at(index: int) -> AuditEvent:
     return event
 
 
-def inclusion_proofs(indexes: list[int], tree_size: int | None = None) -> list[dict]:
+def inclusion_proofs(indexes: list[int], tree_size: int | None = None) -> list[dict[str, Any]]:
     """RFC 9162 inclusion proofs of several events in one signed tree (the leaves read once)."""
     tree = _tree(tree_size)
     size = len(tree.leaves)
@@ -138,11 +139,11 @@ def inclusion_proofs(indexes: list[int], tree_size: int | None = None) -> list[d
     return [{"index": i, "tree_size": size, "audit_path": [h.hex() for h in tree.inclusion_path(i)]} for i in indexes]
 
 
-def inclusion_proof(index: int, tree_size: int | None = None) -> dict:
+def inclusion_proof(index: int, tree_size: int | None = None) -> dict[str, Any]:
     return inclusion_proofs([index], tree_size)[0]
 
 
-def consistency_proof(first: int, second: int) -> dict:
+def consistency_proof(first: int, second: int) -> dict[str, Any]:
     if not 0 <= first <= second:
         raise InvalidTreeSize("from must be between 0 and to.", first=first, second=second)
     tree = _tree(second)
@@ -167,7 +168,7 @@ def _event_leaf_ok(event: AuditEvent) -> bool:
     return "chain_hash" in stored and leaf == canonical({**fields, "chain_hash": stored["chain_hash"]}).encode()
 
 
-def audit_verify() -> dict:
+def audit_verify() -> dict[str, Any]:
     """Recompute the tree from the events and check every signed head.
 
     {"valid": true, "tree_size", "root_hash", "heads", "pending"} or {"valid": false, "bad_index", "reason", "heads_checked"}:
@@ -177,16 +178,17 @@ def audit_verify() -> dict:
     heads = list(AuditTreeHead.objects.order_by("tree_size"))
     stored = AuditLeaf.objects.order_by("index").values_list("index", "leaf_hash").iterator(chunk_size=5000)
     events = AuditEvent.objects.filter(leaf_index__isnull=False).order_by("leaf_index").iterator(chunk_size=2000)
-    compact, size, good_size, checked = [], 0, 0, 0
+    compact: list[bytes] = []
+    size, good_size, checked = 0, 0, 0
     # The key this deployment publishes, not the one a row names: a rewritten head signed by another key fails.
     published = Ed25519PublicKey.from_public_bytes(public_key_bytes())
 
-    def broken(index, reason):
+    def broken(index: int, reason: str) -> dict[str, Any]:
         return {"valid": False, "bad_index": index, "reason": reason, "heads_checked": checked}
 
     for event in events:
         index, stored_hash = next(stored, (None, None))
-        if event.leaf_index != size or index != size:
+        if event.leaf_index != size or index != size or stored_hash is None:
             return broken(size, "missing")
         h = leaf_hash(bytes(event.leaf))
         if not _event_leaf_ok(event) or h != bytes(stored_hash):

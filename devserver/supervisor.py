@@ -38,6 +38,13 @@ class Child:
         self.started_at = time.monotonic()
         self.restart_at = None
 
+    @property
+    def started(self) -> subprocess.Popen:
+        """The process of the last start (the supervisor starts every child before it looks at them)."""
+        if self.proc is None:
+            raise RuntimeError(f"{self.name} was never started")
+        return self.proc
+
 
 class Supervisor:
     def __init__(self, children: list[Child], *, log=_log, max_backoff: float = MAX_BACKOFF):
@@ -57,9 +64,9 @@ class Supervisor:
                 if now >= child.restart_at:
                     child.restarts += 1
                     child.start()
-                    self.log(f"{child.name} restarted (pid {child.proc.pid}, restart {child.restarts})")
+                    self.log(f"{child.name} restarted (pid {child.started.pid}, restart {child.restarts})")
                 continue
-            code = child.proc.poll()
+            code = child.started.poll()
             if code is None:
                 continue
             self._kill_group(child)
@@ -72,7 +79,7 @@ class Supervisor:
     def _kill_group(child: Child) -> None:
         """A killed Celery worker leaves its pool processes behind; they go with it (its own process group)."""
         try:
-            os.killpg(child.proc.pid, signal.SIGKILL)
+            os.killpg(child.started.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
             pass
 

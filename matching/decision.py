@@ -19,6 +19,7 @@ one-person gallery's FPIR is about 1 %.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 RULES = ("distance", "ratio", "cohort")
 COHORT = 5  # people after the named ones whose mean distance is the yardstick (k = 3-8 gave the same FNIR)
@@ -35,7 +36,7 @@ FNIR_BY_PHOTOS = (("1", 0.353), ("2", 0.286), ("3", 0.265))
 PHOTOS_ADVICE = "Enrol two or three photos per person: 1:N misses fall from 35 % with one to 27 % with three."
 
 
-def named_counts(distances: np.ndarray, *, threshold: float, ratio_max: float) -> tuple[np.ndarray, np.ndarray]:
+def named_counts(distances: ArrayLike, *, threshold: float, ratio_max: float) -> tuple[np.ndarray, np.ndarray]:
     """The rule on many searches at once. distances: (searches, people) person distances, nearest first (np.inf
     pads a short gallery). Returns, per search, how many people are named and the yardstick they were judged
     against (np.nan when nobody lies after them: the distance alone decided)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
@@ -56,10 +57,10 @@ _LAYER = re.compile(
 )
 
 
-def read_layers(path: Path) -> list[tuple]:
+def read_layers(path: Path) -> list[tuple[Any, ...]]:
     """The layers of the .dat file, input first, each as (kind, *parameters)."""
     data = Path(path).read_bytes()
-    layers = []
+    layers: list[tuple[Any, ...]] = []
     for match in _LAYER.finditer(data):
         kind, r = match.group()[1:].decode(), _Reader(data, match.end())
         if kind == "input_rgb_image_sized":

@@ -60,7 +60,8 @@ def _open(data: bytes, *, decode: bool = True) -> Image.Image:
             raise InvalidImage("The image declares too many pixels.", max_pixels=settings.MAX_IMAGE_PIXELS) from exc
         except (OSError, ValueError, SyntaxError) as exc:
             raise InvalidImage() from exc
-        if FORMAT_ALIASES.get(image.format, image.format) not in ALLOWED_FORMATS:
+        fmt = image.format or ""  # None: a format Pillow could not name
+        if FORMAT_ALIASES.get(fmt, fmt) not in ALLOWED_FORMATS:
             raise UnsupportedMediaType(format=image.format)
         width, height = image.size
         # The header alone gives the size: refuse before decoding a bomb.
@@ -88,7 +89,7 @@ def _open(data: bytes, *, decode: bool = True) -> Image.Image:
 
 def validate_image_bytes(data: bytes) -> str:
     """Cheap check before queueing; returns the format ("JPEG", "PNG", "WEBP" or "BMP")."""
-    fmt = _open(data, decode=False).format
+    fmt = _open(data, decode=False).format or ""  # one of the allowed formats: _open refused the others
     return FORMAT_ALIASES.get(fmt, fmt)
 
 

@@ -196,7 +196,7 @@ def faces_import(
         seen = set()
         for path in person.photos:
             report.photos += 1
-            if refusal:
+            if subject is None:  # refused, for the reason `refusal` names
                 report.refused[refusal] += 1
                 tick()
                 continue

@@ -14,6 +14,7 @@ FPIR rests on about twice as many searches.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -63,17 +64,19 @@ def searches(
             f"{len(multi)} identities with two photos or more and {len(strangers)} strangers: an open set needs "
             "at least two people to enrol and one identity with one photo never enrolled"
         )
-    gallery, owner, probes = [], [], []
+    enrolled: list[np.ndarray] = []
+    owners: list[int] = []
+    probes = []
     for i, name in enumerate(multi):
         order = rng.permutation(len(embeddings[name]))
         probes.append(embeddings[name][order[0]])
         for j in order[1 : 1 + photos_per_person]:
-            gallery.append(embeddings[name][j])
-            owner.append(i)
+            enrolled.append(embeddings[name][j])
+            owners.append(i)
     for i, name in enumerate(distractors, start=len(multi)):
-        gallery.append(embeddings[name][0])
-        owner.append(i)
-    gallery, owner = np.array(gallery), np.array(owner)
+        enrolled.append(embeddings[name][0])
+        owners.append(i)
+    gallery, owner = np.array(enrolled), np.array(owners)
     mated = _people_distances(np.array(probes), gallery, owner, fusion)
     stranger_rows = _people_distances(np.array([embeddings[n][0] for n in strangers]), gallery, owner, fusion)
     mates = np.arange(len(multi))
@@ -121,7 +124,7 @@ def threshold_for_fpir(non_mated: np.ndarray, fpir: float) -> float:
 def rule_table(s: Searches, rule: str) -> dict:
     """A plain rule (decision.score) with its threshold set on these same searches: rank-1, FNIR at FPIR targets."""
     mated, non_mated, hits = decision.score(rule, s.mated), decision.score(rule, s.non_mated), s.mate_rank == 0
-    table = {"rank1": float(np.mean(hits)), "at_fpir": {}}
+    table: dict[str, Any] = {"rank1": float(np.mean(hits)), "at_fpir": {}}
     for target in FPIR_TARGETS:
         t = threshold_for_fpir(non_mated, target)
         table["at_fpir"][str(target)] = {"threshold": t, "fpir": fpir_at(non_mated, t), "fnir": fnir_at(mated, hits, t)}
@@ -139,7 +142,7 @@ def rule_outcome(s: Searches, *, threshold: float, ratio_max: float) -> dict:
     FNIR (the mate not among the people named), rank-1."""
     named_mated, _ = decision.named_counts(s.mated, threshold=threshold, ratio_max=ratio_max)
     named_non, _ = decision.named_counts(s.non_mated, threshold=threshold, ratio_max=ratio_max)
-    out = {
+    out: dict[str, float | None] = {
         "fpir": float(np.mean(named_non > 0)),
         "fnir": float(1.0 - np.mean(named_mated > s.mate_rank)),
         "rank1": float(np.mean(s.mate_rank == 0)),
@@ -200,11 +203,11 @@ def gallery_trend(
         return float(np.exp(log_a)), float(b)
 
     a, b = fit([f for _, f in rows])
-    boot = []
+    resampled = []
     for _ in range(rounds):
         aa, bb = fit([f[rng.integers(0, len(f), len(f))] for _, f in rows])
-        boot.append([aa * n**bb for n in (10_000, 100_000)])
-    boot = np.array(boot)
+        resampled.append([aa * n**bb for n in (10_000, 100_000)])
+    boot = np.array(resampled)
     return {
         "points": points,
         "power_law": {"a": a, "b": b},

@@ -47,15 +47,16 @@ def curves(photos: dict[str, list[tuple[np.ndarray, dict]]], *, fmrs=(0.01, 0.00
     owner = np.repeat(np.arange(len(names)), [len(photos[n]) for n in names])
     measures = [q for n in names for _, q in photos[n]]
     refused = np.array([bool(quality.reasons(q)) for q in measures])
-    a, b = [], []
+    firsts: list[int] = []
+    seconds: list[int] = []
     for i in range(len(names)):
         idx = np.flatnonzero(owner == i)
         if len(idx) > PHOTOS_PER_IDENTITY:
             idx = rng.choice(idx, PHOTOS_PER_IDENTITY, replace=False)
         for j, x in enumerate(idx):
-            a += [x] * (len(idx) - j - 1)
-            b += idx[j + 1 :].tolist()
-    a, b = np.array(a, dtype=int), np.array(b, dtype=int)
+            firsts += [int(x)] * (len(idx) - j - 1)
+            seconds += idx[j + 1 :].tolist()
+    a, b = np.array(firsts, dtype=int), np.array(seconds, dtype=int)
     ia, ib = rng.integers(0, len(vectors), IMPOSTOR_PAIRS), rng.integers(0, len(vectors), IMPOSTOR_PAIRS)
     keep = owner[ia] != owner[ib]
     ia, ib = ia[keep], ib[keep]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import select
 import time
 import uuid
+from collections.abc import Mapping
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
 from django.db import connection
-from django.db.models import ExpressionWrapper, F, FloatField, OuterRef, Subquery, Value
+from django.db.models import ExpressionWrapper, F, FloatField, Model, OuterRef, QuerySet, Subquery, Value
 from pgvector.django import CosineDistance
 
 from consent.models import Purpose, Subject
@@ -18,6 +20,17 @@ from core.errors import NotFound
 from matching import partitions
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate, MatchJob, Verification
 from policy import gate
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Distance(TypedDict):
+    distance: float
+
+
+# A template a search returned, with its cosine distance to the probe.
+NearTemplate: TypeAlias = "WithAnnotations[FaceTemplate, _Distance]"
 
 # Search settings, chosen with bench/search.py. A tenant's search reads its own partition only (matching.partitions):
 # a small tenant's rows sit in the shared partition, which has no graph; a large tenant's partition has its own
@@ -35,23 +48,28 @@ MAX_SCAN_TUPLES = 20_000
 ROW_BY_ROW_EF_SEARCH = 400
 
 
-def _uuid(value) -> uuid.UUID | None:
+Row = TypeVar("Row", bound=Model)
+
+
+def _by_id(rows: QuerySet[Row], value: object) -> Row | None:
+    """The row of `rows` whose id is `value`; None when there is none or `value` is not a UUID."""
     try:
-        return uuid.UUID(str(value))
+        pk = uuid.UUID(str(value))
     except ValueError:
         return None
+    return rows.filter(pk=pk).first()
 
 
 def subject_get(*, tenant, subject_id) -> Subject:
     """A live subject of `tenant`; another tenant's or an erased one is not found."""
-    subject = Subject.objects.filter(pk=_uuid(subject_id), tenant=tenant, erased_at__isnull=True).first()
+    subject = _by_id(Subject.objects.filter(tenant=tenant, erased_at__isnull=True), subject_id)
     if subject is None:
         raise NotFound("No such subject.")
     return subject
 
 
 def enrollment_get(*, tenant, enrollment_id) -> Enrollment:
-    enrollment = Enrollment.objects.filter(pk=_uuid(enrollment_id), tenant=tenant).first()
+    enrollment = _by_id(Enrollment.objects.filter(tenant=tenant), enrollment_id)
     if enrollment is None:
         raise NotFound("No such enrolment.")
     return enrollment
@@ -69,7 +87,7 @@ def subject_enrollments(*, subject: Subject):
 
 def match_job_get(*, tenant, job_id, purposes: list[str]) -> MatchJob:
     """`purposes`: the calling key's; a job of another purpose is 403, not 404 (consent.purposes says why)."""
-    job = MatchJob.objects.filter(pk=_uuid(job_id), tenant=tenant).first()
+    job = _by_id(MatchJob.objects.filter(tenant=tenant), job_id)
     if job is None:
         raise NotFound("No such match job.")
     purpose_check(job.purpose, allowed=purposes)
@@ -77,7 +95,7 @@ def match_job_get(*, tenant, job_id, purposes: list[str]) -> MatchJob:
 
 
 def verification_get(*, tenant, verification_id, purposes: list[str]) -> Verification:
-    verification = Verification.objects.filter(pk=_uuid(verification_id), tenant=tenant).first()
+    verification = _by_id(Verification.objects.filter(tenant=tenant), verification_id)
     if verification is None:
         raise NotFound("No such verification.")
     purpose_check(Purpose.IDENTITY_VERIFICATION, allowed=purposes)  # every verification is 1:1's
@@ -137,7 +155,7 @@ ROW_BY_ROW = dict(
 
 def templates_nearest(
     *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], k: int
-) -> tuple[list[FaceTemplate], str]:
+) -> tuple[list[NearTemplate], str]:
     """The k templates the gate lets `tenant` use for `purpose` at `at` nearest to `embedding` (each with
     `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
     """
@@ -157,19 +175,20 @@ def templates_nearest(
     return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
 
 
-def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[FaceTemplate] | None:
+def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[NearTemplate] | None:
     """The k eligible templates nearest to `embedding`, in one statement: the CANDIDATES x k nearest hinted
     templates (a superset of the eligible ones, so the eligible top k is among them once k of them pass), then the
     full gate on those alone. None when fewer than k passed and more hinted templates may exist: the caller
     searches gate-first."""
     limit = CANDIDATES * k
     fields = FaceTemplate._meta.concrete_fields
+    columns = [f.column for f in fields if f.column is not None]  # every concrete field has one
     probe = f"[{','.join(str(float(x)) for x in embedding)}]"
     gate_sql, gate_params = gate.eligible("nearest", tenant=tenant_id, purpose=purpose, model=model, at=at)
     # Exact: `+ 0` is not an ordering the HNSW index serves, so every row of the partial index is compared.
     order, order_params = ("distance", []) if indexed else ("(embedding <=> %s::vector) + 0", [probe])
     sql = f"""WITH candidates AS MATERIALIZED (
-            SELECT {", ".join(f.column for f in fields)}, embedding <=> %s::vector AS distance
+            SELECT {", ".join(columns)}, embedding <=> %s::vector AS distance
             FROM {partitions.TEMPLATES}
             WHERE tenant_id = %s AND model_name = %s AND {partitions.hinted(purpose)}
             ORDER BY {order} LIMIT %s)
@@ -200,19 +219,22 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
     return None
 
 
-def _template(columns, values) -> FaceTemplate:
-    template = FaceTemplate.from_db(connection.alias, columns, values[:-1])
+def _template(columns, values) -> NearTemplate:
+    # The row read as the model; its distance, the statement's last column, is set just below.
+    template = cast("NearTemplate", FaceTemplate.from_db(connection.alias, columns, values[:-1]))
     template.distance = values[-1]
     return template
 
 
-def templates_nearest_erasable(*, model: str, embedding: list[float], k: int) -> tuple[list[FaceTemplate], str]:
+def templates_nearest_erasable(*, model: str, embedding: list[float], k: int) -> tuple[list[NearTemplate], str]:
     """An erasure lookup's search: every tenant's live templates of `model`, nearest first."""
     erasable = gate.templates_erasable(FaceTemplate.objects.all(), model=model)
     return nearest_among(erasable, embedding=embedding, k=k, indexed=True)
 
 
-def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) -> tuple[list[FaceTemplate], str]:
+def nearest_among(
+    candidates: QuerySet[FaceTemplate], *, embedding: list[float], k: int, indexed: bool
+) -> tuple[list[NearTemplate], str]:
     """The k `candidates` nearest to `embedding`. Each path is one statement that holds the candidates' filter,
     so eligibility is judged at the instant the search runs."""
     nearest = candidates.annotate(distance=CosineDistance("embedding", embedding))
@@ -237,16 +259,17 @@ def nearest_among(candidates, *, embedding: list[float], k: int, indexed: bool) 
 
 def templates_of_subjects(
     *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], subject_ids
-) -> list[FaceTemplate]:
+) -> list[NearTemplate]:
     """Every template of `subject_ids` the gate lets `tenant` use for `purpose` at `at`, each with `.distance`,
     nearest first: one statement holding the gate. A 1:1 verification compares with all of them; a 1:N search
     uses it to score each candidate person over all their templates and to re-check the gate."""
     templates = FaceTemplate.objects.filter(subject_id__in=list(subject_ids))
     eligible = gate.templates_eligible(templates, tenant=tenant, purpose=purpose, model=model, at=at)
-    return sorted(eligible.annotate(distance=CosineDistance("embedding", embedding)), key=lambda t: t.distance)
+    near = eligible.annotate(distance=CosineDistance("embedding", embedding))
+    return sorted(near, key=lambda t: t.distance)
 
 
-def templates_described(*, subject: Subject) -> list[dict]:
+def templates_described(*, subject: Subject) -> list[Mapping[str, Any]]:
     """What a subject may know of their templates: never the vectors (the column is not even read)."""
     return list(
         FaceTemplate.objects.filter(tenant_id=subject.tenant_id, subject_id=subject.pk)

@@ -12,6 +12,7 @@ optimistic as much as the data's identities are few: the bootstrap over identiti
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -117,7 +118,7 @@ def extrapolated(embeddings: dict[str, np.ndarray], *, thresholds: dict[str, flo
         ]
 
     point, boot = figures(model), bootstrap(embeddings, figures, rounds=rounds, seed=seed)
-    out = {
+    out: dict[str, Any] = {
         "impostor_pairs": len(model.sorted_distances),
         "tail": {
             "pairs": int(model.rate * len(model.sorted_distances)),

@@ -31,7 +31,7 @@ class RegulatorOrderAdmin(OfficerModelAdmin):
     list_filter = ("status", "action")
     search_fields = ("reference", "regulator")
 
-    def view_on_site(self, obj):
+    def view_on_site(self, obj: RegulatorOrder) -> str:
         return reverse("officer:order", args=[obj.pk])
 
 

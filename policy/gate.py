@@ -9,12 +9,14 @@ template's tenant_id, subject_id, model_name and created_at columns.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
-from consent.models import Subject
+from consent.models import Subject, Tenant
 from core.errors import Conflict, Forbidden
 from policy import rules
 from policy.models import COLLECTION_BLOCKING_ACTIONS, MATCH_BLOCKING_ACTIONS
@@ -30,17 +32,25 @@ class CollectionRestricted(Forbidden):
     default_message = "A regulator order restricts the collection of this subject's face data."
 
 
-def _pk(obj):
-    return getattr(obj, "pk", obj)
+# Matching's template model, which policy may not name.
+Template = TypeVar("Template", bound=Model)
+# A tenant or its id: callers hold one or the other.
+TenantRef = Tenant | uuid.UUID
 
 
-def templates_eligible(templates: QuerySet, *, tenant, purpose: str, model: str, at: datetime) -> QuerySet:
+def _pk(obj: TenantRef) -> uuid.UUID:
+    return obj.pk if isinstance(obj, Tenant) else obj
+
+
+def templates_eligible(
+    templates: QuerySet[Template], *, tenant: TenantRef, purpose: str, model: str, at: datetime
+) -> QuerySet[Template]:
     """The templates the gate lets `tenant` use for `purpose` at `at`."""
     sql, params = eligible(templates.model._meta.db_table, tenant=tenant, purpose=purpose, model=model, at=at)
     return templates.extra(where=[sql], params=params)
 
 
-def eligible(t: str, *, tenant, purpose: str, model: str, at: datetime) -> tuple[str, list]:
+def eligible(t: str, *, tenant: TenantRef, purpose: str, model: str, at: datetime) -> rules.Fragment:
     """The gate as (sql, params) on template row `t` (a table or an alias): may `tenant` use it for `purpose` at `at`?
 
     Rules 2-4 are one EXISTS over subject x consent x notice (not nested EXISTS), so PostgreSQL turns it into
@@ -67,7 +77,7 @@ def eligible(t: str, *, tenant, purpose: str, model: str, at: datetime) -> tuple
     return sql, [model, _pk(tenant), *order_params, purpose, *active_params, *past_params, *idle_params]
 
 
-def templates_erasable(templates: QuerySet, *, model: str) -> QuerySet:
+def templates_erasable(templates: QuerySet[Template], *, model: str) -> QuerySet[Template]:
     """The templates an erasure lookup may search: every tenant's, of live subjects, of the probe's model.
 
     Not a client purpose: consent, retention and orders do not apply, because an erase or suspend order must
@@ -79,7 +89,7 @@ def templates_erasable(templates: QuerySet, *, model: str) -> QuerySet:
     return templates.extra(where=[sql], params=[model])
 
 
-def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
+def eligible_upper_bound(*, tenant: TenantRef, purpose: str, limit: int) -> int:
     """How many of the tenant's consents for `purpose` exist, counted up to `limit` (cheap: one index range).
 
     An upper bound of the eligible set, used only to choose a search path; never to decide eligibility.
@@ -91,7 +101,9 @@ def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
                    WHERE c.tenant_id = %s AND c.purpose = %s LIMIT %s) bounded""",
             [_pk(tenant), purpose, limit],
         )
-        return cursor.fetchone()[0]
+        row = cursor.fetchone()
+    assert row is not None  # count(*) returns one row
+    return int(row[0])
 
 
 def enrolment_check(*, subject: Subject, at: datetime, purposes: list[str] | None = None) -> None:

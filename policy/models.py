@@ -10,7 +10,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 
-from consent.models import Purpose
+from consent.models import Purpose, Subject
 
 
 class RetentionAnchor(models.TextChoices):
@@ -104,6 +104,11 @@ class RegulatorOrder(ScopedModel):
             # A regulator's reference names one order: recording it twice would erase or suspend twice.
             models.UniqueConstraint(Lower("regulator"), "reference", name="order_reference_unique_per_regulator")
         ]
+
+    # Not columns: what the officer's lists set on the orders they show (compliance.selectors.orders_open, the
+    # dashboard), declared so a misspelt one is an error.
+    deadline_state: str
+    held: list[Subject]
 
 
 class LegalHold(ScopedModel):

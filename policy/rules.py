@@ -12,11 +12,14 @@ Each returns (sql, params) with positional %s parameters, in the order they appe
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from consent.models import MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS
 
-Fragment = tuple[str, list]
+# SQL and its positional parameters.
+Fragment = tuple[str, list[Any]]
 
 
 def _days(column: str) -> str:
@@ -56,7 +59,7 @@ def scope_covers(scope: str, subject: str) -> str:
 
 
 # --- Rule 2: regulator orders and legal holds in force ---------------------------------------------------------
-def order_in_force(order: str, actions, at: datetime) -> Fragment:
+def order_in_force(order: str, actions: Iterable[str], at: datetime) -> Fragment:
     """Order row `order` is one of `actions` and not lifted at `at`."""
     return (
         f"{order}.action = ANY(%s) AND ({order}.lifted_at IS NULL OR {order}.lifted_at > %s)",
@@ -64,7 +67,7 @@ def order_in_force(order: str, actions, at: datetime) -> Fragment:
     )
 
 
-def subject_under_order(subject: str, actions, at: datetime) -> Fragment:
+def subject_under_order(subject: str, actions: Iterable[str], at: datetime) -> Fragment:
     """An order of `actions` in force at `at` covers subject row `subject`.
 
     An erase order reaches what was held when it was received and what arrived while it ran (subjects created
@@ -152,7 +155,7 @@ def consent_past_retention(at: datetime) -> Fragment:
 
 
 def interaction_past_retention(
-    at: datetime, purpose_sql: str, purpose_params: list, created_sql: str, created_params: list
+    at: datetime, purpose_sql: str, purpose_params: list[Any], created_sql: str, created_params: list[Any]
 ) -> Fragment:
     """A last_interaction rule for the purpose has run out for subject s's template (created at `created_sql`)."""
     return (

@@ -1,5 +1,13 @@
 """Seed data: jurisdictions and their retention rules. Loaded by a migration; officers may edit the rows."""
 
+from __future__ import annotations
+
+from django.apps.registry import Apps
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+# (app label, model name): a migration passes the historical models' names.
+ModelName = tuple[str, str]
+
 GDPR = dict(
     law="GDPR",
     citation="Regulation (EU) 2016/679, Art. 9(2)(a), Art. 12(3), Art. 17",
@@ -141,8 +149,12 @@ TIME_ZONES = {
 
 
 def load(
-    apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction"), rule_model=("policy", "RetentionRule")
-):
+    apps: Apps,
+    schema_editor: BaseDatabaseSchemaEditor | None,
+    *,
+    jurisdiction_model: ModelName = ("consent", "Jurisdiction"),
+    rule_model: ModelName = ("policy", "RetentionRule"),
+) -> None:
     """Insert or refresh the seed rows; the model names are where the models live (a migration passes its own)."""
     Jurisdiction = apps.get_model(*jurisdiction_model)
     RetentionRule = apps.get_model(*rule_model)
@@ -175,19 +187,31 @@ CLOCKS = {
 }
 
 
-def load_clocks(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction")):
+def load_clocks(
+    apps: Apps,
+    schema_editor: BaseDatabaseSchemaEditor | None,
+    *,
+    jurisdiction_model: ModelName = ("consent", "Jurisdiction"),
+) -> None:
     Jurisdiction = apps.get_model(*jurisdiction_model)
     for law, clock in CLOCKS.items():
         Jurisdiction.objects.filter(law=law).update(**clock)
 
 
-def load_time_zones(apps, schema_editor, *, jurisdiction_model=("consent", "Jurisdiction")):
+def load_time_zones(
+    apps: Apps,
+    schema_editor: BaseDatabaseSchemaEditor | None,
+    *,
+    jurisdiction_model: ModelName = ("consent", "Jurisdiction"),
+) -> None:
     Jurisdiction = apps.get_model(*jurisdiction_model)
     for code, zone in TIME_ZONES.items():
         Jurisdiction.objects.filter(code=code).update(time_zone=zone)
 
 
-def load_calendar_retention(apps, schema_editor, *, rule_model=("policy", "RetentionRule")):
+def load_calendar_retention(
+    apps: Apps, schema_editor: BaseDatabaseSchemaEditor | None, *, rule_model: ModelName = ("policy", "RetentionRule")
+) -> None:
     """The seeded rules stored in days (3 years as 1,095) become calendar months, unless an officer changed them."""
     RetentionRule = apps.get_model(*rule_model)
     for code, purpose, anchor, months, citation in RETENTION_RULES:

@@ -4,9 +4,12 @@ never write."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Collection
 from datetime import datetime
+from typing import TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from consent.models import Consent, Subject
@@ -15,9 +18,12 @@ from policy.models import LegalHold, RegulatorOrder
 
 S = Subject._meta.db_table
 C = Consent._meta.db_table
+# Matching's template model, which policy may not name.
+Template = TypeVar("Template", bound=Model)
+Scoped = TypeVar("Scoped", RegulatorOrder, LegalHold)
 
 
-def consents_in_force(*, at: datetime, subject: Subject | None = None, purpose: str | None = None) -> QuerySet:
+def consents_in_force(*, at: datetime, subject: Subject | None = None, purpose: str | None = None) -> QuerySet[Consent]:
     """Consents in force at `at` (rule 3, exactly as the gate judges it)."""
     active_sql, params = rules.consent_in_force(at)
     sql = f"""EXISTS (SELECT 1 FROM {rules.CONSENTS} JOIN consent_subject s ON {rules.subject_of("c")}
@@ -49,7 +55,7 @@ def consent_status(*, consent_id: str, at: datetime) -> tuple[str, datetime | No
     return "not_in_force", None
 
 
-def subjects_covered(*, scoped) -> QuerySet[Subject]:
+def subjects_covered(*, scoped: RegulatorOrder | LegalHold) -> QuerySet[Subject]:
     """Every subject (erased or not) the scope of an order or a legal hold covers."""
     return subjects_in_scope(
         jurisdictions=scoped.scope_jurisdictions, tenants=scoped.scope_tenants, subjects=scoped.scope_subjects
@@ -69,7 +75,7 @@ def legal_holds_in_force(*, at: datetime | None = None) -> QuerySet[LegalHold]:
     return LegalHold.objects.extra(where=[sql], params=params)
 
 
-def subjects_held(*, subject_ids, at: datetime | None = None) -> set:
+def subjects_held(*, subject_ids: Collection[uuid.UUID | str], at: datetime | None = None) -> set[uuid.UUID]:
     """The subjects among `subject_ids` that a legal hold in force covers."""
     if not subject_ids:
         return set()
@@ -83,7 +89,7 @@ def subjects_under_hold(subjects: QuerySet[Subject], *, at: datetime | None = No
     return subjects.extra(where=[sql], params=params)
 
 
-def templates_past_retention(templates: QuerySet, *, at: datetime) -> QuerySet:
+def templates_past_retention(templates: QuerySet[Template], *, at: datetime) -> QuerySet[Template]:
     """Templates of live subjects whose every consent is past a retention limit at `at` (the sweep erases them).
 
     A subject whose consents merely lapsed or were withdrawn is `subjects_without_consent_in_force`'s case.
@@ -101,7 +107,9 @@ def templates_past_retention(templates: QuerySet, *, at: datetime) -> QuerySet:
     return templates.extra(where=[sql], params=[*past_params, *idle_params])
 
 
-def subjects_without_consent_in_force(templates: QuerySet, *, before: datetime, at: datetime) -> QuerySet[Subject]:
+def subjects_without_consent_in_force(
+    templates: QuerySet[Template], *, before: datetime, at: datetime
+) -> QuerySet[Subject]:
     """Live subjects with templates, no consent in force at `at`, whose last consent ended before `before`.
 
     A subject with templates but no consent at all has nothing to wait for.
@@ -121,7 +129,7 @@ def subjects_without_consent_in_force(templates: QuerySet, *, before: datetime, 
     return Subject.objects.extra(where=[sql], params=[*active_params, before])
 
 
-def _covering(model, *, subject: Subject, also: str = "") -> QuerySet:
+def _covering(model: type[Scoped], *, subject: Subject, also: str = "") -> QuerySet[Scoped]:
     table = model._meta.db_table
     sql = f"EXISTS (SELECT 1 FROM {S} s WHERE s.id = %s AND {rules.scope_covers(table, 's')} {also})"
     return model.objects.extra(where=[sql], params=[subject.pk])

@@ -68,8 +68,11 @@ def _seed_data(request):
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Throttle windows live in Redis, which outlives a test (and a run): every test starts with full budgets."""
-    from django.core.cache import cache
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
+    cache = caches["default"]
+    assert isinstance(cache, RedisCache)
     client = cache._cache.get_client(write=True)
     for key in client.scan_iter(match=cache.make_key("throttle:*")):
         client.delete(key)

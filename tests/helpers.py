@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import time
+from pathlib import Path
+from types import ModuleType
 
 from django.db import connection
 
@@ -32,3 +35,12 @@ def rows_mentioning(needle: str) -> dict:
             if n := cursor.fetchone()[0]:
                 found[table] = n
     return found
+
+
+def load_tool(name: str) -> ModuleType:
+    """tools/<name>.py, the standalone verifiers a regulator runs without Facegate installed, loaded from its file."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).resolve().parents[1] / "tools" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -93,6 +93,7 @@ def _rows_survive():
     assert RetentionRule.objects.filter(jurisdiction_id="US-IL").exists()  # the seed came along
     assert AuditEvent.objects.filter(action="old.event").exists()
     moved = ErasureRequest.objects.get(pk=request.pk)
+    assert moved.selfie is not None
     assert (moved.lookup_status, bytes(moved.selfie), moved.selfie_sha256) == ("queued", b"selfie", "b" * 64)
     with pytest.raises(Exception, match="append-only"), connection.cursor() as cursor:
         cursor.execute("DELETE FROM core_auditevent WHERE action = 'old.event'")

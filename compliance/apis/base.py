@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from compliance.deadline_selectors import OVERDUE, deadline_state_of
 from compliance.services.scopes import scope_describe
+from consent.models import Tenant
 from core.officers import IsComplianceOfficer
 
 
@@ -56,7 +57,9 @@ SUBJECT_REQUEST_FIELDS = ["id", "status", "source", "jurisdiction", "tenant"]
 
 
 class SubjectRequestOutputSerializer(serializers.ModelSerializer):
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    tenant: serializers.SlugRelatedField[Tenant] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
     jurisdiction = serializers.CharField(source="jurisdiction_id")
     overdue = serializers.SerializerMethodField(help_text="Past its due time while an answer is owed")
     deadline_state = serializers.SerializerMethodField(

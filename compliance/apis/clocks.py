@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
@@ -11,6 +13,7 @@ from compliance.apis.base import OfficerApi
 from compliance.apis.erasure_requests import ErasureRequestOutputSerializer
 from compliance.models import ErasureRequest
 from compliance.services import clocks, refusals
+from compliance.services.clocks import SubjectRequest
 from consent.client_api import request_actor
 
 
@@ -23,8 +26,8 @@ class ReasonedClockActionApi(OfficerApi):
     """A clock action an officer must give a reason for (told to the requester, kept in the clock's history)."""
 
     # An erasure request's by default; the access request's extension names its own model and output.
-    model = ErasureRequest
-    output_serializer = ErasureRequestOutputSerializer
+    model: type[SubjectRequest] = ErasureRequest
+    output_serializer: type[serializers.ModelSerializer[Any]] = ErasureRequestOutputSerializer
 
     @extend_schema(request=ReasonSerializer, responses=ErasureRequestOutputSerializer)
     def post(self, request, request_id):

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from compliance.apis.base import OfficerApi
 from compliance.services import retention
 from consent.client_api import request_actor
-from consent.models import MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS, Purpose
+from consent.models import MAX_RETENTION_DAYS, MAX_RETENTION_MONTHS, Purpose, Tenant
 from core.api import page_of, paginated
 from policy.models import RetentionAnchor, RetentionRule
 
@@ -17,7 +17,9 @@ from policy.models import RetentionAnchor, RetentionRule
 # --- Retention rules ------------------------------------------------------------------------------------
 class RetentionRuleOutputSerializer(serializers.ModelSerializer):
     jurisdiction = serializers.CharField(source="jurisdiction_id", allow_null=True)
-    tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    tenant: serializers.SlugRelatedField[Tenant] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = RetentionRule

@@ -24,7 +24,7 @@ from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.confirmation import preview_or_act
 from compliance.officer.forms import AuditFilterForm, HoldForm
 from compliance.services import erasure_requests, holds
-from core import throttles
+from core import signin, throttles
 from core.audit import Actor
 from core.errors import DomainError
 from core.officers import is_officer
@@ -63,7 +63,7 @@ class OfficerLoginView(LoginView):
     authentication_form = OfficerAuthenticationForm
 
     def form_invalid(self, form):
-        wait = getattr(self.request, "signin_wait", None)
+        wait = getattr(self.request, signin.WAIT_ATTRIBUTE, None)
         if wait is None:
             return super().form_invalid(form)
         form.errors.clear()

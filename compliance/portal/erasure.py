@@ -22,7 +22,8 @@ class ErasureRequestForm(forms.Form):
     selfie = forms.ImageField(required=False, label="Or: a selfie, to find your face everywhere")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns
         if data.get("selfie") and data["selfie"].size > settings.MAX_IMAGE_BYTES:
             self.add_error("selfie", f"The photo is larger than {settings.MAX_IMAGE_BYTES // (1024 * 1024)} MB.")
         return data

@@ -87,7 +87,7 @@ def certificate_seal(*, certificate_id, actor: Actor) -> DeletionCertificate | N
         head = latest_signed_head()
         if head is None or any(e.leaf_index is None or e.leaf_index >= head["tree_size"] for e in events):
             return None
-        proofs = inclusion_proofs([e.leaf_index for e in events], head["tree_size"])
+        proofs = inclusion_proofs([e.leaf_index for e in events if e.leaf_index is not None], head["tree_size"])
         cert.transparency = {
             "signed_head": head,
             "events": [

@@ -5,6 +5,7 @@ change is kept in the request's clock history (shown on the officer's request pa
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from core.audit import Actor, audit_append
 from core.errors import Conflict, ReasonRequired
 
 SubjectRequest = ErasureRequest | AccessRequest  # both run on the same statutory clock
+AnyRequest = TypeVar("AnyRequest", ErasureRequest, AccessRequest)
 
 
 class RequestNotOpen(Conflict):
@@ -92,7 +94,7 @@ def clock_restart(erasure_request: SubjectRequest, *, at: datetime, reason: str)
 _CLOCK_FIELDS = ["paused_at", "paused_for", "extended_at", "extension_reason", "due_at", "clock", "reminders_sent"]
 
 
-def _locked_open(erasure_request: SubjectRequest) -> SubjectRequest:
+def _locked_open(erasure_request: AnyRequest) -> AnyRequest:
     """The request (erasure or access: the same law's clock) locked, refused once answered."""
     erasure_request = (
         type(erasure_request)
@@ -106,7 +108,7 @@ def _locked_open(erasure_request: SubjectRequest) -> SubjectRequest:
 
 
 @transaction.atomic
-def request_extend(*, subject_request: SubjectRequest, reason: str, actor: Actor) -> SubjectRequest:
+def request_extend(*, subject_request: AnyRequest, reason: str, actor: Actor) -> AnyRequest:
     """GDPR/UK GDPR Art. 12(3): two further months; CCPA 1798.130(a)(2)(A): one further 45 days. Once, with the
     reason told to the requester before the first deadline passes; erasure and access requests alike."""
     reason = reason.strip()

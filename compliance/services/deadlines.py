@@ -78,7 +78,12 @@ def deadlines_check(*, at: datetime) -> dict:
     orders = [*overdue_orders, *in_state(RegulatorOrder, SOON, at=at)]
     requests = [*overdue_requests, *in_state(ErasureRequest, SOON, at=at)]
     access = [*overdue_access, *in_state(AccessRequest, SOON, at=at)]
-    items = [("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/") for o in orders]
+    # (kind, the order or request, its deadline, the mail's title, the officer's page)
+    items: list[tuple[str, RegulatorOrder | ErasureRequest | AccessRequest, datetime, str, str]] = [
+        ("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/")
+        for o in orders
+        if o.deadline is not None  # every one: both reads take orders with a deadline only
+    ]
     items += [
         ("erasure_request", r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")
         for r in requests

@@ -93,7 +93,8 @@ def _events_with_proofs(events: list[AuditEvent], head: dict | None) -> dict:
     size = head["tree_size"] if head else 0
     included = [e for e in events if e.leaf_index is not None and e.leaf_index < size]
     pending = [e for e in events if e.leaf_index is None or e.leaf_index >= size]
-    proofs = inclusion_proofs([e.leaf_index for e in included], size) if included else []
+    indexes = [e.leaf_index for e in included if e.leaf_index is not None]
+    proofs = inclusion_proofs(indexes, size) if included else []
     return {
         "tree_size": size,
         "events": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -90,7 +91,7 @@ def retention_rule_deactivate(*, rule: RetentionRule, actor: Actor) -> Retention
     return rule
 
 
-def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
+def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict[str, Any]:
     """Erase the templates past a retention limit, and those of subjects without any consent in force whose
     last consent ended more than WITHDRAWN_TEMPLATE_GRACE_HOURS ago.
 
@@ -100,8 +101,8 @@ def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
     stops it for the others; each non-empty group of a tenant gets its own certificate (cause retention /
     withdrawal). "retention" and "withdrawal" sum the tenants.
     """
-    report = {"at": at.isoformat(), "dry_run": dry_run, "tenants": {}, "failed": {}}
-    totals = {
+    report: dict[str, Any] = {"at": at.isoformat(), "dry_run": dry_run, "tenants": {}, "failed": {}}
+    totals: dict[str, dict[str, Any]] = {
         cause: {"templates": 0, "subjects": 0, "erased": 0, "held_subjects": [], "certificates": []} for cause in CAUSES
     }
     tenants = Tenant.objects.filter(pk__in=FaceTemplate.objects.values("tenant_id")).order_by("slug")
@@ -125,7 +126,7 @@ def retention_sweep(*, at: datetime, dry_run: bool, actor: Actor) -> dict:
     return report
 
 
-def _sweep_tenant(tenant: Tenant, *, at: datetime, dry_run: bool, actor: Actor) -> dict:
+def _sweep_tenant(tenant: Tenant, *, at: datetime, dry_run: bool, actor: Actor) -> dict[str, dict[str, Any]]:
     grace = timedelta(hours=settings.WITHDRAWN_TEMPLATE_GRACE_HOURS)
     own = FaceTemplate.objects.filter(tenant=tenant)
     past = FaceTemplate.objects.filter(pk__in=templates_past_retention(own, at=at).values("pk"))
@@ -136,9 +137,9 @@ def _sweep_tenant(tenant: Tenant, *, at: datetime, dry_run: bool, actor: Actor) 
         found = {
             cause: list(qs.values_list("pk", "subject_id")) for cause, qs in zip(CAUSES, (past, withdrawn), strict=True)
         }
-    entries = {}
+    entries: dict[str, dict[str, Any]] = {}
     for cause, rows in found.items():
-        entry = {"templates": len(rows), "subjects": len({r[1] for r in rows}), "certificate": None}
+        entry: dict[str, Any] = {"templates": len(rows), "subjects": len({r[1] for r in rows}), "certificate": None}
         if rows and not dry_run:
             cert = eraser.templates_erase(
                 template_ids=[r[0] for r in rows],

@@ -62,7 +62,7 @@ def url_resolve(url: str) -> tuple[Target, str]:
         infos = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise WebhookUrlRefused(url=url, reason="does not resolve") from None
-    addresses = [info[4][0] for info in infos]
+    addresses = [str(info[4][0]) for info in infos]  # an IPv4 or IPv6 address (SOCK_STREAM)
     if not settings.WEBHOOK_ALLOW_PRIVATE_URLS:
         for address in addresses:
             if not ipaddress.ip_address(address.split("%")[0]).is_global:
@@ -76,6 +76,7 @@ def url_check(url: str) -> None:
 
 
 def _connection(target: Target, address: str, timeout: float) -> http.client.HTTPConnection:
+    conn: http.client.HTTPConnection
     if target.scheme == "https":
         conn = http.client.HTTPSConnection(
             target.host, target.port, timeout=timeout, context=ssl.create_default_context()
@@ -84,7 +85,7 @@ def _connection(target: Target, address: str, timeout: float) -> http.client.HTT
         conn = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
     # http.client names the host in the Host header and in TLS (SNI, certificate check) and resolves it again to
     # connect: the socket goes to the checked address instead, so a second DNS answer is never asked for.
-    conn._create_connection = lambda _hostport, timeout, source: socket.create_connection(
+    conn._create_connection = lambda _hostport, timeout, source: socket.create_connection(  # type: ignore[attr-defined]  # http.client's connect hook, left out of typeshed
         (address, target.port), timeout, source
     )
     return conn

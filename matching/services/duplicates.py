@@ -22,11 +22,19 @@ MAX_DUPLICATES = 10
 def possible_duplicates(template: FaceTemplate) -> list[dict]:
     """Other subjects of the tenant whose faces are within DUPLICATE_THRESHOLD of `template`, nearest first;
     [] when the template's own subject has no consent in force for fraud_prevention."""
-    gate_args = dict(tenant=template.tenant_id, purpose=PURPOSE, model=template.model_name, at=timezone.now())
-    if not templates_eligible(FaceTemplate.objects.filter(pk=template.pk), **gate_args).exists():
+    tenant, model, at = template.tenant_id, template.model_name, timezone.now()
+    itself = FaceTemplate.objects.filter(pk=template.pk)
+    if not templates_eligible(itself, tenant=tenant, purpose=PURPOSE, model=model, at=at).exists():
         return []
     own = FaceTemplate.objects.filter(subject_id=template.subject_id).count()
-    found, _ = templates_nearest(**gate_args, embedding=list(template.embedding), k=own + 4 * MAX_DUPLICATES)
+    found, _ = templates_nearest(
+        tenant=tenant,
+        purpose=PURPOSE,
+        model=model,
+        at=at,
+        embedding=list(template.embedding),
+        k=own + 4 * MAX_DUPLICATES,
+    )
     nearest: dict = {}
     for t in found:  # nearest first: keep each person's nearest template
         if t.subject_id != template.subject_id and t.distance <= settings.DUPLICATE_THRESHOLD:

@@ -109,8 +109,10 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
     failed with their code; they never crash the worker.
     """
     enrollment, image = _enrollment_start(enrollment_id)
-    if image is None:
+    if enrollment is None or image is None:
         return enrollment
+    found: face.DetectedFace | None
+    error: DomainError | None
     try:
         found = _one_face(image, largest_face=enrollment.largest_face)
         error = None
@@ -138,10 +140,11 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
             try:
                 # Consent may have been withdrawn, or an order recorded, while the job waited.
                 key = enrollment.api_key
-                enrolment_check(subject=enrollment.subject, at=timezone.now(), purposes=key and key.purposes)
+                purposes = key.purposes if key is not None else None
+                enrolment_check(subject=enrollment.subject, at=timezone.now(), purposes=purposes)
             except DomainError as exc:
                 error = exc
-        if error is None:
+        if error is None and found is not None:  # no error: a face was found
             template = FaceTemplate.objects.create(
                 tenant_id=enrollment.tenant_id,
                 subject_id=enrollment.subject_id,

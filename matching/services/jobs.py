@@ -131,7 +131,9 @@ def probe_sweep(*, actor: Actor, older_than: timedelta = LEFTOVER_MAX_AGE) -> di
         ("match_jobs", MatchJob, "probe"),
         ("verifications", Verification, "probe"),
     ):
-        ended = list(model.objects.select_for_update().filter(stale).defer(image_field))
+        ended: list[Enrollment | MatchJob | Verification] = list(
+            model.objects.select_for_update().filter(stale).defer(image_field)
+        )
         model.objects.filter(pk__in=[job.pk for job in ended]).update(
             status=JobStatus.FAILED, error_code=expired.code, error_message=expired.message, finished_at=now
         )

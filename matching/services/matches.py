@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -140,8 +141,10 @@ def match_job_run(*, job_id) -> MatchJob | None:
     except DomainError as exc:
         error = exc
     with transaction.atomic():
-        results, review, step = [], [], time.perf_counter()
-        if error is None:
+        results: list[dict[str, Any]] = []
+        review: list[dict[str, Any]] = []
+        step = time.perf_counter()
+        if error is None and faces:  # no error: a face was found
             # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
             results, review, timings["search_path"] = people_nearest(job, faces[0].embedding)
             timings["search_ms"] = elapsed_ms(step)
@@ -152,7 +155,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
         job.faces_detected = None if faces is None else len(faces)  # None: the image could not be decoded
         job.results = results
         job.review_candidates = review
-        if error is None:
+        if error is None and faces:
             job.face_box = list(faces[0].box)  # the largest face is the one searched
         timings["total_ms"] = elapsed_ms(started)
         job.timings = timings

@@ -32,12 +32,15 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
     re-checked on every template of the people found, and the retention clocks of the people returned. With
     `job.review`, also the people the looser review ratio would name (never matches: no clock restarts)."""
     at = timezone.now()
-    gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
+    tenant, purpose, model = job.tenant, job.purpose, job.model_name
+    assert tenant is not None  # a client's job (a null tenant was the platform's lookup, never searched here)
     # top_k counts people: fetch several templates per person wanted, so people enrolled with several photos
     # do not crowd the others out, then group by subject; the people after the named ones are the cohort the
     # rule's ratio is taken against.
     people_wanted = min(max(job.top_k, MAX_NAMED) + COHORT + 1, MAX_SEARCH_TEMPLATES // TEMPLATES_PER_PERSON)
-    found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=people_wanted * TEMPLATES_PER_PERSON)
+    found, path = templates_nearest(
+        tenant=tenant, purpose=purpose, model=model, at=at, embedding=embedding, k=people_wanted * TEMPLATES_PER_PERSON
+    )
     nearest: dict = {}
     for t in found:  # nearest first: each person's nearest template
         nearest.setdefault(t.subject_id, float(t.distance))
@@ -63,7 +66,12 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
     # Re-check with the gate at this instant (a withdrawal that committed while the search ran is honoured),
     # comparing the probe with every eligible template of each person found, then judge them again.
     templates = templates_of_subjects(
-        **gate_args, at=timezone.now(), embedding=embedding, subject_ids=people + candidates
+        tenant=tenant,
+        purpose=purpose,
+        model=model,
+        at=timezone.now(),
+        embedding=embedding,
+        subject_ids=people + candidates,
     )
     per_person: dict = {}
     for t in templates:  # nearest first
@@ -77,7 +85,7 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
     ]
     # The gallery a stranger would be searched against: the tenant's consents for the purpose (an upper bound).
     alone = any(ratio is None for _, ratio in ranked + review)
-    gallery = eligible_upper_bound(tenant=job.tenant, purpose=job.purpose, limit=GALLERY_COUNT_LIMIT) if alone else 0
+    gallery = eligible_upper_bound(tenant=tenant, purpose=purpose, limit=GALLERY_COUNT_LIMIT) if alone else 0
 
     def answer(ts: list, ratio: float | None) -> dict:
         return {

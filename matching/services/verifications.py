@@ -126,7 +126,7 @@ def verification_run(*, verification_id) -> Verification | None:
         if verification.status in FINISHED:
             return verification
         verification.faces_detected = None if faces is None else len(faces)
-        if error is None:
+        if error is None and faces:  # no error: a face was found
             verification.face_box = list(faces[0].box)
             error = _compare(verification, faces[0].embedding)
         timings["total_ms"] = elapsed_ms(started)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import base64
-import importlib.util
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,13 +13,10 @@ from core.audit import Actor
 from core.models import AuditEvent
 from core.transparency import audit_integrate
 from tests import factories
+from tests.helpers import load_tool
 
 ACTOR = Actor.system("test")
-_spec = importlib.util.spec_from_file_location(
-    "standalone_verifier", Path(__file__).resolve().parents[2] / "tools" / "verify_audit.py"
-)
-verifier = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(verifier)
+verifier = load_tool("verify_audit")
 
 
 def _holds(start, n):

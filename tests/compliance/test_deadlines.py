@@ -62,6 +62,7 @@ def test_reminders_7_days_and_1_day_before_once_each_then_overdue(officer, tenan
         deadline=datetime(2026, 2, 1, 12, tzinfo=UTC),
     )
     deadline = order.deadline
+    assert deadline is not None
 
     def check(at):
         with time_machine.travel(at, tick=False), django_capture_on_commit_callbacks(execute=True):

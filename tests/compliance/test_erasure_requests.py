@@ -121,6 +121,7 @@ def test_portal_form_errors_are_shown_not_500(client, tenant):
 def test_officer_confirmation_when_the_setting_asks(api, tenant, notice, settings, django_capture_on_commit_callbacks):
     settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION = True
     person = factories.consented_subject(tenant, notice)
+    assert person.external_ref is not None
     request = erasure_requests.erasure_request_create(
         email=person.email,
         jurisdiction="GB",
@@ -162,7 +163,9 @@ def test_a_failed_lookup_goes_to_an_officer_instead_of_ending_with_nothing_erase
     if verified_before_lookup_ends:
         erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR)
     with django_capture_on_commit_callbacks() as callbacks:
-        request = erasure_lookup.erasure_lookup_run(request_id=request.pk)
+        ran = erasure_lookup.erasure_lookup_run(request_id=request.pk)
+        assert ran is not None
+        request = ran
         if not verified_before_lookup_ends:
             request = erasure_requests.erasure_request_verify(erasure_request=request, actor=ACTOR)
     assert request.candidates == [] and request.lookup_status == JobStatus.FAILED
@@ -193,6 +196,7 @@ def test_a_lookup_of_an_unknown_request_is_ignored():
 )
 def test_a_reference_request_needs_the_subjects_own_email_or_an_officer(tenant, notice, email, status):
     person = factories.subject(tenant, email="owner@x.test")
+    assert person.external_ref is not None
     request = erasure_requests.erasure_request_create(
         email=email, jurisdiction="GB", tenant="acme", external_ref=person.external_ref, source="portal", actor=ACTOR
     )

@@ -1,7 +1,6 @@
 """The evidence pack of a regulator order: built for an order that ran, checked offline by the documented verifier,
 and refused by it once one event in the ZIP is altered."""
 
-import importlib.util
 import io
 import json
 import zipfile
@@ -14,15 +13,13 @@ from core.models import AuditEvent
 from core.transparency import audit_integrate, latest_signed_head
 from policy.models import RegulatorOrder
 from tests import factories
+from tests.helpers import load_tool
 
 TOOLS = Path(__file__).parents[2] / "tools"
 
 
 def _verifier():
-    spec = importlib.util.spec_from_file_location("verify_evidence", TOOLS / "verify_evidence.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("verify_evidence")
 
 
 def _rewrite(pack: bytes, name: str, change) -> bytes:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import standardwebhooks
@@ -86,7 +87,7 @@ def test_each_job_end_reaches_the_client_signed_with_ids_and_status_only(
     assert match["status"] == verification["status"] == "done" and match["results"]
 
     wait_for(lambda: len(receiver.received), lambda n: n == 4)
-    events = {}
+    events: dict[str, list[Any]] = {}
     for headers, body in receiver.received:
         event = standardwebhooks.Webhook(secret).verify(body, headers)
         events.setdefault(event["type"], []).append(event["data"])

@@ -67,6 +67,7 @@ def test_named_tenants_are_told_and_may_object_within_the_window(officer, tenant
     browser.force_login(officer[0])
     page = browser.get(f"/officer/erasure-requests/{request.pk}/").content.decode()
     assert 'id="objections"' in page and "Open fraud case 7781" in page and "acme" in page
+    assert request.objection_until is not None
     with time_machine.travel(request.objection_until + timedelta(minutes=1)):
         late = globex.post(url, {"subject": str(theirs.pk), "reason": "too late"}, format="json")
     assert late.status_code == 409 and late.json()["error"]["code"] == "objection_window_closed"

@@ -27,7 +27,7 @@ class Server:
     """A real HTTP server on `host`, answering every request with `status` (and `location`, when given)."""
 
     def __init__(self, status=200, location="", host="127.0.0.1"):
-        self.hits = []
+        self.hits: list[tuple[str, str, str | None]] = []  # (method, path, Host) per request
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):

@@ -29,7 +29,8 @@ class Receiver:
     """A real HTTP server on 127.0.0.1 answering the statuses given, in order (then 200)."""
 
     def __init__(self, statuses=()):
-        self.statuses, self.received = list(statuses), []
+        self.statuses = list(statuses)
+        self.received: list[tuple[dict[str, str], bytes]] = []  # (headers, body) per request
         receiver = self
 
         class Handler(http.server.BaseHTTPRequestHandler):

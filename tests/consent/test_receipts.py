@@ -83,8 +83,8 @@ def test_a_tampered_jwt_fails_verification(client, auth, consent):
     forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
     with pytest.raises(jwt.InvalidSignatureError):
         _verify(f"{header_b64}.{forged}.{signature_b64}", jwks)
-    flipped = _b64url_decode(signature_b64)
-    flipped = base64.urlsafe_b64encode(bytes([flipped[0] ^ 1]) + flipped[1:]).rstrip(b"=").decode()
+    signature = _b64url_decode(signature_b64)
+    flipped = base64.urlsafe_b64encode(bytes([signature[0] ^ 1]) + signature[1:]).rstrip(b"=").decode()
     with pytest.raises(jwt.InvalidSignatureError):
         _verify(f"{header_b64}.{payload_b64}.{flipped}", jwks)
 

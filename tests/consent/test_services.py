@@ -11,15 +11,15 @@ from hypothesis import strategies as st
 
 from consent import services
 from consent.models import Consent, ConsentMethod, Purpose
-from core.errors import SubjectErased
+from core.errors import DomainError, SubjectErased
 from core.models import AuditEvent
 from policy.seed import JURISDICTIONS
 from policy.selectors import consents_in_force
 from tests import factories
 from tests.factories import ledger as f
 
-JURISDICTION_CODES = [j["code"] for j in JURISDICTIONS]
-WRITTEN_RELEASE = {j["code"] for j in JURISDICTIONS if j["written_release_required"]}
+JURISDICTION_CODES = [str(j["code"]) for j in JURISDICTIONS]
+WRITTEN_RELEASE = {str(j["code"]) for j in JURISDICTIONS if j["written_release_required"]}
 
 instants = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC))
 offsets = st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=5 * 365))
@@ -142,6 +142,7 @@ def test_grant_rules_hold_in_every_jurisdiction(jurisdiction, purpose, allowed, 
         subject = f.subject(tenant, jurisdiction)
         notice = f.notice(tenant, purpose=purpose)
         signed = bool(evidence.get("signed_name", "").strip())
+        expected: type[DomainError] | None
         if purpose not in allowed:
             expected = services.PurposeNotAllowed
         elif jurisdiction in WRITTEN_RELEASE and not (

@@ -5,18 +5,12 @@ consistency proofs of Certificate Transparency's reference implementation, as ke
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from core.merkle import Tree, compact_append, compact_root, leaf_hash
+from tests.helpers import load_tool
 
-_spec = importlib.util.spec_from_file_location(
-    "standalone_verifier", Path(__file__).resolve().parents[2] / "tools" / "verify_audit.py"
-)
-verifier = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(verifier)
+verifier = load_tool("verify_audit")
 
 LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
                                      "606162636465666768696a6b6c6d6e6f")]  # fmt: skip

@@ -3,9 +3,7 @@ order, and any tampering (an altered, removed or reordered event) found by verif
 
 from __future__ import annotations
 
-import importlib.util
 import threading
-from pathlib import Path
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -16,13 +14,10 @@ from core.audit import Actor, audit_append
 from core.merkle import Tree, compact_append, compact_root, leaf_hash
 from core.models import AuditEvent, AuditLeaf
 from core.transparency import audit_integrate, audit_verify
+from tests.helpers import load_tool
 
 ACTOR = Actor.system("test")
-_spec = importlib.util.spec_from_file_location(
-    "standalone_verifier", Path(__file__).resolve().parents[2] / "tools" / "verify_audit.py"
-)
-verifier = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(verifier)
+verifier = load_tool("verify_audit")
 
 
 def _append(n: int, start: int = 0) -> None:

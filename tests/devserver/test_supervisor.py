@@ -27,7 +27,7 @@ def _tick_until(supervisor, done, timeout=15):
 
 
 def test_a_killed_worker_is_restarted_and_the_web_server_stays_up():
-    log = []
+    log: list[str] = []
     supervisor, children = _supervisor(log)
     try:
         web_pid, worker_pid = children["web"].proc.pid, children["worker"].proc.pid
@@ -44,7 +44,7 @@ def test_a_killed_worker_is_restarted_and_the_web_server_stays_up():
 
 
 def test_a_crash_loop_backs_off():
-    log = []
+    log: list[str] = []
     supervisor, children = _supervisor(log)
     beat = children["beat"]
     try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import threading
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -63,7 +64,8 @@ def test_enrolments_of_one_subject_while_its_consents_are_granted(celery_worker,
 
         return work
 
-    results, errors = [], []
+    results: list[Any] = []
+    errors: list[Exception] = []
     threads = [_in_thread(enrol, results, errors) for _ in range(THREADS)]
     threads += [_in_thread(grant(i), results, errors) for i in range(THREADS)]
     for thread in threads:

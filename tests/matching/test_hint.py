@@ -76,9 +76,9 @@ class World:
         name, *args = op
         now = self.now
         if name == "subject":
-            s = make_subject(self.tenant, consent=args[0])
-            self.subjects.append(s)
-            make_template(s)
+            created = make_subject(self.tenant, consent=args[0])
+            self.subjects.append(created)
+            make_template(created)
         elif name == "promote":
             partitions.partition_promote(tenant_id=self.tenant.pk)
         elif (s := self.subject(args[0] if args and isinstance(args[0], int) else 0)) is None:
@@ -216,7 +216,7 @@ def test_concurrent_writers_of_one_subject_never_lose_a_purpose():
         make_template(s)
         notice = make_notice(tenant, FRAUD)
         withdrawn = list(Consent.objects.filter(subject=s).values_list("pk", flat=True))
-        barrier, errors = threading.Barrier(3), []
+        barrier, errors = threading.Barrier(3), list[Exception]()
 
         def run(write, s=s, notice=notice, barrier=barrier, errors=errors):
             try:

@@ -16,4 +16,5 @@ class Command(BaseCommand):
         if key is None:
             raise CommandError(f"no API key with prefix {prefix!r}")
         key = api_key_revoke(key=key, actor=Actor.system("revoke_api_key"))
+        assert key.revoked_at is not None  # a revoked key's
         self.stdout.write(f"api key {key.prefix} of {key.tenant.slug} revoked at {key.revoked_at.isoformat()}")

@@ -1,7 +1,8 @@
 import logging
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 
 from core.transparency import audit_integrate
@@ -12,10 +13,10 @@ logger = logging.getLogger(__name__)
 class Command(BaseCommand):
     help = "Run the audit sequencer in a loop: integrate committed events and sign a head, every --interval s."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--interval", type=float, default=0.5)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         # Its own process, so integration never queues behind face inference in the worker (p95 target: 2 s).
         while True:
             close_old_connections()

@@ -4,6 +4,8 @@ Runs the start-up checks of core/checks.py (the same ones /healthz reports): Pos
 Redis, and whatever the apps registered (matching: the face model weights).
 """
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from core import checks
@@ -12,7 +14,7 @@ from core import checks
 class Command(BaseCommand):
     help = "Check PostgreSQL (with pgvector >= 0.8), Redis and the face model weights before starting."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         results = checks.run(preflight_only=True)
         problems = [
             problem

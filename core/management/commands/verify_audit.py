@@ -1,4 +1,6 @@
-from django.core.management.base import BaseCommand, CommandError
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core.transparency import audit_integrate, audit_verify
 
@@ -6,10 +8,10 @@ from core.transparency import audit_integrate, audit_verify
 class Command(BaseCommand):
     help = "Integrate pending audit events, recompute the Merkle tree and check every signed head; exit 1 if bad."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-integrate", action="store_true", help="check only what is already integrated")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_integrate"]:
             audit_integrate()
         result = audit_verify()

@@ -63,7 +63,7 @@ class Command(BaseCommand):
         }
         enrolled = {n: np.array([kept[p] for p in v if kept[p] is not None]) for n, v in people.items()}
         enrolled = {n: v for n, v in enrolled.items() if len(v)}
-        fte = {
+        fte: dict[str, float] = {
             "photos": len(paths),
             "no_face": sum(not a.faces for a in analysed.values()),
             "refused": sum(bool(a.faces) and kept[p] is None for p, a in analysed.items()),

@@ -1,11 +1,9 @@
 """The officer console in a real Chromium: the dashboard's latest signed head, a paged list reached from the
 navigation, and an order's evidence pack downloaded from its page and checked by the offline verifier."""
 
-import importlib.util
 import json
 import urllib.request
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,6 +11,7 @@ from compliance.officer.list_views import PAGE_SIZE
 from core.audit import Actor, audit_append
 from core.officers import officer_create
 from core.transparency import audit_integrate
+from tests.helpers import load_tool
 
 from .conftest import PASSWORD, make_order
 
@@ -20,11 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _verifier():
-    path = Path(__file__).parents[3] / "tools" / "verify_evidence.py"
-    spec = importlib.util.spec_from_file_location("verify_evidence", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_tool("verify_evidence")
 
 
 def test_officer_pages_through_orders_and_downloads_a_verifiable_evidence_pack(browser_page, tmp_path):

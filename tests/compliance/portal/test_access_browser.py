@@ -56,7 +56,7 @@ def test_access_request_through_the_portal(browser_page, faces_dir, tmp_path):
     # Until the address is confirmed nothing is looked up, and no page names an organisation.
     assert "acme" not in page.content() and AccessRequest.objects.get().subjects == []
 
-    link = re.search(r"http://\S+/portal/access/confirm/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"http://\S+/portal/access/confirm/\S+/", str(mail.outbox[-1].body)).group(0)
     page.goto(base + _path(link))
     assert "acme" not in page.content()
     page.click("text=Yes, show me what is held about me")

@@ -30,7 +30,7 @@ def test_asking_reveals_nothing_and_a_get_of_the_link_confirms_nothing(client, d
         response = _ask(client)
     assert response.status_code == 200 and "Check your email" in response.content.decode()
     assert "acme" not in response.content.decode()
-    link = re.search(r"http://\S+/portal/access/confirm/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"http://\S+/portal/access/confirm/\S+/", str(mail.outbox[-1].body)).group(0)
     page = client.get(_path(link)).content.decode()
     assert "Yes, show me what is held about me" in page and "acme" not in page
     request = AccessRequest.objects.get()

@@ -54,7 +54,7 @@ def test_selfie_erasure_through_the_portal(celery_worker, browser_page, faces_di
     request = wait_for(
         lambda: ErasureRequest.objects.first(), lambda r: r is not None and r.lookup_status == "done", timeout=90
     )
-    link = re.search(r"http://\S+/portal/erasure/confirm/\S+/", mail.outbox[-1].body).group(0)
+    link = re.search(r"http://\S+/portal/erasure/confirm/\S+/", str(mail.outbox[-1].body)).group(0)
     page.goto(base + "/" + link.split("://", 1)[1].split("/", 1)[1])
     page.click("text=Yes, erase my face data")
     # A likeness is not an identity: an officer decides, and the page says what will happen, not what was found.

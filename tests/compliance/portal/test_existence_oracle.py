@@ -44,11 +44,11 @@ def _journey(client, area: str, tenant: str, ref: str, captured) -> list:
     seen.append((response.status_code, _same_shape(response.content.decode())))
     if response.status_code != 200:
         return seen
-    confirm = re.search(rf"http://\S+/portal/{area}/confirm/\S+/", mail.outbox[-1].body).group(0)
+    confirm = re.search(rf"http://\S+/portal/{area}/confirm/\S+/", str(mail.outbox[-1].body)).group(0)
     with captured(execute=True):
         status = client.post(_path(confirm), follow=True)
     seen.append((status.status_code, _same_shape(status.content.decode())))
-    seen.extend((m.subject, _same_shape(m.body)) for m in mail.outbox)
+    seen.extend((m.subject, _same_shape(str(m.body))) for m in mail.outbox)
     return seen
 
 

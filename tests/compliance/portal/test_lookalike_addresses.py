@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -42,7 +43,7 @@ def _link(message, kind: str) -> str:
 @pytest.fixture
 def victims(client):
     """Subjects created by two tenants through the API, each with one of VICTIMS as its address."""
-    subjects = {}
+    subjects: dict[str, Any] = {}
     for slug in ("bank", "school"):
         tenant = f.tenant(slug)
         raw = f.api_key(tenant)[1]
