@@ -77,7 +77,7 @@ def timed_matches(stack: Stack, key: str, image: bytes, count: int, backlog_of=N
         statuses.append(response.json().get("status", response.status_code))
         if backlog_of is not None:
             backlog.append(waiting(stack, backlog_of))
-    figures = {
+    figures: dict[str, object] = {
         "count": count,
         "p50_ms": percentile(latencies, 50),
         "p95_ms": percentile(latencies, 95),

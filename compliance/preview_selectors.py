@@ -120,7 +120,7 @@ def order_preview(
     return {
         "action": f"order.{action}",
         "reach_label": "Subjects reached",
-        "summary": _ORDER_EFFECT[action].format(
+        "summary": _ORDER_EFFECT[OrderAction(action)].format(
             n=reached["subjects"], t=reached["templates"], erased=reached["subjects"] - conflicts["held_subjects"]
         ),
         "scope": _scope_named(resolved),
@@ -156,14 +156,15 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
         if not freed:
             continue
         freed_ids |= freed
-        order = isinstance(item, RegulatorOrder)
-        label = f"{item.regulator} · {item.reference}" if order else f"Erasure request {str(item.pk)[:8]}"
-        due = item.deadline if order else item.due_at
+        if isinstance(item, RegulatorOrder):
+            label, due = f"{item.regulator} · {item.reference}", item.deadline
+        else:
+            label, due = f"Erasure request {str(item.pk)[:8]}", item.due_at
         if due:
             deadlines.append(_deadline(label, item, now))
         resumes.append(
             {
-                "kind": "order" if order else "erasure_request",
+                "kind": "order" if isinstance(item, RegulatorOrder) else "erasure_request",
                 "id": item.pk,
                 "label": label,
                 "subjects_freed": len(freed),

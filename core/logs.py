@@ -15,10 +15,15 @@ import re
 import time
 import traceback
 import uuid
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
+from typing import Any
+
+from celery import Task
+from django.http import HttpRequest, HttpResponse
 
 _request_id: ContextVar[str] = ContextVar("request_id", default="")
-_task_fields: ContextVar[dict | None] = ContextVar("task_fields", default=None)
+_task_fields: ContextVar[dict[str, Any] | None] = ContextVar("task_fields", default=None)
 
 REQUEST_ID_HEADER = "X-Request-Id"
 # A caller's own id is kept (so one id spans its logs and ours) when it is short and plain; otherwise a new one.
@@ -37,7 +42,7 @@ def request_id() -> str:
     return _request_id.get()
 
 
-def annotate(**fields) -> None:
+def annotate(**fields: object) -> None:
     """Add fields (timings, an outcome) to the running task's end line; nothing outside a task."""
     found = _task_fields.get()
     if found is not None:
@@ -45,11 +50,9 @@ def annotate(**fields) -> None:
 
 
 class JsonFormatter(logging.Formatter):
-    converter = time.gmtime  # every time in a line is UTC, as its "Z" says
-
     def format(self, record: logging.LogRecord) -> str:
         line = {
-            "at": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
+            "at": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -72,10 +75,10 @@ def _exception_text(exc: BaseException) -> str:
 class RequestLogMiddleware:
     """First in the chain: gives the request its id (answered in X-Request-Id) and logs one line when it ends."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         given = request.headers.get(REQUEST_ID_HEADER, "")
         token = _request_id.set(given if _CALLER_ID.fullmatch(given) else uuid.uuid4().hex)
         started = time.perf_counter()
@@ -96,27 +99,27 @@ class RequestLogMiddleware:
         finally:
             _request_id.reset(token)
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         """An unhandled error outside /api/ (core.failures logs those under it): its traceback, by route."""
         match = getattr(request, "resolver_match", None)
         log.error("unhandled error", exc_info=exception, extra={"route": match.route if match else "(unresolved)"})
 
 
-def task_headers(queued_by: str) -> dict:
+def task_headers(queued_by: str) -> dict[str, object]:
     """What a message carries besides its ids: the id of the request that queued it and when it was sent."""
     return {"request_id": queued_by, "sent_at": time.time()}
 
 
-def _task_ids(task) -> dict:
+def _task_ids(task: Task) -> dict[str, object]:
     """The task, its message and the row it works on (messages carry ids only: a job's id is its one argument)."""
-    ids = {"task": task.name, "task_id": task.request.id}
-    args = task.request.args or ()
+    ids: dict[str, object] = {"task": task.name, "task_id": task.request.id}
+    args: Sequence[object] = task.request.args or ()
     if len(args) == 1 and isinstance(args[0], str | int):
         ids["job"] = args[0]
     return ids
 
 
-def task_started(task) -> None:
+def task_started(task: Task) -> None:
     """Celery's task_prerun: the message's request id becomes this task's; a line with its time in the queue."""
     _request_id.set(getattr(task.request, "request_id", None) or "")
     _task_fields.set({"started": time.perf_counter()})
@@ -125,7 +128,7 @@ def task_started(task) -> None:
     task_log.info("task started", extra={**_task_ids(task), **queued})
 
 
-def task_ended(task, state: str | None) -> None:
+def task_ended(task: Task, state: str | None) -> None:
     """Celery's task_postrun: one line with the task's outcome, its run time and what the service annotated."""
     fields = _task_fields.get() or {}
     started = fields.pop("started", None)

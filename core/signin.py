@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
@@ -49,6 +50,6 @@ class LockoutBackend(ModelBackend):
         return super().authenticate(request, username=name, password=password)
 
 
-def signin_completed(sender, request, user, **kwargs):
+def signin_completed(sender: object, request: HttpRequest | None, user: AbstractBaseUser, **kwargs: object) -> None:
     """`user_logged_in` receiver (connected by core.apps): the stored name is the one authentication looked up."""
     throttles.clear(SCOPE, signin_name(user.get_username()))

@@ -12,6 +12,7 @@ Each returns (sql, params) with positional %s parameters, in the order they appe
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -93,7 +94,7 @@ def hold_in_force(hold: str, at: datetime) -> Fragment:
     return f"{hold}.released_at IS NULL AND ({hold}.expires_at IS NULL OR {hold}.expires_at > %s)", [at]
 
 
-def subject_under_hold(subject: str, at: datetime, but=None) -> Fragment:
+def subject_under_hold(subject: str, at: datetime, but: uuid.UUID | None = None) -> Fragment:
     """A legal hold in force at `at` covers subject row `subject`; hold id `but` left out when given (what a
     release would leave held)."""
     in_force, params = hold_in_force("h", at)

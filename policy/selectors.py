@@ -62,7 +62,9 @@ def subjects_covered(*, scoped: RegulatorOrder | LegalHold) -> QuerySet[Subject]
     )
 
 
-def subjects_in_scope(*, jurisdictions, tenants, subjects) -> QuerySet[Subject]:
+def subjects_in_scope(
+    *, jurisdictions: Collection[str], tenants: Collection[uuid.UUID], subjects: Collection[uuid.UUID | str]
+) -> QuerySet[Subject]:
     """Every subject (erased or not) a scope covers, recorded or not yet (an order's preview): the one rule."""
     scope = "(SELECT %s::varchar[] AS scope_jurisdictions, %s::uuid[] AS scope_tenants, %s::uuid[] AS scope_subjects)"
     sql = f"EXISTS (SELECT 1 FROM {scope} x WHERE {rules.scope_covers('x', S)})"
@@ -83,7 +85,9 @@ def subjects_held(*, subject_ids: Collection[uuid.UUID | str], at: datetime | No
     return set(held.values_list("pk", flat=True))
 
 
-def subjects_under_hold(subjects: QuerySet[Subject], *, at: datetime | None = None, but=None) -> QuerySet[Subject]:
+def subjects_under_hold(
+    subjects: QuerySet[Subject], *, at: datetime | None = None, but: LegalHold | None = None
+) -> QuerySet[Subject]:
     """The `subjects` a legal hold in force covers; `but` (a hold) left out: what would stay held without it."""
     sql, params = rules.subject_under_hold(S, at or timezone.now(), but=but.pk if but else None)
     return subjects.extra(where=[sql], params=params)

@@ -60,7 +60,8 @@ class PreviewDeadlineSerializer(serializers.Serializer):
 class PreviewResumedSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="order or erasure_request")
     id = serializers.UUIDField()
-    label = serializers.CharField()
+    # A field named like Field.label: DRF's metaclass takes declared fields off the class, so nothing clashes.
+    label = serializers.CharField()  # type: ignore[assignment]
     subjects_freed = serializers.IntegerField()
     due_at = serializers.DateTimeField(allow_null=True)
 

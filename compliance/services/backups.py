@@ -201,6 +201,7 @@ def _restore_dump(dump: Path) -> None:
             [pg_binary("psql"), "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errors, env=_libpq_env(),
         )  # fmt: skip
+        assert psql.stdin is not None and script.stdout is not None  # both are pipes (PIPE above)
         try:
             psql.stdin.write(b"BEGIN;\nDROP SCHEMA public CASCADE;\nCREATE SCHEMA public;\n")
             shutil.copyfileobj(script.stdout, psql.stdin)

@@ -22,6 +22,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from django.conf import settings
@@ -78,7 +79,7 @@ def _head_of(line: bytes | None) -> Head:
         return Head(0, GENESIS)
     body = json.loads(line)
     body.pop("sig", None)
-    return Head(body["seq"], body_hash(body))
+    return Head(int(body["seq"]), body_hash(body))
 
 
 def journal_append(*, kind: str, certificate_id, cause: str, subjects, templates=()) -> Head:
@@ -90,7 +91,7 @@ def journal_append(*, kind: str, certificate_id, cause: str, subjects, templates
     with open(path, "a+b") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes
         previous = _head_of(_last_line(f))
-        body = {
+        body: dict[str, Any] = {
             "seq": previous.seq + 1,
             "prev": previous.hash,
             "at": timezone.now().isoformat(),

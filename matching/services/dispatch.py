@@ -27,7 +27,7 @@ from django.utils import timezone
 from core.enqueue import enqueue
 from matching.models import WAITING, Enrollment, JobStatus, MatchJob, TenantTurn, Verification
 
-TASKS = {
+TASKS: dict[type[Enrollment] | type[MatchJob] | type[Verification], str] = {
     Enrollment: "matching.tasks.enrollment_run",
     MatchJob: "matching.tasks.match_job_run",
     Verification: "matching.tasks.verification_run",
@@ -91,7 +91,7 @@ def job_claim(model, hint_id, *, now: datetime | None = None):
     """In the caller's transaction: the waiting job of `model` that the message for `hint_id` runs, locked; None
     when no waiting job may run now (none waits, or all that wait are heavy jobs of tenants at their cap)."""
     now = now or timezone.now()
-    capped = []
+    capped: list[object] = []
     while True:
         job = _fairest(model, hint_id, now=now, capped=capped)
         if job is None or job.tenant_id is None:  # None: the platform's own lookup, no tenant to be fair to

@@ -121,8 +121,13 @@ def test_officer_signs_in_and_reads_the_dashboard_chart_and_an_order(browser_pag
 
     # One click on Release hold only previews it (a page from the server: no script to block): the hold stays in
     # force until its Confirm is clicked; the order is then resumed by a worker.
-    dialogs = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs: list[str] = []
+
+    def dismissed(dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismissed)
     page.locator("#covering-holds button", has_text="Release hold").click()
     page.wait_for_url(f"{base_url}/officer/holds/{scene['hold'].pk}/release/")
     assert LegalHold.objects.get(pk=scene["hold"].pk).released_at is None

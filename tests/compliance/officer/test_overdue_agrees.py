@@ -13,7 +13,7 @@ from compliance.services import deadlines
 
 pytestmark = pytest.mark.django_db
 
-KINDS = {
+KINDS: dict[str, tuple[type[AccessRequest] | type[ErasureRequest], str, str]] = {
     "access": (AccessRequest, AccessStatus.AWAITING_OFFICER, AccessStatus.AWAITING_VERIFICATION),
     "erasure": (ErasureRequest, ErasureStatus.AWAITING_OFFICER, ErasureStatus.AWAITING_VERIFICATION),
 }

@@ -46,7 +46,7 @@ def test_a_request_a_hold_blocks_entirely_says_so_and_gets_no_certificate(client
         email="owner@x.test",
         jurisdiction="GB",
         tenant="acme",
-        external_ref=person.external_ref,
+        external_ref=person.external_ref or "",
         source="portal",
         actor=ACTOR,
     )
