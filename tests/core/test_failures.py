@@ -172,3 +172,22 @@ def test_with_the_database_down_the_api_answers_503_json_with_retry_after(client
     assert error(response, 503)["code"] == "service_unavailable"
     assert response["Retry-After"].isdigit()
     assert page.status_code == 503 and "unavailable" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "multipart/form-data; boundary=x; charset=no-such-charset",
+        "application/x-www-form-urlencoded; charset=no-such-charset",
+        "application/json; charset=no-such-charset",
+    ],
+)
+def test_a_body_in_a_charset_nobody_knows_is_a_json_400(client, key, content_type):
+    body = b'--x\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nfraud_prevention\r\n--x--\r\n'
+    response = post_raw(client, key, "/api/v1/matches", body, content_type)
+    assert 400 <= response.status_code < 500
+    assert error(response, response.status_code)["code"] in {
+        "validation_error",
+        "unsupported_media_type",
+        "bad_request",
+    }
