@@ -87,12 +87,12 @@ def _client_loop(base: str, key: str, notice_id: str, stop: threading.Event, rec
         photo = rng.choice(PHOTOS)
         got = call("POST /faces", "POST", f"/subjects/{subject}/faces", files={"image": photo.read_bytes()})
         if got and got[0] == 202:
-            enrolment = got[1]["id"]
+            enrollment = got[1]["id"]
             with rec.lock:
-                rec.jobs.append(("enrollments", enrolment))
+                rec.jobs.append(("enrollments", enrollment))
             deadline = time.monotonic() + 60
             while not stop.is_set() and time.monotonic() < deadline:
-                got = call("GET /enrollments", "GET", f"/enrollments/{enrolment}")
+                got = call("GET /enrollments", "GET", f"/enrollments/{enrollment}")
                 if not got or got[1].get("status") not in ("queued", "running"):
                     break
                 time.sleep(0.5)

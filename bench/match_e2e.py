@@ -50,7 +50,7 @@ from consent import services as consent_services  # noqa: E402
 from consent.models import Tenant  # noqa: E402
 from core.audit import Actor  # noqa: E402
 from matching.models import JOB_DONE_CHANNEL, MatchJob  # noqa: E402
-from matching.services import enrolments  # noqa: E402
+from matching.services import enrollments  # noqa: E402
 
 ACTOR = Actor.system("bench/match_e2e.py")
 PURPOSE = "fraud_prevention"
@@ -159,10 +159,10 @@ def main() -> None:
         consent_services.consent_grant(
             subject=subject, purpose=PURPOSE, notice=notice, method="electronic_signature", actor=ACTOR
         )
-        enrollment = enrolments.enrollment_create(
+        enrollment = enrollments.enrollment_create(
             subject=subject, api_key=None, image=photo_250(photos[0]), largest_face=True, actor=ACTOR
         )
-        enrolments.enrollment_run(enrollment_id=enrollment.pk)
+        enrollments.enrollment_run(enrollment_id=enrollment.pk)
         probes += [photo_250(p) for p in photos[1:]]
     print(f"enrolled {len(people)} people; {len(probes)} probe photos", flush=True)
     steps = pipeline_steps(probes)

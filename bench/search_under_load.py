@@ -10,7 +10,7 @@ One tenant of --size templates (bench/search_data.py) is promoted to its own par
   insert    --writers threads enrol, nobody searches;
   both      the writers and the searcher together;
   after     the searcher alone again, recall checked against the NumPy truth including the new templates.
-An enrolment here is the database step of matching.services.enrolments.enrollment_run (face inference left
+An enrolment here is the database step of matching.services.enrollments.enrollment_run (face inference left
 out: it is measured by bench/match_e2e.py): in one transaction, lock the subject, INSERT the template (the HNSW
 graph takes it in), and the fraud_prevention duplicate search (matching.services.duplicates.possible_duplicates).
 Each new template is a second photo of an existing subject: its stored vector with noise.

@@ -13,7 +13,7 @@ from core.parsers import MultiPartParser
 from matching import admission, decision, selectors
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
-from matching.services import enrolments, matches, verifications
+from matching.services import enrollments, matches, verifications
 
 
 def _answer(request, job, output_serializer, *, wait: float) -> Response:
@@ -151,7 +151,7 @@ class SubjectFaceCreateApi(ClientUploadApi):
         subject = selectors.subject_get(tenant=request.auth.tenant, subject_id=subject_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        enrollment = enrolments.enrollment_create(
+        enrollment = enrollments.enrollment_create(
             subject=subject,
             api_key=request.auth,
             image=_admitted_image(request, data.validated_data["image"]),

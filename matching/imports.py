@@ -28,7 +28,7 @@ from core.audit import Actor
 from core.errors import DomainError, Expired
 from matching.images import ImageTooLarge
 from matching.models import FINISHED, Enrollment, JobStatus
-from matching.services.enrolments import enrollment_create
+from matching.services.enrollments import enrollment_create
 from matching.services.jobs import sha256
 
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".bmp"}
@@ -157,8 +157,8 @@ def _subject(tenant: Tenant, person: Person, report: Report, actor: Actor) -> tu
 
 
 def _done_before(subject: Subject, digest: str) -> bool:
-    enrolments = Enrollment.objects.filter(subject=subject, image_sha256=digest)
-    return enrolments.exclude(status=JobStatus.FAILED, error_code=Expired.code).exists()
+    enrollments = Enrollment.objects.filter(subject=subject, image_sha256=digest)
+    return enrollments.exclude(status=JobStatus.FAILED, error_code=Expired.code).exists()
 
 
 def _reason(error_code: str, quality: dict | None) -> str:

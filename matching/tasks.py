@@ -11,7 +11,7 @@ from django.utils import timezone
 from core.audit import Actor
 from core.failures import OUTAGES
 from matching import face, partitions, relay
-from matching.services import enrolments, jobs, matches, verifications
+from matching.services import enrollments, jobs, matches, verifications
 
 RETRY = {"autoretry_for": OUTAGES, "retry_backoff": 2, "retry_backoff_max": 30, "max_retries": 5}
 
@@ -24,7 +24,7 @@ def face_models_warm(**_) -> None:
 
 @shared_task(acks_late=True, **RETRY)
 def enrollment_run(enrollment_id: str) -> None:
-    enrolments.enrollment_run(enrollment_id=enrollment_id)
+    enrollments.enrollment_run(enrollment_id=enrollment_id)
 
 
 @shared_task(acks_late=True, **RETRY)

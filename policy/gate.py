@@ -106,7 +106,7 @@ def eligible_upper_bound(*, tenant: TenantRef, purpose: str, limit: int) -> int:
     return int(row[0])
 
 
-def enrolment_check(*, subject: Subject, at: datetime, purposes: list[str] | None = None) -> None:
+def enrollment_check(*, subject: Subject, at: datetime, purposes: list[str] | None = None) -> None:
     """Refuse collecting a face: an order restricting collection covers the subject, or no consent is in force
     (for one of `purposes`, the calling key's, when given: a key never collects a face for a purpose it lacks)."""
     order_sql, order_params = rules.subject_under_order("s", COLLECTION_BLOCKING_ACTIONS, at)

@@ -43,9 +43,9 @@ def test_the_readme_quickstart_runs_as_written_twice(procfile_stack):
         )  # fmt: skip
         assert done.returncode == 0, f"run {run} failed:\n{done.stdout}\n{done.stderr}"
         answers = _answers(done.stdout)
-        enrolments = [a for a in answers if "template_id" in a and "subject_id" in a]
-        assert [e["status"] for e in enrolments] == ["done", "done"], enrolments
-        subject = enrolments[0]["subject_id"]
+        enrollments = [a for a in answers if "template_id" in a and "subject_id" in a]
+        assert [e["status"] for e in enrollments] == ["done", "done"], enrollments
+        subject = enrollments[0]["subject_id"]
         subjects.add(subject)
         first, second = [a for a in answers if a.get("purpose") == "fraud_prevention" and "results" in a]
         assert [r["subject_id"] for r in first["results"]] == [subject]  # named before the withdrawal

@@ -87,8 +87,8 @@ def test_the_whole_flow_through_the_generated_client(live_server, celery_worker,
 
     for name in ("img1.jpg", "img2.jpg"):
         body = EnrollmentCreateInputRequest(image=_photo(facegate_client, people / name), wait=30)
-        enrolment = v1_subjects_faces_create.sync(subject.id, client=api, body=body)
-        assert isinstance(enrolment, EnrollmentOutput) and enrolment.status == "done", enrolment
+        enrollment = v1_subjects_faces_create.sync(subject.id, client=api, body=body)
+        assert isinstance(enrollment, EnrollmentOutput) and enrollment.status == "done", enrollment
     page = v1_subjects_enrollments_list.sync(subject.id, client=api, limit=10)
     assert page.count == 2 and all(e.template_id for e in page.results)
 

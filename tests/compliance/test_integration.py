@@ -144,13 +144,13 @@ def test_portal_selfie_finds_and_erases_the_person(celery_worker, faces_dir, ten
         (person, photos[1]),
         (other, sorted((faces_dir / "people" / "sheldon").iterdir())[0]),
     ]:
-        enrolment = client.post(
+        enrollment = client.post(
             f"/api/v1/subjects/{subject.pk}/faces", {"image": io.BytesIO(photo.read_bytes())}, format="multipart"
         )
-        assert enrolment.status_code == 202, enrolment.content
-        enrolment_id = enrolment.json()["id"]
+        assert enrollment.status_code == 202, enrollment.content
+        enrollment_id = enrollment.json()["id"]
         wait_for(
-            lambda enrolment_id=enrolment_id: client.get(f"/api/v1/enrollments/{enrolment_id}").json(),
+            lambda enrollment_id=enrollment_id: client.get(f"/api/v1/enrollments/{enrollment_id}").json(),
             lambda b: b["status"] == "done",
             timeout=120,
         )

@@ -18,7 +18,7 @@ from consent.models import Purpose
 from consent.services import api_key_create
 from core.audit import Actor
 from matching.models import Enrollment, JobStatus
-from matching.services import enrolments, jobs
+from matching.services import enrollments, jobs
 from tests import factories
 from tests.compliance.test_webhooks import Receiver
 from tests.helpers import wait_finished, wait_for
@@ -72,8 +72,8 @@ def test_each_job_end_reaches_the_client_signed_with_ids_and_status_only(
     refused = client_app.post(
         f"/api/v1/subjects/{person.pk}/faces", {"image": upload(faces_dir / "group/couple.jpg")}, format="multipart"
     ).json()
-    for enrolment in (enrolled, refused):
-        wait_finished(Enrollment, enrolment["id"])
+    for enrollment in (enrolled, refused):
+        wait_finished(Enrollment, enrollment["id"])
     match = client_app.post(
         "/api/v1/matches",
         {"image": upload(faces_dir / "people/df-01/img2.jpg"), "purpose": FRAUD, "wait": 30},
@@ -111,18 +111,18 @@ def test_the_event_is_written_in_the_transaction_that_ends_the_job(tenant, monke
     def dies(**_):
         raise RuntimeError("the worker died before its last transaction committed")
 
-    monkeypatch.setattr(enrolments, "audit_append", dies)
+    monkeypatch.setattr(enrollments, "audit_append", dies)
     with pytest.raises(RuntimeError):
-        enrolments.enrollment_run(enrollment_id=enrollment.pk)
+        enrollments.enrollment_run(enrollment_id=enrollment.pk)
     enrollment.refresh_from_db()
     assert enrollment.status == JobStatus.QUEUED and not WebhookDelivery.objects.exists()  # nothing told
 
     monkeypatch.undo()
-    enrolments.enrollment_run(enrollment_id=enrollment.pk)  # the image is gone: it ends as expired
+    enrollments.enrollment_run(enrollment_id=enrollment.pk)  # the image is gone: it ends as expired
     assert deliveries("enrollment.finished") == [
         {"enrollment": str(enrollment.pk), "subject": str(person.pk), "status": "failed", "error": "expired"}
     ]
-    enrolments.enrollment_run(enrollment_id=enrollment.pk)  # a re-delivered message: ended once, told once
+    enrollments.enrollment_run(enrollment_id=enrollment.pk)  # a re-delivered message: ended once, told once
     assert len(deliveries("enrollment.finished")) == 1
 
 

@@ -43,13 +43,13 @@ def test_order_done_then_a_new_subject_of_its_scope_is_enrolled_and_matched(
     photos = sorted((faces_dir / "people" / "amy").iterdir())
     later = factories.subject(tenant, "GB")
     factories.consent(later, notice)
-    enrolment = client.post(
+    enrollment = client.post(
         f"/api/v1/subjects/{later.pk}/faces", {"image": io.BytesIO(photos[0].read_bytes())}, format="multipart"
     )
-    assert enrolment.status_code == 202, enrolment.content
-    enrolment_id = enrolment.json()["id"]
+    assert enrollment.status_code == 202, enrollment.content
+    enrollment_id = enrollment.json()["id"]
     wait_for(
-        lambda: client.get(f"/api/v1/enrollments/{enrolment_id}").json(), lambda b: b["status"] == "done", timeout=120
+        lambda: client.get(f"/api/v1/enrollments/{enrollment_id}").json(), lambda b: b["status"] == "done", timeout=120
     )
     match = client.post(
         "/api/v1/matches",

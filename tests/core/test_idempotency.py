@@ -58,7 +58,7 @@ def test_the_same_key_and_body_replays_the_first_response_without_doing_it_again
     assert Subject.objects.count() == 2
 
 
-def test_a_multipart_upload_sent_again_is_one_enrolment(client, auth, tenant):
+def test_a_multipart_upload_sent_again_is_one_enrollment(client, auth, tenant):
     subject = f.subject(tenant)
     f.consent(subject)
 

@@ -16,7 +16,7 @@ from consent.services import api_key_create
 from core.audit import Actor
 from matching.decision import fpir_at_distance
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
-from matching.services import enrolments, jobs, matches
+from matching.services import enrollments, jobs, matches
 from policy.models import OrderAction
 from tests.factories import FRAUD, make_order, make_subject, make_tenant
 
@@ -65,7 +65,7 @@ def enrol(client, subject, data, django_capture_on_commit_callbacks, **extra):
         )
     assert response.status_code == 202, response.json()
     assert len(callbacks) == 1  # the task is dispatched on commit, with the id only
-    enrolments.enrollment_run(enrollment_id=response.json()["id"])
+    enrollments.enrollment_run(enrollment_id=response.json()["id"])
     return client.get(f"/api/v1/enrollments/{response.json()['id']}").json()
 
 
@@ -139,20 +139,20 @@ def test_group_photo_fails_with_multiple_faces_unless_largest_face(
     assert body["status"] == "done"
 
 
-def test_enrolment_without_a_face_fails_with_no_face(client, tenant, django_capture_on_commit_callbacks):
+def test_enrollment_without_a_face_fails_with_no_face(client, tenant, django_capture_on_commit_callbacks):
     body = enrol(client, make_subject(tenant), blank_png(), django_capture_on_commit_callbacks)
     assert body["status"] == "failed" and body["error"]["code"] == "no_face"
 
 
-def test_enrolment_run_twice_makes_one_template(client, tenant, photo, django_capture_on_commit_callbacks):
+def test_enrollment_run_twice_makes_one_template(client, tenant, photo, django_capture_on_commit_callbacks):
     body = enrol(client, make_subject(tenant), photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks)
     Enrollment.objects.filter(pk=body["id"]).update(status=JobStatus.RUNNING)  # as if the ack was lost
-    enrolments.enrollment_run(enrollment_id=body["id"])
+    enrollments.enrollment_run(enrollment_id=body["id"])
     assert FaceTemplate.objects.filter(enrollment_id=body["id"]).count() == 1
     assert Enrollment.objects.get(pk=body["id"]).status == JobStatus.DONE
 
 
-def test_consent_withdrawn_before_the_enrolment_runs_fails_it(
+def test_consent_withdrawn_before_the_enrollment_runs_fails_it(
     client, tenant, photo, django_capture_on_commit_callbacks
 ):
     subject = make_subject(tenant)
@@ -163,13 +163,13 @@ def test_consent_withdrawn_before_the_enrolment_runs_fails_it(
             format="multipart",
         )
     Consent.objects.filter(subject=subject).update(withdrawn_at=timezone.now())
-    enrolments.enrollment_run(enrollment_id=response.json()["id"])
+    enrollments.enrollment_run(enrollment_id=response.json()["id"])
     body = client.get(f"/api/v1/enrollments/{response.json()['id']}").json()
     assert body["status"] == "failed" and body["error"]["code"] == "consent_required"
     assert not FaceTemplate.objects.filter(subject=subject).exists()
 
 
-def test_enrolment_refusals(client, tenant, photo):
+def test_enrollment_refusals(client, tenant, photo):
     def post(subject, **data):
         return client.post(f"/api/v1/subjects/{subject.id}/faces", data, format="multipart")
 
@@ -193,7 +193,7 @@ def test_enrolment_refusals(client, tenant, photo):
     assert not Enrollment.objects.exists()
 
 
-def test_enrolment_is_tenant_scoped(client, tenant, photo, django_capture_on_commit_callbacks):
+def test_enrollment_is_tenant_scoped(client, tenant, photo, django_capture_on_commit_callbacks):
     other_tenant = make_tenant()
     theirs = make_subject(other_tenant)
     response = client.post(

@@ -19,7 +19,7 @@ from PIL import Image
 from core.models import AuditEvent
 from matching import relay
 from matching.models import Enrollment, JobStatus, MatchJob, Verification
-from matching.services import enrolments, jobs, matches, verifications
+from matching.services import enrollments, jobs, matches, verifications
 from tests.factories import FRAUD, MODEL, make_subject, make_tenant
 from tests.helpers import wait_for
 from tests.matching.test_pipeline_integration import client_for
@@ -30,14 +30,14 @@ pytestmark = pytest.mark.django_db
 def _start(kind, pk):
     """What a worker does first (then it crashed: nothing more)."""
     if kind is Enrollment:
-        return enrolments._enrollment_start(pk)[1]
+        return enrollments._enrollment_start(pk)[1]
     end = matches._match_job_end if kind is MatchJob else verifications._verification_end
     return jobs.probe_job_start(kind, pk, end=end)[1]
 
 
 def _run(kind, pk):
     if kind is Enrollment:
-        return enrolments.enrollment_run(enrollment_id=pk)
+        return enrollments.enrollment_run(enrollment_id=pk)
     if kind is MatchJob:
         return matches.match_job_run(job_id=pk)
     return verifications.verification_run(verification_id=pk)

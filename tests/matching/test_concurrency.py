@@ -37,7 +37,7 @@ def _in_thread(work, results: list, errors: list):
     return threading.Thread(target=run)
 
 
-def test_enrolments_of_one_subject_while_its_consents_are_granted(celery_worker, faces_dir):
+def test_enrollments_of_one_subject_while_its_consents_are_granted(celery_worker, faces_dir):
     tenant = make_tenant("busy")
     subject = make_subject(tenant, consent=True)
     _, raw = api_key_create(tenant=tenant, purposes=[FRAUD, "access_control"], actor=Actor.system("test"))
@@ -75,11 +75,11 @@ def test_enrolments_of_one_subject_while_its_consents_are_granted(celery_worker,
 
     assert not errors, errors
     assert sorted({status for status, _ in results}) == [201, 202], results
-    enrolment_ids = [body["id"] for status, body in results if status == 202]
-    assert len(enrolment_ids) == THREADS * ROUNDS
+    enrollment_ids = [body["id"] for status, body in results if status == 202]
+    assert len(enrollment_ids) == THREADS * ROUNDS
     finished = wait_for(
-        lambda: list(Enrollment.objects.filter(pk__in=enrolment_ids).values_list("status", "image")),
+        lambda: list(Enrollment.objects.filter(pk__in=enrollment_ids).values_list("status", "image")),
         lambda rows: all(status in ("done", "failed") for status, _ in rows),
         timeout=180,
     )
-    assert finished == [("done", None)] * len(enrolment_ids)
+    assert finished == [("done", None)] * len(enrollment_ids)

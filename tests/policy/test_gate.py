@@ -304,7 +304,7 @@ def test_every_join_of_the_gate_carries_the_tenant(tenant, template):
     templates = FaceTemplate.objects.all()
     gated = gate.templates_eligible(templates, tenant=tenant, purpose=FRAUD, model=MODEL, at=NOW)
     with CaptureQueriesContext(connection) as queries:
-        gate.enrolment_check(subject=template.subject, at=NOW)
+        gate.enrollment_check(subject=template.subject, at=NOW)
     statements = [
         str(gated.query),
         queries[-1]["sql"],
@@ -340,24 +340,24 @@ def test_a_consent_lives_in_its_subjects_tenant(tenant):
 
 
 # --- enrolment and the sweep's selectors -----------------------------------------------------------------
-def test_enrolment_check(tenant):
+def test_enrollment_check(tenant):
     consented = make_subject(tenant)
-    gate.enrolment_check(subject=consented, at=NOW)
+    gate.enrollment_check(subject=consented, at=NOW)
     with pytest.raises(gate.ConsentRequired):
-        gate.enrolment_check(subject=make_subject(tenant, consent=False), at=NOW)
+        gate.enrollment_check(subject=make_subject(tenant, consent=False), at=NOW)
     withdrawn = make_subject(tenant, consent=False)
     make_consent(withdrawn, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=1))
     with pytest.raises(gate.ConsentRequired):
-        gate.enrolment_check(subject=withdrawn, at=NOW)
+        gate.enrollment_check(subject=withdrawn, at=NOW)
 
 
 @pytest.mark.parametrize("action", [OrderAction.RESTRICT_COLLECTION, OrderAction.SUSPEND_PROCESSING])
-def test_enrolment_refused_under_collection_order(tenant, action):
+def test_enrollment_refused_under_collection_order(tenant, action):
     subject = make_subject(tenant, jurisdiction="CA-QC")
     order(action, scope_jurisdictions=["CA-QC"])
     with pytest.raises(gate.CollectionRestricted):
-        gate.enrolment_check(subject=subject, at=NOW)
-    gate.enrolment_check(subject=make_subject(tenant), at=NOW)
+        gate.enrollment_check(subject=subject, at=NOW)
+    gate.enrollment_check(subject=make_subject(tenant), at=NOW)
 
 
 def test_erase_order_reaches_only_subjects_created_before_it_completed(tenant, template):
@@ -366,7 +366,7 @@ def test_erase_order_reaches_only_subjects_created_before_it_completed(tenant, t
     erase = order(OrderAction.ERASE, scope_jurisdictions=["GB"])
     # Open: what it covers is out of matching and refused new collection (it would be erased on arrival).
     with pytest.raises(gate.CollectionRestricted):
-        gate.enrolment_check(subject=template.subject, at=NOW)
+        gate.enrollment_check(subject=template.subject, at=NOW)
     assert eligible(tenant) == set()
     erase.status, erase.completed_at = "done", NOW - timedelta(hours=1)
     erase.save()
@@ -375,11 +375,11 @@ def test_erase_order_reaches_only_subjects_created_before_it_completed(tenant, t
     later.refresh_from_db()
     later_template = make_template(later)
     # Done: a subject that arrived afterwards is governed by the orders in force like any other ...
-    gate.enrolment_check(subject=later, at=NOW)
+    gate.enrollment_check(subject=later, at=NOW)
     assert eligible(tenant) == {later_template.pk}
     # ... one it reached but did not erase (created before it completed) stays out, and no new face is collected.
     with pytest.raises(gate.CollectionRestricted):
-        gate.enrolment_check(subject=template.subject, at=NOW)
+        gate.enrollment_check(subject=template.subject, at=NOW)
 
 
 def test_subjects_without_active_consent(tenant):

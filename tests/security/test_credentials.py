@@ -119,7 +119,7 @@ def test_a_verification_is_read_only_by_a_key_with_identity_verification(tenant,
     assert verify.get(url).status_code == 200
 
 
-def test_an_enrolments_possible_duplicates_are_read_only_with_fraud_prevention(tenant, fraud, access):
+def test_an_enrollments_possible_duplicates_are_read_only_with_fraud_prevention(tenant, fraud, access):
     subject, _ = _subject_consenting_to(tenant, FRAUD, ACCESS)
     other, _ = _subject_consenting_to(tenant, FRAUD)
     enrollment = factories.template(subject).enrollment

@@ -18,7 +18,7 @@ from matching.models import FINISHED, Enrollment, FaceTemplate
 from matching.services import dispatch
 from matching.services.duplicates import possible_duplicates
 from matching.services.jobs import Expired, done_notify, outcome_record, running_mark, sha256
-from policy.gate import enrolment_check
+from policy.gate import enrollment_check
 
 
 class PoorQuality(Unprocessable):
@@ -31,7 +31,7 @@ class PoorQuality(Unprocessable):
 def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
     """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
     pixels = decode_pixels(image)
-    enrolment_check(subject=subject, at=timezone.now(), purposes=api_key.purposes if api_key else None)
+    enrollment_check(subject=subject, at=timezone.now(), purposes=api_key.purposes if api_key else None)
     enrollment = Enrollment.objects.create(
         tenant_id=subject.tenant_id,
         subject=subject,
@@ -141,7 +141,7 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
                 # Consent may have been withdrawn, or an order recorded, while the job waited.
                 key = enrollment.api_key
                 purposes = key.purposes if key is not None else None
-                enrolment_check(subject=enrollment.subject, at=timezone.now(), purposes=purposes)
+                enrollment_check(subject=enrollment.subject, at=timezone.now(), purposes=purposes)
             except DomainError as exc:
                 error = exc
         if error is None and found is not None:  # no error: a face was found
