@@ -9,6 +9,7 @@ import math
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, ngettext
 
 from compliance.services.subject_requests import request_from_token
 from consent.models import Jurisdiction
@@ -49,7 +50,16 @@ def request_form_page(request, form, *, area: str, create):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if wait := mail_budget_wait(request, data["email"]):
-            form.add_error(None, f"Too many requests. Please try again in {math.ceil(wait / 60)} minutes.")
+            minutes = math.ceil(wait / 60)
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many requests. Please try again in %(minutes)d minute.",
+                    "Too many requests. Please try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
             response = render(request, f"portal/{area}/request.html", {"form": form}, status=429)
             response["Retry-After"] = throttles.retry_after(wait)
             return response
@@ -61,6 +71,7 @@ def request_form_page(request, form, *, area: str, create):
                 tenant=data["tenant"] or "",
                 external_ref=data["external_ref"] or "",
                 source="portal",
+                language=get_language(),  # the requester's mails are written in it
                 actor=Actor("portal:anonymous"),
             )
         except DomainError as exc:
