@@ -17,9 +17,10 @@ class Entry:
     obsolete: bool = False
 
 
-def _parts(block: list[str]) -> tuple[Entry, list[tuple[str, str]]]:
-    entry, keyed, key = Entry(), [], None
-    for line in block:
+def po_entry(lines: list[str]) -> Entry:
+    """One entry from its lines (comments, flags, msgctxt, msgid, msgid_plural, msgstr or msgstr[n])."""
+    entry, keyed = Entry(), []
+    for line in lines:
         if line.startswith("#,"):
             entry.flags |= {flag.strip() for flag in line[2:].split(",")}
         elif line.startswith("#~"):
@@ -27,31 +28,23 @@ def _parts(block: list[str]) -> tuple[Entry, list[tuple[str, str]]]:
         elif line.startswith("#"):
             continue
         elif line.startswith('"'):
-            keyed[-1] = (key, keyed[-1][1] + ast.literal_eval(line))
+            key, value = keyed[-1]
+            keyed[-1] = (key, value + ast.literal_eval(line))
         else:
             key, _, value = line.partition(" ")
             keyed.append((key, ast.literal_eval(value)))
-    return entry, keyed
+    for key, value in keyed:
+        if key in ("msgid", "msgid_plural", "msgctxt"):
+            setattr(entry, key, value)
+        elif key == "msgstr":
+            entry.msgstr[0] = value
+        elif key.startswith("msgstr["):
+            entry.msgstr[int(key[7:-1])] = value
+    return entry
 
 
 def po_entries(path: Path) -> list[Entry]:
     """Every entry of the file, its header (msgid "") first."""
-    entries = []
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
-        if not lines:
-            continue
-        entry, keyed = _parts(lines)
-        for key, value in keyed:
-            if key == "msgid":
-                entry.msgid = value
-            elif key == "msgid_plural":
-                entry.msgid_plural = value
-            elif key == "msgctxt":
-                entry.msgctxt = value
-            elif key == "msgstr":
-                entry.msgstr[0] = value
-            elif key.startswith("msgstr["):
-                entry.msgstr[int(key[7:-1])] = value
-        entries.append(entry)
-    return entries
+    blocks = path.read_text(encoding="utf-8").split("\n\n")
+    lines_of = ([line.strip() for line in block.splitlines() if line.strip()] for block in blocks)
+    return [po_entry(lines) for lines in lines_of if lines]
