@@ -165,3 +165,22 @@ def test_requests_made_elsewhere_mail_in_english(django_capture_on_commit_callba
             actor=Actor.system("test"),
         )
     assert mail.outbox[-1].subject == "Confirm your Facegate erasure request"
+
+
+def test_jurisdictions_by_their_name_in_the_language_and_in_its_order(client):
+    page = client.get("/portal/access/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    names = re.findall(r'<option value="[A-Z-]+">([^<]+)</option>', page)
+    assert '<option value="DE">Deutschland</option>' in page and '<option value="ZZ">Übrige Welt</option>' in page
+    assert names.index("Deutschland") < names.index("Estland") < names.index("Österreich") < names.index("Polen")
+    english = client.get("/portal/access/").content.decode()
+    assert '<option value="DE">Germany</option>' in english
+
+
+def test_a_refusal_on_the_portal_is_in_the_language_and_in_english_from_the_api(client):
+    answer = client.post(
+        "/portal/access/", {"email": "a@x.test", "jurisdiction": "DE", "tenant": "acme"}, HTTP_ACCEPT_LANGUAGE="it"
+    )
+    assert answer.status_code == 400
+    assert "Indichi sia il codice dell&#x27;organizzazione sia il Suo riferimento" in answer.content.decode()
+    expired = client.get("/portal/erasure/status/not-a-token/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<h1>No hemos podido abrir este enlace</h1>" in expired and "Este enlace no es válido." in expired
