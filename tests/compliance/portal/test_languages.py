@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from compliance.models import ErasureRequest, ErasureStatus
-from compliance.services import erasure_requests
+from compliance.services import clocks, erasure_requests, refusals
 from core.audit import Actor
 from tests import factories
 
@@ -184,3 +184,33 @@ def test_a_refusal_on_the_portal_is_in_the_language_and_in_english_from_the_api(
     assert "Indichi sia il codice dell&#x27;organizzazione sia il Suo riferimento" in answer.content.decode()
     expired = client.get("/portal/erasure/status/not-a-token/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "<h1>No hemos podido abrir este enlace</h1>" in expired and "Este enlace no es válido." in expired
+
+
+def test_every_mail_to_a_portal_requester_is_in_their_language(client, django_capture_on_commit_callbacks, settings):
+    settings.ERASURE_REQUIRES_OFFICER_CONFIRMATION = True
+    acme = factories.tenant("acme")
+    person = factories.subject(acme, "FR", email="camille@example.fr")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/portal/access/", {"email": "camille@example.fr", "jurisdiction": "FR"}, HTTP_ACCEPT_LANGUAGE="fr-FR"
+        )
+        client.post(
+            "/portal/erasure/",
+            {"email": person.email, "jurisdiction": "FR", "tenant": "acme", "external_ref": person.external_ref},
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+    access, erasure = mail.outbox[-2:]
+    assert access.subject == "Confirmez votre demande d'accès Facegate"
+    assert "Confirmez la demande ici\u00a0:" in access.body and "Le lien expire dans 30 jours." in access.body
+    assert erasure.subject == "Confirme su solicitud de supresión a Facegate"
+
+    request = ErasureRequest.objects.get()
+    officer = Actor.system("test")
+    with django_capture_on_commit_callbacks(execute=True):
+        erasure_requests.erasure_request_verify(erasure_request=request, actor=officer)
+        clocks.request_extend(subject_request=request, reason="Many records.", actor=officer)
+        refusals.erasure_request_refuse(erasure_request=request, basis="Art. 17(3)(e) GDPR.", actor=officer)
+    extension, refusal = mail.outbox[-2:]
+    assert extension.subject == "Su solicitud a Facegate: necesitamos más tiempo" and "Many records." in extension.body
+    assert refusal.body.startswith("Su solicitud ha sido denegada, con el siguiente fundamento jurídico:")
+    assert "autoridad de protección de datos" in refusal.body
