@@ -32,6 +32,11 @@ def test_the_german_portal_from_home_to_erasure(celery_worker, browser_page):
     assert page.text_content("label[for=id_jurisdiction]") == "Wo Sie wohnen"
     assert page.text_content("label[for=id_selfie]") == "Oder: ein Selfie, um Ihr Gesicht überall zu finden"
     page.screenshot(path="/tmp/portal-erasure-de.png", full_page=True)
+    # On a phone the header's language form wraps below the title: nothing scrolls sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path="/tmp/portal-erasure-de-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 720})
     page.fill("#id_email", "anna@example.de")
     page.select_option("#id_jurisdiction", "DE")
     page.fill("#id_tenant", "acme")
