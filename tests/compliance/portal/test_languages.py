@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 
 from compliance.models import ErasureRequest, ErasureStatus
-from compliance.services import clocks, erasure_requests, refusals
+from compliance.services import access_requests, clocks, erasure_requests, refusals
+from compliance.services.access_requests import REPORT_LINK
 from core.audit import Actor
 from tests import factories
 
@@ -214,3 +215,19 @@ def test_every_mail_to_a_portal_requester_is_in_their_language(client, django_ca
     assert extension.subject == "Su solicitud a Facegate: necesitamos más tiempo" and "Many records." in extension.body
     assert refusal.body.startswith("Su solicitud ha sido denegada, con el siguiente fundamento jurídico:")
     assert "autoridad de protección de datos" in refusal.body
+
+
+def test_the_access_report_page_in_spanish_with_its_dates_and_purposes(client):
+    acme = factories.tenant("acme")
+    person = factories.subject(acme, "ES", email="lucia@example.es")
+    factories.consent(person, factories.notice(acme))  # fraud prevention
+    request = access_requests.access_request_create(
+        email="lucia@example.es", jurisdiction="ES", source="portal", actor=Actor.system("test"), language="es"
+    )
+    access_requests.access_request_verify(access_request=request, actor=Actor.system("test"))
+    page = client.get(_path(REPORT_LINK.url(request.pk)) + "page/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<h1>Qué se conserva sobre usted</h1>" in page and "<td>Prevención del fraude</td>" in page
+    month = "(enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre)"
+    assert re.search(rf"Elaborado el \d{{1,2}} de {month} de \d{{4}}, \d\d:\d\d UTC", page)
+    assert re.search(rf"<td>\d{{1,2}} de {month} de \d{{4}}</td>", page)  # the consent's date
+    assert not re.search(r"\d{4}-\d\d-\d\dT", page)  # no raw ISO moment left
