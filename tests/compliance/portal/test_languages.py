@@ -71,6 +71,7 @@ def test_each_portal_page_speaks_the_browsers_language(client, language, path):
     for text in PAGES[language][path]:
         assert text in page
     assert response["Content-Language"] == language and "Accept-Language" in response["Vary"]
+    assert '<header><a href="/portal/">Facegate</a>' in page  # home stays in the portal, and in its language
 
 
 @pytest.mark.parametrize("accept", ["", "ja,zh;q=0.8", "en-US,en;q=0.9,de;q=0.5"])
