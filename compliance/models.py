@@ -19,7 +19,7 @@ class ErasureStatus(models.TextChoices):
 
 
 # A request nobody confirmed is not an obligation yet; every other one not done or refused is. "Overdue" is no
-# status: it is derived from due_at and these states (compliance.selectors.erasure_requests_overdue).
+# status: it is derived from due_at and these states (compliance.deadline_selectors).
 OPEN_REQUEST_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.RUNNING, ErasureStatus.BLOCKED_BY_HOLD)
 
 
@@ -65,6 +65,10 @@ class ErasureRequest(models.Model):
     # A selfie names subjects of tenants: each is told and may object until then (compliance.services.objections).
     objection_until = models.DateTimeField(null=True, blank=True)
     objections = models.JSONField(default=list, blank=True)  # [{"tenant", "subject", "reason", "at"}]
+    # Its erasure run, as the relay reads it (compliance.services.relay): asked for when the request became ready,
+    # started by a worker (None again once the run has settled); a run started JOB_REAP_AFTER_SECONDS ago is lost.
+    run_requested_at = models.DateTimeField(null=True, blank=True)
+    run_started_at = models.DateTimeField(null=True, blank=True)
 
 
 class AccessStatus(models.TextChoices):

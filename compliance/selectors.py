@@ -11,8 +11,8 @@ from django.db.models import CharField, F, Func, IntegerField, OuterRef, Q, Quer
 from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from compliance.deadline_selectors import with_deadline_state
 from compliance.models import (
-    OPEN_REQUEST_STATUSES,
     AccessRequest,
     AccessStatus,
     DeletionCertificate,
@@ -25,7 +25,7 @@ from consent.models import Subject, Tenant
 from core.models import AuditEvent
 from core.transparency import audit_verify, head_signature_valid, latest_signed_head
 from matching.models import FaceTemplate
-from policy.models import OPEN_ORDER_STATUSES, LegalHold, OrderAction, OrderStatus, RegulatorOrder, RetentionRule
+from policy.models import LegalHold, OrderAction, OrderStatus, RegulatorOrder, RetentionRule
 from policy.selectors import consents_in_force, legal_holds_in_force, subjects_covered
 
 OPEN_ORDERS = (Q(action=OrderAction.ERASE) & ~Q(status=OrderStatus.DONE)) | (
@@ -65,15 +65,6 @@ def access_request_get(*, request_id) -> AccessRequest:
     return AccessRequest.objects.select_related("tenant", "jurisdiction").get(pk=request_id)
 
 
-def access_requests_overdue(*, at: datetime) -> QuerySet[AccessRequest]:
-    """The one definition of an overdue access request: confirmed, not answered, past its (moved) due date."""
-    return AccessRequest.objects.filter(status=AccessStatus.AWAITING_OFFICER, due_at__lte=at)
-
-
-def access_request_is_overdue(*, access_request: AccessRequest, now: datetime | None = None) -> bool:
-    return access_requests_overdue(at=now or timezone.now()).filter(pk=access_request.pk).exists()
-
-
 def certificates_naming(*, subject_id) -> QuerySet[DeletionCertificate]:
     return DeletionCertificate.objects.filter(subjects__contains=[subject_id]).order_by("started_at")
 
@@ -102,43 +93,15 @@ def audit_events_after(*, after: int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(seq__gt=after).order_by("seq")
 
 
-DUE_SOON = timedelta(days=7)
 AUDIT_PAGE_SIZE = 50
-
-
-def deadline_state(*, due: datetime | None, done: bool, now: datetime) -> str:
-    """'overdue', 'due_soon' (within 7 days), 'on_time', or '' when there is no deadline or the work is done."""
-    if due is None or done:
-        return ""
-    if due < now:
-        return "overdue"
-    if due <= now + DUE_SOON:
-        return "due_soon"
-    return "on_time"
-
-
-def orders_overdue(*, at: datetime) -> QuerySet[RegulatorOrder]:
-    """The one definition of an overdue order: an erase order still owing work past its deadline."""
-    return RegulatorOrder.objects.filter(action=OrderAction.ERASE, status__in=OPEN_ORDER_STATUSES, deadline__lte=at)
-
-
-def erasure_requests_overdue(*, at: datetime) -> QuerySet[ErasureRequest]:
-    """The one definition of an overdue request: confirmed, not answered, past its (moved) due date."""
-    return ErasureRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES, due_at__lte=at)
-
-
-def erasure_request_is_overdue(*, erasure_request: ErasureRequest, now: datetime | None = None) -> bool:
-    return erasure_requests_overdue(at=now or timezone.now()).filter(pk=erasure_request.pk).exists()
 
 
 def orders_open(*, now: datetime, limit: int | None = None) -> list[RegulatorOrder]:
     """Erase orders not yet carried out, and suspend/restrict orders still in force (those are done, in effect,
-    the moment they are recorded), soonest deadline first; each gets .deadline_state."""
+    the moment they are recorded), soonest deadline first; each with .deadline_state."""
     rows = RegulatorOrder.objects.filter(OPEN_ORDERS).order_by(F("deadline").asc(nulls_last=True), "received_at")
-    orders = list(rows[:limit] if limit else rows)
-    for order in orders:
-        order.deadline_state = deadline_state(due=order.deadline, done=order.status == OrderStatus.DONE, now=now)
-    return orders
+    rows = with_deadline_state(rows, at=now)
+    return list(rows[:limit] if limit else rows)
 
 
 def orders_open_count() -> int:
@@ -156,11 +119,21 @@ def orders_recently_done(*, limit: int = 10) -> QuerySet[RegulatorOrder]:
 
 
 def erasure_requests_open(*, now: datetime, limit: int | None = None) -> list[ErasureRequest]:
-    rows = _erasure_requests_open().select_related("tenant").order_by("due_at")
-    requests = list(rows[:limit] if limit else rows)
-    for request in requests:
-        request.deadline_state = deadline_state(due=request.due_at, done=False, now=now)
-    return requests
+    """Requests not answered (awaiting the requester's confirmation too), soonest due first; each with
+    .deadline_state."""
+    rows = with_deadline_state(_erasure_requests_open().select_related("tenant").order_by("due_at"), at=now)
+    return list(rows[:limit] if limit else rows)
+
+
+def access_requests_open(*, now: datetime, limit: int | None = None) -> list[AccessRequest]:
+    """Access requests not answered, soonest due first; each with .deadline_state."""
+    rows = AccessRequest.objects.exclude(status=AccessStatus.DONE).select_related("tenant").order_by("due_at", "id")
+    rows = with_deadline_state(rows, at=now)
+    return list(rows[:limit] if limit else rows)
+
+
+def access_requests_open_count() -> int:
+    return AccessRequest.objects.exclude(status=AccessStatus.DONE).count()
 
 
 def erasure_requests_open_count() -> int:
@@ -183,6 +156,15 @@ def holds_covering(*, subject_ids, now: datetime) -> list[LegalHold]:
         hold
         for hold in holds_active(now=now)
         if subjects_covered(scoped=hold).filter(pk__in=list(subject_ids)).exists()
+    ]
+
+
+def work_blocked_by_holds() -> list[RegulatorOrder | ErasureRequest]:
+    """Every order and erasure request that a legal hold has blocked (held subjects left, not answered)."""
+    return [
+        item
+        for model in (RegulatorOrder, ErasureRequest)
+        for item in model.objects.exclude(held_subjects=[]).exclude(status__in=("done", "refused")).order_by("pk")
     ]
 
 
@@ -236,8 +218,32 @@ def _with_details_json(events) -> list[AuditEvent]:
     return events
 
 
-def audit_events(*, after: int = 0, limit: int = AUDIT_PAGE_SIZE) -> list[AuditEvent]:
-    return _with_details_json(AuditEvent.objects.filter(seq__gt=after).order_by("seq")[:limit])
+def audit_events(
+    *,
+    before: int | None = None,
+    action: str = "",
+    object_id: str = "",
+    actor: str = "",
+    since=None,
+    until=None,
+    limit: int = AUDIT_PAGE_SIZE,
+) -> list[AuditEvent]:
+    """Newest first, one page before event `before`; `action` matches a prefix ("order." is every order event),
+    `object_id` an object (an order, a request, a subject, a certificate) or its type, `actor` a prefix."""
+    rows = AuditEvent.objects.all()
+    if before is not None:
+        rows = rows.filter(seq__lt=before)
+    if action:
+        rows = rows.filter(action__startswith=action)
+    if object_id:
+        rows = rows.filter(Q(object_id=object_id) | Q(object_type=object_id))
+    if actor:
+        rows = rows.filter(actor__startswith=actor)
+    if since:
+        rows = rows.filter(at__gte=since)
+    if until:
+        rows = rows.filter(at__lt=until)
+    return _with_details_json(rows.order_by("-seq")[:limit])
 
 
 def audit_events_for(*, obj, page: str | None = None, per_page: int = AUDIT_PAGE_SIZE):

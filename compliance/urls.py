@@ -9,6 +9,7 @@ from compliance.apis import (
     holds,
     objections,
     orders,
+    receipts,
     retention_rules,
     webhooks,
 )
@@ -54,6 +55,7 @@ urlpatterns = [
     path("erasure-requests/<uuid:request_id>/resume", clocks.ErasureRequestResumeApi.as_view()),
     path("erasure-requests/<uuid:request_id>/refuse", clocks.ErasureRequestRefuseApi.as_view()),
     path("erasure-requests/<uuid:request_id>/objections", objections.ErasureRequestObjectionApi.as_view()),
+    path("receipts/<str:token>/status", receipts.ReceiptStatusApi.as_view(), name="consent-receipt-status"),
     path("webhooks", webhooks.WebhookListCreateApi.as_view(), name="webhooks"),
     path("webhooks/<uuid:webhook_id>", webhooks.WebhookDetailApi.as_view(), name="webhook-detail"),
     path("webhooks/<uuid:webhook_id>/deliveries", webhooks.WebhookDeliveryListApi.as_view()),

@@ -189,6 +189,8 @@ API_THROTTLE_RATES = {
     "login": env.str("THROTTLE_LOGIN", default="5/15m"),  # sign-in attempts per user name, every way in
     "portal_email": env.str("THROTTLE_PORTAL_EMAIL", default="3/h"),  # erasure requests (mails) per address
     "portal_ip": env.str("THROTTLE_PORTAL_IP", default="20/h"),
+    # Pixels a tenant's uploads may give the workers to decode (matching/admission.py): ~30 s of one worker a minute.
+    "decode_pixels": env.str("THROTTLE_DECODE_PIXELS", default="1000000000/m"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Facegate API",
@@ -236,6 +238,11 @@ JOB_RELAY_AFTER_SECONDS = env.int("JOB_RELAY_AFTER_SECONDS", default=30)
 JOB_REAP_AFTER_SECONDS = env.int("JOB_REAP_AFTER_SECONDS", default=120)
 # A job started this many times without ending (its image crashes the worker) is failed as too_many_attempts.
 JOB_MAX_ATTEMPTS = env.int("JOB_MAX_ATTEMPTS", default=3)
+# Fair dispatch (matching/services/dispatch.py): a job decoding more pixels than this is heavy (a 16 Mpx PNG takes
+# ~0.4 s of one core), and a tenant runs at most JOB_TENANT_HEAVY_MAX heavy jobs at once, so a tenant sending large
+# images never holds every worker (keep it below the workers' total concurrency).
+JOB_HEAVY_PIXELS = env.int("JOB_HEAVY_PIXELS", default=16_000_000)
+JOB_TENANT_HEAVY_MAX = env.int("JOB_TENANT_HEAVY_MAX", default=1)
 
 # --- Faces ----------------------------------------------------------------
 DEEPFACE_HOME = DATA_DIR / "deepface"
@@ -266,6 +273,9 @@ DETECT_MAX_SIDE = env.int("DETECT_MAX_SIDE", default=1600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = MAX_IMAGE_BYTES + 1024 * 1024
 API_JSON_MAX_BYTES = env.int("API_JSON_MAX_BYTES", default=1024 * 1024)  # JSON bodies carry no images
+# Path and query string: a longer URL is 414 uri_too_long. Below gunicorn's request-line limit (config/gunicorn_conf.py),
+# so the answer is always Django's.
+MAX_URL_BYTES = env.int("MAX_URL_BYTES", default=4096)
 
 # --- Compliance -----------------------------------------------------------
 WITHDRAWN_TEMPLATE_GRACE_HOURS = env.int("WITHDRAWN_TEMPLATE_GRACE_HOURS", default=24)

@@ -1,5 +1,8 @@
 """Consent receipts after the Kantara Initiative Consent Receipt Specification v1.1: JSON, and the same fields as a
-JWT signed EdDSA with the platform key (verifiable with the key at /.well-known/jwks.json)."""
+JWT signed EdDSA with the platform key (verifiable with the key at /.well-known/jwks.json).
+
+A receipt says the consent's state when it was issued; its `statusUrl` (public, signed) says whether the consent
+is in force now, so a receipt kept from before a withdrawal is not taken for a consent in force."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import time
 from django.conf import settings
 from django.urls import reverse
 
+from consent.links import receipt_status_url
 from consent.models import Consent
 from core.jws import jwt_sign
 
@@ -77,6 +81,7 @@ def consent_receipt(consent: Consent) -> dict:
         "notice": {"id": str(notice.id), "version": notice.version, "sha256": consent.notice_sha256},
         "expiresAt": consent.expires_at.isoformat() if consent.expires_at else None,
         "withdrawnAt": consent.withdrawn_at.isoformat() if consent.withdrawn_at else None,
+        "statusUrl": receipt_status_url(consent.id),
     }
 
 

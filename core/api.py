@@ -31,6 +31,7 @@ STATUS_OF_KIND = {
     "too_large": status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     "unsupported_media": status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     "busy": status.HTTP_503_SERVICE_UNAVAILABLE,
+    "throttled": status.HTTP_429_TOO_MANY_REQUESTS,  # details.retry_after: seconds, also sent as Retry-After
 }
 
 _DRF_CODES = {
@@ -60,6 +61,8 @@ def exception_handler(exc, context):
         response = Response(error_body(exc.code, exc.message, exc.details), status=http_status(exc))
         if exc.kind == "busy":
             response["Retry-After"] = str(RETRY_AFTER_S)
+        elif exc.kind == "throttled":
+            response["Retry-After"] = str(exc.details["retry_after"])
         return response
     if known := failures.classify(exc):
         status_code, code, message = known

@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
 
     name = "core"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.signin import signin_completed
+
+        user_logged_in.connect(signin_completed, dispatch_uid="core.signin.signin_completed")

@@ -11,7 +11,8 @@ class DomainError(Exception):
     """Subclasses set `code` (stable, documented) and `kind` (what sort of refusal it is)."""
 
     code = "error"
-    kind = "invalid"  # invalid, not_found, conflict, forbidden, unprocessable, gone, too_large, unsupported_media
+    # invalid, not_found, conflict, forbidden, unprocessable, gone, too_large, unsupported_media, busy, throttled
+    kind = "invalid"
     default_message = "The request was refused."
 
     def __init__(self, message: str | None = None, **details):

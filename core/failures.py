@@ -1,8 +1,9 @@
 """What any failure becomes under /api/: JSON in the one error shape, never an HTML page.
 
 DRF's exception handler (core.api) covers the views; Django's handler400/403/404/500 (named in config.urls)
-and ApiErrorMiddleware cover what happens before or outside a view: routing, request parsing limits, query
-parameters, and a database or broker that is down (503 with Retry-After, never 500).
+and ApiErrorMiddleware cover what happens before or outside a view: routing, the URL's length, request parsing
+limits, query parameters, and a database or broker that is down (503 with Retry-After, never 500). What gunicorn
+refuses before Django runs (a request line or headers over its limits) is config/gunicorn_conf.py's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 import kombu.exceptions
 import redis.exceptions
 from django import db
+from django.conf import settings
 from django.core import exceptions as django_exceptions
 from django.http import HttpResponse, JsonResponse
 from django.views import defaults
@@ -40,7 +42,9 @@ GENERIC = {
     404: ("not_found", "Not found."),
     405: ("method_not_allowed", "Method not allowed."),
     413: ("body_too_large", "The request body is too large."),
+    414: ("uri_too_long", "The request URL is too long."),
     429: ("throttled", "Too many requests."),
+    431: ("headers_too_large", "The request headers are too large."),
     500: ("internal_error", "The server failed to answer this request."),
     503: ("service_unavailable", "A service Facegate depends on is unavailable; retry later."),
 }
@@ -127,12 +131,17 @@ def _page_unavailable() -> HttpResponse:
 
 
 class ApiErrorMiddleware:
-    """Refuses unstorable query parameters up front and turns any non-JSON error under /api/ into JSON."""
+    """Refuses over-long URLs and unstorable query parameters up front and turns any non-JSON error under /api/ into
+    JSON."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if len(request.get_full_path()) > settings.MAX_URL_BYTES:
+            if is_api(request):
+                return json_error(414, *GENERIC[414])
+            return HttpResponse("URI Too Long", status=414, content_type="text/plain")
         if not is_api(request):
             return self.get_response(request)
         if found := inputs.query_problems(request.GET):

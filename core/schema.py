@@ -41,7 +41,7 @@ _DRF_STATUS = {
 # Codes answered outside a view's own refusals (core.failures): routing, parsing limits, outages.
 _FAILURE_CODES = {400: ["too_many_fields", "parse_error", "invalid_value"]}
 
-ANSWERS_OF_EVERY_OPERATION = (400, 401, 403, 429, 503)
+ANSWERS_OF_EVERY_OPERATION = (400, 401, 403, 414, 429, 431, 503)
 ANSWERS_OF_A_PATH_PARAMETER = (404,)
 ANSWERS_OF_A_WRITE = (409, 413, 415, 422)
 
@@ -52,9 +52,11 @@ _DESCRIPTIONS = {
     404: "No such resource for these credentials.",
     409: "The request conflicts with the current state (or the same Idempotency-Key is still running).",
     413: "The body (or the image) is too large.",
+    414: "The URL (path and query string) is longer than MAX_URL_BYTES.",
     415: "A media type this operation does not take.",
     422: "Understood but refused (a rule of the domain, or an Idempotency-Key reused with another body).",
     429: "Throttled: retry after `Retry-After` seconds.",
+    431: "The headers are over the server's limits (100 fields, 8190 bytes each).",
     503: "Busy or a dependency is down: retry after `Retry-After` seconds.",
 }
 

@@ -3,7 +3,9 @@ one authentication backend, one lock-out.
 
 The budget is API_THROTTLE_RATES["login"] attempts per window and per user name, counted in Redis by one atomic
 INCR *before* the password is compared: parallel guesses each take a number, and only the first ones within the
-budget reach the password hasher. A successful sign-in ends the run (the window is cleared). The name counted is
+budget reach the password hasher. A completed sign-in ends the run (the window is cleared when the session is
+made, `user_logged_in`): a right password that the page then refuses (a staff user who is no officer, a user who is no
+staff at the admin) leaves the count as it was, so the next answer cannot tell that guess was right. The name counted is
 the name authentication looks up, after the same NFKC normalisation Django's sign-in forms apply
 (`ｏｆｆ２` is `off2`), so no spelling of a name has a budget of its own. When the budget is spent, the backend
 refuses before the password is compared, whatever it is, and no other backend is asked.
@@ -35,7 +37,9 @@ class LockoutBackend(ModelBackend):
             if request is not None:
                 request.signin_wait = wait  # the sign-in page answers 429 with Retry-After
             raise PermissionDenied("too many failed sign-ins")
-        user = super().authenticate(request, username=name, password=password)
-        if user is not None:
-            throttles.clear(SCOPE, name)
-        return user
+        return super().authenticate(request, username=name, password=password)
+
+
+def signin_completed(sender, request, user, **kwargs):
+    """`user_logged_in` receiver (connected by core.apps): the stored name is the one authentication looked up."""
+    throttles.clear(SCOPE, signin_name(user.get_username()))

@@ -9,7 +9,8 @@ the window). Rates come from API_THROTTLE_RATES ("<n>/<s|min|h>"); a throttled r
 error shape with Retry-After (core.api). The cache is Redis: when it is unreachable the API keeps answering
 (the request is let through) rather than refusing everyone. Identities are hashed in the keys (an e-mail
 address or a user name never sits in Redis). over_budget() also serves the officer login lockout and the
-portal's per-address budget.
+portal's per-address budget; over_cost_budget() counts units other than requests (the pixels a tenant's uploads
+will cost the workers to decode, matching/admission.py).
 """
 
 from __future__ import annotations
@@ -57,6 +58,27 @@ def over_budget(scope: str, ident: str, *, count: bool = True) -> float | None:
     except OUTAGES:
         return None
     return (window + 1) * period - now if used > limit else None
+
+
+def over_cost_budget(scope: str, ident: str, cost: int) -> float | None:
+    """Spend `cost` units of `ident`'s budget in `scope` (API_THROTTLE_RATES[scope]: units per period); the seconds
+    until the window ends when that would overspend it (nothing is spent then), else None. Unreachable cache: never
+    over budget."""
+    rate = settings.API_THROTTLE_RATES.get(scope)
+    if not rate:
+        return None
+    limit, period = parse_rate(rate)
+    now = time.time()
+    window = int(now // period)
+    key = _key(scope, ident, window)
+    try:
+        cache.add(key, 0, timeout=period + 1)
+        if cache.incr(key, cost) <= limit:
+            return None
+        cache.decr(key, cost)  # refused: a refused upload costs the tenant nothing
+    except OUTAGES:
+        return None
+    return (window + 1) * period - now
 
 
 def clear(scope: str, ident: str) -> None:

@@ -80,8 +80,8 @@ def run() -> int:
         # fmt: off
         supervisor.children = [
             Child("web", [
-                PYTHON, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                "--workers", os.environ.get("WEB_WORKERS", "2"), "--threads", "4", "--timeout", "60",
+                PYTHON, "-m", "gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn_conf",
+                "--bind", f"127.0.0.1:{port}",
             ], spawn),
             Child("worker", [
                 PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "-Q", "matches,enrollments,celery",

@@ -10,7 +10,7 @@ from consent.client_api import ClientApi, request_actor
 from consent.models import Purpose
 from core.api import page_of, paginated
 from core.parsers import MultiPartParser
-from matching import decision, selectors
+from matching import admission, decision, selectors
 from matching.images import upload_bytes
 from matching.models import FINISHED, FaceTemplate
 from matching.services import enrolments, matches, verifications
@@ -26,6 +26,13 @@ def _answer(request, job, output_serializer, *, wait: float) -> Response:
 
 class ClientUploadApi(ClientApi):
     parser_classes = [MultiPartParser]
+
+
+def _admitted_image(request, upload) -> bytes:
+    """The upload's bytes, once its decoding fits the tenant's budget (matching/admission.py; else 429)."""
+    image = upload_bytes(upload)
+    admission.decode_admit(tenant=request.auth.tenant, image=image)
+    return image
 
 
 def _error(job) -> dict | None:
@@ -147,7 +154,7 @@ class SubjectFaceCreateApi(ClientUploadApi):
         enrollment = enrolments.enrollment_create(
             subject=subject,
             api_key=request.auth,
-            image=upload_bytes(data.validated_data["image"]),
+            image=_admitted_image(request, data.validated_data["image"]),
             largest_face=data.validated_data["largest_face"],
             actor=request_actor(request),
         )
@@ -195,7 +202,7 @@ class MatchCreateApi(ClientUploadApi):
             tenant=request.auth.tenant,
             api_key=request.auth,
             purpose=args["purpose"],
-            image=upload_bytes(args["image"]),
+            image=_admitted_image(request, args["image"]),
             top_k=args["top_k"],
             threshold=args["threshold"],
             review=args["review"],
@@ -256,7 +263,7 @@ class SubjectVerifyApi(ClientUploadApi):
         verification = verifications.verification_create(
             subject=subject,
             api_key=request.auth,
-            image=upload_bytes(data.validated_data["image"]),
+            image=_admitted_image(request, data.validated_data["image"]),
             actor=request_actor(request),
             threshold=data.validated_data["threshold"],
         )

@@ -92,6 +92,16 @@ def validate_image_bytes(data: bytes) -> str:
     return FORMAT_ALIASES.get(fmt, fmt)
 
 
+def decode_pixels(data: bytes) -> int:
+    """The image checked as validate_image_bytes does, and the pixels decode_image will inflate: what its decoding
+    costs. A JPEG is decoded DCT-downscaled (its draft size), every other format at full size."""
+    image = _open(data, decode=False)
+    if isinstance(image, JpegImageFile):
+        image.draft("RGB", (settings.DETECT_MAX_SIDE, settings.DETECT_MAX_SIDE))  # header only: nothing decoded
+    width, height = image.size
+    return width * height
+
+
 def decode_image(data: bytes) -> np.ndarray:
     """RGB uint8 pixels, upright per the EXIF orientation, long side at most settings.DETECT_MAX_SIDE."""
     image = _open(data)

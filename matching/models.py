@@ -18,6 +18,7 @@ class JobStatus(models.TextChoices):
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)
+WAITING = (JobStatus.QUEUED, JobStatus.RUNNING)  # a running job may wait too: its worker may have died
 # PostgreSQL NOTIFY channel: a match job's id, sent when it ends (at commit), wakes the API request waiting for it.
 JOB_DONE_CHANNEL = "matching_job_done"
 
@@ -42,6 +43,11 @@ class FaceTemplate(models.Model):
         indexes = [models.Index(fields=["tenant", "model_name"])]
 
 
+def _waiting_index(name: str) -> models.Index:
+    """The relay's and the dispatcher's reads: the few jobs still waiting among every job kept."""
+    return models.Index(fields=["created_at"], name=name, condition=models.Q(status__in=WAITING))
+
+
 class Enrollment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     tenant = models.ForeignKey("consent.Tenant", on_delete=models.PROTECT, related_name="+")
@@ -59,6 +65,11 @@ class Enrollment(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)  # runs started (services.jobs.running_mark)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The pixels the worker will inflate (images.decode_pixels): what makes a job heavy (services/dispatch.py).
+    decode_pixels = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [_waiting_index("matching_enrollment_waiting")]
 
 
 class MatchJob(models.Model):
@@ -89,6 +100,11 @@ class MatchJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)  # runs started (services.jobs.running_mark)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The pixels the worker will inflate (images.decode_pixels): what makes a job heavy (services/dispatch.py).
+    decode_pixels = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [_waiting_index("matching_matchjob_waiting")]
 
 
 class Verification(models.Model):
@@ -115,3 +131,16 @@ class Verification(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)  # runs started (services.jobs.running_mark)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The pixels the worker will inflate (images.decode_pixels): what makes a job heavy (services/dispatch.py).
+    decode_pixels = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [_waiting_index("matching_verification_waiting")]
+
+
+class TenantTurn(models.Model):
+    """When a tenant's job last got a worker: the dispatcher serves the tenant waiting longest first, and locks
+    this row (one per tenant, never a global one) while it counts the tenant's heavy jobs (services/dispatch.py)."""
+
+    tenant = models.OneToOneField("consent.Tenant", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    last_started_at = models.DateTimeField(null=True)

@@ -8,6 +8,7 @@ import uuid
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.db.models.functions import Lower
 
 from consent.models import Purpose
 
@@ -33,6 +34,17 @@ class RetentionRule(models.Model):
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        constraints = [
+            # The same limit twice is a mistake an officer cannot see in a list (compliance.services.retention).
+            models.UniqueConstraint(
+                fields=["jurisdiction", "tenant", "purpose", "anchor", "max_age_months", "max_age_days"],
+                condition=models.Q(active=True),
+                nulls_distinct=False,
+                name="retention_rule_unique_when_active",
+            )
+        ]
+
 
 class OrderAction(models.TextChoices):
     ERASE = "erase", "Erase"
@@ -54,7 +66,7 @@ class OrderStatus(models.TextChoices):
 
 
 # An erase order still owes work in these states; past its deadline in one of them it is overdue (derived, never
-# stored: compliance.selectors.orders_overdue).
+# stored: compliance.deadline_selectors).
 OPEN_ORDER_STATUSES = (OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD)
 
 
@@ -86,6 +98,12 @@ class RegulatorOrder(ScopedModel):
     held_subjects = ArrayField(models.UUIDField(), default=list, blank=True)
     exceptions = models.JSONField(default=list, blank=True)  # [{"subject": id, "reason": ..., "by": ...}]
     reminders_sent = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            # A regulator's reference names one order: recording it twice would erase or suspend twice.
+            models.UniqueConstraint(Lower("regulator"), "reference", name="order_reference_unique_per_regulator")
+        ]
 
 
 class LegalHold(ScopedModel):

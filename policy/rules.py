@@ -90,8 +90,12 @@ def hold_in_force(hold: str, at: datetime) -> Fragment:
     return f"{hold}.released_at IS NULL AND ({hold}.expires_at IS NULL OR {hold}.expires_at > %s)", [at]
 
 
-def subject_under_hold(subject: str, at: datetime) -> Fragment:
+def subject_under_hold(subject: str, at: datetime, but=None) -> Fragment:
+    """A legal hold in force at `at` covers subject row `subject`; hold id `but` left out when given (what a
+    release would leave held)."""
     in_force, params = hold_in_force("h", at)
+    if but is not None:
+        in_force, params = f"{in_force} AND h.id <> %s", [*params, str(but)]
     return f"EXISTS (SELECT 1 FROM policy_legalhold h WHERE {in_force} AND {scope_covers('h', subject)})", params
 
 

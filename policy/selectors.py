@@ -1,5 +1,6 @@
-"""Reads through the policy rules for everyone but the matcher: the consent ledger's "in force", who an order
-or hold covers, which holds are in force, and what the retention sweep must erase. Selectors never write."""
+"""Reads through the policy rules for everyone but the matcher: the consent ledger's "in force" (and a receipt's
+status), who an order or hold covers, which holds are in force, and what the retention sweep must erase. Selectors
+never write."""
 
 from __future__ import annotations
 
@@ -29,11 +30,38 @@ def consents_in_force(*, at: datetime, subject: Subject | None = None, purpose: 
     return qs
 
 
+def consent_status(*, consent_id: str, at: datetime) -> tuple[str, datetime | None]:
+    """What a receipt's status link answers, and since when: `in_force` exactly as the gate judges it (rule 3),
+    else why not: `withdrawn`, `expired`, `purpose_ended`, `erased` (the record is gone with its person's data),
+    or `not_in_force` (no published notice with the text agreed to)."""
+    consent = Consent.objects.filter(pk=consent_id).first()
+    if consent is None:
+        return "erased", None
+    if consents_in_force(at=at).filter(pk=consent.pk).exists():
+        return "in_force", consent.granted_at
+    for status, since in (
+        ("withdrawn", consent.withdrawn_at),
+        ("expired", consent.expires_at),
+        ("purpose_ended", consent.purpose_ended_at),
+    ):
+        if since is not None and since <= at:
+            return status, since
+    return "not_in_force", None
+
+
 def subjects_covered(*, scoped) -> QuerySet[Subject]:
     """Every subject (erased or not) the scope of an order or a legal hold covers."""
-    table = scoped._meta.db_table
-    sql = f"EXISTS (SELECT 1 FROM {table} x WHERE x.id = %s AND {rules.scope_covers('x', S)})"
-    return Subject.objects.extra(where=[sql], params=[scoped.pk])
+    return subjects_in_scope(
+        jurisdictions=scoped.scope_jurisdictions, tenants=scoped.scope_tenants, subjects=scoped.scope_subjects
+    )
+
+
+def subjects_in_scope(*, jurisdictions, tenants, subjects) -> QuerySet[Subject]:
+    """Every subject (erased or not) a scope covers, recorded or not yet (an order's preview): the one rule."""
+    scope = "(SELECT %s::varchar[] AS scope_jurisdictions, %s::uuid[] AS scope_tenants, %s::uuid[] AS scope_subjects)"
+    sql = f"EXISTS (SELECT 1 FROM {scope} x WHERE {rules.scope_covers('x', S)})"
+    params = [list(jurisdictions), [str(t) for t in tenants], [str(s) for s in subjects]]
+    return Subject.objects.extra(where=[sql], params=params)
 
 
 def legal_holds_in_force(*, at: datetime | None = None) -> QuerySet[LegalHold]:
@@ -45,9 +73,14 @@ def subjects_held(*, subject_ids, at: datetime | None = None) -> set:
     """The subjects among `subject_ids` that a legal hold in force covers."""
     if not subject_ids:
         return set()
-    sql, params = rules.subject_under_hold(S, at or timezone.now())
-    held = Subject.objects.filter(pk__in=list(subject_ids)).extra(where=[sql], params=params)
+    held = subjects_under_hold(Subject.objects.filter(pk__in=list(subject_ids)), at=at)
     return set(held.values_list("pk", flat=True))
+
+
+def subjects_under_hold(subjects: QuerySet[Subject], *, at: datetime | None = None, but=None) -> QuerySet[Subject]:
+    """The `subjects` a legal hold in force covers; `but` (a hold) left out: what would stay held without it."""
+    sql, params = rules.subject_under_hold(S, at or timezone.now(), but=but.pk if but else None)
+    return subjects.extra(where=[sql], params=params)
 
 
 def templates_past_retention(templates: QuerySet, *, at: datetime) -> QuerySet:

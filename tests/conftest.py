@@ -125,10 +125,9 @@ def browser_page(live_server):
             connections.close_all()
 
 
-@pytest.fixture
-def procfile_stack(transactional_db):
-    """The Procfile's processes (web, worker, beat, sequencer) started by `honcho start`, as in production, against
-    the test database and the embedded Redis, on a free port; yields (base_url, the output so far as a callable)."""
+def _procfile(*processes: str, ready):
+    """`honcho start [processes]` on the Procfile, as in production, against the test database and the embedded
+    Redis, on a free port; yields (base_url, the output so far as a callable) once `ready(base_url)` is true."""
     import os
     import signal
     import socket
@@ -140,9 +139,6 @@ def procfile_stack(transactional_db):
     import httpx
     from django.db import connection
 
-    from config.celery import app
-
-    app.control.purge()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -164,7 +160,7 @@ def procfile_stack(transactional_db):
     root = FACES_DIR.parents[1]
     log = tempfile.TemporaryFile(mode="w+")
     stack = subprocess.Popen(
-        [os.path.join(bin_dir, "honcho"), "start", "-f", str(root / "Procfile")],
+        [os.path.join(bin_dir, "honcho"), "start", "-f", str(root / "Procfile"), *processes],
         cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
 
@@ -174,14 +170,14 @@ def procfile_stack(transactional_db):
 
     try:
         deadline = time.monotonic() + 180
-        while True:  # /healthz is 200 once the database, Redis, a worker and the weights all answer
+        while True:
             assert stack.poll() is None, f"honcho exited:\n{output()}"
             try:
-                if httpx.get(f"{base_url}/healthz", timeout=5).status_code == 200:
+                if ready(base_url):
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline, f"the stack did not become healthy:\n{output()}"
+            assert time.monotonic() < deadline, f"the stack did not become ready:\n{output()}"
             time.sleep(1)
         yield base_url, output
     finally:
@@ -192,3 +188,23 @@ def procfile_stack(transactional_db):
             os.killpg(stack.pid, signal.SIGKILL)
             stack.wait()
         log.close()
+
+
+@pytest.fixture
+def procfile_stack(transactional_db):
+    """The Procfile's processes (web, worker, beat, sequencer); ready when /healthz is 200, i.e. the database,
+    Redis, a worker and the weights all answer."""
+    import httpx
+
+    from config.celery import app
+
+    app.control.purge()
+    yield from _procfile(ready=lambda url: httpx.get(f"{url}/healthz", timeout=5).status_code == 200)
+
+
+@pytest.fixture
+def procfile_web(transactional_db):
+    """The Procfile's web process alone (gunicorn as production runs it); ready when it answers HTTP at all."""
+    import httpx
+
+    yield from _procfile("web", ready=lambda url: httpx.get(f"{url}/healthz", timeout=5) is not None)

@@ -162,3 +162,26 @@ def test_addresses_stored_before_the_canonical_form_get_it():
         assert canonical == {"a": "victim@gmail.com", "b": "victim@xn--gmal-nza.com", "c": "", "d": ""}
     finally:
         _migrate(_migrate_targets_latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_orders_and_retention_rules_recorded_twice_are_set_apart():
+    try:
+        old = _migrate([("policy", "0004_retention_calendar_interval")])
+        Order, Rule = old.get_model("policy", "RegulatorOrder"), old.get_model("policy", "RetentionRule")
+        order = {"action": "suspend_processing", "received_at": timezone.now(), "reference": "ENF-7"}
+        first = Order.objects.create(regulator="UK ICO", **order)
+        again = Order.objects.create(regulator="uk ico", **order)
+        other = Order.objects.create(regulator="CNIL", **order)
+        limit = {"jurisdiction_id": "FR", "anchor": "granted", "max_age_months": 12}
+        kept, twin = Rule.objects.create(**limit), Rule.objects.create(**limit)
+        stricter = Rule.objects.create(**{**limit, "max_age_months": 6})
+        _migrate(_migrate_targets_latest())
+        from policy.models import RegulatorOrder, RetentionRule
+
+        references = dict(RegulatorOrder.objects.values_list("pk", "reference"))
+        assert references == {first.pk: "ENF-7", again.pk: "ENF-7 [duplicate 2]", other.pk: "ENF-7"}
+        active = dict(RetentionRule.objects.filter(pk__in=[kept.pk, twin.pk, stricter.pk]).values_list("pk", "active"))
+        assert active == {kept.pk: True, twin.pk: False, stricter.pk: True}
+    finally:
+        _migrate(_migrate_targets_latest())

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, extend_schema_view
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.response import Response
 
 from compliance import selectors
@@ -15,6 +16,7 @@ from compliance.apis.base import (
     SubjectRequestOutputSerializer,
 )
 from compliance.apis.clocks import ErasureRequestExtendApi, ReasonSerializer
+from compliance.deadline_selectors import with_deadline_state
 from compliance.models import AccessRequest
 from compliance.services import access_requests
 from consent.client_api import request_actor
@@ -22,8 +24,6 @@ from core.api import page_of, paginated
 
 
 class AccessRequestOutputSerializer(SubjectRequestOutputSerializer):
-    overdue = serializers.SerializerMethodField()
-
     class Meta:
         model = AccessRequest
         fields = [
@@ -31,6 +31,7 @@ class AccessRequestOutputSerializer(SubjectRequestOutputSerializer):
             "received_at",
             "due_at",
             "overdue",
+            "deadline_state",
             "verified_at",
             "completed_at",
             "subjects",
@@ -39,9 +40,6 @@ class AccessRequestOutputSerializer(SubjectRequestOutputSerializer):
             "extension_reason",
             "clock",
         ]
-
-    def get_overdue(self, access_request) -> bool:
-        return selectors.access_request_is_overdue(access_request=access_request)
 
 
 def _get(request_id) -> AccessRequest:
@@ -55,7 +53,8 @@ class AccessRequestListCreateApi(OfficerApi):
 
     @extend_schema(responses=page_of(AccessRequestOutputSerializer, "AccessRequestPage"))
     def get(self, request):
-        return paginated(request, self, selectors.access_request_list(), AccessRequestOutputSerializer)
+        requests = with_deadline_state(selectors.access_request_list(), at=timezone.now())
+        return paginated(request, self, requests, AccessRequestOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: AccessRequestOutputSerializer})
     def post(self, request):

@@ -3,10 +3,12 @@ data subject's request (erasure or access)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.views import APIView
 
+from compliance.deadline_selectors import OVERDUE, deadline_state_of
 from compliance.services.scopes import scope_describe
 from core.officers import IsComplianceOfficer
 
@@ -56,3 +58,18 @@ SUBJECT_REQUEST_FIELDS = ["id", "status", "source", "jurisdiction", "tenant"]
 class SubjectRequestOutputSerializer(serializers.ModelSerializer):
     tenant = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     jurisdiction = serializers.CharField(source="jurisdiction_id")
+    overdue = serializers.SerializerMethodField(help_text="Past its due time while an answer is owed")
+    deadline_state = serializers.SerializerMethodField(
+        help_text="overdue, due_soon (within 7 days), on_time, or empty when no answer is owed (answered, or the "
+        "requester has not confirmed it yet)"
+    )
+
+    def get_deadline_state(self, subject_request) -> str:
+        """The officer pages, the dashboard and the reminders read the same rule (compliance.deadline_selectors);
+        a list annotates it in its query (with_deadline_state), a single request reads it here."""
+        if not hasattr(subject_request, "deadline_state"):
+            subject_request.deadline_state = deadline_state_of(subject_request, at=timezone.now())
+        return subject_request.deadline_state
+
+    def get_overdue(self, subject_request) -> bool:
+        return self.get_deadline_state(subject_request) == OVERDUE

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -14,6 +15,7 @@ from compliance.apis.base import (
     SubjectRequestInputSerializer,
     SubjectRequestOutputSerializer,
 )
+from compliance.deadline_selectors import with_deadline_state
 from compliance.models import ErasureRequest
 from compliance.services import erasure_requests
 from consent import apis as consent_apis
@@ -45,6 +47,7 @@ class ErasureRequestOutputSerializer(SubjectRequestOutputSerializer):
             "held_subjects",
             "certificate",
             "overdue",
+            "deadline_state",
             "paused_at",
             "extended_at",
             "extension_reason",
@@ -52,11 +55,6 @@ class ErasureRequestOutputSerializer(SubjectRequestOutputSerializer):
             "refused_subjects",
             "clock",
         ]
-
-    overdue = serializers.SerializerMethodField()
-
-    def get_overdue(self, erasure_request) -> bool:
-        return selectors.erasure_request_is_overdue(erasure_request=erasure_request)
 
 
 class ErasureRequestListCreateApi(OfficerApi):
@@ -68,7 +66,7 @@ class ErasureRequestListCreateApi(OfficerApi):
 
     @extend_schema(responses=page_of(ErasureRequestOutputSerializer, "ErasureRequestPage"))
     def get(self, request):
-        requests = selectors.erasure_request_list().select_related("tenant")
+        requests = with_deadline_state(selectors.erasure_request_list().select_related("tenant"), at=timezone.now())
         return paginated(request, self, requests, ErasureRequestOutputSerializer)
 
     @extend_schema(

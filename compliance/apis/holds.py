@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from compliance import selectors
+from compliance import preview_selectors, selectors
 from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
+from compliance.apis.previews import DRY_RUN, ActionPreviewSerializer, dry_run
 from compliance.services import holds
 from consent.client_api import request_actor
 from core.api import page_of, paginated
@@ -44,7 +45,20 @@ class LegalHoldListCreateApi(OfficerApi):
 
 
 class LegalHoldReleaseApi(OfficerApi):
-    @extend_schema(request=None, responses=LegalHoldOutputSerializer)
+    @extend_schema(
+        parameters=[DRY_RUN],
+        request=None,
+        responses={
+            200: PolymorphicProxySerializer(
+                "LegalHoldReleaseResult", [LegalHoldOutputSerializer, ActionPreviewSerializer], None
+            )
+        },
+        description="Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders "
+        "and requests it resumes, the subjects they then erase), nothing released.",
+    )
     def post(self, request, hold_id):
-        hold = holds.legal_hold_release(hold=get_object_or_404(LegalHold, pk=hold_id), actor=request_actor(request))
+        hold = get_object_or_404(LegalHold, pk=hold_id)
+        if dry_run(request):
+            return Response(ActionPreviewSerializer(preview_selectors.hold_release_preview(hold=hold)).data)
+        hold = holds.legal_hold_release(hold=hold, actor=request_actor(request))
         return Response(LegalHoldOutputSerializer(hold).data)

@@ -10,8 +10,9 @@ from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from compliance import selectors
+from compliance import preview_selectors, selectors
 from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
+from compliance.apis.previews import DRY_RUN, ActionPreviewSerializer, dry_run
 from compliance.services import evidence, orders
 from consent.client_api import request_actor
 from core.api import JsonErrors, page_of, paginated
@@ -71,10 +72,27 @@ class OrderListCreateApi(OfficerApi):
     def get(self, request):
         return paginated(request, self, selectors.order_list(), OrderOutputSerializer)
 
-    @extend_schema(request=InputSerializer, responses={201: OrderOutputSerializer})
+    @extend_schema(
+        parameters=[DRY_RUN],
+        request=InputSerializer,
+        responses={201: OrderOutputSerializer, 200: ActionPreviewSerializer},
+        description="Records the order (in force at once). With dry_run=true: what it would reach (subjects, "
+        "templates, tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.",
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        if dry_run(request):
+            fields = data.validated_data
+            preview = preview_selectors.order_preview(
+                regulator=fields["regulator"],
+                reference=fields["reference"],
+                action=fields["action"],
+                scope=fields["scope"],
+                received_at=fields["received_at"],
+                deadline=fields["deadline"],
+            )
+            return Response(ActionPreviewSerializer(preview).data)
         order = orders.order_create(**data.validated_data, actor=request_actor(request))
         return Response(OrderOutputSerializer(order).data, status=status.HTTP_201_CREATED)
 

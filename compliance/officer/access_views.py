@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance import selectors
+from compliance.deadline_selectors import deadline_state_of, with_deadline_state
 from compliance.models import AccessRequest, AccessStatus
 from compliance.officer.forms import ReceivedAccessRequestForm
 from compliance.officer.request_views import act_on, extend_deadline, record_received
@@ -24,11 +25,8 @@ _DETAIL = "officer:access-request"
 @officer_required
 def access_request_list(request):
     now = timezone.now()
-    page = Paginator(selectors.access_request_list(), PAGE_SIZE).get_page(request.GET.get("page"))
-    for access_request in page:
-        access_request.deadline_state = selectors.deadline_state(
-            due=access_request.due_at, done=access_request.status == AccessStatus.DONE, now=now
-        )
+    rows = with_deadline_state(selectors.access_request_list(), at=now)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "officer/access_requests.html", {"page": page, "now": now})
 
 
@@ -45,7 +43,7 @@ def access_request_detail(request, request_id):
         "officer/access_request.html",
         {
             "r": access_request,
-            "deadline_state": selectors.deadline_state(due=access_request.due_at, done=not open_, now=now),
+            "deadline_state": deadline_state_of(access_request, at=now),
             "can_extend": open_
             and not access_request.extended_at
             and extension_allowed(access_request.jurisdiction)

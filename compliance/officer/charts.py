@@ -66,9 +66,12 @@ class TimelineRow:
         return round(self.x_end - self.x_start, 1)
 
 
-def deadline_timeline(*, now: datetime, orders, requests, more: int = 0, width: int = 640, limit: int = 15) -> dict:
-    """A row per open order/request: a bar from received to deadline on an axis from 30 days ago to 60 ahead.
-    `more`: open items not passed in (the dashboard reads the soonest only), counted as hidden."""
+def deadline_timeline(
+    *, now: datetime, orders, requests, access=(), more: int = 0, width: int = 640, limit: int = 15
+) -> dict:
+    """A row per order/request owing an answer (with a .deadline_state): a bar from received to deadline on an axis
+    from 30 days ago to 60 ahead. `more`: open items not passed in (the dashboard reads the soonest only), counted as
+    hidden."""
     start, end = now - timedelta(days=30), now + timedelta(days=60)
     label_w, row_h = 170, 20
     plot_w = width - label_w - 24
@@ -93,11 +96,13 @@ def deadline_timeline(*, now: datetime, orders, requests, more: int = 0, width: 
         (
             r.due_at,
             r.received_at,
-            f"Erasure request {str(r.pk)[:8]}",
+            f"{kind} request {str(r.pk)[:8]}",
             r.deadline_state,
-            reverse("officer:erasure-request", args=[r.pk]),
+            reverse(f"officer:{kind.lower()}-request", args=[r.pk]),
         )
-        for r in requests
+        for kind, rows in (("Erasure", requests), ("Access", access))
+        for r in rows
+        if r.deadline_state
     ]
     items.sort(key=lambda item: item[0])
     rows = [

@@ -105,3 +105,14 @@ class RetentionRuleForm(forms.Form):
 
     def clean_max_age_days(self):
         return self.cleaned_data["max_age_days"] or 0
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters (GET): all optional, combined with AND."""
+
+    action = forms.CharField(required=False, max_length=100, label="Action starts with", help_text="e.g. order.")
+    object_id = forms.CharField(required=False, max_length=100, label="Object id or type")
+    actor = forms.CharField(required=False, max_length=150, label="Actor starts with", help_text="e.g. user:")
+    since = forms.DateTimeField(required=False, widget=_WHEN, label="From (UTC)")
+    until = forms.DateTimeField(required=False, widget=_WHEN, label="Until (UTC)")
+    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from compliance import selectors, webhook_selectors
+from compliance.deadline_selectors import with_deadline_state
 from compliance.officer.views import officer_required
 
 PAGE_SIZE = 50
@@ -32,7 +33,9 @@ def orders(request):
 @officer_required
 def erasure_requests(request):
     open_only = request.GET.get("state") == "open"
-    rows = selectors.erasure_request_list(open_only=open_only).select_related("tenant")
+    rows = with_deadline_state(
+        selectors.erasure_request_list(open_only=open_only).select_related("tenant"), at=timezone.now()
+    )
     return _list(request, "erasure_requests.html", rows, open_only=open_only)
 
 

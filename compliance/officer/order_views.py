@@ -7,16 +7,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from compliance import selectors
+from compliance import preview_selectors, selectors
+from compliance.deadline_selectors import deadline_state_of
+from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import OrderForm
-from compliance.officer.views import _form_page, _get_or_404, _refused, officer_required
+from compliance.officer.views import _form_page, _get_or_404, form_render, officer_required
 from compliance.services import evidence, orders
 from core.audit import Actor
 from core.errors import DomainError
-from policy.models import OrderStatus, RegulatorOrder
+from policy.models import OrderAction, OrderStatus, RegulatorOrder
 
 HELD_PAGE_SIZE = 100
 
@@ -33,7 +36,7 @@ def order_detail(request, order_id):
         "officer/order_detail.html",
         {
             "order": order,
-            "deadline_state": selectors.deadline_state(due=order.deadline, done=done, now=now),
+            "deadline_state": deadline_state_of(order, at=now),
             "percent": percent,
             "held_page": held_page,
             "held": selectors.subjects_by_id(ids=held_page.object_list),
@@ -64,7 +67,11 @@ def order_exception(request, order_id):
 
 @officer_required
 def order_new(request):
-    def create(form):
+    """A valid form shows what the order reaches first (subjects, templates, tenants, holds in conflict); only the
+    confirmed POST records it. A refusal, of the preview or of the order, is shown on the form."""
+    title, submit = "Record a regulator order", "Preview order"
+
+    def record(form):
         data = form.cleaned_data
         order = orders.order_create(
             regulator=data["regulator"],
@@ -78,8 +85,30 @@ def order_new(request):
         messages.success(request, "Order recorded: it is in force from now.")
         return redirect("officer:order", order_id=order.pk)
 
+    def refused(error):
+        raise error  # _form_page shows it on the form
+
+    def create(form):
+        data = form.cleaned_data
+        return preview_or_act(
+            request,
+            title=f"record the {OrderAction(data['action']).label.lower()} order {data['reference']}",
+            preview=lambda: preview_selectors.order_preview(
+                regulator=data["regulator"],
+                reference=data["reference"],
+                action=data["action"],
+                scope=form.scope(),
+                received_at=data["received_at"],
+                deadline=data["deadline"],
+            ),
+            act=lambda: record(form),
+            back=reverse("officer:order-new"),
+            refused=refused,
+            edit=lambda: form_render(request, form, title, submit),
+        )
+
     form = OrderForm(request.POST or None, initial={"received_at": timezone.now()})
-    return _form_page(request, form, "Record a regulator order", "Record order", create)
+    return _form_page(request, form, title, submit, create)
 
 
 @officer_required

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from compliance import preview_selectors
 from compliance.models import ErasureRequest
+from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import ReceivedRequestForm
-from compliance.officer.views import _form_page, _refused, officer_required
+from compliance.officer.views import _form_page, officer_required
 from compliance.services import clocks, erasure_requests, refusals
 from core.audit import Actor
 from core.errors import DomainError
@@ -101,13 +104,23 @@ def erasure_request_resume(request, request_id):
 @officer_required
 @require_POST
 def erasure_request_refuse(request, request_id):
+    """Shows what the refusal keeps and what goes on being erased first; only the confirmed POST refuses."""
     basis = request.POST.get("basis", "")
     subjects = request.POST.getlist("subjects")
-    return _act(
+    erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
+    return preview_or_act(
         request,
-        request_id,
-        "Refusal recorded; the requester is told its basis.",
-        lambda r, actor: refusals.erasure_request_refuse(
-            erasure_request=r, basis=basis, subjects=subjects, actor=actor
+        title="refuse the erasure request",
+        preview=lambda: preview_selectors.refusal_preview(
+            erasure_request=erasure_request, basis=basis, subjects=subjects
         ),
+        act=lambda: _act(
+            request,
+            request_id,
+            "Refusal recorded; the requester is told its basis.",
+            lambda r, actor: refusals.erasure_request_refuse(
+                erasure_request=r, basis=basis, subjects=subjects, actor=actor
+            ),
+        ),
+        back=reverse(_DETAIL, kwargs={"request_id": request_id}),
     )

@@ -12,15 +12,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance import selectors, webhook_selectors
-from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
+from compliance import preview_selectors, selectors, webhook_selectors
+from compliance.deadline_selectors import access_requests_overdue, deadline_state_of
+from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.officer.charts import bar_chart, deadline_timeline
-from compliance.officer.forms import HoldForm
+from compliance.officer.confirmation import preview_or_act
+from compliance.officer.forms import AuditFilterForm, HoldForm
 from compliance.services import erasure_requests, holds
 from core import throttles
 from core.audit import Actor
@@ -94,10 +96,13 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
             selectors.subjects_by_id(ids=order.held_subjects[:5]) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
         )
     requests = selectors.erasure_requests_open(now=now, limit=DASHBOARD_ROWS)
+    access = selectors.access_requests_open(now=now, limit=DASHBOARD_ROWS)
     holds = selectors.holds_active(now=now)
     totals = {
         "orders": selectors.orders_open_count(),
         "requests": selectors.erasure_requests_open_count(),
+        "access": selectors.access_requests_open_count(),
+        "access_overdue": access_requests_overdue(at=now).count(),
         "holds": holds.count(),
     }
     return {
@@ -105,6 +110,7 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
         "orders": orders,
         "orders_done": selectors.orders_recently_done(limit=DASHBOARD_ROWS),
         "requests": requests,
+        "access_requests": access,
         "holds": holds[:DASHBOARD_ROWS],
         "totals": totals,
         "webhook_failures": webhook_selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
@@ -116,7 +122,8 @@ def dashboard_context(*, now: datetime | None = None) -> dict:
             now=now,
             orders=orders,
             requests=requests,
-            more=totals["orders"] - len(orders) + totals["requests"] - len(requests),
+            access=access,
+            more=totals["orders"] - len(orders) + totals["requests"] - len(requests) + totals["access"] - len(access),
         ),
     }
 
@@ -142,9 +149,7 @@ def erasure_request_detail(request, request_id):
         "officer/erasure_request.html",
         {
             "r": erasure_request,
-            "deadline_state": selectors.deadline_state(
-                due=erasure_request.due_at, done=erasure_request.status == ErasureStatus.DONE, now=now
-            ),
+            "deadline_state": deadline_state_of(erasure_request, at=now),
             "candidates": selectors.lookup_candidates(erasure_request=erasure_request),
             **selectors.erasure_request_actions(erasure_request=erasure_request),
             "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
@@ -180,18 +185,20 @@ def certificate_download(request, certificate_id):
 
 @officer_required
 def audit_log(request):
-    try:
-        after = max(int(request.GET.get("after", 0)), 0)
-    except ValueError:
-        after = 0
-    events = selectors.audit_events(after=after)
+    """Newest first, filtered by action, object, actor and time; each page links the next by its last seq."""
+    form = AuditFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v not in (None, "")}
+    events = selectors.audit_events(**filters)
+    more = len(events) == selectors.AUDIT_PAGE_SIZE
     return render(
         request,
         "officer/audit.html",
         {
+            "form": form,
             "events": events,
-            "after": after,
-            "next_after": events[-1].seq if len(events) == selectors.AUDIT_PAGE_SIZE else None,
+            "filtered": bool(filters),
+            "next_before": events[-1].seq if more else None,
             "status": selectors.audit_status(),
         },
     )
@@ -200,15 +207,15 @@ def audit_log(request):
 # --- actions: each calls one service; a refusal is shown to the officer, never a 500 ----------------------
 
 
-def _back(request, default="officer:dashboard"):
+def _back_url(request, default="officer:dashboard") -> str:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return resolve_url(default)
 
 
-def _refused(request, error: DomainError):
-    messages.error(request, f"Refused ({error.code}): {error.message}")
+def _back(request, default="officer:dashboard"):
+    return redirect(_back_url(request, default))
 
 
 @officer_required
@@ -225,27 +232,43 @@ def audit_verify_now(request):
 @officer_required
 @require_POST
 def hold_release(request, hold_id):
+    """Shows what the release resumes first; only the confirmed POST releases (compliance.officer.confirmation)."""
     hold = get_object_or_404(LegalHold, pk=hold_id)
-    try:
+
+    def act():
         holds.legal_hold_release(hold=hold, actor=Actor.user(request.user))
         messages.success(request, f"Legal hold released: {hold.reason}. Blocked erasures resume.")
-    except DomainError as error:
-        _refused(request, error)
-    return _back(request)
+        return _back(request)
+
+    return preview_or_act(
+        request,
+        title="release the legal hold",
+        preview=lambda: preview_selectors.hold_release_preview(hold=hold),
+        act=act,
+        back=_back_url(request),
+    )
 
 
 @officer_required
 @require_POST
 def erasure_request_confirm(request, request_id):
+    """Shows what the request erases first; only the confirmed POST starts the erasure."""
     erasure_request = get_object_or_404(ErasureRequest, pk=request_id)
-    try:
+
+    def act():
         erasure_requests.erasure_request_officer_confirm(
             erasure_request=erasure_request, actor=Actor.user(request.user)
         )
         messages.success(request, f"Erasure request {str(erasure_request.pk)[:8]} confirmed: erasure starts.")
-    except DomainError as error:
-        _refused(request, error)
-    return _back(request)
+        return _back(request)
+
+    return preview_or_act(
+        request,
+        title="erase what the request names",
+        preview=lambda: preview_selectors.erasure_confirm_preview(erasure_request=erasure_request),
+        act=act,
+        back=_back_url(request),
+    )
 
 
 def _form_page(request, form, title, submit, create):
@@ -255,6 +278,10 @@ def _form_page(request, form, title, submit, create):
             return create(form)
         except DomainError as error:
             form.add_error(None, f"{error.message} ({error.code})")
+    return form_render(request, form, title, submit)
+
+
+def form_render(request, form, title, submit):
     context = {"form": form, "title": title, "submit": submit, "scope_note": hasattr(form, "scope")}
     return render(request, "officer/form.html", context)
 

@@ -1,5 +1,5 @@
 """The hourly deadline check: reminders to officers (7 days and 1 day before, and once when overdue), and resuming
-work whose legal holds expired. "Overdue" is derived (compliance.selectors), never stored."""
+work whose legal holds expired. "Overdue" and "due soon" are derived (compliance.deadline_selectors), never stored."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 
-from compliance import selectors
-from compliance.models import OPEN_REQUEST_STATUSES, AccessRequest, AccessStatus, ErasureRequest
+from compliance.deadline_selectors import DUE_SOON, OVERDUE, SOON, in_state
+from compliance.models import AccessRequest, ErasureRequest
 from compliance.services.holds import blocked_work
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.officers import OFFICERS_GROUP
-from policy.models import OPEN_ORDER_STATUSES, OrderAction, RegulatorOrder
+from policy.models import RegulatorOrder
 from policy.selectors import subjects_held
 
-REMINDER_DAYS = (7, 1)
+REMINDER_DAYS = (DUE_SOON.days, 1)  # the first when an item becomes due soon, as every page shows it
 
 
 def _officer_emails() -> list[str]:
@@ -63,9 +63,9 @@ def deadlines_check(*, at: datetime) -> dict:
             with transaction.atomic():
                 enqueue(task, pk)
             resumed += 1
-    overdue_orders = list(selectors.orders_overdue(at=at))
-    overdue_requests = list(selectors.erasure_requests_overdue(at=at))
-    overdue_access = list(selectors.access_requests_overdue(at=at))
+    overdue_orders = list(in_state(RegulatorOrder, OVERDUE, at=at))
+    overdue_requests = list(in_state(ErasureRequest, OVERDUE, at=at))
+    overdue_access = list(in_state(AccessRequest, OVERDUE, at=at))
     report = {
         "overdue_orders": len(overdue_orders),
         "overdue_requests": len(overdue_requests),
@@ -75,15 +75,9 @@ def deadlines_check(*, at: datetime) -> dict:
     }
     actor = Actor.system("deadlines_check")
     officers = _officer_emails()
-    soon = at + timedelta(days=max(REMINDER_DAYS))
-    open_orders = RegulatorOrder.objects.filter(
-        action=OrderAction.ERASE, deadline__isnull=False, status__in=OPEN_ORDER_STATUSES
-    )
-    open_requests = ErasureRequest.objects.filter(status__in=OPEN_REQUEST_STATUSES)
-    orders = [*overdue_orders, *open_orders.filter(deadline__gt=at, deadline__lte=soon)]
-    requests = [*overdue_requests, *open_requests.filter(due_at__gt=at, due_at__lte=soon)]
-    open_access = AccessRequest.objects.filter(status=AccessStatus.AWAITING_OFFICER)
-    access = [*overdue_access, *open_access.filter(due_at__gt=at, due_at__lte=soon)]
+    orders = [*overdue_orders, *in_state(RegulatorOrder, SOON, at=at)]
+    requests = [*overdue_requests, *in_state(ErasureRequest, SOON, at=at)]
+    access = [*overdue_access, *in_state(AccessRequest, SOON, at=at)]
     items = [("order", o, o.deadline, f"Order {o.regulator} {o.reference}", f"/officer/orders/{o.pk}/") for o in orders]
     items += [
         ("erasure_request", r, r.due_at, f"Erasure request {r.pk}", f"/officer/erasure-requests/{r.pk}/")

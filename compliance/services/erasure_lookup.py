@@ -16,11 +16,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from compliance.models import ErasureRequest, ErasureStatus
-from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_ready
+from compliance.services.erasure_requests import erasure_ready, erasure_run_enqueue
 from compliance.services.objections import named_tenants_tell
 from consent.models import Subject
 from core.audit import Actor, audit_append
-from core.enqueue import enqueue
 from core.errors import DomainError, Expired
 from matching import face
 from matching.decision import fpir_at_distance
@@ -67,7 +66,7 @@ def _lookup_end(erasure_request: ErasureRequest, *, candidates: dict[str, dict],
     )
     named_tenants_tell(erasure_request, actor=Actor.system("erasure_lookup"))
     if erasure_ready(erasure_request):
-        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+        erasure_run_enqueue(erasure_request)
 
 
 def _candidates(embedding: list[float]) -> dict[str, dict]:

@@ -8,7 +8,7 @@ waits for its lookup (compliance.services.erasure_lookup) before it erases anyth
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -56,6 +56,21 @@ def erasure_ready(erasure_request: ErasureRequest) -> bool:
     if erasure_request.status != ErasureStatus.RUNNING or not erasure_request.verified_at:
         return False
     return not erasure_request.lookup_status or erasure_request.lookup_status in FINISHED
+
+
+def erasure_run_enqueue(erasure_request: ErasureRequest) -> None:
+    """Send the run of a request that has just become ready (in the caller's transaction, at commit), noting when
+    it was asked for: the relay sends it again if its message is lost."""
+    erasure_request.run_requested_at = timezone.now()
+    ErasureRequest.objects.filter(pk=erasure_request.pk).update(run_requested_at=erasure_request.run_requested_at)
+    enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+
+
+def run_held_by_a_live_worker(erasure_request: ErasureRequest, *, now: datetime) -> bool:
+    """Started within JOB_REAP_AFTER_SECONDS: a copy of its message does nothing; past that its worker is taken for
+    dead and the run starts again (the relay re-sends it)."""
+    started = erasure_request.run_started_at
+    return started is not None and started > now - timedelta(seconds=settings.JOB_REAP_AFTER_SECONDS)
 
 
 @transaction.atomic
@@ -171,7 +186,7 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
             gettext("Thank you. Follow its progress here:\n%(link)s\n") % {"link": STATUS_LINK.url(erasure_request.pk)},
         )
     if erasure_ready(erasure_request):
-        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+        erasure_run_enqueue(erasure_request)
     return erasure_request
 
 
@@ -189,7 +204,7 @@ def erasure_request_officer_confirm(*, erasure_request: ErasureRequest, actor: A
         details={"candidates": [str(c) for c in erasure_request.candidates]},
     )
     if erasure_ready(erasure_request):
-        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+        erasure_run_enqueue(erasure_request)
     return erasure_request
 
 
@@ -223,7 +238,7 @@ def subject_erasure_request_create(
         obj=erasure_request,
         details={"source": "client", "subject": str(subject.pk), "due_at": erasure_request.due_at},
     )
-    enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+    erasure_run_enqueue(erasure_request)
     return erasure_request
 
 
@@ -245,15 +260,23 @@ def erasure_request_targets(erasure_request: ErasureRequest) -> list[str]:
 
 
 def erasure_request_erase_run(*, request_id) -> ErasureRequest:
-    """Erase what a ready request names; held subjects block it until the hold is released."""
+    """Erase what a ready request names; held subjects block it until the hold is released. A copy of the message
+    while another worker runs it does nothing (relayed runs: compliance.services.relay)."""
     actor = Actor.system("erasure_request")
-    erasure_request = ErasureRequest.objects.select_related("tenant", "jurisdiction").get(pk=request_id)
-    if not erasure_ready(erasure_request) and erasure_request.status != ErasureStatus.BLOCKED_BY_HOLD:
-        return erasure_request
-    targets = erasure_request_targets(erasure_request)
-    cause = "client_request" if erasure_request.source == "client" else "erasure_request"
     with transaction.atomic():
-        ErasureRequest.objects.filter(pk=request_id).update(status=ErasureStatus.RUNNING)
+        erasure_request = (
+            ErasureRequest.objects.select_for_update(of=("self",))
+            .select_related("tenant", "jurisdiction")
+            .get(pk=request_id)
+        )
+        now = timezone.now()
+        if not erasure_ready(erasure_request) and erasure_request.status != ErasureStatus.BLOCKED_BY_HOLD:
+            return erasure_request
+        if run_held_by_a_live_worker(erasure_request, now=now):
+            return erasure_request
+        targets = erasure_request_targets(erasure_request)
+        cause = "client_request" if erasure_request.source == "client" else "erasure_request"
+        ErasureRequest.objects.filter(pk=request_id).update(status=ErasureStatus.RUNNING, run_started_at=now)
         audit_append(actor=actor, action="erasure_request.run", obj=erasure_request, details={"subjects": targets})
     by = "client" if cause == "client_request" else ("selfie" if erasure_request.lookup_status else "reference")
     cert = eraser.subjects_erase(
@@ -276,6 +299,7 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
             erasure_request.certificate = cert
         erasure_request.subjects_erased += len(cert.subjects)
         erasure_request.selfie = None  # the lookup deletes it; never left behind a finished request either
+        erasure_request.run_started_at = None  # settled: a hold's release may start it again
         eraser.erasure_settle(
             erasure_request,
             kind="erasure_request",

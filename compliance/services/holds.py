@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import ErasureRequest
+from compliance.selectors import work_blocked_by_holds
 from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK
 from compliance.services.orders import ORDER_ERASE_TASK
 from compliance.services.scopes import scope_describe, scope_resolve
@@ -38,13 +39,8 @@ def legal_hold_create(*, scope: dict, reason: str, expires_at: datetime | None, 
 
 def blocked_work() -> list[tuple[str, str, list]]:
     """(task name, id, held subjects) of every order and erasure request that a legal hold has blocked."""
-    return [
-        (task, str(pk), held)
-        for model, task in ((RegulatorOrder, ORDER_ERASE_TASK), (ErasureRequest, ERASURE_REQUEST_ERASE_TASK))
-        for pk, held in model.objects.exclude(held_subjects=[])
-        .exclude(status__in=("done", "refused"))
-        .values_list("pk", "held_subjects")
-    ]
+    tasks = {RegulatorOrder: ORDER_ERASE_TASK, ErasureRequest: ERASURE_REQUEST_ERASE_TASK}
+    return [(tasks[type(item)], str(item.pk), item.held_subjects) for item in work_blocked_by_holds()]
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,9 +27,21 @@ class SubjectNotHeld(Conflict):
     default_message = "The subject is not among the order's held subjects."
 
 
+class OrderReferenceExists(Conflict):
+    code = "order_reference_exists"
+    default_message = "This regulator's reference is already recorded as an order."
+
+
 class OrderNotLiftable(Conflict):
     code = "order_not_liftable"
     default_message = "Only a suspend_processing or restrict_collection order in force can be lifted."
+
+
+def order_reference_free(*, regulator: str, reference: str) -> None:
+    """Refuses a reference its regulator already gave an order (the preview refuses it as the order would)."""
+    existing = RegulatorOrder.objects.filter(regulator__iexact=regulator, reference=reference).first()
+    if existing is not None:
+        raise OrderReferenceExists(order=str(existing.pk))
 
 
 @transaction.atomic
@@ -46,15 +58,20 @@ def order_create(
 ) -> RegulatorOrder:
     """The gate reads orders in SQL at match and enrolment time, so the effect starts at this commit.
     suspend/restrict orders are in force from here (done); an erase order then erases in Celery."""
-    order = RegulatorOrder.objects.create(
-        regulator=regulator,
-        reference=reference,
-        action=action,
-        received_at=received_at,
-        issued_at=issued_at,
-        deadline=deadline,
-        **scope_resolve(scope),
-    )
+    order_reference_free(regulator=regulator, reference=reference)
+    try:
+        with transaction.atomic():  # the unique index decides a race between two officers
+            order = RegulatorOrder.objects.create(
+                regulator=regulator,
+                reference=reference,
+                action=action,
+                received_at=received_at,
+                issued_at=issued_at,
+                deadline=deadline,
+                **scope_resolve(scope),
+            )
+    except IntegrityError as exc:
+        raise OrderReferenceExists() from exc
     if action != OrderAction.ERASE:
         order.status = OrderStatus.DONE
         order.completed_at = timezone.now()

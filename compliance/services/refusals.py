@@ -13,10 +13,9 @@ from django.utils.translation import gettext
 
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services.clocks import clock_note
-from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK, erasure_request_targets
+from compliance.services.erasure_requests import erasure_request_targets, erasure_run_enqueue
 from compliance.services.subject_requests import requester_language
 from core.audit import Actor, audit_append
-from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, ReasonRequired
 
 # Refusal is a decision taken before the erasure runs, or about what a legal hold keeps.
@@ -33,24 +32,31 @@ class SubjectNotInRequest(DomainError):
     default_message = "The subject is not one the request would erase."
 
 
-@transaction.atomic
-def erasure_request_refuse(
-    *, erasure_request: ErasureRequest, basis: str, subjects: list | None = None, actor: Actor
-) -> ErasureRequest:
-    """`subjects` empty or None: the whole request is refused (status refused); else only those subjects are kept
-    and the rest is erased."""
+def refusal_decide(erasure_request: ErasureRequest, *, basis: str, subjects) -> tuple[str, set[str], set[str]]:
+    """(basis, subjects refused, subjects the request would erase) of a refusal, or the error refusing it: the
+    officer's preview and the refusal itself decide it here."""
     basis = basis.strip()
     if not basis:
         raise ReasonRequired(message="Give the legal basis of the refusal (it is sent to the requester).")
-    erasure_request = (
-        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
-    )
     if erasure_request.status not in REFUSABLE_STATUSES:
         raise NotRefusable(status=erasure_request.status)
     targets = set(erasure_request_targets(erasure_request))
     chosen = {str(s) for s in subjects or []} or targets
     if chosen - targets:
         raise SubjectNotInRequest(subjects=sorted(chosen - targets))
+    return basis, chosen, targets
+
+
+@transaction.atomic
+def erasure_request_refuse(
+    *, erasure_request: ErasureRequest, basis: str, subjects: list | None = None, actor: Actor
+) -> ErasureRequest:
+    """`subjects` empty or None: the whole request is refused (status refused); else only those subjects are kept
+    and the rest is erased."""
+    erasure_request = (
+        ErasureRequest.objects.select_for_update(of=("self",)).select_related("jurisdiction").get(pk=erasure_request.pk)
+    )
+    basis, chosen, targets = refusal_decide(erasure_request, basis=basis, subjects=subjects)
     now = timezone.now()
     erasure_request.refused_subjects = sorted({uuid.UUID(str(s)) for s in [*erasure_request.refused_subjects, *chosen]})
     erasure_request.refusal_basis = basis
@@ -67,7 +73,7 @@ def erasure_request_refuse(
         erasure_request.external_ref = ""
     else:
         erasure_request.status = ErasureStatus.RUNNING
-        enqueue(ERASURE_REQUEST_ERASE_TASK, str(erasure_request.pk))
+        erasure_run_enqueue(erasure_request)
     clock_note(erasure_request, event="refused" if whole else "refused_in_part", at=now, reason=basis)
     erasure_request.save()
     audit_append(

@@ -6,18 +6,23 @@ import logging
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from compliance.services import eraser
 from consent.models import Jurisdiction, Tenant
 from core.audit import Actor, audit_append
-from core.errors import UnknownJurisdiction, UnknownTenant
+from core.errors import Conflict, UnknownJurisdiction, UnknownTenant
 from matching.models import FaceTemplate
 from policy.models import RetentionRule
 from policy.selectors import subjects_without_consent_in_force, templates_past_retention
 
 log = logging.getLogger(__name__)
 CAUSES = ("retention", "withdrawal")
+
+
+class RetentionRuleExists(Conflict):
+    code = "retention_rule_exists"
+    default_message = "The same retention limit is already in force."
 
 
 @transaction.atomic
@@ -42,15 +47,21 @@ def retention_rule_create(
         tenant_obj = Tenant.objects.filter(slug=tenant).first()
         if tenant_obj is None:
             raise UnknownTenant(tenant=tenant)
-    rule = RetentionRule.objects.create(
+    limit = dict(
         jurisdiction=jurisdiction_obj,
         tenant=tenant_obj,
         purpose=purpose,
         anchor=anchor,
         max_age_months=max_age_months,
         max_age_days=max_age_days,
-        citation=citation,
     )
+    if existing := RetentionRule.objects.filter(active=True, **limit).first():
+        raise RetentionRuleExists(rule=existing.pk)
+    try:
+        with transaction.atomic():  # the unique index decides a race between two officers
+            rule = RetentionRule.objects.create(citation=citation, **limit)
+    except IntegrityError as exc:
+        raise RetentionRuleExists() from exc
     audit_append(
         actor=actor,
         action="retention_rule.create",

@@ -13,17 +13,11 @@ from core.enqueue import enqueue
 from core.errors import DomainError, Unprocessable
 from core.retry import retrying
 from matching import face, quality
-from matching.images import decode_image, validate_image_bytes
+from matching.images import decode_image, decode_pixels
 from matching.models import FINISHED, Enrollment, FaceTemplate
+from matching.services import dispatch
 from matching.services.duplicates import possible_duplicates
-from matching.services.jobs import (
-    Expired,
-    done_notify,
-    held_by_a_live_worker,
-    outcome_record,
-    running_mark,
-    sha256,
-)
+from matching.services.jobs import Expired, done_notify, outcome_record, running_mark, sha256
 from policy.gate import enrolment_check
 
 
@@ -36,7 +30,7 @@ class PoorQuality(Unprocessable):
 @transaction.atomic
 def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: bool, actor: Actor) -> Enrollment:
     """Check the image and the gate now (refuse at once), store the bytes until the worker has run."""
-    validate_image_bytes(image)
+    pixels = decode_pixels(image)
     enrolment_check(subject=subject, at=timezone.now(), purposes=api_key.purposes if api_key else None)
     enrollment = Enrollment.objects.create(
         tenant_id=subject.tenant_id,
@@ -45,6 +39,7 @@ def enrollment_create(*, subject: Subject, api_key, image: bytes, largest_face: 
         image=image,
         image_sha256=sha256(image),
         largest_face=largest_face,
+        decode_pixels=pixels,
     )
     audit_append(
         actor=actor,
@@ -75,21 +70,26 @@ def _enrollment_end(enrollment: Enrollment, *, error: DomainError | None, templa
 
 
 def _enrollment_start(enrollment_id) -> tuple[Enrollment | None, bytes | None]:
-    """Mark the enrolment running and take its bytes; None when it is gone or already finished."""
+    """Claim the enrolment that the message for `enrollment_id` runs (services/dispatch.py), mark it running and take
+    its bytes; (enrollment_id's enrolment, None) when no enrolment may run now or the one taken just ends."""
     with transaction.atomic():
-        enrollment = Enrollment.objects.select_for_update().filter(pk=enrollment_id).first()
-        if enrollment is None or enrollment.status in FINISHED:
-            return enrollment, None
+        enrollment = dispatch.job_claim(Enrollment, enrollment_id) or _unfinished_with_template(enrollment_id)
+        if enrollment is None:
+            return Enrollment.objects.filter(pk=enrollment_id).defer("image").first(), None
         if FaceTemplate.objects.filter(enrollment=enrollment).exists():
             # A re-delivered task after the template was written: just finish.
             _enrollment_end(enrollment, error=None, template=enrollment.template)
-            return enrollment, None
-        if held_by_a_live_worker(enrollment):
             return enrollment, None
         if enrollment.image is None:
             _enrollment_end(enrollment, error=Expired(), template=None)
             return enrollment, None
         return enrollment, running_mark(enrollment, image_field="image", end=partial(_enrollment_end, template=None))
+
+
+def _unfinished_with_template(enrollment_id) -> Enrollment | None:
+    """An enrolment whose template is written but whose end was not (its worker's ack lost), locked."""
+    unfinished = Enrollment.objects.exclude(status__in=FINISHED).filter(pk=enrollment_id, template__isnull=False)
+    return unfinished.select_for_update(of=("self",)).first()
 
 
 def _one_face(image: bytes, *, largest_face: bool) -> face.DetectedFace:
@@ -123,7 +123,7 @@ def enrollment_run(*, enrollment_id) -> Enrollment | None:
         # Lock order (docs/concurrency.md): the subject, then its enrolment. NO KEY UPDATE on the subject: a
         # request inserting another enrolment or consent for it (a foreign-key check) goes on.
         subject = Subject.objects.select_for_update(no_key=True).get(pk=enrollment.subject_id)
-        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+        enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
         enrollment.subject = subject
         if enrollment.status in FINISHED:
             return enrollment

@@ -1,5 +1,5 @@
-"""What every matching job shares: how long image bytes may wait, the expiry error, the worker-liveness rule,
-starting and ending a run (with its `*.finished` event), the wake-up of a waiting request, the timing helpers,
+"""What every matching job shares: how long image bytes may wait, the expiry error, starting (through the fair
+dispatcher) and ending a run (with its `*.finished` event), the wake-up of a waiting request, the timing helpers,
 and the sweeper that fails and empties jobs nobody ran."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from core.audit import Actor, audit_append
 from core.errors import DomainError, Expired, Unprocessable
 from core.events import event_emit
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, JobStatus, MatchJob, Verification
+from matching.services import dispatch
 
 LEFTOVER_MAX_AGE = timedelta(hours=1)
 EVENT_NAMES = {Enrollment: "enrollment", MatchJob: "match", Verification: "verification"}
@@ -45,13 +46,6 @@ def threshold_check(threshold: float, *, maximum: float, setting: str) -> None:
         )
 
 
-def held_by_a_live_worker(job) -> bool:
-    """Running and started within JOB_REAP_AFTER_SECONDS: a copy of its message waits; past that its worker is
-    taken for dead and the job runs again (the relay re-sends it)."""
-    reap_after = timedelta(seconds=settings.JOB_REAP_AFTER_SECONDS)
-    return job.status == JobStatus.RUNNING and job.started_at > timezone.now() - reap_after
-
-
 def finished_emit(job) -> None:
     """Tell the tenant's webhooks that the job ended (`enrollment.finished`, `match.finished`,
     `verification.finished`), in the caller's transaction: ids and status only, never a face, a distance or a name."""
@@ -73,7 +67,11 @@ def outcome_record(job, *, error: DomainError | None, image_field: str) -> list[
     setattr(job, image_field, None)
     job.finished_at = timezone.now()
     finished_emit(job)
-    logs.annotate(status=job.status, error_code=job.error_code, timings=getattr(job, "timings", None) or {})
+    dispatch.heavy_successor_wake(job)
+    # The job this task ran (fair dispatch may run another waiting job than the message named).
+    logs.annotate(
+        job=str(job.pk), status=job.status, error_code=job.error_code, timings=getattr(job, "timings", None) or {}
+    )
     return ["status", "error_code", "error_message", image_field, "finished_at"]
 
 
@@ -93,12 +91,13 @@ def running_mark(job, *, image_field: str, end) -> bytes | None:
 
 
 def probe_job_start(model, job_id, *, end) -> tuple:
-    """Mark a match or verification running and take its probe: (job, bytes), or (job, None) when it is gone,
-    finished, held by a live worker, its probe expired or it was started too often (then `end` ends it)."""
+    """Claim the match or verification that the message for `job_id` runs (services/dispatch.py: `job_id`'s own or
+    another tenant's waiting longer), mark it running and take its probe: (job, bytes); (job_id's job, None) when no
+    job may run now; (job, None) when its probe expired or it was started too often (then `end` ends it)."""
     with transaction.atomic():
-        job = model.objects.select_for_update().filter(pk=job_id).first()
-        if job is None or job.status in FINISHED or held_by_a_live_worker(job):
-            return job, None
+        job = dispatch.job_claim(model, job_id)
+        if job is None:
+            return model.objects.filter(pk=job_id).defer("probe").first(), None
         if job.probe is None:
             end(job, error=Expired())
             return job, None

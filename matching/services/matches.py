@@ -14,7 +14,7 @@ from core.enqueue import enqueue
 from core.errors import DomainError, Unprocessable
 from core.retry import retrying
 from matching import face
-from matching.images import decode_image, validate_image_bytes
+from matching.images import decode_image, decode_pixels
 from matching.models import FINISHED, MatchJob
 from matching.services.jobs import (
     done_notify,
@@ -64,7 +64,7 @@ def match_job_create(
         raise InvalidMatchRequest("threshold is a cosine distance between 0 and 2.", threshold=threshold)
     # Looser thresholds turn strangers into "matches" (false accepts grow with the gallery).
     threshold_check(threshold, maximum=settings.MATCH_THRESHOLD_MAX, setting="MATCH_THRESHOLD_MAX")
-    validate_image_bytes(image)
+    pixels = decode_pixels(image)
     job = MatchJob.objects.create(
         tenant=tenant,
         api_key=api_key,
@@ -76,6 +76,7 @@ def match_job_create(
         review=review,
         probe=image,
         probe_sha256=sha256(image),
+        decode_pixels=pixels,
     )
     audit_append(
         actor=actor,
@@ -144,7 +145,7 @@ def match_job_run(*, job_id) -> MatchJob | None:
             # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
             results, review, timings["search_path"] = people_nearest(job, faces[0].embedding)
             timings["search_ms"] = elapsed_ms(step)
-        job = MatchJob.objects.select_for_update().get(pk=job_id)
+        job = MatchJob.objects.select_for_update().get(pk=job.pk)
         if job.status in FINISHED:
             transaction.set_rollback(True)  # another run ended it: leave its results and clocks as they are
             return job

@@ -18,7 +18,7 @@ from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict, DomainError
 from matching import face
-from matching.images import decode_image, validate_image_bytes
+from matching.images import decode_image, decode_pixels
 from matching.models import FINISHED, FaceTemplate, Verification
 from matching.selectors import templates_of_subjects
 from matching.services.jobs import (
@@ -65,7 +65,7 @@ def verification_create(
     purpose_check(PURPOSE, allowed=api_key.purposes)
     threshold = settings.VERIFY_THRESHOLD if threshold is None else threshold
     threshold_check(threshold, maximum=settings.VERIFY_THRESHOLD, setting="VERIFY_THRESHOLD")
-    validate_image_bytes(image)
+    pixels = decode_pixels(image)
     _check_eligible(subject, at=timezone.now())
     verification = Verification.objects.create(
         tenant_id=subject.tenant_id,
@@ -75,6 +75,7 @@ def verification_create(
         threshold=threshold,
         probe=image,
         probe_sha256=sha256(image),
+        decode_pixels=pixels,
     )
     audit_append(
         actor=actor,
@@ -121,7 +122,7 @@ def verification_run(*, verification_id) -> Verification | None:
     except DomainError as exc:
         error = exc
     with transaction.atomic():
-        verification = Verification.objects.select_for_update().get(pk=verification_id)
+        verification = Verification.objects.select_for_update().get(pk=verification.pk)
         if verification.status in FINISHED:
             return verification
         verification.faces_detected = None if faces is None else len(faces)

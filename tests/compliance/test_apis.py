@@ -1,5 +1,7 @@
 """Officer API: orders (validation, immediate effect on the gate), holds, exceptions, audit, certificates."""
 
+import uuid
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -23,7 +25,7 @@ ACTOR = Actor.system("test")
 def _order(scope, action="erase", **extra):
     return {
         "regulator": "UK ICO",
-        "reference": "ENF-2022-001",
+        "reference": f"ENF-{uuid.uuid4().hex[:8]}",  # a regulator's reference names one order
         "action": action,
         "scope": scope,
         "received_at": "2026-11-20T09:00:00Z",

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.core import mail
 
-from compliance import selectors
+from compliance.deadline_selectors import erasure_requests_overdue
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services import clocks, deadlines, erasure_requests, refusals
 from consent.models import Subject
@@ -177,7 +177,7 @@ def test_a_late_request_awaiting_an_officer_can_still_be_confirmed_and_erased(
         report = deadlines.deadlines_check(at=late)
     request.refresh_from_db()
     assert report["overdue_requests"] == 1 and request.status == ErasureStatus.AWAITING_OFFICER
-    assert selectors.erasure_requests_overdue(at=late).filter(pk=request.pk).exists()
+    assert erasure_requests_overdue(at=late).filter(pk=request.pk).exists()
     assert AuditEvent.objects.filter(action="erasure_request.overdue", object_id=str(request.pk)).count() == 1
     with time_machine.travel(late, tick=False):
         assert api.get(f"/api/v1/erasure-requests/{request.pk}").json()["overdue"] is True
@@ -187,7 +187,7 @@ def test_a_late_request_awaiting_an_officer_can_still_be_confirmed_and_erased(
     assert done.status == ErasureStatus.DONE and done.subjects_erased == 1
     person.refresh_from_db()
     assert person.erased_at is not None
-    assert not selectors.erasure_requests_overdue(at=late).filter(pk=request.pk).exists()
+    assert not erasure_requests_overdue(at=late).filter(pk=request.pk).exists()
 
 
 def test_refusal_of_the_whole_request_tells_the_requester_the_basis(api, tenant, django_capture_on_commit_callbacks):

@@ -4,9 +4,11 @@
 import base64
 import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
 
 import jwt
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from consent.services import consent_withdraw
@@ -176,3 +178,57 @@ def test_a_malformed_controller_email_is_refused():
 
     with pytest.raises(ValidationError):
         tenant_create(slug="acme", controller={"email": "not an e-mail"}, actor=Actor.system("test"))
+
+
+def _status_path(receipt: dict) -> str:
+    return urlsplit(receipt["statusUrl"]).path
+
+
+def test_a_receipt_issued_before_a_withdrawal_is_shown_withdrawn_by_its_status_link(client, auth, consent):
+    """The attack: keep a receipt (JSON or JWT, signed and valid forever) from before the withdrawal and show it as
+    proof of consent. Its signed `statusUrl` answers, without credentials, whether the consent is in force now."""
+    token = client.get(f"/api/v1/consents/{consent.id}/receipt", {"format": "jwt"}, **auth).content.decode()
+    jwks = client.get("/.well-known/jwks.json").json()
+    receipt = _verify(token, jwks)  # what the verifier holds
+    assert receipt["statusUrl"].startswith("http") and receipt["withdrawnAt"] is None
+    anyone = Client()  # no Api-Key, no session
+
+    before = anyone.get(_status_path(receipt))
+    assert before.status_code == 200, before.content
+    assert before.json()["status"] == "in_force" and before.json()["in_force"] is True
+    assert before.json()["consent"] == receipt["consentReceiptID"]
+
+    withdrawn = client.post(f"/api/v1/consents/{consent.id}/withdraw", **auth)
+    assert withdrawn.status_code == 200
+    after = anyone.get(_status_path(receipt)).json()
+    assert after["status"] == "withdrawn" and after["in_force"] is False
+    assert datetime.fromisoformat(after["since"]) == datetime.fromisoformat(withdrawn.json()["withdrawn_at"])
+    signed = _verify(after["jwt"], jwks)  # the answer itself is signed with the published key
+    assert {k: v for k, v in signed.items() if k not in ("iss", "iat")} == {
+        k: v for k, v in after.items() if k != "jwt"
+    }
+
+
+def test_the_status_link_cannot_be_guessed_or_edited(client, auth, consent):
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    other = f.consent(f.subject(consent.subject.tenant, "US-IL"))
+    consent_id, signature = _status_path(receipt).split("/")[-2].split(":")
+    for token in (str(consent.id), f"{other.id}:{signature}", f"{consent_id}:{signature[:-1]}A"):
+        response = Client().get(f"/api/v1/receipts/{token}/status")
+        assert response.status_code == 404 and response.json()["error"]["code"] == "not_found"
+    assert json.loads(Client().get(_status_path(receipt)).content)["status"] == "in_force"
+
+
+def test_the_status_of_an_erased_persons_consent_is_erased(client, auth, consent):
+    from compliance.services.eraser import subjects_erase
+
+    receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
+    subjects_erase(
+        subject_ids=[consent.subject_id],
+        cause="order",
+        cause_id="test",
+        scope={"test": True},
+        actor=Actor.system("test"),
+    )
+    status = Client().get(_status_path(receipt)).json()
+    assert (status["status"], status["in_force"], status["since"]) == ("erased", False, None)

@@ -68,7 +68,7 @@ def test_every_operation_documents_its_error_answers_with_the_error_model(schema
     }
     assert {"validation_error", "unknown_jurisdiction"} <= set(codes[400])
     assert "consent_required" in codes[403] + codes[422] + codes[409]
-    assert codes[429] == ["throttled"] and "busy" in codes[503]
+    assert codes[429] == ["decode_budget_spent", "throttled"] and "busy" in codes[503]
     assert {status: sorted(c) for status, c in codes.items()} == {s: error_codes()[s] for s in codes}
 
 

@@ -115,3 +115,21 @@ def test_a_non_officer_with_the_right_password_gets_the_answer_of_a_wrong_one(of
     nobody = _answer(_officer_login(Client(), "nobody", PASSWORD))
     assert right == wrong == nobody
     assert right[0] == 200 and "not a compliance officer" not in right[1]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sign_in", [_officer_login, _admin_login], ids=["officer", "admin"])
+def test_a_refused_right_password_does_not_reset_the_lock_out(officer, sign_in):
+    """Where the account may not sign in (a staff user at the officer page, a non-staff user at the admin), a right
+    password must not clear the run of failures: the next answer would tell that the guess before it was right."""
+
+    def next_answer_after(username, fifth_guess):
+        get_user_model().objects.create_user(username, password=PASSWORD, is_staff=sign_in is _officer_login)
+        client = Client()
+        for _ in range(4):
+            sign_in(client, username, "wrong")
+        sign_in(client, username, fifth_guess)
+        assert not _signed_in(client)
+        return _officer_login(client, username, "wrong").status_code
+
+    assert next_answer_after("sam", PASSWORD) == next_answer_after("kim", "also-wrong") == 429

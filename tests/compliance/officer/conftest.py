@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.cache import cache
@@ -96,3 +98,20 @@ def make_certificate(*, subjects, finished_at=None):
 
 def make_hold(*, subjects, reason="Litigation: Doe v. Acme"):
     return LegalHold.objects.create(scope_subjects=list(subjects), reason=reason, created_by="olivia")
+
+
+def confirm_form(html: str) -> dict[str, list[str]]:
+    """The inputs of a confirmation page's Confirm form (compliance.officer.confirmation), as posted back."""
+    form = html[html.index('id="confirm-form"') :]
+    form = form[: form.index("</form>")]
+    inputs: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form):
+        inputs.setdefault(name, []).append(unescape(value))
+    return inputs
+
+
+def post_confirmed(client, url: str, data: dict | None = None, **kwargs):
+    """POST as an officer clicking twice: the preview (which must change nothing), then its Confirm."""
+    preview = client.post(url, data or {})
+    assert preview.status_code == 200 and 'id="confirm-form"' in preview.content.decode()
+    return client.post(url, confirm_form(preview.content.decode()), **kwargs)

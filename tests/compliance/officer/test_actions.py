@@ -10,7 +10,7 @@ from compliance.models import ErasureRequest, ErasureStatus
 from core.models import AuditEvent
 from policy.models import LegalHold, OrderStatus, RegulatorOrder
 
-from .conftest import PASSWORD, make_hold, make_order, make_subject
+from .conftest import PASSWORD, make_hold, make_order, make_subject, post_confirmed
 
 
 def _messages(response) -> list[str]:
@@ -23,7 +23,8 @@ def _last_event():
 
 @pytest.mark.django_db
 def test_recording_a_suspension_order_puts_it_in_force_and_audits_the_officer(officer_client, tenant):
-    response = officer_client.post(
+    response = post_confirmed(
+        officer_client,
         "/officer/orders/new/",
         {
             "regulator": "Garante (IT)",
@@ -83,20 +84,20 @@ def test_place_and_release_a_legal_hold(officer_client, tenant):
     assert hold.scope_subjects == [subject.pk] and hold.created_by == "user:olivia"
     assert "Doe v. Acme" in officer_client.get("/officer/").content.decode()
 
-    released = officer_client.post(f"/officer/holds/{hold.pk}/release/", {"next": "/officer/"}, follow=True)
+    released = post_confirmed(officer_client, f"/officer/holds/{hold.pk}/release/", {"next": "/officer/"}, follow=True)
     hold.refresh_from_db()
     assert hold.released_at is not None and _last_event().action == "legal_hold.release"
     assert "Legal hold released" in " ".join(_messages(released))
     assert 'id="holds"' not in released.content.decode()  # no hold in force any more
 
-    again = officer_client.post(f"/officer/holds/{hold.pk}/release/", follow=True)
+    again = officer_client.post(f"/officer/holds/{hold.pk}/release/", follow=True)  # refused at the preview
     assert again.status_code == 200 and "Refused" in " ".join(_messages(again))
 
 
 @pytest.mark.django_db
 def test_release_redirects_only_to_this_site(officer_client):
     hold = make_hold(subjects=[])
-    response = officer_client.post(f"/officer/holds/{hold.pk}/release/", {"next": "https://evil.example/"})
+    response = post_confirmed(officer_client, f"/officer/holds/{hold.pk}/release/", {"next": "https://evil.example/"})
     assert response["Location"] == "/officer/"
 
 
@@ -138,7 +139,7 @@ def test_officer_confirms_an_erasure_request(officer_client, tenant):
     page = f"/officer/erasure-requests/{request.pk}/"
     assert "Confirm erasure" in officer_client.get("/officer/").content.decode()
     assert "Confirm erasure" in officer_client.get(page).content.decode()
-    response = officer_client.post(f"{page}confirm/", {"next": page}, follow=True)
+    response = post_confirmed(officer_client, f"{page}confirm/", {"next": page}, follow=True)
     assert response.redirect_chain[-1][0] == page
     request.refresh_from_db()
     assert request.status == ErasureStatus.RUNNING and _last_event().action == "erasure_request.officer_confirm"

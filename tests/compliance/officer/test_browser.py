@@ -8,7 +8,7 @@ from django.utils import timezone
 from compliance.models import ErasureRequest, ErasureStatus
 from core.audit import Actor, audit_append
 from core.officers import officer_create
-from policy.models import OrderAction, OrderStatus, RegulatorOrder
+from policy.models import LegalHold, OrderAction, OrderStatus, RegulatorOrder
 
 from .conftest import PASSWORD, make_certificate, make_hold, make_order, make_subject
 
@@ -30,7 +30,7 @@ def scene(tenant):
     )
     soon = make_order(reference="ENF-2026-021", deadline_in=timedelta(days=4), total=120, erased=75)
     held = make_subject(tenant, "c-litigation")
-    make_hold(subjects=[held.pk])
+    hold = make_hold(subjects=[held.pk])
     blocked = make_order(
         reference="OPC-QC-7",
         deadline_in=timedelta(days=20),
@@ -75,7 +75,7 @@ def scene(tenant):
     )
     for i in range(5):
         audit_append(actor=Actor.system("test"), action="order.progress", obj=soon, details={"batch": i})
-    return {"soon": soon, "blocked": blocked, "done": done, "certificate": certificates[3]}
+    return {"soon": soon, "blocked": blocked, "done": done, "certificate": certificates[3], "hold": hold}
 
 
 def _sign_in(page, base_url):
@@ -119,12 +119,22 @@ def test_officer_signs_in_and_reads_the_dashboard_chart_and_an_order(browser_pag
     assert "c-litigation" in page.locator("#held-subjects").inner_text()
     page.screenshot(path="/tmp/officer-order.png", full_page=True)
 
-    # Release the hold from the order page (a confirm dialog first); the order is then resumed by a worker.
-    page.once("dialog", lambda dialog: dialog.accept())
+    # One click on Release hold only previews it (a page from the server: no script to block): the hold stays in
+    # force until its Confirm is clicked; the order is then resumed by a worker.
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.locator("#covering-holds button", has_text="Release hold").click()
+    page.wait_for_url(f"{base_url}/officer/holds/{scene['hold'].pk}/release/")
+    assert LegalHold.objects.get(pk=scene["hold"].pk).released_at is None
+    assert "Nothing has been done yet" in page.locator("#preview-summary").inner_text()
+    assert "CAI Québec · OPC-QC-7" in page.locator("#preview-resumes").inner_text()
+    assert "c-litigation" in page.locator("#preview-subject-list").inner_text()
+    page.screenshot(path="/tmp/officer-release-preview.png", full_page=True)
+    page.click("#confirm-button")
     page.wait_for_url(f"{base_url}/officer/orders/{scene['blocked'].pk}/")
     assert "Legal hold released" in page.locator(".messages").inner_text()
     assert page.locator("#covering-holds").count() == 0
+    assert LegalHold.objects.get(pk=scene["hold"].pk).released_at is not None and dialogs == []
 
 
 def test_signing_out_ends_the_session(browser_page, scene):
@@ -146,6 +156,10 @@ def test_officer_records_a_suspension_order_through_the_form(browser_page, scene
     page.fill("#id_jurisdictions", "US-IL")
     page.fill("#id_deadline", "2027-01-15T12:00")
     page.click("form.officer-form button[type=submit]")
+    page.wait_for_url(f"{base_url}/officer/orders/new/")
+    assert "no match or verification uses" in page.locator("#preview-summary").inner_text()
+    assert not RegulatorOrder.objects.filter(reference="BIPA-23-CV-555").exists()
+    page.click("#confirm-button")
     page.wait_for_url(f"{base_url}/officer/orders/*/")
     assert page.locator("h1").inner_text() == "Illinois court · BIPA-23-CV-555"
     assert page.locator("#order-status").inner_text() == "In force"

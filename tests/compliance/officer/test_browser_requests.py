@@ -1,4 +1,5 @@
-"""The officer records a request that came by letter, then extends its deadline, in a real Chromium."""
+"""Officer actions on requests in a real Chromium: record a letter and extend its deadline; confirm and refuse,
+each through its preview."""
 
 from datetime import timedelta
 
@@ -6,12 +7,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from compliance.models import ErasureRequest
+from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services.due_dates import add_months
 from core.audit import Actor
 from core.officers import officer_create
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, make_subject
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,3 +53,50 @@ def test_officer_records_a_letter_and_extends_its_deadline(browser_page, tenant)
     assert request.extended_at is not None and request.due_at == add_months(first_due, 2)
     assert [m.to for m in mail.outbox if "three archives" in m.body] == [["writer@x.test"]]
     page.screenshot(path="/tmp/officer-extend-request.png", full_page=True)
+
+
+def test_confirming_and_refusing_a_request_each_take_a_second_click(browser_page, tenant):
+    """One click on "Confirm erasure" or "Refuse" shows what it would do, changes nothing; Confirm acts."""
+    officer_create(username="olivia", password=PASSWORD, actor=Actor.system("test"))
+    now = timezone.now()
+    confirm, refuse = (
+        ErasureRequest.objects.create(
+            jurisdiction_id="GB",
+            tenant=tenant,
+            external_ref=ref,
+            subject=make_subject(tenant, ref),
+            status=ErasureStatus.AWAITING_OFFICER,
+            received_at=now - timedelta(days=2),
+            verified_at=now,
+            due_at=now + timedelta(days=28),
+        )
+        for ref in ("c-confirm", "c-refuse")
+    )
+    page, base_url = browser_page
+    page.goto(f"{base_url}/officer/")
+    page.fill("#id_username", "olivia")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/officer/")
+
+    page.goto(f"{base_url}/officer/erasure-requests/{confirm.pk}/")
+    page.click("text=Confirm erasure")
+    page.wait_for_url(f"{base_url}/officer/erasure-requests/{confirm.pk}/confirm/")
+    assert "c-confirm" in page.locator("#preview-subject-list").inner_text()
+    assert ErasureRequest.objects.get(pk=confirm.pk).status == ErasureStatus.AWAITING_OFFICER
+    page.click("#confirm-button")
+    page.wait_for_url(f"{base_url}/officer/erasure-requests/{confirm.pk}/")
+    assert "confirmed: erasure starts" in page.locator(".messages").inner_text()
+    assert ErasureRequest.objects.get(pk=confirm.pk).status != ErasureStatus.AWAITING_OFFICER
+
+    page.goto(f"{base_url}/officer/erasure-requests/{refuse.pk}/")
+    page.fill("#refuse-form input[name=basis]", "GDPR Art. 17(3)(e): legal claims")
+    page.click("#refuse-form button[type=submit]")
+    page.wait_for_url(f"{base_url}/officer/erasure-requests/{refuse.pk}/refuse/")
+    assert "Refuses the request for all 1 subject(s)" in page.locator("#preview-summary").inner_text()
+    assert ErasureRequest.objects.get(pk=refuse.pk).status == ErasureStatus.AWAITING_OFFICER
+    page.screenshot(path="/tmp/officer-refusal-preview.png", full_page=True)
+    page.click("#confirm-button")
+    page.wait_for_url(f"{base_url}/officer/erasure-requests/{refuse.pk}/")
+    assert "Refusal recorded" in page.locator(".messages").inner_text()
+    assert ErasureRequest.objects.get(pk=refuse.pk).status == ErasureStatus.REFUSED

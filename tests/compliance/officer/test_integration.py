@@ -11,7 +11,7 @@ from matching.models import FaceTemplate
 from policy.models import LegalHold, OrderStatus, RegulatorOrder
 from tests.helpers import wait_for
 
-from .conftest import make_hold, make_subject
+from .conftest import make_hold, make_subject, post_confirmed
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,8 @@ def test_erase_order_blocked_by_hold_then_released_from_the_ui(officer_client, t
     held = subjects[0]
     hold = make_hold(subjects=[held.pk], reason="Preserve for Doe v. Acme")
 
-    response = officer_client.post(
+    response = post_confirmed(
+        officer_client,
         "/officer/orders/new/",
         {
             "regulator": "UK ICO",
@@ -53,7 +54,7 @@ def test_erase_order_blocked_by_hold_then_released_from_the_ui(officer_client, t
     assert f"/officer/holds/{hold.pk}/release/" in page
     assert FaceTemplate.objects.filter(subject=held).exists()
 
-    officer_client.post(f"/officer/holds/{hold.pk}/release/", {"next": f"/officer/orders/{order.pk}/"})
+    post_confirmed(officer_client, f"/officer/holds/{hold.pk}/release/", {"next": f"/officer/orders/{order.pk}/"})
     order = wait_for(lambda: RegulatorOrder.objects.get(pk=order.pk), lambda o: o.status == OrderStatus.DONE)
     assert not FaceTemplate.objects.filter(tenant=tenant).exists()
     assert Subject.objects.filter(tenant=tenant, erased_at__isnull=True).count() == 0

@@ -8,7 +8,7 @@ from django.utils import timezone
 from compliance.models import ErasureRequest, ErasureStatus
 from core.models import AuditEvent
 
-from .conftest import make_subject
+from .conftest import make_subject, post_confirmed
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_officer_stops_and_restarts_a_uk_clock_then_refuses_with_a_basis(officer
     assert "Clock restarted" in " ".join(_messages(resumed))
     request.refresh_from_db()
     assert request.paused_at is None and [c["event"] for c in request.clock] == ["paused", "resumed"]
-    refused = officer_client.post(f"{page}refuse/", {"basis": "GDPR Art. 17(3)(e)"}, follow=True)
+    refused = post_confirmed(officer_client, f"{page}refuse/", {"basis": "GDPR Art. 17(3)(e)"}, follow=True)
     assert "Refusal recorded" in " ".join(_messages(refused)) and "17(3)(e)" in refused.content.decode()
     request.refresh_from_db()
     assert request.status == ErasureStatus.REFUSED

@@ -5,6 +5,7 @@ from .access_request_output import AccessRequestOutput
 from .access_request_output_status_enum import AccessRequestOutputStatusEnum
 from .access_request_page import AccessRequestPage
 from .action_enum import ActionEnum
+from .action_preview import ActionPreview
 from .anchor_enum import AnchorEnum
 from .audit_consistency_proof import AuditConsistencyProof
 from .audit_event_output import AuditEventOutput
@@ -58,6 +59,10 @@ from .error_413 import Error413
 from .error_413_error import Error413Error
 from .error_413_error_code import Error413ErrorCode
 from .error_413_error_details import Error413ErrorDetails
+from .error_414 import Error414
+from .error_414_error import Error414Error
+from .error_414_error_code import Error414ErrorCode
+from .error_414_error_details import Error414ErrorDetails
 from .error_415 import Error415
 from .error_415_error import Error415Error
 from .error_415_error_code import Error415ErrorCode
@@ -70,6 +75,10 @@ from .error_429 import Error429
 from .error_429_error import Error429Error
 from .error_429_error_code import Error429ErrorCode
 from .error_429_error_details import Error429ErrorDetails
+from .error_431 import Error431
+from .error_431_error import Error431Error
+from .error_431_error_code import Error431ErrorCode
+from .error_431_error_details import Error431ErrorDetails
 from .error_503 import Error503
 from .error_503_error import Error503Error
 from .error_503_error_code import Error503ErrorCode
@@ -94,8 +103,17 @@ from .order_output import OrderOutput
 from .order_output_status_enum import OrderOutputStatusEnum
 from .order_page import OrderPage
 from .portal_link import PortalLink
+from .preview_deadline import PreviewDeadline
+from .preview_hold import PreviewHold
+from .preview_reach import PreviewReach
+from .preview_resumed import PreviewResumed
+from .preview_scope import PreviewScope
+from .preview_subject import PreviewSubject
+from .preview_tenant import PreviewTenant
 from .purpose_enum import PurposeEnum
 from .queued import Queued
+from .receipt_status import ReceiptStatus
+from .receipt_status_status_enum import ReceiptStatusStatusEnum
 from .retention_rule_create_input_request import RetentionRuleCreateInputRequest
 from .retention_rule_output import RetentionRuleOutput
 from .retention_rule_page import RetentionRulePage
@@ -130,6 +148,7 @@ __all__ = (
     "AccessRequestOutputStatusEnum",
     "AccessRequestPage",
     "ActionEnum",
+    "ActionPreview",
     "AnchorEnum",
     "AuditConsistencyProof",
     "AuditEventOutput",
@@ -183,6 +202,10 @@ __all__ = (
     "Error413Error",
     "Error413ErrorCode",
     "Error413ErrorDetails",
+    "Error414",
+    "Error414Error",
+    "Error414ErrorCode",
+    "Error414ErrorDetails",
     "Error415",
     "Error415Error",
     "Error415ErrorCode",
@@ -195,6 +218,10 @@ __all__ = (
     "Error429Error",
     "Error429ErrorCode",
     "Error429ErrorDetails",
+    "Error431",
+    "Error431Error",
+    "Error431ErrorCode",
+    "Error431ErrorDetails",
     "Error503",
     "Error503Error",
     "Error503ErrorCode",
@@ -219,8 +246,17 @@ __all__ = (
     "OrderOutputStatusEnum",
     "OrderPage",
     "PortalLink",
+    "PreviewDeadline",
+    "PreviewHold",
+    "PreviewReach",
+    "PreviewResumed",
+    "PreviewScope",
+    "PreviewSubject",
+    "PreviewTenant",
     "PurposeEnum",
     "Queued",
+    "ReceiptStatus",
+    "ReceiptStatusStatusEnum",
     "RetentionRuleCreateInputRequest",
     "RetentionRuleOutput",
     "RetentionRulePage",

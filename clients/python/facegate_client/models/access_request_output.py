@@ -23,7 +23,9 @@ class AccessRequestOutput:
         tenant (None | str):
         received_at (datetime.datetime):
         due_at (datetime.datetime):
-        overdue (bool):
+        overdue (bool): Past its due time while an answer is owed
+        deadline_state (str): overdue, due_soon (within 7 days), on_time, or empty when no answer is owed (answered, or
+            the requester has not confirmed it yet)
         status (AccessRequestOutputStatusEnum | Unset): * `awaiting_verification` - Awaiting the requester's
             confirmation
             * `awaiting_officer` - Awaiting an officer
@@ -44,6 +46,7 @@ class AccessRequestOutput:
     received_at: datetime.datetime
     due_at: datetime.datetime
     overdue: bool
+    deadline_state: str
     status: AccessRequestOutputStatusEnum | Unset = UNSET
     source: str | Unset = UNSET
     verified_at: datetime.datetime | None | Unset = UNSET
@@ -68,6 +71,8 @@ class AccessRequestOutput:
         due_at = self.due_at.isoformat()
 
         overdue = self.overdue
+
+        deadline_state = self.deadline_state
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -128,6 +133,7 @@ class AccessRequestOutput:
                 "received_at": received_at,
                 "due_at": due_at,
                 "overdue": overdue,
+                "deadline_state": deadline_state,
             }
         )
         if status is not UNSET:
@@ -170,6 +176,8 @@ class AccessRequestOutput:
         due_at = datetime.datetime.fromisoformat(d.pop("due_at"))
 
         overdue = d.pop("overdue")
+
+        deadline_state = d.pop("deadline_state")
 
         _status = d.pop("status", UNSET)
         status: AccessRequestOutputStatusEnum | Unset
@@ -268,6 +276,7 @@ class AccessRequestOutput:
             received_at=received_at,
             due_at=due_at,
             overdue=overdue,
+            deadline_state=deadline_state,
             status=status,
             source=source,
             verified_at=verified_at,

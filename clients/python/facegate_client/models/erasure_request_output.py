@@ -27,7 +27,9 @@ class ErasureRequestOutput:
         received_at (datetime.datetime):
         due_at (datetime.datetime):
         certificate (None | UUID):
-        overdue (bool):
+        overdue (bool): Past its due time while an answer is owed
+        deadline_state (str): overdue, due_soon (within 7 days), on_time, or empty when no answer is owed (answered, or
+            the requester has not confirmed it yet)
         status (ErasureRequestOutputStatusEnum | Unset): * `awaiting_verification` - Awaiting the requester's
             confirmation
             * `awaiting_officer` - Awaiting an officer
@@ -59,6 +61,7 @@ class ErasureRequestOutput:
     due_at: datetime.datetime
     certificate: None | UUID
     overdue: bool
+    deadline_state: str
     status: ErasureRequestOutputStatusEnum | Unset = UNSET
     source: str | Unset = UNSET
     lookup_status: BlankEnum | LookupStatusEnum | Unset = UNSET
@@ -101,6 +104,8 @@ class ErasureRequestOutput:
             certificate = self.certificate
 
         overdue = self.overdue
+
+        deadline_state = self.deadline_state
 
         status: str | Unset = UNSET
         if not isinstance(self.status, Unset):
@@ -191,6 +196,7 @@ class ErasureRequestOutput:
                 "due_at": due_at,
                 "certificate": certificate,
                 "overdue": overdue,
+                "deadline_state": deadline_state,
             }
         )
         if status is not UNSET:
@@ -275,6 +281,8 @@ class ErasureRequestOutput:
         certificate = _parse_certificate(d.pop("certificate"))
 
         overdue = d.pop("overdue")
+
+        deadline_state = d.pop("deadline_state")
 
         _status = d.pop("status", UNSET)
         status: ErasureRequestOutputStatusEnum | Unset
@@ -418,6 +426,7 @@ class ErasureRequestOutput:
             due_at=due_at,
             certificate=certificate,
             overdue=overdue,
+            deadline_state=deadline_state,
             status=status,
             source=source,
             lookup_status=lookup_status,

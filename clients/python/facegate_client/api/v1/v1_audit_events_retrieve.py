@@ -11,7 +11,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import Response
 
@@ -32,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = AuditEventOutput.from_dict(response.json())
 
@@ -58,10 +60,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -76,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +101,7 @@ def sync_detailed(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]:
     """
     Args:
         index (int):
@@ -99,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -117,7 +129,7 @@ def sync(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None:
     """
     Args:
         index (int):
@@ -127,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -140,7 +152,7 @@ async def asyncio_detailed(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]:
     """
     Args:
         index (int):
@@ -150,7 +162,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -166,7 +178,7 @@ async def asyncio(
     index: int,
     *,
     client: AuthenticatedClient,
-) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None:
     """
     Args:
         index (int):
@@ -176,7 +188,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        AuditEventOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

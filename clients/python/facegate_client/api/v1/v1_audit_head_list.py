@@ -9,7 +9,9 @@ from ...models.audit_signed_tree_head import AuditSignedTreeHead
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import UNSET, Response, Unset
 
@@ -36,7 +38,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = AuditSignedTreeHead.from_dict(response.json())
 
@@ -57,10 +59,20 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -75,7 +87,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -88,7 +100,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     tree_size: int | Unset = UNSET,
-) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """The latest signed tree head, or the one of `tree_size`.
 
     Args:
@@ -99,7 +111,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -117,7 +129,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     tree_size: int | Unset = UNSET,
-) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """The latest signed tree head, or the one of `tree_size`.
 
     Args:
@@ -128,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -141,7 +153,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     tree_size: int | Unset = UNSET,
-) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """The latest signed tree head, or the one of `tree_size`.
 
     Args:
@@ -152,7 +164,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -168,7 +180,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     tree_size: int | Unset = UNSET,
-) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """The latest signed tree head, or the one of `tree_size`.
 
     Args:
@@ -179,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditSignedTreeHead | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditSignedTreeHead | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

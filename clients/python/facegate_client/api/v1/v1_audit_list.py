@@ -9,7 +9,9 @@ from ...models.audit_page import AuditPage
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import UNSET, Response, Unset
 
@@ -42,7 +44,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditPage | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = AuditPage.from_dict(response.json())
 
@@ -63,10 +65,20 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -81,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditPage | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +108,7 @@ def sync_detailed(
     after: int | Unset = 0,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[AuditPage | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving).
 
     Args:
@@ -109,7 +121,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditPage | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -131,7 +143,7 @@ def sync(
     after: int | Unset = 0,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> AuditPage | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving).
 
     Args:
@@ -144,7 +156,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditPage | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -161,7 +173,7 @@ async def asyncio_detailed(
     after: int | Unset = 0,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[AuditPage | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving).
 
     Args:
@@ -174,7 +186,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditPage | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -194,7 +206,7 @@ async def asyncio(
     after: int | Unset = 0,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> AuditPage | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """The page shape of every list, plus `next_after`: the cursor to read on from (events keep arriving).
 
     Args:
@@ -207,7 +219,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditPage | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

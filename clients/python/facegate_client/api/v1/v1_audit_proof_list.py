@@ -9,7 +9,9 @@ from ...models.audit_inclusion_proof import AuditInclusionProof
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import UNSET, Response, Unset
 
@@ -39,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = AuditInclusionProof.from_dict(response.json())
 
@@ -60,10 +62,20 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -78,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +104,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     index: int,
     tree_size: int | Unset = UNSET,
-) -> Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """RFC 9162 inclusion proof of the event at `index` in the tree of `tree_size` (default: the latest).
 
     Args:
@@ -104,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -124,7 +136,7 @@ def sync(
     client: AuthenticatedClient,
     index: int,
     tree_size: int | Unset = UNSET,
-) -> AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """RFC 9162 inclusion proof of the event at `index` in the tree of `tree_size` (default: the latest).
 
     Args:
@@ -136,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -151,7 +163,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     index: int,
     tree_size: int | Unset = UNSET,
-) -> Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """RFC 9162 inclusion proof of the event at `index` in the tree of `tree_size` (default: the latest).
 
     Args:
@@ -163,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -181,7 +193,7 @@ async def asyncio(
     client: AuthenticatedClient,
     index: int,
     tree_size: int | Unset = UNSET,
-) -> AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """RFC 9162 inclusion proof of the event at `index` in the tree of `tree_size` (default: the latest).
 
     Args:
@@ -193,7 +205,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditInclusionProof | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditInclusionProof | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

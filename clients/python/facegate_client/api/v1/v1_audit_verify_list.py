@@ -9,7 +9,9 @@ from ...models.audit_verify import AuditVerify
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import Response
 
@@ -26,7 +28,7 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = AuditVerify.from_dict(response.json())
 
@@ -47,10 +49,20 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -65,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,7 +89,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """Recompute the Merkle tree from the events and check every signed head (the first bad index named).
 
     Raises:
@@ -85,7 +97,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs()
@@ -100,7 +112,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """Recompute the Merkle tree from the events and check every signed head (the first bad index named).
 
     Raises:
@@ -108,7 +120,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -119,7 +131,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """Recompute the Merkle tree from the events and check every signed head (the first bad index named).
 
     Raises:
@@ -127,7 +139,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs()
@@ -140,7 +152,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """Recompute the Merkle tree from the events and check every signed head (the first bad index named).
 
     Raises:
@@ -148,7 +160,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AuditVerify | Error400 | Error401 | Error403 | Error429 | Error503
+        AuditVerify | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

@@ -11,7 +11,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.v1_certificates_retrieve_response_200 import V1CertificatesRetrieveResponse200
 from ...types import Response
@@ -33,7 +35,18 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200 | None:
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
+    | None
+):
     if response.status_code == 200:
         response_200 = V1CertificatesRetrieveResponse200.from_dict(response.json())
 
@@ -59,10 +72,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -77,7 +100,17 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200]:
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +123,17 @@ def sync_detailed(
     certificate_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200]:
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
+]:
     """
     Args:
         certificate_id (UUID):
@@ -100,7 +143,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +161,18 @@ def sync(
     certificate_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200 | None:
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
+    | None
+):
     """
     Args:
         certificate_id (UUID):
@@ -128,7 +182,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200
     """
 
     return sync_detailed(
@@ -141,7 +195,17 @@ async def asyncio_detailed(
     certificate_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200]:
+) -> Response[
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
+]:
     """
     Args:
         certificate_id (UUID):
@@ -151,7 +215,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +231,18 @@ async def asyncio(
     certificate_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200 | None:
+) -> (
+    Error400
+    | Error401
+    | Error403
+    | Error404
+    | Error414
+    | Error429
+    | Error431
+    | Error503
+    | V1CertificatesRetrieveResponse200
+    | None
+):
     """
     Args:
         certificate_id (UUID):
@@ -177,7 +252,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | V1CertificatesRetrieveResponse200
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | V1CertificatesRetrieveResponse200
     """
 
     return (

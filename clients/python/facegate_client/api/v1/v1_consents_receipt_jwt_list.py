@@ -10,7 +10,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import Response
 
@@ -31,7 +33,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str | None:
     if response.status_code == 200:
         response_200 = response.text
         return response_200
@@ -56,10 +58,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -74,7 +86,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -87,7 +99,7 @@ def sync_detailed(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str]:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -98,7 +110,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str]
     """
 
     kwargs = _get_kwargs(
@@ -116,7 +128,7 @@ def sync(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str | None:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -127,7 +139,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str
     """
 
     return sync_detailed(
@@ -140,7 +152,7 @@ async def asyncio_detailed(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str]:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -151,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +179,7 @@ async def asyncio(
     consent_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str | None:
     """The consent receipt as a compact JWT (EdDSA), key at /.well-known/jwks.json.
 
     Args:
@@ -178,7 +190,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | str
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | str
     """
 
     return (

@@ -9,7 +9,9 @@ from ...models.erasure_request_page import ErasureRequestPage
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import UNSET, Response, Unset
 
@@ -39,7 +41,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = ErasureRequestPage.from_dict(response.json())
 
@@ -60,10 +62,20 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -78,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -92,7 +104,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """
     Args:
         limit (int | Unset):  Default: 100.
@@ -103,7 +115,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -123,7 +135,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """
     Args:
         limit (int | Unset):  Default: 100.
@@ -134,7 +146,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503
+        ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -149,7 +161,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503]:
+) -> Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]:
     """
     Args:
         limit (int | Unset):  Default: 100.
@@ -160,7 +172,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503]
+        Response[ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -178,7 +190,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503 | None:
+) -> ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | None:
     """
     Args:
         limit (int | Unset):  Default: 100.
@@ -189,7 +201,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErasureRequestPage | Error400 | Error401 | Error403 | Error429 | Error503
+        ErasureRequestPage | Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

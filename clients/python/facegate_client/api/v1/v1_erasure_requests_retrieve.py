@@ -12,7 +12,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import Response
 
@@ -33,7 +35,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> (
+    ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None
+):
     if response.status_code == 200:
         response_200 = ErasureRequestOutput.from_dict(response.json())
 
@@ -59,10 +63,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -77,7 +91,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[
+    ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +106,9 @@ def sync_detailed(
     request_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[
+    ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
+]:
     """
     Args:
         request_id (UUID):
@@ -100,7 +118,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +136,9 @@ def sync(
     request_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> (
+    ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None
+):
     """
     Args:
         request_id (UUID):
@@ -128,7 +148,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -141,7 +161,9 @@ async def asyncio_detailed(
     request_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[
+    ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
+]:
     """
     Args:
         request_id (UUID):
@@ -151,7 +173,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +189,9 @@ async def asyncio(
     request_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> (
+    ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None
+):
     """
     Args:
         request_id (UUID):
@@ -177,7 +201,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        ErasureRequestOutput | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

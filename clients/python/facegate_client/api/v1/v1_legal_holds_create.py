@@ -10,9 +10,11 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.legal_hold_create_input_request import LegalHoldCreateInputRequest
 from ...models.legal_hold_output import LegalHoldOutput
@@ -46,9 +48,11 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | LegalHoldOutput
     | None
@@ -83,6 +87,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -98,6 +107,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -112,7 +126,18 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | LegalHoldOutput
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -127,7 +152,18 @@ def sync_detailed(
     client: AuthenticatedClient,
     body: LegalHoldCreateInputRequest,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | LegalHoldOutput
 ]:
     """
     Args:
@@ -138,7 +174,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | LegalHoldOutput]
     """
 
     kwargs = _get_kwargs(
@@ -162,9 +198,11 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | LegalHoldOutput
     | None
@@ -178,7 +216,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | LegalHoldOutput
     """
 
     return sync_detailed(
@@ -192,7 +230,18 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     body: LegalHoldCreateInputRequest,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | LegalHoldOutput
 ]:
     """
     Args:
@@ -203,7 +252,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | LegalHoldOutput]
     """
 
     kwargs = _get_kwargs(
@@ -225,9 +274,11 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | LegalHoldOutput
     | None
@@ -241,7 +292,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | LegalHoldOutput
     """
 
     return (

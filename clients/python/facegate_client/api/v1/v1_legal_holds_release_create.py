@@ -7,29 +7,41 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.action_preview import ActionPreview
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.legal_hold_output import LegalHoldOutput
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     hold_id: UUID,
+    *,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/legal-holds/{hold_id}/release".format(
             hold_id=quote(str(hold_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -38,21 +50,40 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    Error400
+    ActionPreview
+    | LegalHoldOutput
+    | Error400
     | Error401
     | Error403
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
-    | LegalHoldOutput
     | None
 ):
     if response.status_code == 200:
-        response_200 = LegalHoldOutput.from_dict(response.json())
+
+        def _parse_response_200(data: object) -> ActionPreview | LegalHoldOutput:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_legal_hold_release_result_type_0 = LegalHoldOutput.from_dict(data)
+
+                return componentsschemas_legal_hold_release_result_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_legal_hold_release_result_type_1 = ActionPreview.from_dict(data)
+
+            return componentsschemas_legal_hold_release_result_type_1
+
+        response_200 = _parse_response_200(response.json())
 
         return response_200
 
@@ -86,6 +117,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -101,6 +137,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -115,17 +156,20 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400
+    ActionPreview
+    | LegalHoldOutput
+    | Error400
     | Error401
     | Error403
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
-    | LegalHoldOutput
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -139,33 +183,41 @@ def sync_detailed(
     hold_id: UUID,
     *,
     client: AuthenticatedClient,
+    dry_run: bool | Unset = UNSET,
 ) -> Response[
-    Error400
+    ActionPreview
+    | LegalHoldOutput
+    | Error400
     | Error401
     | Error403
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
-    | LegalHoldOutput
 ]:
-    """
+    """Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders and
+    requests it resumes, the subjects they then erase), nothing released.
+
     Args:
         hold_id (UUID):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput]
+        Response[ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
         hold_id=hold_id,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -179,35 +231,43 @@ def sync(
     hold_id: UUID,
     *,
     client: AuthenticatedClient,
+    dry_run: bool | Unset = UNSET,
 ) -> (
-    Error400
+    ActionPreview
+    | LegalHoldOutput
+    | Error400
     | Error401
     | Error403
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
-    | LegalHoldOutput
     | None
 ):
-    """
+    """Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders and
+    requests it resumes, the subjects they then erase), nothing released.
+
     Args:
         hold_id (UUID):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+        ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
         hold_id=hold_id,
         client=client,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -215,33 +275,41 @@ async def asyncio_detailed(
     hold_id: UUID,
     *,
     client: AuthenticatedClient,
+    dry_run: bool | Unset = UNSET,
 ) -> Response[
-    Error400
+    ActionPreview
+    | LegalHoldOutput
+    | Error400
     | Error401
     | Error403
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
-    | LegalHoldOutput
 ]:
-    """
+    """Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders and
+    requests it resumes, the subjects they then erase), nothing released.
+
     Args:
         hold_id (UUID):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput]
+        Response[ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
         hold_id=hold_id,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -253,35 +321,43 @@ async def asyncio(
     hold_id: UUID,
     *,
     client: AuthenticatedClient,
+    dry_run: bool | Unset = UNSET,
 ) -> (
-    Error400
+    ActionPreview
+    | LegalHoldOutput
+    | Error400
     | Error401
     | Error403
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
-    | LegalHoldOutput
     | None
 ):
-    """
+    """Releases the hold: what it blocked resumes. With dry_run=true: the preview (the blocked orders and
+    requests it resumes, the subjects they then erase), nothing released.
+
     Args:
         hold_id (UUID):
+        dry_run (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | LegalHoldOutput
+        ActionPreview | LegalHoldOutput | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503
     """
 
     return (
         await asyncio_detailed(
             hold_id=hold_id,
             client=client,
+            dry_run=dry_run,
         )
     ).parsed

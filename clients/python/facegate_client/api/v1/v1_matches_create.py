@@ -10,9 +10,11 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.match_create_input_request import MatchCreateInputRequest
 from ...models.match_job_output import MatchJobOutput
@@ -50,9 +52,11 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | MatchJobOutput
     | Queued
@@ -93,6 +97,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -107,6 +116,11 @@ def _parse_response(
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -127,9 +141,11 @@ def _build_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | MatchJobOutput
     | Queued
@@ -153,9 +169,11 @@ def sync_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | MatchJobOutput
     | Queued
@@ -173,7 +191,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | MatchJobOutput | Queued]
     """
 
     kwargs = _get_kwargs(
@@ -199,9 +217,11 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | MatchJobOutput
     | Queued
@@ -220,7 +240,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | MatchJobOutput | Queued
     """
 
     return sync_detailed(
@@ -241,9 +261,11 @@ async def asyncio_detailed(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | MatchJobOutput
     | Queued
@@ -261,7 +283,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | MatchJobOutput | Queued]
     """
 
     kwargs = _get_kwargs(
@@ -285,9 +307,11 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | MatchJobOutput
     | Queued
@@ -306,7 +330,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | MatchJobOutput | Queued
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | MatchJobOutput | Queued
     """
 
     return (

@@ -10,7 +10,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.match_job_output import MatchJobOutput
 from ...types import Response
@@ -32,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput | None:
     if response.status_code == 200:
         response_200 = MatchJobOutput.from_dict(response.json())
 
@@ -58,10 +60,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -76,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +101,7 @@ def sync_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -102,7 +114,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput]
     """
 
     kwargs = _get_kwargs(
@@ -120,7 +132,7 @@ def sync(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput | None:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -133,7 +145,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput
     """
 
     return sync_detailed(
@@ -146,7 +158,7 @@ async def asyncio_detailed(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -159,7 +171,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput]
     """
 
     kwargs = _get_kwargs(
@@ -175,7 +187,7 @@ async def asyncio(
     job_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput | None:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -188,7 +200,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | MatchJobOutput
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | MatchJobOutput
     """
 
     return (

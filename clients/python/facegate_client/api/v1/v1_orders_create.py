@@ -5,29 +5,40 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.action_preview import ActionPreview
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.order_create_input_request import OrderCreateInputRequest
 from ...models.order_output import OrderOutput
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["dry_run"] = dry_run
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/orders",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -41,18 +52,26 @@ def _get_kwargs(
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> (
-    Error400
+    ActionPreview
+    | Error400
     | Error401
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
 ):
+    if response.status_code == 200:
+        response_200 = ActionPreview.from_dict(response.json())
+
+        return response_200
+
     if response.status_code == 201:
         response_201 = OrderOutput.from_dict(response.json())
 
@@ -83,6 +102,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -98,6 +122,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -112,7 +141,19 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    ActionPreview
+    | Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | OrderOutput
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -126,11 +167,27 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    ActionPreview
+    | Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | OrderOutput
 ]:
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -138,11 +195,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = client.get_httpx_client().request(
@@ -156,21 +214,28 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> (
-    Error400
+    ActionPreview
+    | Error400
     | Error401
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
 ):
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -178,12 +243,13 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        dry_run=dry_run,
     ).parsed
 
 
@@ -191,11 +257,27 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+    ActionPreview
+    | Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | OrderOutput
 ]:
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -203,11 +285,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        dry_run=dry_run,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -219,21 +302,28 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: OrderCreateInputRequest,
+    dry_run: bool | Unset = UNSET,
 ) -> (
-    Error400
+    ActionPreview
+    | Error400
     | Error401
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
 ):
-    """
+    """Records the order (in force at once). With dry_run=true: what it would reach (subjects, templates,
+    tenants, legal holds in conflict, deadline), refused as the order would be, nothing recorded.
+
     Args:
+        dry_run (bool | Unset):
         body (OrderCreateInputRequest):
 
     Raises:
@@ -241,12 +331,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        ActionPreview | Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            dry_run=dry_run,
         )
     ).parsed

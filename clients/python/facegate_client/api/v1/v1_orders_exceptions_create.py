@@ -13,9 +13,11 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.order_exception_input_request import OrderExceptionInputRequest
 from ...models.order_output import OrderOutput
@@ -53,9 +55,11 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
@@ -95,6 +99,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -109,6 +118,11 @@ def _parse_response(
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -130,9 +144,11 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
 ]:
@@ -156,9 +172,11 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
 ]:
@@ -172,7 +190,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -199,9 +217,11 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
@@ -216,7 +236,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return sync_detailed(
@@ -238,9 +258,11 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
 ]:
@@ -254,7 +276,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -279,9 +301,11 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | OrderOutput
     | None
@@ -296,7 +320,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | OrderOutput
+        Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return (

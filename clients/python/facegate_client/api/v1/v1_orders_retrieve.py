@@ -11,7 +11,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.order_output import OrderOutput
 from ...types import Response
@@ -33,7 +35,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput | None:
     if response.status_code == 200:
         response_200 = OrderOutput.from_dict(response.json())
 
@@ -59,10 +61,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -77,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -90,7 +102,7 @@ def sync_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput]:
     """
     Args:
         order_id (UUID):
@@ -100,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +130,7 @@ def sync(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput | None:
     """
     Args:
         order_id (UUID):
@@ -128,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return sync_detailed(
@@ -141,7 +153,7 @@ async def asyncio_detailed(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput]:
     """
     Args:
         order_id (UUID):
@@ -151,7 +163,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +179,7 @@ async def asyncio(
     order_id: UUID,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput | None:
     """
     Args:
         order_id (UUID):
@@ -177,7 +189,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | OrderOutput
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | OrderOutput
     """
 
     return (

@@ -14,9 +14,11 @@ from ...models.error_403 import Error403
 from ...models.error_404 import Error404
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import UNSET, Response, Unset
 
@@ -56,9 +58,11 @@ def _parse_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | None
 ):
@@ -97,6 +101,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -111,6 +120,11 @@ def _parse_response(
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -133,9 +147,11 @@ def _build_response(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
 ]:
     return Response(
@@ -160,9 +176,11 @@ def sync_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
@@ -179,7 +197,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -209,9 +227,11 @@ def sync(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | None
 ):
@@ -229,7 +249,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -254,9 +274,11 @@ async def asyncio_detailed(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
@@ -273,7 +295,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503]
+        Response[ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -301,9 +323,11 @@ async def asyncio(
     | Error404
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | None
 ):
@@ -321,7 +345,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503
+        ConsentWithReceipt | Error400 | Error401 | Error403 | Error404 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503
     """
 
     return (

@@ -10,9 +10,11 @@ from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_409 import Error409
 from ...models.error_413 import Error413
+from ...models.error_414 import Error414
 from ...models.error_415 import Error415
 from ...models.error_422 import Error422
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.subject_create_input_request import SubjectCreateInputRequest
 from ...models.subject_output import SubjectOutput
@@ -49,9 +51,11 @@ def _parse_response(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
     | None
@@ -86,6 +90,11 @@ def _parse_response(
 
         return response_413
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 415:
         response_415 = Error415.from_dict(response.json())
 
@@ -101,6 +110,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
+
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
 
@@ -115,7 +129,18 @@ def _parse_response(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | SubjectOutput
 ]:
     return Response(
         status_code=HTTPStatus(response.status_code),
@@ -131,7 +156,18 @@ def sync_detailed(
     body: SubjectCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | SubjectOutput
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
@@ -146,7 +182,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput]
     """
 
     kwargs = _get_kwargs(
@@ -172,9 +208,11 @@ def sync(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
     | None
@@ -192,7 +230,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput
     """
 
     return sync_detailed(
@@ -208,7 +246,18 @@ async def asyncio_detailed(
     body: SubjectCreateInputRequest,
     idempotency_key: str | Unset = UNSET,
 ) -> Response[
-    Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+    Error400
+    | Error401
+    | Error403
+    | Error409
+    | Error413
+    | Error414
+    | Error415
+    | Error422
+    | Error429
+    | Error431
+    | Error503
+    | SubjectOutput
 ]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
@@ -223,7 +272,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput]
+        Response[Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput]
     """
 
     kwargs = _get_kwargs(
@@ -247,9 +296,11 @@ async def asyncio(
     | Error403
     | Error409
     | Error413
+    | Error414
     | Error415
     | Error422
     | Error429
+    | Error431
     | Error503
     | SubjectOutput
     | None
@@ -267,7 +318,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error409 | Error413 | Error415 | Error422 | Error429 | Error503 | SubjectOutput
+        Error400 | Error401 | Error403 | Error409 | Error413 | Error414 | Error415 | Error422 | Error429 | Error431 | Error503 | SubjectOutput
     """
 
     return (

@@ -11,7 +11,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...types import UNSET, Response, Unset
 
@@ -44,7 +46,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None:
     if response.status_code == 200:
         response_200 = EnrollmentPage.from_dict(response.json())
 
@@ -70,10 +72,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -88,7 +100,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,7 +115,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -118,7 +130,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -140,7 +152,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -155,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
     """
 
     return sync_detailed(
@@ -172,7 +184,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]:
+) -> Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -187,7 +199,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503]
+        Response[EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503]
     """
 
     kwargs = _get_kwargs(
@@ -207,7 +219,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | None:
+) -> EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | None:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -222,7 +234,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error429 | Error503
+        EnrollmentPage | Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503
     """
 
     return (

@@ -8,7 +8,9 @@ from ...client import AuthenticatedClient, Client
 from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.subject_page import SubjectPage
 from ...types import UNSET, Response, Unset
@@ -42,7 +44,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage | None:
+) -> Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage | None:
     if response.status_code == 200:
         response_200 = SubjectPage.from_dict(response.json())
 
@@ -63,10 +65,20 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -81,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]:
+) -> Response[Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,7 +108,7 @@ def sync_detailed(
     external_ref: str | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]:
+) -> Response[Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -111,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]
+        Response[Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage]
     """
 
     kwargs = _get_kwargs(
@@ -133,7 +145,7 @@ def sync(
     external_ref: str | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage | None:
+) -> Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage | None:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -148,7 +160,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage
+        Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage
     """
 
     return sync_detailed(
@@ -165,7 +177,7 @@ async def asyncio_detailed(
     external_ref: str | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]:
+) -> Response[Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage]:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -180,7 +192,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage]
+        Response[Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage]
     """
 
     kwargs = _get_kwargs(
@@ -200,7 +212,7 @@ async def asyncio(
     external_ref: str | Unset = UNSET,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage | None:
+) -> Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage | None:
     """Base of every client-app endpoint: API key required, request.auth.tenant scopes everything. Every
     POST
     honours an Idempotency-Key header (core/idempotency.py): the first response is kept and replayed.
@@ -215,7 +227,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error429 | Error503 | SubjectPage
+        Error400 | Error401 | Error403 | Error414 | Error429 | Error431 | Error503 | SubjectPage
     """
 
     return (

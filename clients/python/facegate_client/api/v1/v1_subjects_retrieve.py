@@ -10,7 +10,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.subject_detail import SubjectDetail
 from ...types import Response
@@ -32,7 +34,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail | None:
     if response.status_code == 200:
         response_200 = SubjectDetail.from_dict(response.json())
 
@@ -58,10 +60,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -76,7 +88,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,7 +101,7 @@ def sync_detailed(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail]:
     """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies.
 
     Args:
@@ -100,7 +112,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +130,7 @@ def sync(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail | None:
     """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies.
 
     Args:
@@ -129,7 +141,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail
     """
 
     return sync_detailed(
@@ -142,7 +154,7 @@ async def asyncio_detailed(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail]:
+) -> Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail]:
     """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies.
 
     Args:
@@ -153,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail]
     """
 
     kwargs = _get_kwargs(
@@ -169,7 +181,7 @@ async def asyncio(
     subject_id: str,
     *,
     client: AuthenticatedClient,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail | None:
     """GET is the consent ledger's; DELETE asks for erasure, which compliance runs and certifies.
 
     Args:
@@ -180,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | SubjectDetail
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | SubjectDetail
     """
 
     return (

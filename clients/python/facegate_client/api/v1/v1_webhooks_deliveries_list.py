@@ -11,7 +11,9 @@ from ...models.error_400 import Error400
 from ...models.error_401 import Error401
 from ...models.error_403 import Error403
 from ...models.error_404 import Error404
+from ...models.error_414 import Error414
 from ...models.error_429 import Error429
+from ...models.error_431 import Error431
 from ...models.error_503 import Error503
 from ...models.webhook_delivery_page import WebhookDeliveryPage
 from ...types import UNSET, Response, Unset
@@ -45,7 +47,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage | None:
     if response.status_code == 200:
         response_200 = WebhookDeliveryPage.from_dict(response.json())
 
@@ -71,10 +73,20 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 414:
+        response_414 = Error414.from_dict(response.json())
+
+        return response_414
+
     if response.status_code == 429:
         response_429 = Error429.from_dict(response.json())
 
         return response_429
+
+    if response.status_code == 431:
+        response_431 = Error431.from_dict(response.json())
+
+        return response_431
 
     if response.status_code == 503:
         response_503 = Error503.from_dict(response.json())
@@ -89,7 +101,9 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]:
+) -> Response[
+    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage
+]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -104,7 +118,9 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]:
+) -> Response[
+    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage
+]:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -117,7 +133,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage]
     """
 
     kwargs = _get_kwargs(
@@ -139,7 +155,7 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage | None:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -152,7 +168,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage
     """
 
     return sync_detailed(
@@ -169,7 +185,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]:
+) -> Response[
+    Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage
+]:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -182,7 +200,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage]
+        Response[Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage]
     """
 
     kwargs = _get_kwargs(
@@ -202,7 +220,7 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = 100,
     offset: int | Unset = 0,
-) -> Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage | None:
+) -> Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage | None:
     """The tenant sees its own endpoints' deliveries; an officer sees any.
 
     Args:
@@ -215,7 +233,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Error400 | Error401 | Error403 | Error404 | Error429 | Error503 | WebhookDeliveryPage
+        Error400 | Error401 | Error403 | Error404 | Error414 | Error429 | Error431 | Error503 | WebhookDeliveryPage
     """
 
     return (

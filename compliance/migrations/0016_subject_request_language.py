@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("compliance", "0014_webhook_standard_signing_and_job_events"),
+        ("compliance", "0015_erasure_request_run_relay"),
     ]
 
     operations = [
