@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP := $(PY) -m pip -q --disable-pip-version-check
 
-.PHONY: run test lint install lock browser bench services stop clean-data client
+.PHONY: run test lint install lock browser bench services stop clean-data client messages
 
 run: $(STAMP)
 	$(PY) -m devserver run
@@ -53,6 +53,14 @@ client: $(STAMP)
 	$(PY) manage.py spectacular --validate --fail-on-warn --file $(VENV)/facegate-openapi.yaml
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/openapi-python-client generate --path $(VENV)/facegate-openapi.yaml \
 	  --config clients/python-client.yaml --meta setup --output-path clients/python --overwrite
+
+# The portal's translations: collects the marked strings into locale/<lang>/LC_MESSAGES/django.po (translate what
+# is new or fuzzy there), then compiles the .mo files. Commit both: nothing needs gettext at run time.
+MESSAGES_LANGUAGES := de fr it es
+messages: $(STAMP)
+	$(PY) manage.py makemessages --no-obsolete $(foreach l,$(MESSAGES_LANGUAGES),-l $(l)) \
+	  --ignore=".venv/*" --ignore=".facegate/*" --ignore="clients/*" --ignore="tests/*" --ignore="bench/*"
+	$(PY) manage.py compilemessages $(foreach l,$(MESSAGES_LANGUAGES),-l $(l)) --ignore=".venv/*"
 
 # Starts the embedded servers and leaves them running; `make stop` ends them.
 services: $(STAMP)

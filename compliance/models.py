@@ -3,17 +3,19 @@ from datetime import timedelta
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from matching.models import JobStatus
 
 
 class ErasureStatus(models.TextChoices):
-    AWAITING_VERIFICATION = "awaiting_verification", "Awaiting the requester's confirmation"
-    AWAITING_OFFICER = "awaiting_officer", "Awaiting an officer"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    BLOCKED_BY_HOLD = "blocked_by_hold", "Blocked by legal hold"
-    REFUSED = "refused", "Refused"
+    # Translated: the portal's status pages show these (the officer console is always in English).
+    AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting the requester's confirmation")
+    AWAITING_OFFICER = "awaiting_officer", _("Awaiting an officer")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    BLOCKED_BY_HOLD = "blocked_by_hold", _("Blocked by legal hold")
+    REFUSED = "refused", _("Refused")
 
 
 # A request nobody confirmed is not an obligation yet; every other one not done or refused is. "Overdue" is no
@@ -41,6 +43,7 @@ class ErasureRequest(models.Model):
     candidate_scores = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=32, choices=ErasureStatus.choices, default=ErasureStatus.AWAITING_VERIFICATION)
     source = models.CharField(max_length=16, default="portal")  # portal, api, client
+    language = models.CharField(max_length=8, blank=True)  # the portal's, for its mails; blank: English
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -71,9 +74,9 @@ class ErasureRequest(models.Model):
 
 
 class AccessStatus(models.TextChoices):
-    AWAITING_VERIFICATION = "awaiting_verification", "Awaiting the requester's confirmation"
-    AWAITING_OFFICER = "awaiting_officer", "Awaiting an officer"
-    DONE = "done", "Answered"
+    AWAITING_VERIFICATION = "awaiting_verification", _("Awaiting the requester's confirmation")
+    AWAITING_OFFICER = "awaiting_officer", _("Awaiting an officer")
+    DONE = "done", _("Answered")
 
 
 class AccessRequest(models.Model):
@@ -90,6 +93,7 @@ class AccessRequest(models.Model):
     external_ref = models.CharField(max_length=200, blank=True)
     status = models.CharField(max_length=32, choices=AccessStatus.choices, default=AccessStatus.AWAITING_VERIFICATION)
     source = models.CharField(max_length=16, default="portal")  # portal, api, officer
+    language = models.CharField(max_length=8, blank=True)  # the portal's, for its mails; blank: English
     received_at = models.DateTimeField()
     due_at = models.DateTimeField()
     verified_at = models.DateTimeField(null=True, blank=True)

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "core.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "core.i18n.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -140,6 +141,11 @@ LOGIN_REDIRECT_URL = "/officer/"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The data subject's portal speaks these (each named in its own language in the portal's switcher), chosen from the
+# browser's Accept-Language or the language cookie (core/i18n.py); the officer console and the API stay English.
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français"), ("it", "Italiano"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TRANSLATED_PATH_PREFIXES = ("/portal/",)
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("consent.urls")),
     path("api/v1/", include("matching.urls")),
     path("api/v1/", include("compliance.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),  # set_language: the portal's language switcher posts here
     path("portal/erasure/", include(erasure_urlpatterns)),
     path("portal/access/", include(access_urlpatterns)),
     path("portal/", include((consent_urlpatterns, "consent-portal"))),

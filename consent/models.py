@@ -5,6 +5,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Purpose(models.TextChoices):
@@ -140,9 +141,10 @@ class Notice(models.Model):
 
 
 class ConsentMethod(models.TextChoices):
-    WRITTEN_RELEASE = "written_release", "Written release"
-    ELECTRONIC_SIGNATURE = "electronic_signature", "Electronic signature"
-    EXPLICIT_OPT_IN = "explicit_opt_in", "Explicit opt-in"
+    # Translated: the subject's consent page shows these in the visitor's language.
+    WRITTEN_RELEASE = "written_release", _("Written release")
+    ELECTRONIC_SIGNATURE = "electronic_signature", _("Electronic signature")
+    EXPLICIT_OPT_IN = "explicit_opt_in", _("Explicit opt-in")
 
 
 class Consent(models.Model):

@@ -1,6 +1,7 @@
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pgvector.django import VectorField
 
 from consent.models import Purpose
@@ -9,10 +10,11 @@ EMBEDDING_DIMENSIONS = 128  # the Dlib model; another model with other dimension
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
+    # Translated: the portal shows a selfie search's status in the requester's language.
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
 
 
 FINISHED = (JobStatus.DONE, JobStatus.FAILED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.apps.registry import Apps
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.utils.translation import gettext_noop
 
 # (app label, model name): a migration passes the historical models' names.
 ModelName = tuple[str, str]
@@ -16,43 +17,44 @@ GDPR = dict(
     erasure_deadline_months=1,
 )
 
+# Names as the portal shows them (translated there: gettext_noop marks them for the catalogs).
 EU_EEA = {
-    "AT": "Austria",
-    "BE": "Belgium",
-    "BG": "Bulgaria",
-    "HR": "Croatia",
-    "CY": "Cyprus",
-    "CZ": "Czechia",
-    "DK": "Denmark",
-    "EE": "Estonia",
-    "FI": "Finland",
-    "FR": "France",
-    "DE": "Germany",
-    "GR": "Greece",
-    "HU": "Hungary",
-    "IE": "Ireland",
-    "IT": "Italy",
-    "LV": "Latvia",
-    "LT": "Lithuania",
-    "LU": "Luxembourg",
-    "MT": "Malta",
-    "NL": "Netherlands",
-    "PL": "Poland",
-    "PT": "Portugal",
-    "RO": "Romania",
-    "SK": "Slovakia",
-    "SI": "Slovenia",
-    "ES": "Spain",
-    "SE": "Sweden",
-    "IS": "Iceland",
-    "LI": "Liechtenstein",
-    "NO": "Norway",
+    "AT": gettext_noop("Austria"),
+    "BE": gettext_noop("Belgium"),
+    "BG": gettext_noop("Bulgaria"),
+    "HR": gettext_noop("Croatia"),
+    "CY": gettext_noop("Cyprus"),
+    "CZ": gettext_noop("Czechia"),
+    "DK": gettext_noop("Denmark"),
+    "EE": gettext_noop("Estonia"),
+    "FI": gettext_noop("Finland"),
+    "FR": gettext_noop("France"),
+    "DE": gettext_noop("Germany"),
+    "GR": gettext_noop("Greece"),
+    "HU": gettext_noop("Hungary"),
+    "IE": gettext_noop("Ireland"),
+    "IT": gettext_noop("Italy"),
+    "LV": gettext_noop("Latvia"),
+    "LT": gettext_noop("Lithuania"),
+    "LU": gettext_noop("Luxembourg"),
+    "MT": gettext_noop("Malta"),
+    "NL": gettext_noop("Netherlands"),
+    "PL": gettext_noop("Poland"),
+    "PT": gettext_noop("Portugal"),
+    "RO": gettext_noop("Romania"),
+    "SK": gettext_noop("Slovakia"),
+    "SI": gettext_noop("Slovenia"),
+    "ES": gettext_noop("Spain"),
+    "SE": gettext_noop("Sweden"),
+    "IS": gettext_noop("Iceland"),
+    "LI": gettext_noop("Liechtenstein"),
+    "NO": gettext_noop("Norway"),
 }
 
 JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.items()] + [
     dict(
         code="GB",
-        name="United Kingdom",
+        name=gettext_noop("United Kingdom"),
         law="UK GDPR",
         citation="UK GDPR Art. 9, Art. 12(3), Art. 17; DPA 2018",
         written_release_required=False,
@@ -61,7 +63,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="CA",
-        name="Canada",
+        name=gettext_noop("Canada"),
         law="PIPEDA",
         citation="PIPEDA, S.C. 2000, c. 5, Principle 4.3, s. 8(3)",
         written_release_required=False,
@@ -70,7 +72,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="CA-QC",
-        name="Quebec",
+        name=gettext_noop("Quebec"),
         law="Law 25",
         citation="CQLR c. P-39.1, ss. 12, 23; CQLR c. C-1.1, s. 44",
         written_release_required=False,
@@ -79,7 +81,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="US-IL",
-        name="Illinois",
+        name=gettext_noop("Illinois"),
         law="BIPA",
         citation="740 ILCS 14/15",
         written_release_required=True,
@@ -88,7 +90,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="US-TX",
-        name="Texas",
+        name=gettext_noop("Texas"),
         law="CUBI",
         citation="Tex. Bus. & Com. Code §503.001",
         written_release_required=True,
@@ -97,7 +99,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="US-WA",
-        name="Washington",
+        name=gettext_noop("Washington"),
         law="RCW 19.375",
         citation="RCW 19.375.020",
         written_release_required=True,
@@ -106,7 +108,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="US-CA",
-        name="California",
+        name=gettext_noop("California"),
         law="CCPA/CPRA",
         citation="Cal. Civ. Code §1798.105, §1798.130(a)(2)",
         written_release_required=False,
@@ -115,7 +117,7 @@ JURISDICTIONS = [dict(code=code, name=name, **GDPR) for code, name in EU_EEA.ite
     ),
     dict(
         code="ZZ",
-        name="Rest of the world",
+        name=gettext_noop("Rest of the world"),
         law="Facegate default",
         citation="Facegate policy: GDPR-equivalent",
         written_release_required=False,

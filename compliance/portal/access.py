@@ -8,6 +8,7 @@ import json
 from django import forms
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from compliance.models import AccessRequest, AccessStatus
@@ -26,10 +27,10 @@ from core.errors import DomainError
 
 
 class AccessRequestForm(forms.Form):
-    email = forms.EmailField(label="Your email address (the one you gave the organisations)")
-    jurisdiction = JurisdictionField(label="Where you live")
-    tenant = forms.SlugField(required=False, label="Optional: an organisation's code (as it gave it to you)")
-    external_ref = forms.CharField(required=False, max_length=200, label="and your reference at that organisation")
+    email = forms.EmailField(label=_("Your email address (the one you gave the organisations)"))
+    jurisdiction = JurisdictionField(label=_("Where you live"))
+    tenant = forms.SlugField(required=False, label=_("Optional: an organisation's code (as it gave it to you)"))
+    external_ref = forms.CharField(required=False, max_length=200, label=_("and your reference at that organisation"))
 
 
 def _portal_actor(access_request) -> Actor:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -75,8 +76,8 @@ def consent_withdraw_view(request, token, consent_id):
         consent = services.consent_withdraw(consent=consent, actor=Actor.subject(subject.id))
         messages.success(
             request,
-            f"Your consent for “{purpose_title(consent.purpose)}” is withdrawn. "
-            f"{subject.tenant.name} may no longer use your face for it.",
+            gettext("Your consent for “%(purpose)s” is withdrawn. %(organisation)s may no longer use your face for it.")
+            % {"purpose": purpose_title(consent.purpose), "organisation": subject.tenant.name},
         )
         return redirect("consent-portal:consents", token=token)
     context = {

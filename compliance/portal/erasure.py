@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.shortcuts import render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from compliance.models import ErasureRequest
@@ -15,17 +17,18 @@ from core.audit import Actor
 
 
 class ErasureRequestForm(forms.Form):
-    email = forms.EmailField(label="Your email address")
-    jurisdiction = JurisdictionField(label="Where you live")
-    tenant = forms.SlugField(required=False, label="Organisation code (as the organisation gave it to you)")
-    external_ref = forms.CharField(required=False, max_length=200, label="Your reference at that organisation")
-    selfie = forms.ImageField(required=False, label="Or: a selfie, to find your face everywhere")
+    email = forms.EmailField(label=_("Your email address"))
+    jurisdiction = JurisdictionField(label=_("Where you live"))
+    tenant = forms.SlugField(required=False, label=_("Organisation code (as the organisation gave it to you)"))
+    external_ref = forms.CharField(required=False, max_length=200, label=_("Your reference at that organisation"))
+    selfie = forms.ImageField(required=False, label=_("Or: a selfie, to find your face everywhere"))
 
     def clean(self):
         super().clean()
         data = self.cleaned_data  # what Form.clean returns
         if data.get("selfie") and data["selfie"].size > settings.MAX_IMAGE_BYTES:
-            self.add_error("selfie", f"The photo is larger than {settings.MAX_IMAGE_BYTES // (1024 * 1024)} MB.")
+            megabytes = settings.MAX_IMAGE_BYTES // (1024 * 1024)
+            self.add_error("selfie", gettext("The photo is larger than %(megabytes)d MB.") % {"megabytes": megabytes})
         return data
 
 

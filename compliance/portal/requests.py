@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import functools
 import math
+import unicodedata
 
 from django import forms
 from django.conf import settings
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from compliance.services.subject_requests import request_from_token
 from consent.models import Jurisdiction
@@ -20,14 +23,48 @@ from core.errors import DomainError
 from core.links import SignedLink
 
 
+def _sort_key(name: str) -> str:
+    # "Österreich" among the O's: accents ignored, as a reader looks for a name in a list.
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+class _ByTranslatedName(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from sorted((self.choice(obj) for obj in self.queryset), key=lambda choice: _sort_key(choice[1]))
+
+
 class JurisdictionField(forms.ModelChoiceField):
-    """Where the requester lives, offered by name ("Illinois", "Rest of the world"), posted as its code."""
+    """Where the requester lives, offered by name in the portal's language ("Illinois", "Übrige Welt"; the seed's
+    names are in the catalogs, an officer's new one shows as entered), in the order of those names; posted as its
+    code."""
+
+    iterator = _ByTranslatedName
 
     def __init__(self, **kwargs):
-        super().__init__(queryset=Jurisdiction.objects.order_by("name"), to_field_name="code", **kwargs)
+        super().__init__(queryset=Jurisdiction.objects.all(), to_field_name="code", **kwargs)
 
     def label_from_instance(self, obj):
-        return obj.name
+        return gettext(obj.name)
+
+
+# The refusals a requester can meet on the portal, in the portal's language (the API answers them in English).
+PORTAL_MESSAGES = {
+    "invalid_link": _("This link is not valid."),
+    "link_expired": _("This link has expired."),
+    "report_not_ready": _("The report is not ready yet: the request has not been answered."),
+    "subject_or_selfie_required": _("Give either the tenant and your reference with it, or a selfie."),
+    "tenant_and_reference_together": _("Give both the organisation's code and your reference there, or neither."),
+    "invalid_image": _("The photo is corrupt, truncated or too large to decode."),
+    "image_too_large": _("The photo is too large."),
+    "unsupported_media_type": _("Only JPEG, PNG, WebP and BMP photos are accepted."),
+    "email_undeliverable": _("This email address cannot receive mail (its domain is not a valid internet name)."),
+}
+
+
+def portal_message(exc: DomainError) -> str:
+    return str(PORTAL_MESSAGES.get(exc.code, exc.message))
 
 
 def mail_budget_wait(request, email: str) -> float | None:
@@ -49,7 +86,16 @@ def request_form_page(request, form, *, area: str, create):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if wait := mail_budget_wait(request, data["email"]):
-            form.add_error(None, f"Too many requests. Please try again in {math.ceil(wait / 60)} minutes.")
+            minutes = math.ceil(wait / 60)
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many requests. Please try again in %(minutes)d minute.",
+                    "Too many requests. Please try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
             response = render(request, f"portal/{area}/request.html", {"form": form}, status=429)
             response["Retry-After"] = throttles.retry_after(wait)
             return response
@@ -61,17 +107,18 @@ def request_form_page(request, form, *, area: str, create):
                 tenant=data["tenant"] or "",
                 external_ref=data["external_ref"] or "",
                 source="portal",
+                language=get_language(),  # the requester's mails are written in it
                 actor=Actor("portal:anonymous"),
             )
         except DomainError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, portal_message(exc))
         else:
             return render(request, f"portal/{area}/sent.html", {"email": data["email"]})
     return render(request, f"portal/{area}/request.html", {"form": form}, status=400 if form.errors else 200)
 
 
 def link_error(request, exc: DomainError, *, area: str):
-    return render(request, f"portal/{area}/link_error.html", {"message": exc.message}, status=http_status(exc))
+    return render(request, f"portal/{area}/link_error.html", {"message": portal_message(exc)}, status=http_status(exc))
 
 
 def opened_by(model, link: SignedLink, *, area: str):

@@ -18,12 +18,18 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compliance.models import AccessRequest, AccessStatus
 from compliance.services.access_report import access_report_build
 from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.identity import reference_is_the_requesters, subjects_of_confirmed_email
-from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
+from compliance.services.subject_requests import (
+    NotAwaitingOfficer,
+    mail_on_commit,
+    request_intake,
+    requester_language,
+)
 from consent.models import Subject
 from core.audit import Actor, audit_append
 from core.emails import email_address
@@ -55,6 +61,7 @@ def access_request_create(
     received_at: datetime | None = None,
     source: str,
     actor: Actor,
+    language: str = "",
 ) -> AccessRequest:
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail with the moment
     it was received: the clock starts then). Nothing is looked up before the requester confirms the address, and
@@ -68,7 +75,9 @@ def access_request_create(
         source=source,
         reference_error=ReferenceIncomplete,
     )
-    access_request = AccessRequest(email=email, external_ref=external_ref, source=source, **intake.fields)
+    access_request = AccessRequest(
+        email=email, external_ref=external_ref, source=source, language=language, **intake.fields
+    )
     clock_note(access_request, event="received", at=intake.received_at)
     clock_stop(access_request, at=intake.now, reason="awaiting the requester's confirmation")
     access_request.save(force_insert=True)
@@ -84,13 +93,17 @@ def access_request_create(
             "due_at": access_request.due_at,
         },
     )
-    mail_on_commit(
-        email,
-        "Confirm your Facegate access request",
-        f"Someone (we hope you) asked Facegate what it holds about the person with this address.\n\n"
-        f"Confirm the request here:\n{CONFIRM_LINK.url(access_request.pk)}\n\n"
-        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
-    )
+    with requester_language(access_request):
+        mail_on_commit(
+            email,
+            gettext("Confirm your Facegate access request"),
+            gettext(
+                "Someone (we hope you) asked Facegate what it holds about the person with this address.\n\n"
+                "Confirm the request here:\n%(link)s\n\n"
+                "The link expires in %(days)d days. If you did not ask for this, ignore it."
+            )
+            % {"link": CONFIRM_LINK.url(access_request.pk), "days": settings.PORTAL_LINK_MAX_AGE_DAYS},
+        )
     return access_request
 
 
@@ -125,13 +138,20 @@ def _answer(access_request: AccessRequest, *, subjects: list, actor: Actor) -> N
         obj=access_request,
         details={"subjects": len(access_request.subjects), "due_at": access_request.due_at},
     )
-    mail_on_commit(
-        email,
-        "Your Facegate access report is ready",
-        f"Download what Facegate holds about you (a JSON file) here:\n{REPORT_LINK.url(access_request.pk)}\n\n"
-        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. "
-        f"Your request's page:\n{STATUS_LINK.url(access_request.pk)}\n",
-    )
+    with requester_language(access_request):
+        mail_on_commit(
+            email,
+            gettext("Your Facegate access report is ready"),
+            gettext(
+                "Download what Facegate holds about you (a JSON file) here:\n%(report_link)s\n\n"
+                "The link expires in %(days)d days. Your request's page:\n%(status_link)s\n"
+            )
+            % {
+                "report_link": REPORT_LINK.url(access_request.pk),
+                "days": settings.PORTAL_LINK_MAX_AGE_DAYS,
+                "status_link": STATUS_LINK.url(access_request.pk),
+            },
+        )
 
 
 @transaction.atomic
@@ -158,12 +178,16 @@ def access_request_verify(*, access_request: AccessRequest, actor: Actor) -> Acc
     else:
         access_request.status = AccessStatus.AWAITING_OFFICER
         access_request.save()
-        mail_on_commit(
-            access_request.email,
-            "Your Facegate access request",
-            f"Thank you. A compliance officer checks that the request comes from you before anything is shown.\n"
-            f"Follow it here:\n{STATUS_LINK.url(access_request.pk)}\n",
-        )
+        with requester_language(access_request):
+            mail_on_commit(
+                access_request.email,
+                gettext("Your Facegate access request"),
+                gettext(
+                    "Thank you. A compliance officer checks that the request comes from you before anything is shown.\n"
+                    "Follow it here:\n%(link)s\n"
+                )
+                % {"link": STATUS_LINK.url(access_request.pk)},
+            )
     return access_request
 
 

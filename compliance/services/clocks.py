@@ -9,10 +9,11 @@ from typing import TypeVar
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compliance.models import AccessRequest, ErasureRequest, ErasureStatus
 from compliance.services.due_dates import erasure_due_at, extension_allowed
-from compliance.services.subject_requests import mail_on_commit
+from compliance.services.subject_requests import mail_on_commit, requester_language
 from core.audit import Actor, audit_append
 from core.errors import Conflict, ReasonRequired
 
@@ -134,12 +135,16 @@ def request_extend(*, subject_request: AnyRequest, reason: str, actor: Actor) ->
         obj=subject_request,
         details={"reason": reason, "first_due_at": first_due, "due_at": subject_request.due_at},
     )
-    mail_on_commit(
-        subject_request.email,
-        "Your Facegate request: more time needed",
-        f"We need more time to answer your request, for this reason:\n\n{reason}\n\n"
-        f"The new deadline is {subject_request.due_at:%Y-%m-%d %H:%M} UTC ({jurisdiction.law}).\n",
-    )
+    with requester_language(subject_request):
+        mail_on_commit(
+            subject_request.email,
+            gettext("Your Facegate request: more time needed"),
+            gettext(
+                "We need more time to answer your request, for this reason:\n\n%(reason)s\n\n"
+                "The new deadline is %(due_at)s UTC (%(law)s).\n"
+            )
+            % {"reason": reason, "due_at": f"{subject_request.due_at:%Y-%m-%d %H:%M}", "law": jurisdiction.law},
+        )
     return subject_request
 
 
@@ -157,12 +162,16 @@ def erasure_request_pause(*, erasure_request: ErasureRequest, reason: str, actor
         raise PauseNotAllowed(jurisdiction=erasure_request.jurisdiction_id)
     erasure_request.save(update_fields=_CLOCK_FIELDS)
     audit_append(actor=actor, action="erasure_request.pause", obj=erasure_request, details={"reason": reason})
-    mail_on_commit(
-        erasure_request.email,
-        "Your Facegate request: we need to confirm your identity",
-        f"Before we can answer your request we need to confirm your identity:\n\n{reason}\n\n"
-        "The time we have to answer restarts once we have it.\n",
-    )
+    with requester_language(erasure_request):
+        mail_on_commit(
+            erasure_request.email,
+            gettext("Your Facegate request: we need to confirm your identity"),
+            gettext(
+                "Before we can answer your request we need to confirm your identity:\n\n%(reason)s\n\n"
+                "The time we have to answer restarts once we have it.\n"
+            )
+            % {"reason": reason},
+        )
     return erasure_request
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compliance.models import ErasureRequest, ErasureStatus, WebhookEvent
 from compliance.services import eraser
@@ -20,7 +21,12 @@ from compliance.services.clocks import clock_note, clock_restart, clock_stop
 from compliance.services.due_dates import erasure_due_at
 from compliance.services.identity import requester_is_the_subject, selfie_needs_an_officer
 from compliance.services.objections import named_tenants_tell
-from compliance.services.subject_requests import NotAwaitingOfficer, mail_on_commit, request_intake
+from compliance.services.subject_requests import (
+    NotAwaitingOfficer,
+    mail_on_commit,
+    request_intake,
+    requester_language,
+)
 from compliance.services.webhooks import webhook_emit
 from consent.models import Subject
 from consent.purposes import subject_purposes_check
@@ -78,6 +84,7 @@ def erasure_request_create(
     received_at: datetime | None = None,
     source: str,
     actor: Actor,
+    language: str = "",
 ) -> ErasureRequest:
     """A data subject's request (portal, or an officer entering one that came by letter or e-mail, with the moment
     it was received: the clock starts then). The requester confirms by the emailed link, and where the law allows
@@ -99,6 +106,7 @@ def erasure_request_create(
         email=email,
         external_ref=external_ref,
         source=source,
+        language=language,
         **intake.fields,
         selfie=selfie,
         selfie_sha256=hashlib.sha256(selfie).hexdigest() if selfie is not None else "",
@@ -124,13 +132,16 @@ def erasure_request_create(
     )
     if selfie is not None:
         enqueue(ERASURE_LOOKUP_TASK, str(erasure_request.pk))
-    link = CONFIRM_LINK.url(erasure_request.pk)
-    mail_on_commit(
-        email,
-        "Confirm your Facegate erasure request",
-        f"Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n{link}\n\n"
-        f"The link expires in {settings.PORTAL_LINK_MAX_AGE_DAYS} days. If you did not ask for this, ignore it.",
-    )
+    with requester_language(erasure_request):
+        mail_on_commit(
+            email,
+            gettext("Confirm your Facegate erasure request"),
+            gettext(
+                "Someone (we hope you) asked Facegate to erase your face data.\n\nConfirm the request here:\n%(link)s\n\n"
+                "The link expires in %(days)d days. If you did not ask for this, ignore it."
+            )
+            % {"link": CONFIRM_LINK.url(erasure_request.pk), "days": settings.PORTAL_LINK_MAX_AGE_DAYS},
+        )
     return erasure_request
 
 
@@ -168,11 +179,12 @@ def erasure_request_verify(*, erasure_request: ErasureRequest, actor: Actor) -> 
             "due_at": erasure_request.due_at,
         },
     )
-    mail_on_commit(
-        erasure_request.email,
-        "Your Facegate erasure request",
-        f"Thank you. Follow its progress here:\n{STATUS_LINK.url(erasure_request.pk)}\n",
-    )
+    with requester_language(erasure_request):
+        mail_on_commit(
+            erasure_request.email,
+            gettext("Your Facegate erasure request"),
+            gettext("Thank you. Follow its progress here:\n%(link)s\n") % {"link": STATUS_LINK.url(erasure_request.pk)},
+        )
     if erasure_ready(erasure_request):
         erasure_run_enqueue(erasure_request)
     return erasure_request
@@ -296,12 +308,13 @@ def erasure_request_erase_run(*, request_id) -> ErasureRequest:
             done_details={"subjects_erased": erasure_request.subjects_erased, "certificate": str(cert.pk)},
         )
         if erasure_request.status == ErasureStatus.DONE:
-            mail_on_commit(
-                erasure_request.email,
-                "Your face data has been erased",
-                f"Your erasure request is done. Certificate {cert.pk}.\n"
-                f"Details: {STATUS_LINK.url(erasure_request.pk)}\n",
-            )
+            with requester_language(erasure_request):
+                mail_on_commit(
+                    erasure_request.email,
+                    gettext("Your face data has been erased"),
+                    gettext("Your erasure request is done. Certificate %(certificate)s.\nDetails: %(link)s\n")
+                    % {"certificate": cert.pk, "link": STATUS_LINK.url(erasure_request.pk)},
+                )
             if erasure_request.tenant_id:
                 webhook_emit(
                     tenant_id=erasure_request.tenant_id,

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from compliance.models import ErasureRequest, ErasureStatus
 from compliance.services.clocks import clock_note
 from compliance.services.erasure_requests import erasure_request_targets, erasure_run_enqueue
+from compliance.services.subject_requests import requester_language
 from core.audit import Actor, audit_append
 from core.errors import Conflict, DomainError, ReasonRequired
 
@@ -81,13 +83,14 @@ def erasure_request_refuse(
         details={"basis": basis, "subjects": sorted(chosen), "whole": whole, "status": erasure_request.status},
     )
     if email:
-        what = "Your request was refused" if whole else "Part of your request was refused (the rest is erased)"
-        transaction.on_commit(
-            lambda: send_mail(
-                "Your Facegate erasure request",
-                f"{what}, on this legal basis:\n\n{basis}\n\nYou may complain to your data protection authority.\n",
-                settings.DEFAULT_FROM_EMAIL,
-                [email],
-            )
-        )
+        with requester_language(erasure_request):
+            subject = gettext("Your Facegate erasure request")
+            body = (
+                gettext("Your request was refused, on this legal basis:\n\n%(basis)s\n\n")
+                if whole
+                else gettext(
+                    "Part of your request was refused (the rest is erased), on this legal basis:\n\n%(basis)s\n\n"
+                )
+            ) % {"basis": basis} + gettext("You may complain to your data protection authority.\n")
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return erasure_request

@@ -9,7 +9,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from compliance.services.due_dates import erasure_due_at
 from consent.models import Jurisdiction, Tenant
@@ -85,6 +85,12 @@ def request_from_token(model, *, token: str, link: SignedLink):
     if found is None:
         raise InvalidLink()
     return found
+
+
+def requester_language(subject_request):
+    """Mails to the requester are written in the language of the portal they asked through (English otherwise):
+    build their text inside `with requester_language(request):`."""
+    return translation.override(subject_request.language or settings.LANGUAGE_CODE)
 
 
 def mail_on_commit(email: str, subject: str, body: str) -> None:
