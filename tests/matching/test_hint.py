@@ -101,7 +101,10 @@ class World:
         elif name == "hold":
             LegalHold.objects.create(reason="test", created_by="test", scope_subjects=[s.pk])
         elif name == "retention":
-            RetentionRule.objects.create(tenant=self.tenant, anchor=args[0], max_age_days=10, active=args[1])
+            # The same active limit twice is refused (retention_rule_unique_when_active); it would change nothing.
+            limit = {"tenant": self.tenant, "anchor": args[0], "max_age_days": 10}
+            if not (args[1] and RetentionRule.objects.filter(active=True, **limit).exists()):
+                RetentionRule.objects.create(active=args[1], **limit)
         elif name == "interact":
             Subject.objects.filter(pk=s.pk).update(last_interaction_at=now + args[1])
         elif name == "order":
