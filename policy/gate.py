@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from consent.models import Subject
 from core.errors import Conflict, Forbidden
+from core.replica import search_connection
 from policy import rules
 from policy.models import COLLECTION_BLOCKING_ACTIONS, MATCH_BLOCKING_ACTIONS
 
@@ -84,7 +85,7 @@ def eligible_upper_bound(*, tenant, purpose: str, limit: int) -> int:
 
     An upper bound of the eligible set, used only to choose a search path; never to decide eligibility.
     """
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FROM (
                    SELECT 1 FROM consent_consent c

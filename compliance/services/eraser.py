@@ -21,6 +21,7 @@ from compliance.services.certificates import certificate_issue
 from compliance.services.webhooks import webhook_emit_subjects
 from consent.models import Consent, Subject
 from core.audit import Actor, audit_append, audit_head_seq
+from core.replica import eligibility_removed
 from matching import partitions
 from matching.models import Enrollment, FaceTemplate, MatchJob
 from policy.selectors import subjects_held
@@ -131,6 +132,7 @@ def subjects_erase(
     counts: Counter = Counter()
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
+            eligibility_removed()
             done, batch_counts = _erase_subject_batch(batch, cause=cause, now=timezone.now())
             held.update(set(batch) - set(done))
             audit_append(
@@ -189,6 +191,7 @@ def templates_erase(*, template_ids, cause: str, cause_id="", scope: dict, actor
     held_subjects: set[str] = set()
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
+            eligibility_removed()
             rows = list(FaceTemplate.objects.filter(pk__in=batch).values_list("pk", "subject_id", "enrollment_id"))
             held = {str(s) for s in subjects_held(subject_ids={r[1] for r in rows})}
             rows = [r for r in rows if str(r[1]) not in held]

