@@ -96,7 +96,21 @@ def wait_until_standby_serves(tenant, probe):
     raise AssertionError("the standby never became current")
 
 
-def test_a_withdrawal_is_never_missed_by_a_search_on_the_standby(replica, people, client):
+@pytest.fixture
+def late_replay(replica):
+    """The standby replays WAL 300 ms late: a commit that did not wait for it would still be unseen there."""
+
+    def delay(value: str) -> None:
+        with replica.cursor() as cursor:
+            cursor.execute(f"ALTER SYSTEM SET recovery_min_apply_delay = '{value}'")
+            cursor.execute("SELECT pg_reload_conf()")
+
+    delay("300ms")
+    yield
+    delay("0")
+
+
+def test_a_withdrawal_is_never_missed_by_a_search_on_the_standby(replica, people, client, late_replay):
     tenant, raw_key, templates = people
     wait_until_standby_serves(tenant, templates[0])
     for template in templates:
