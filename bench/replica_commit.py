@@ -6,7 +6,9 @@
 consent.services.consent_withdraw (the service the API calls) on --n fresh consents in each of three modes:
   primary-only      the replica alias removed: a local commit, as without DATABASE_REPLICA_URL;
   standby           streaming: remote_apply, the commit returns once the standby has applied it;
-  standby-stopped   pg_ctl stop: a local commit and a fence (core.replica), bounded however the standby fails.
+  standby-paused    streaming but not replaying (pg_wal_replay_pause): the first waits REPLICA_COMMIT_TIMEOUT_SECONDS
+                    and fences the standby; the next ones see the fence and commit locally;
+  standby-stopped   pg_ctl stop: a local commit and a fence (core.replica).
 Prints p50/p95/max in ms per mode, and the primary's replay_lag samples (pg_stat_replication) while streaming.
 """
 
@@ -29,7 +31,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, connections  # noqa: E402
 
 from consent.models import Consent  # noqa: E402
 from consent.services import consent_withdraw  # noqa: E402
@@ -79,6 +81,14 @@ def main() -> None:
     print(summary("standby", timed(args.n, lag)))
     if lag:
         print(f"{'replay_lag':16} samples={len(lag)}  p50 {statistics.median(lag):.2f} ms  max {max(lag):.2f} ms")
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_wal_replay_pause()")
+    try:
+        print(summary("standby-paused", timed(args.n)))
+    finally:
+        with connections[REPLICA].cursor() as cursor:
+            cursor.execute("SELECT pg_wal_replay_resume()")
+        connections[REPLICA].close()
     standby.stop_standby(forget=False)
     try:
         print(summary("standby-stopped", timed(args.n)))

@@ -23,6 +23,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +61,10 @@ def _lsn(text: str) -> int:
     return (int(high, 16) << 32) + int(low, 16)
 
 
+def _lsn_text(lsn: int) -> str:
+    return f"{lsn >> 32:X}/{lsn & 0xFFFFFFFF:X}"
+
+
 # --- Writes -----------------------------------------------------------------------------------------------
 
 
@@ -69,9 +74,11 @@ def eligibility_removed() -> None:
     if not configured():
         return
     with connection.cursor() as cursor:
+        # A standby still behind the fence is not waited for: each write would pay the whole bound again.
         cursor.execute(
             """SELECT pg_backend_pid(), now(), EXISTS (SELECT 1 FROM pg_stat_replication
-                   WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum'))"""
+                   WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum') AND replay_lsn >= %s::pg_lsn)""",
+            [_lsn_text(_fence_read(default=0))],
         )
         pid, started, streaming = cursor.fetchone()
         if streaming:
@@ -87,16 +94,26 @@ def eligibility_removed() -> None:
     transaction.on_commit(after_commit)
 
 
+def _fence_read(*, default: int | None) -> int | None:
+    try:
+        return cache.get(FENCE_KEY, 0)
+    except RedisError:
+        logger.warning("replica fence unreadable (Redis)")
+        return default
+
+
 def _fence() -> None:
     """The standby serves no search until it has replayed the primary's WAL up to here (past our commit)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_current_wal_lsn()::text")
         lsn = _lsn(cursor.fetchone()[0])
     # Only ever raised: a lower fence written late by a concurrent writer must not undo a higher one.
-    client = cache._cache.get_client(write=True)
     raise_to = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then "
     raise_to += "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end"
-    client.eval(raise_to, 1, cache.make_key(FENCE_KEY), lsn, FENCE_TTL)
+    try:
+        cache._cache.get_client(write=True).eval(raise_to, 1, cache.make_key(FENCE_KEY), lsn, FENCE_TTL)
+    except RedisError:  # committed already: the answer stands; searches find no fence while Redis is down either
+        logger.exception("could not fence the standby at %s", _lsn_text(lsn))
 
 
 class _CommitGuard(threading.Thread):
@@ -153,7 +170,9 @@ class _CommitGuard(threading.Thread):
 
 def _usable(db) -> bool:
     """In recovery (never a promoted copy), streaming, within the lag bound, and past the fence."""
-    fence = cache.get(FENCE_KEY, 0)
+    fence = _fence_read(default=None)
+    if fence is None:
+        return False
     with db.cursor() as cursor:
         cursor.execute(
             """SELECT pg_is_in_recovery(),
