@@ -208,7 +208,7 @@ def on_standby(search):
         _unusable_until = time.monotonic() + settings.REPLICA_RETRY_SECONDS
     token = _reading.set(DEFAULT_DB_ALIAS)
     try:
-        with transaction.atomic(using=DEFAULT_DB_ALIAS):
+        with transaction.atomic(using=DEFAULT_DB_ALIAS, savepoint=False):  # inside a match: its transaction
             return search(), DEFAULT_DB_ALIAS
     finally:
         _reading.reset(token)
