@@ -48,7 +48,7 @@ os.environ["FACEGATE_DATA_DIR"] = ARGS.data_dir
 for name in ("DATABASE_URL", "REDIS_URL", "DATABASE_REPLICA_URL"):
     os.environ.pop(name, None)
 
-import psutil  # noqa: E402
+import psutil  # type: ignore[import-untyped]  # noqa: E402
 
 from devserver import embedded, standby  # noqa: E402
 

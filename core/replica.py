@@ -18,11 +18,15 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -32,18 +36,19 @@ FENCE_KEY = "replica:fence"  # the primary WAL position (an int) the standby mus
 FENCE_TTL = 24 * 3600  # longer than any standby outage worth serving searches after: past it, a fresh copy
 _reading: ContextVar[str | None] = ContextVar("facegate_search_database", default=None)
 _unusable_until = 0.0  # per process: when to try the standby again
+T = TypeVar("T")
 
 
 class SearchRouter:
     """Sends the ORM reads inside `on_standby` to the database chosen for the search; all else to the primary."""
 
-    def db_for_read(self, model, **hints):
+    def db_for_read(self, model: type, **hints: Any) -> str | None:
         return _reading.get()
 
-    def db_for_write(self, model, **hints):
+    def db_for_write(self, model: type, **hints: Any) -> str:
         return DEFAULT_DB_ALIAS
 
-    def allow_migrate(self, db, app_label, **hints):
+    def allow_migrate(self, db: str, app_label: str, **hints: Any) -> bool:
         return db == DEFAULT_DB_ALIAS  # the standby is a copy: migrating the primary migrates it
 
 
@@ -51,7 +56,7 @@ def configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
-def search_connection():
+def search_connection() -> BaseDatabaseWrapper:
     """The connection the current search runs on (the primary outside `on_standby`)."""
     return connections[_reading.get() or DEFAULT_DB_ALIAS]
 
@@ -78,7 +83,7 @@ def eligibility_removed() -> None:
         cursor.execute(
             """SELECT pg_backend_pid(), now(), EXISTS (SELECT 1 FROM pg_stat_replication
                    WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum') AND replay_lsn >= %s::pg_lsn)""",
-            [_lsn_text(_fence_read(default=0))],
+            [_lsn_text(_fence_read(default=0) or 0)],
         )
         pid, started, streaming = cursor.fetchone()
         if streaming:
@@ -87,7 +92,7 @@ def eligibility_removed() -> None:
     if guard:
         guard.start()
 
-    def after_commit():
+    def after_commit() -> None:
         if guard is None or guard.stop():  # not sent to the standby, or its wait was cut short
             _fence()
 
@@ -96,7 +101,7 @@ def eligibility_removed() -> None:
 
 def _fence_read(*, default: int | None) -> int | None:
     try:
-        return cache.get(FENCE_KEY, 0)
+        return int(cache.get(FENCE_KEY, 0))
     except RedisError:
         logger.warning("replica fence unreadable (Redis)")
         return default
@@ -111,7 +116,8 @@ def _fence() -> None:
     raise_to = "local v = tonumber(redis.call('GET', KEYS[1]) or '0') if tonumber(ARGV[1]) > v then "
     raise_to += "redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end"
     try:
-        cache._cache.get_client(write=True).eval(raise_to, 1, cache.make_key(FENCE_KEY), lsn, FENCE_TTL)
+        client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]  # Django's RedisCache
+        client.eval(raise_to, 1, cache.make_key(FENCE_KEY), lsn, FENCE_TTL)
     except RedisError:  # committed already: the answer stands; searches find no fence while Redis is down either
         logger.exception("could not fence the standby at %s", _lsn_text(lsn))
 
@@ -123,7 +129,7 @@ class _CommitGuard(threading.Thread):
 
     POLL = 0.2
 
-    def __init__(self, pid: int, transaction_start):
+    def __init__(self, pid: int, transaction_start: datetime):
         super().__init__(daemon=True, name=f"commit-guard-{pid}")
         self.pid, self.transaction_start = pid, transaction_start
         self.done = threading.Event()
@@ -168,7 +174,7 @@ class _CommitGuard(threading.Thread):
 # --- Searches ---------------------------------------------------------------------------------------------
 
 
-def _usable(db) -> bool:
+def _usable(db: BaseDatabaseWrapper) -> bool:
     """In recovery (never a promoted copy), streaming, within the lag bound, and past the fence."""
     fence = _fence_read(default=None)
     if fence is None:
@@ -191,7 +197,7 @@ def _usable(db) -> bool:
     )
 
 
-def on_standby(search):
+def on_standby(search: Callable[[], T]) -> tuple[T, str]:
     """`search()` run on the standby when it is usable, else on the primary; its result, and where it ran."""
     global _unusable_until
     if configured() and time.monotonic() >= _unusable_until:
