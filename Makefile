@@ -9,8 +9,9 @@ PIP := $(PY) -m pip -q --disable-pip-version-check
 
 .PHONY: run test lint install lock browser bench services stop clean-data client messages
 
+# `make run STANDBY=1` (or `make services STANDBY=1`) adds a synchronous hot standby that serves the searches.
 run: $(STAMP)
-	$(PY) -m devserver run
+	$(PY) -m devserver run $(if $(STANDBY),--standby)
 
 test: $(STAMP) browser lint
 	$(PY) -m devserver test $(ARGS)
@@ -64,7 +65,7 @@ messages: $(STAMP)
 
 # Starts the embedded servers and leaves them running; `make stop` ends them.
 services: $(STAMP)
-	$(PY) -m devserver services
+	$(PY) -m devserver services $(if $(STANDBY),--standby)
 
 stop: $(STAMP)
 	$(PY) -m devserver stop

@@ -57,6 +57,20 @@ if not _db.get("HOST") and _db.get("OPTIONS", {}).get("host"):
 _db["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
 _db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _db}
+# A hot standby of DATABASE_URL (docs/replication.md): the gated searches read it while it is current.
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    _replica = env.db_url_config(DATABASE_REPLICA_URL)
+    if not _replica.get("HOST") and _replica.get("OPTIONS", {}).get("host"):
+        _replica["HOST"] = _replica["OPTIONS"].pop("host")
+    # A standby that is down is noticed in a second, not after the system's connect timeout.
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = 1
+    _replica.update(CONN_MAX_AGE=_db["CONN_MAX_AGE"], CONN_HEALTH_CHECKS=True, TEST={"MIRROR": "default"})
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["core.replica.SearchRouter"]
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=2.0)
+REPLICA_COMMIT_TIMEOUT_SECONDS = env.float("REPLICA_COMMIT_TIMEOUT_SECONDS", default=2.0)
+REPLICA_RETRY_SECONDS = env.float("REPLICA_RETRY_SECONDS", default=5.0)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

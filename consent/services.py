@@ -18,6 +18,7 @@ from core.audit import Actor, audit_append
 from core.emails import email_canonical
 from core.enqueue import enqueue
 from core.errors import Conflict, DomainError, PurposeNotAllowed, SubjectErased, UnknownJurisdiction
+from core.replica import eligibility_removed
 from core.retry import retrying
 
 CONSENT_WITHDRAWN_NOTIFY_TASK = "compliance.tasks.consent_withdrawn_notify"
@@ -325,6 +326,7 @@ def consent_withdraw(*, consent: Consent, actor: Actor) -> Consent:
         return consent
     consent.withdrawn_at = timezone.now()
     consent.save(update_fields=["withdrawn_at"])
+    eligibility_removed()  # applied on the standby before this answers (core.replica)
     audit_append(
         actor=actor,
         action="consent.withdraw",

@@ -1,4 +1,4 @@
-"""Starts and stops everything Facegate runs on: `python -m devserver run | test [args] | services`.
+"""Starts and stops everything Facegate runs on: `python -m devserver run | test [args] | services [--standby]`.
 
 run:      embedded PostgreSQL/Redis (unless DATABASE_URL/REDIS_URL are set), preflight, migrate, first-run
           demo data, then the web server, one Celery worker, Celery beat and the audit sequencer
@@ -7,6 +7,9 @@ test:     the same servers, then pytest with the given arguments; the servers st
 services: start the servers, print DATABASE_URL=... and REDIS_URL=..., and leave them running
           (for scripts and benches; stop them with `python -m devserver stop`).
 stop:     stop this checkout's embedded servers.
+
+--standby (run, services): also a synchronous hot standby of the embedded PostgreSQL (devserver/standby.py),
+          exported as DATABASE_REPLICA_URL; the gated searches read it (docs/replication.md).
 
 The servers start here, before Django: their URLs are exported as DATABASE_URL / REDIS_URL to every
 process started from here, so settings only read the environment.
@@ -21,20 +24,24 @@ import sys
 import time
 from pathlib import Path
 
-from devserver import embedded
+from devserver import embedded, standby
 from devserver.supervisor import Child, Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
-def _start_services() -> list:
+def _start_services(*, with_standby: bool = False) -> list:
     """Start what is not configured externally; return the stop functions, last started first."""
     stops = []
     if not os.environ.get("DATABASE_URL"):
         os.environ["DATABASE_URL"] = embedded.start_postgres()
         stops.append(embedded.stop_postgres)
         print(f"facegate: embedded PostgreSQL at {os.environ['DATABASE_URL']}", flush=True)
+        if with_standby and not os.environ.get("DATABASE_REPLICA_URL"):
+            os.environ["DATABASE_REPLICA_URL"] = standby.start_standby()
+            stops.append(standby.stop_standby)
+            print(f"facegate: embedded standby at {os.environ['DATABASE_REPLICA_URL']}", flush=True)
     if not os.environ.get("REDIS_URL"):
         os.environ["REDIS_URL"] = embedded.start_redis()
         stops.append(embedded.stop_redis)
@@ -54,12 +61,12 @@ def _manage(*args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
-def run() -> int:
+def run(*, with_standby: bool = False) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Local use: webhooks may go to a receiver on this machine (production refuses private addresses).
     os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_URLS", "true")
     port = os.environ.get("PORT", "8000")
-    stops = _start_services()
+    stops = _start_services(with_standby=with_standby)
     supervisor = Supervisor([])
     stopping = False
 
@@ -120,14 +127,20 @@ def main(argv: list[str]) -> int:
     if not argv or argv[0] not in {"run", "test", "services", "stop"}:
         print(__doc__)
         return 2
+    with_standby = "--standby" in argv[1:]
+    if argv[0] != "test" and set(argv[1:]) - {"--standby"}:
+        print(__doc__)
+        return 2
     if argv[0] == "run":
-        return run()
+        return run(with_standby=with_standby)
     if argv[0] == "services":  # start the servers and print their URLs (for scripts and benches)
-        _start_services()
+        _start_services(with_standby=with_standby)
         print(f"DATABASE_URL={os.environ['DATABASE_URL']}\nREDIS_URL={os.environ['REDIS_URL']}")
+        if replica := os.environ.get("DATABASE_REPLICA_URL"):
+            print(f"DATABASE_REPLICA_URL={replica}")
         return 0
     if argv[0] == "stop":
-        _stop_services([embedded.stop_redis, embedded.stop_postgres])
+        _stop_services([embedded.stop_redis, standby.stop_standby, embedded.stop_postgres])
         return 0
     return test(argv[1:])
 

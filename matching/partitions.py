@@ -16,6 +16,8 @@ import uuid
 
 from django.db import connection, transaction
 
+from core.replica import search_connection
+
 TEMPLATES = "matching_facetemplate"
 SHARED = "matching_facetemplate_shared"
 # A tenant with more templates than this gets its own partition: at 10,000 rows an exact scan of 128-d vectors
@@ -39,7 +41,7 @@ def partition_name(tenant_id) -> str:
 
 def tenant_partition_rows(tenant_id) -> int | None:
     """The planner's row count of the tenant's own partition, or None when the tenant is in the shared one."""
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             """SELECT c.reltuples FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
                WHERE i.inhparent = %s::regclass AND c.relname = %s""",

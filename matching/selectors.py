@@ -17,6 +17,7 @@ from pgvector.django import CosineDistance
 from consent.models import Purpose, Subject
 from consent.purposes import purpose_check
 from core.errors import NotFound
+from core.replica import search_connection
 from matching import partitions
 from matching.models import FINISHED, JOB_DONE_CHANNEL, Enrollment, FaceTemplate, MatchJob, Verification
 from policy import gate
@@ -133,7 +134,7 @@ def _local_settings(**values):
     def assign(settings):
         return [x for pair in zip(names, settings, strict=True) for x in pair]
 
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         # One round trip: the literal loads pgvector as the statement is parsed (until then its hnsw.* settings are
         # undefined placeholders, and restoring one to "" afterwards would be an invalid value); the old values are
         # read before the new ones are set, in the order of the select list.
@@ -157,7 +158,8 @@ def templates_nearest(
     *, tenant, purpose: str, model: str, at: datetime, embedding: list[float], k: int
 ) -> tuple[list[NearTemplate], str]:
     """The k templates the gate lets `tenant` use for `purpose` at `at` nearest to `embedding` (each with
-    `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL).
+    `.distance`), best first, and the path used. Must run inside a transaction (the search settings are SET LOCAL);
+    inside core.replica.on_standby, every statement runs on the database it chose.
     """
     tenant_id = getattr(tenant, "pk", tenant)
     if purpose in partitions.HINTED_PURPOSES:
@@ -208,7 +210,7 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
     )
     if indexed:
         settings.update(enable_sort="off", enable_bitmapscan="off")
-    with _local_settings(**settings, hnsw__max_scan_tuples=MAX_SCAN_TUPLES), connection.cursor() as cursor:
+    with _local_settings(**settings, hnsw__max_scan_tuples=MAX_SCAN_TUPLES), search_connection().cursor() as cursor:
         cursor.execute(sql, params)
         result = cursor.fetchall()
     candidates = result[0][0]
@@ -221,7 +223,7 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
 
 def _template(columns, values) -> NearTemplate:
     # The row read as the model; its distance, the statement's last column, is set just below.
-    template = cast("NearTemplate", FaceTemplate.from_db(connection.alias, columns, values[:-1]))
+    template = cast("NearTemplate", FaceTemplate.from_db(search_connection().alias, columns, values[:-1]))
     template.distance = values[-1]
     return template
 

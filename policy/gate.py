@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 
 from consent.models import Subject, Tenant
 from core.errors import Conflict, Forbidden
+from core.replica import search_connection
 from policy import rules
 from policy.models import COLLECTION_BLOCKING_ACTIONS, MATCH_BLOCKING_ACTIONS
 
@@ -94,7 +95,7 @@ def eligible_upper_bound(*, tenant: TenantRef, purpose: str, limit: int) -> int:
 
     An upper bound of the eligible set, used only to choose a search path; never to decide eligibility.
     """
-    with connection.cursor() as cursor:
+    with search_connection().cursor() as cursor:
         cursor.execute(
             """SELECT count(*) FROM (
                    SELECT 1 FROM consent_consent c

@@ -22,6 +22,7 @@ from compliance.services.erasure_journal import journal_append
 from compliance.services.webhooks import webhook_emit_subjects
 from consent.models import Consent, Subject
 from core.audit import Actor, audit_append, audit_head_seq
+from core.replica import eligibility_removed
 from matching import partitions
 from matching.models import Enrollment, FaceTemplate, MatchJob
 from policy.selectors import subjects_held
@@ -146,6 +147,7 @@ def subjects_erase(
     counts: Counter = Counter()
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
+            eligibility_removed()
             done, batch_counts = _erase_subject_batch(
                 batch, cause=cause, now=timezone.now(), respect_holds=respect_holds
             )
@@ -212,6 +214,7 @@ def templates_erase(
     held_subjects: set[str] = set()
     for number, batch in enumerate(_batches(pending, settings.ERASE_BATCH_SIZE), start=1):
         with transaction.atomic():
+            eligibility_removed()
             rows = list(FaceTemplate.objects.filter(pk__in=batch).values_list("pk", "subject_id", "enrollment_id"))
             held = _held({r[1] for r in rows}, respect_holds)
             rows = [r for r in rows if str(r[1]) not in held]

@@ -16,6 +16,7 @@ from compliance.services.webhooks import webhook_emit_subjects
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict
+from core.replica import eligibility_removed
 from policy.models import OrderAction, OrderStatus, RegulatorOrder
 from policy.selectors import subjects_covered
 
@@ -72,6 +73,7 @@ def order_create(
             )
     except IntegrityError as exc:
         raise OrderReferenceExists() from exc
+    eligibility_removed()  # erase and suspend orders stop matching at this commit, on the standby too (core.replica)
     if action != OrderAction.ERASE:
         order.status = OrderStatus.DONE
         order.completed_at = timezone.now()

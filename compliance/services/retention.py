@@ -13,6 +13,7 @@ from compliance.services import eraser
 from consent.models import Jurisdiction, Tenant
 from core.audit import Actor, audit_append
 from core.errors import Conflict, UnknownJurisdiction, UnknownTenant
+from core.replica import eligibility_removed
 from matching.models import FaceTemplate
 from policy.models import RetentionRule
 from policy.selectors import subjects_without_consent_in_force, templates_past_retention
@@ -63,6 +64,7 @@ def retention_rule_create(
             rule = RetentionRule.objects.create(citation=citation, **limit)
     except IntegrityError as exc:
         raise RetentionRuleExists() from exc
+    eligibility_removed()
     audit_append(
         actor=actor,
         action="retention_rule.create",

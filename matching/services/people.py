@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from consent.models import Subject
+from core.replica import on_standby
 from matching.decision import COHORT, MAX_NAMED, fpir_at_distance, fpir_at_ratio, named, review_ratio_max
 from matching.models import FaceTemplate, MatchJob
 from matching.selectors import templates_nearest, templates_of_subjects
@@ -30,7 +31,8 @@ def _judged(rows: list, cohort: list[float], **rule) -> list[tuple[list, float |
 def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], list[dict], str]:
     """Gated search, one result per person (their nearest template) named by the decision rule, the gate
     re-checked on every template of the people found, and the retention clocks of the people returned. With
-    `job.review`, also the people the looser review ratio would name (never matches: no clock restarts)."""
+    `job.review`, also the people the looser review ratio would name (never matches: no clock restarts). The
+    last item is the search path and the database it ran on ("hnsw@replica", "exact@default")."""
     at = timezone.now()
     tenant, purpose, model = job.tenant, job.purpose, job.model_name
     assert tenant is not None  # a client's job (a null tenant was the platform's lookup, never searched here)
@@ -38,8 +40,17 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
     # do not crowd the others out, then group by subject; the people after the named ones are the cohort the
     # rule's ratio is taken against.
     people_wanted = min(max(job.top_k, MAX_NAMED) + COHORT + 1, MAX_SEARCH_TEMPLATES // TEMPLATES_PER_PERSON)
-    found, path = templates_nearest(
-        tenant=tenant, purpose=purpose, model=model, at=at, embedding=embedding, k=people_wanted * TEMPLATES_PER_PERSON
+    # The search reads the standby when it is current (core.replica); the locks and the re-check below are the
+    # primary's, so what is returned is judged on the primary either way.
+    (found, path), database = on_standby(
+        lambda: templates_nearest(
+            tenant=tenant,
+            purpose=purpose,
+            model=model,
+            at=at,
+            embedding=embedding,
+            k=people_wanted * TEMPLATES_PER_PERSON,
+        )
     )
     nearest: dict = {}
     for t in found:  # nearest first: each person's nearest template
@@ -106,4 +117,4 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
         now = timezone.now()
         Subject.objects.filter(pk__in=[ts[0].subject_id for ts, _ in ranked]).update(last_interaction_at=now)
         FaceTemplate.objects.filter(pk__in=[ts[0].id for ts, _ in ranked]).update(last_matched_at=now)
-    return [answer(*r) for r in ranked], [answer(*r) for r in review], path
+    return [answer(*r) for r in ranked], [answer(*r) for r in review], f"{path}@{database}"
