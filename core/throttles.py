@@ -46,46 +46,50 @@ def _key(scope: str, ident: str, window: int) -> str:
     return f"throttle:{scope}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}:{window}"
 
 
-def over_budget(scope: str, ident: str, *, count: bool = True) -> float | None:
-    """Count one event of `ident` in `scope` (or only look, count=False); the seconds until the window ends
-    when the budget of API_THROTTLE_RATES[scope] is spent, else None. Unreachable cache: never over budget."""
+def _window(scope: str, ident: str) -> tuple[int, str, float] | None:
+    """The budget of API_THROTTLE_RATES[scope], the cache key of `ident`'s current window and the seconds left in
+    it; None when the scope has no rate."""
     rate = settings.API_THROTTLE_RATES.get(scope)
     if not rate:
         return None
     limit, period = parse_rate(rate)
     now = time.time()
     window = int(now // period)
-    key = _key(scope, ident, window)
+    return limit, _key(scope, ident, window), (window + 1) * period - now
+
+
+def over_budget(scope: str, ident: str, *, count: bool = True) -> float | None:
+    """Count one event of `ident` in `scope` (or only look, count=False); the seconds until the window ends
+    when the budget of API_THROTTLE_RATES[scope] is spent, else None. Unreachable cache: never over budget."""
+    if (found := _window(scope, ident)) is None:
+        return None
+    limit, key, left = found
     try:
         if count:
-            cache.add(key, 0, timeout=period + 1)
+            cache.add(key, 0, timeout=int(left) + 2)
             used = cache.incr(key)
         else:
             used = (cache.get(key) or 0) + 1
     except OUTAGES:
         return None
-    return (window + 1) * period - now if used > limit else None
+    return left if used > limit else None
 
 
 def over_cost_budget(scope: str, ident: str, cost: int) -> float | None:
     """Spend `cost` units of `ident`'s budget in `scope` (API_THROTTLE_RATES[scope]: units per period); the seconds
     until the window ends when that would overspend it (nothing is spent then), else None. Unreachable cache: never
     over budget."""
-    rate = settings.API_THROTTLE_RATES.get(scope)
-    if not rate:
+    if (found := _window(scope, ident)) is None:
         return None
-    limit, period = parse_rate(rate)
-    now = time.time()
-    window = int(now // period)
-    key = _key(scope, ident, window)
+    limit, key, left = found
     try:
-        cache.add(key, 0, timeout=period + 1)
+        cache.add(key, 0, timeout=int(left) + 2)
         if cache.incr(key, cost) <= limit:
             return None
         cache.decr(key, cost)  # refused: a refused upload costs the tenant nothing
     except OUTAGES:
         return None
-    return (window + 1) * period - now
+    return left
 
 
 def clear(scope: str, ident: str) -> None:
