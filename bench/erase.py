@@ -47,7 +47,7 @@ from django.utils import timezone  # noqa: E402
 
 from bench.stack import percentile  # noqa: E402
 from bench.synthetic import DIM, copy_binary, copy_rows, pg_time, pg_vector, uuids, vectors  # noqa: E402
-from compliance.selectors import order_certificates  # noqa: E402
+from compliance.selectors.certificates import order_certificates  # noqa: E402
 from compliance.services import orders  # noqa: E402
 from consent.models import (  # noqa: E402
     Jurisdiction,  # noqa: E402

@@ -19,7 +19,7 @@ class ErasureStatus(models.TextChoices):
 
 
 # A request nobody confirmed is not an obligation yet; every other one not done or refused is. "Overdue" is no
-# status: it is derived from due_at and these states (compliance.deadline_selectors).
+# status: it is derived from due_at and these states (compliance.selectors.deadlines).
 OPEN_REQUEST_STATUSES = (ErasureStatus.AWAITING_OFFICER, ErasureStatus.RUNNING, ErasureStatus.BLOCKED_BY_HOLD)
 
 
@@ -70,7 +70,7 @@ class ErasureRequest(models.Model):
     run_requested_at = models.DateTimeField(null=True, blank=True)
     run_started_at = models.DateTimeField(null=True, blank=True)
 
-    deadline_state: str  # not a column: set by the officer's dashboard list (compliance.selectors)
+    deadline_state: str  # not a column: set by the officer's dashboard list (compliance.selectors.requests)
 
 
 class AccessStatus(models.TextChoices):

@@ -66,7 +66,7 @@ class OrderStatus(models.TextChoices):
 
 
 # An erase order still owes work in these states; past its deadline in one of them it is overdue (derived, never
-# stored: compliance.deadline_selectors).
+# stored: compliance.selectors.deadlines).
 OPEN_ORDER_STATUSES = (OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD)
 
 
@@ -105,7 +105,7 @@ class RegulatorOrder(ScopedModel):
             models.UniqueConstraint(Lower("regulator"), "reference", name="order_reference_unique_per_regulator")
         ]
 
-    # Not columns: what the officer's lists set on the orders they show (compliance.selectors.orders_open, the
+    # Not columns: what the officer's lists set on the orders they show (compliance.selectors.orders.orders_open, the
     # dashboard), declared so a misspelt one is an error.
     deadline_state: str
     held: list[Subject]

@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer, exten
 from rest_framework import status
 from rest_framework.response import Response
 
-from compliance import selectors
 from compliance.apis.base import (
     SUBJECT_REQUEST_FIELDS,
     OfficerApi,
@@ -16,8 +15,9 @@ from compliance.apis.base import (
     SubjectRequestOutputSerializer,
 )
 from compliance.apis.clocks import ErasureRequestExtendApi, ReasonSerializer
-from compliance.deadline_selectors import with_deadline_state
 from compliance.models import AccessRequest
+from compliance.selectors import requests as request_selectors
+from compliance.selectors.deadlines import with_deadline_state
 from compliance.services import access_requests
 from consent.client_api import request_actor
 from core.api import page_of, paginated
@@ -53,7 +53,7 @@ class AccessRequestListCreateApi(OfficerApi):
 
     @extend_schema(responses=page_of(AccessRequestOutputSerializer, "AccessRequestPage"))
     def get(self, request):
-        requests = with_deadline_state(selectors.access_request_list(), at=timezone.now())
+        requests = with_deadline_state(request_selectors.access_request_list(), at=timezone.now())
         return paginated(request, self, requests, AccessRequestOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: AccessRequestOutputSerializer})

@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer, inlin
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from compliance import selectors
 from compliance.apis.base import OfficerApi
+from compliance.selectors import audit as audit_selectors
 from core import transparency
 from core.api import paginated
 from core.errors import NotFound
@@ -58,7 +58,7 @@ class AuditListApi(OfficerApi):
         response = paginated(
             request,
             self,
-            selectors.audit_events_after(after=params.validated_data["after"]),
+            audit_selectors.audit_events_after(after=params.validated_data["after"]),
             AuditEventOutputSerializer,
         )
         results = response.data["results"]

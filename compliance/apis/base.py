@@ -8,7 +8,7 @@ from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.views import APIView
 
-from compliance.deadline_selectors import OVERDUE, deadline_state_of
+from compliance.selectors.deadlines import OVERDUE, deadline_state_of
 from compliance.services.scopes import scope_describe
 from consent.models import Tenant
 from core.officers import IsComplianceOfficer
@@ -68,7 +68,7 @@ class SubjectRequestOutputSerializer(serializers.ModelSerializer):
     )
 
     def get_deadline_state(self, subject_request) -> str:
-        """The officer pages, the dashboard and the reminders read the same rule (compliance.deadline_selectors);
+        """The officer pages, the dashboard and the reminders read the same rule (compliance.selectors.deadlines);
         a list annotates it in its query (with_deadline_state), a single request reads it here."""
         if not hasattr(subject_request, "deadline_state"):
             subject_request.deadline_state = deadline_state_of(subject_request, at=timezone.now())

@@ -8,15 +8,15 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer, inlin
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from compliance import selectors
 from compliance.apis.base import (
     SUBJECT_REQUEST_FIELDS,
     OfficerApi,
     SubjectRequestInputSerializer,
     SubjectRequestOutputSerializer,
 )
-from compliance.deadline_selectors import with_deadline_state
 from compliance.models import ErasureRequest
+from compliance.selectors import requests as request_selectors
+from compliance.selectors.deadlines import with_deadline_state
 from compliance.services import erasure_requests
 from consent import apis as consent_apis
 from consent import selectors as consent_selectors
@@ -66,7 +66,9 @@ class ErasureRequestListCreateApi(OfficerApi):
 
     @extend_schema(responses=page_of(ErasureRequestOutputSerializer, "ErasureRequestPage"))
     def get(self, request):
-        requests = with_deadline_state(selectors.erasure_request_list().select_related("tenant"), at=timezone.now())
+        requests = with_deadline_state(
+            request_selectors.erasure_request_list().select_related("tenant"), at=timezone.now()
+        )
         return paginated(request, self, requests, ErasureRequestOutputSerializer)
 
     @extend_schema(

@@ -7,9 +7,10 @@ from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, ext
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from compliance import preview_selectors, selectors
 from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
 from compliance.apis.previews import DRY_RUN, ActionPreviewSerializer, dry_run
+from compliance.selectors import holds as hold_selectors
+from compliance.selectors import previews as preview_selectors
 from compliance.services import holds
 from consent.client_api import request_actor
 from core.api import page_of, paginated
@@ -34,7 +35,7 @@ class LegalHoldListCreateApi(OfficerApi):
 
     @extend_schema(responses=page_of(LegalHoldOutputSerializer, "LegalHoldPage"))
     def get(self, request):
-        return paginated(request, self, selectors.legal_hold_list(), LegalHoldOutputSerializer)
+        return paginated(request, self, hold_selectors.legal_hold_list(), LegalHoldOutputSerializer)
 
     @extend_schema(request=InputSerializer, responses={201: LegalHoldOutputSerializer})
     def post(self, request):

@@ -10,9 +10,11 @@ from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from compliance import preview_selectors, selectors
 from compliance.apis.base import OfficerApi, ScopeOutputSerializer, ScopeSerializer
 from compliance.apis.previews import DRY_RUN, ActionPreviewSerializer, dry_run
+from compliance.selectors import certificates as certificate_selectors
+from compliance.selectors import orders as order_selectors
+from compliance.selectors import previews as preview_selectors
 from compliance.services import evidence, orders
 from consent.client_api import request_actor
 from core.api import JsonErrors, page_of, paginated
@@ -50,11 +52,11 @@ class OrderOutputSerializer(serializers.ModelSerializer):
 
     def get_certificate(self, order) -> str | None:
         """The latest erasure pass's certificate."""
-        latest = selectors.order_certificates(order=order).values_list("pk", flat=True).last()
+        latest = certificate_selectors.order_certificates(order=order).values_list("pk", flat=True).last()
         return str(latest) if latest else None
 
     def get_certificates(self, order) -> list[str]:
-        return [str(c) for c in selectors.order_certificates(order=order).values_list("pk", flat=True)]
+        return [str(c) for c in certificate_selectors.order_certificates(order=order).values_list("pk", flat=True)]
 
 
 class OrderListCreateApi(OfficerApi):
@@ -70,7 +72,7 @@ class OrderListCreateApi(OfficerApi):
 
     @extend_schema(responses=page_of(OrderOutputSerializer, "OrderPage"))
     def get(self, request):
-        return paginated(request, self, selectors.order_list(), OrderOutputSerializer)
+        return paginated(request, self, order_selectors.order_list(), OrderOutputSerializer)
 
     @extend_schema(
         parameters=[DRY_RUN],

@@ -1,5 +1,5 @@
 """The dry run of an officer action (`?dry_run=true`): the preview the officer console shows before its Confirm
-(compliance.preview_selectors), as JSON. Nothing is created or changed."""
+(compliance.selectors.previews), as JSON. Nothing is created or changed."""
 
 from __future__ import annotations
 

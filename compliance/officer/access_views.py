@@ -9,12 +9,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from compliance import selectors
-from compliance.deadline_selectors import deadline_state_of, with_deadline_state
 from compliance.models import AccessRequest, AccessStatus
 from compliance.officer.forms import ReceivedAccessRequestForm
 from compliance.officer.request_views import act_on, extend_deadline, record_received
 from compliance.officer.views import officer_required
+from compliance.selectors import audit as audit_selectors
+from compliance.selectors import requests as request_selectors
+from compliance.selectors.deadlines import deadline_state_of, with_deadline_state
 from compliance.services import access_requests
 from compliance.services.due_dates import extension_allowed
 
@@ -25,7 +26,7 @@ _DETAIL = "officer:access-request"
 @officer_required
 def access_request_list(request):
     now = timezone.now()
-    rows = with_deadline_state(selectors.access_request_list(), at=now)
+    rows = with_deadline_state(request_selectors.access_request_list(), at=now)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "officer/access_requests.html", {"page": page, "now": now})
 
@@ -33,7 +34,7 @@ def access_request_list(request):
 @officer_required
 def access_request_detail(request, request_id):
     try:
-        access_request = selectors.access_request_get(request_id=request_id)
+        access_request = request_selectors.access_request_get(request_id=request_id)
     except AccessRequest.DoesNotExist:
         raise Http404 from None
     now = timezone.now()
@@ -48,8 +49,8 @@ def access_request_detail(request, request_id):
             and not access_request.extended_at
             and extension_allowed(access_request.jurisdiction)
             and access_request.due_at > now,
-            "subjects": selectors.subjects_by_id(ids=access_request.subjects),
-            "events": selectors.audit_events_for(obj=access_request),
+            "subjects": request_selectors.subjects_by_id(ids=access_request.subjects),
+            "events": audit_selectors.audit_events_for(obj=access_request),
         },
     )
 

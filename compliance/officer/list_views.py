@@ -7,9 +7,13 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from compliance import selectors, webhook_selectors
-from compliance.deadline_selectors import with_deadline_state
 from compliance.officer.views import officer_required
+from compliance.selectors import certificates as certificate_selectors
+from compliance.selectors import holds as hold_selectors
+from compliance.selectors import orders as order_selectors
+from compliance.selectors import requests as request_selectors
+from compliance.selectors import webhooks as webhook_selectors
+from compliance.selectors.deadlines import with_deadline_state
 
 PAGE_SIZE = 50
 
@@ -27,14 +31,14 @@ def _list(request, template: str, rows, **context):
 @officer_required
 def orders(request):
     open_only = request.GET.get("state") == "open"
-    return _list(request, "orders.html", selectors.order_list(open_only=open_only), open_only=open_only)
+    return _list(request, "orders.html", order_selectors.order_list(open_only=open_only), open_only=open_only)
 
 
 @officer_required
 def erasure_requests(request):
     open_only = request.GET.get("state") == "open"
     rows = with_deadline_state(
-        selectors.erasure_request_list(open_only=open_only).select_related("tenant"), at=timezone.now()
+        request_selectors.erasure_request_list(open_only=open_only).select_related("tenant"), at=timezone.now()
     )
     return _list(request, "erasure_requests.html", rows, open_only=open_only)
 
@@ -42,13 +46,13 @@ def erasure_requests(request):
 @officer_required
 def holds(request):
     active_only = request.GET.get("state") == "active"
-    rows = selectors.holds_active(now=timezone.now()) if active_only else selectors.legal_hold_list()
+    rows = hold_selectors.holds_active(now=timezone.now()) if active_only else hold_selectors.legal_hold_list()
     return _list(request, "holds.html", rows, active_only=active_only)
 
 
 @officer_required
 def certificates(request):
-    return _list(request, "certificates.html", selectors.certificate_list())
+    return _list(request, "certificates.html", certificate_selectors.certificate_list())
 
 
 @officer_required

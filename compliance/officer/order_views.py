@@ -11,11 +11,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from compliance import preview_selectors, selectors
-from compliance.deadline_selectors import deadline_state_of
 from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import OrderForm
 from compliance.officer.views import _form_page, _get_or_404, form_render, officer_required
+from compliance.selectors import audit as audit_selectors
+from compliance.selectors import certificates as certificate_selectors
+from compliance.selectors import holds as hold_selectors
+from compliance.selectors import orders as order_selectors
+from compliance.selectors import previews as preview_selectors
+from compliance.selectors import requests as request_selectors
+from compliance.selectors.deadlines import deadline_state_of
 from compliance.services import evidence, orders
 from core.audit import Actor
 from core.errors import DomainError
@@ -26,7 +31,7 @@ HELD_PAGE_SIZE = 100
 
 @officer_required
 def order_detail(request, order_id):
-    order = _get_or_404(selectors.order_get, order_id=order_id)
+    order = _get_or_404(order_selectors.order_get, order_id=order_id)
     now = timezone.now()
     done = order.status == OrderStatus.DONE
     held_page = Paginator(order.held_subjects, HELD_PAGE_SIZE).get_page(request.GET.get("held_page"))
@@ -39,10 +44,10 @@ def order_detail(request, order_id):
             "deadline_state": deadline_state_of(order, at=now),
             "percent": percent,
             "held_page": held_page,
-            "held": selectors.subjects_by_id(ids=held_page.object_list),
-            "holds": selectors.holds_covering(subject_ids=order.held_subjects, now=now),
-            "certificates": selectors.certificates_for(obj=order),
-            "events": selectors.audit_events_for(obj=order, page=request.GET.get("events_page")),
+            "held": request_selectors.subjects_by_id(ids=held_page.object_list),
+            "holds": hold_selectors.holds_covering(subject_ids=order.held_subjects, now=now),
+            "certificates": certificate_selectors.certificates_for(obj=order),
+            "events": audit_selectors.audit_events_for(obj=order, page=request.GET.get("events_page")),
         },
     )
 
@@ -113,7 +118,7 @@ def order_new(request):
 
 @officer_required
 def order_evidence(request, order_id):
-    order = _get_or_404(selectors.order_get, order_id=order_id)
+    order = _get_or_404(order_selectors.order_get, order_id=order_id)
     pack = evidence.evidence_pack_build(order=order, actor=Actor.user(request.user))
     response = HttpResponse(pack, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="evidence-{order.pk}.zip"'

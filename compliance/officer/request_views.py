@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from compliance import preview_selectors
 from compliance.models import ErasureRequest
 from compliance.officer.confirmation import _refused, preview_or_act
 from compliance.officer.forms import ReceivedRequestForm
 from compliance.officer.views import _form_page, officer_required
+from compliance.selectors import previews as preview_selectors
 from compliance.services import clocks, erasure_requests, refusals
 from core.audit import Actor
 from core.errors import DomainError

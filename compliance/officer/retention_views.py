@@ -7,9 +7,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from compliance import selectors
 from compliance.officer.forms import RetentionRuleForm
 from compliance.officer.views import officer_required
+from compliance.selectors import holds as hold_selectors
 from compliance.services import retention
 from core.audit import Actor
 from core.errors import DomainError
@@ -29,7 +29,7 @@ def retention_rules(request):
         else:
             messages.success(request, "Retention rule added: the gate and the hourly sweep apply it from now.")
             return redirect("officer:retention-rules")
-    page = Paginator(selectors.retention_rule_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(hold_selectors.retention_rule_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "officer/retention_rules.html", {"form": form, "page": page})
 
 

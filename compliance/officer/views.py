@@ -17,12 +17,19 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from compliance import preview_selectors, selectors, webhook_selectors
-from compliance.deadline_selectors import access_requests_overdue, deadline_state_of
 from compliance.models import DeletionCertificate, ErasureRequest
 from compliance.officer.charts import bar_chart, deadline_timeline
 from compliance.officer.confirmation import preview_or_act
 from compliance.officer.forms import AuditFilterForm, HoldForm
+from compliance.selectors import audit as audit_selectors
+from compliance.selectors import certificates as certificate_selectors
+from compliance.selectors import dashboard as dashboard_selectors
+from compliance.selectors import holds as hold_selectors
+from compliance.selectors import orders as order_selectors
+from compliance.selectors import previews as preview_selectors
+from compliance.selectors import requests as request_selectors
+from compliance.selectors import webhooks as webhook_selectors
+from compliance.selectors.deadlines import access_requests_overdue, deadline_state_of
 from compliance.services import erasure_requests, holds
 from core import signin, throttles
 from core.audit import Actor
@@ -90,34 +97,36 @@ DASHBOARD_ROWS = 10  # each dashboard list shows this many, and links to its pag
 def dashboard_context(*, now: datetime | None = None) -> dict:
     """Everything the dashboard shows, read in one place."""
     now = now or timezone.now()
-    orders = selectors.orders_open(now=now, limit=DASHBOARD_ROWS)
+    orders = order_selectors.orders_open(now=now, limit=DASHBOARD_ROWS)
     for order in orders:
         order.held = (
-            selectors.subjects_by_id(ids=order.held_subjects[:5]) if order.status == OrderStatus.BLOCKED_BY_HOLD else []
+            request_selectors.subjects_by_id(ids=order.held_subjects[:5])
+            if order.status == OrderStatus.BLOCKED_BY_HOLD
+            else []
         )
-    requests = selectors.erasure_requests_open(now=now, limit=DASHBOARD_ROWS)
-    access = selectors.access_requests_open(now=now, limit=DASHBOARD_ROWS)
-    holds = selectors.holds_active(now=now)
+    requests = request_selectors.erasure_requests_open(now=now, limit=DASHBOARD_ROWS)
+    access = request_selectors.access_requests_open(now=now, limit=DASHBOARD_ROWS)
+    holds = hold_selectors.holds_active(now=now)
     totals = {
-        "orders": selectors.orders_open_count(),
-        "requests": selectors.erasure_requests_open_count(),
-        "access": selectors.access_requests_open_count(),
+        "orders": order_selectors.orders_open_count(),
+        "requests": request_selectors.erasure_requests_open_count(),
+        "access": request_selectors.access_requests_open_count(),
         "access_overdue": access_requests_overdue(at=now).count(),
         "holds": holds.count(),
     }
     return {
         "now": now,
         "orders": orders,
-        "orders_done": selectors.orders_recently_done(limit=DASHBOARD_ROWS),
+        "orders_done": order_selectors.orders_recently_done(limit=DASHBOARD_ROWS),
         "requests": requests,
         "access_requests": access,
         "holds": holds[:DASHBOARD_ROWS],
         "totals": totals,
         "webhook_failures": webhook_selectors.webhook_deliveries_failing(limit=DASHBOARD_ROWS),
         "webhook_tenants": webhook_selectors.webhook_failures_per_tenant(),
-        "counts": selectors.counts(now=now),
-        "audit": selectors.audit_status(),
-        "erasures_chart": bar_chart(points=selectors.erasures_per_day(now=now)),
+        "counts": dashboard_selectors.counts(now=now),
+        "audit": audit_selectors.audit_status(),
+        "erasures_chart": bar_chart(points=certificate_selectors.erasures_per_day(now=now)),
         "timeline": deadline_timeline(
             now=now,
             orders=orders,
@@ -142,7 +151,7 @@ def _get_or_404(selector, **kwargs):
 
 @officer_required
 def erasure_request_detail(request, request_id):
-    erasure_request = _get_or_404(selectors.erasure_request_get, request_id=request_id)
+    erasure_request = _get_or_404(request_selectors.erasure_request_get, request_id=request_id)
     now = timezone.now()
     return render(
         request,
@@ -150,35 +159,37 @@ def erasure_request_detail(request, request_id):
         {
             "r": erasure_request,
             "deadline_state": deadline_state_of(erasure_request, at=now),
-            "candidates": selectors.lookup_candidates(erasure_request=erasure_request),
-            **selectors.erasure_request_actions(erasure_request=erasure_request),
-            "held": selectors.subjects_by_id(ids=erasure_request.held_subjects),
-            "holds": selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
-            "certificates": selectors.certificates_for(obj=erasure_request),
-            "events": selectors.audit_events_for(obj=erasure_request, page=request.GET.get("events_page")),
+            "candidates": request_selectors.lookup_candidates(erasure_request=erasure_request),
+            **request_selectors.erasure_request_actions(erasure_request=erasure_request),
+            "held": request_selectors.subjects_by_id(ids=erasure_request.held_subjects),
+            "holds": hold_selectors.holds_covering(subject_ids=erasure_request.held_subjects, now=now),
+            "certificates": certificate_selectors.certificates_for(obj=erasure_request),
+            "events": audit_selectors.audit_events_for(obj=erasure_request, page=request.GET.get("events_page")),
         },
     )
 
 
 @officer_required
 def certificate_detail(request, certificate_id):
-    certificate = _get_or_404(selectors.certificate_get, certificate_id=certificate_id)
-    document = selectors.certificate_document(certificate=certificate)
+    certificate = _get_or_404(certificate_selectors.certificate_get, certificate_id=certificate_id)
+    document = certificate_selectors.certificate_document(certificate=certificate)
     return render(
         request,
         "officer/certificate.html",
         {
             "certificate": certificate,
             "document": document,
-            "pretty": selectors.certificate_pretty(document=document),
+            "pretty": certificate_selectors.certificate_pretty(document=document),
         },
     )
 
 
 @officer_required
 def certificate_download(request, certificate_id):
-    certificate = _get_or_404(selectors.certificate_get, certificate_id=certificate_id)
-    response = JsonResponse(selectors.certificate_document(certificate=certificate), json_dumps_params={"indent": 2})
+    certificate = _get_or_404(certificate_selectors.certificate_get, certificate_id=certificate_id)
+    response = JsonResponse(
+        certificate_selectors.certificate_document(certificate=certificate), json_dumps_params={"indent": 2}
+    )
     response["Content-Disposition"] = f'attachment; filename="deletion-certificate-{certificate.pk}.json"'
     return response
 
@@ -189,8 +200,8 @@ def audit_log(request):
     form = AuditFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     filters = {k: v for k, v in filters.items() if v not in (None, "")}
-    events = selectors.audit_events(**filters)
-    more = len(events) == selectors.AUDIT_PAGE_SIZE
+    events = audit_selectors.audit_events(**filters)
+    more = len(events) == audit_selectors.AUDIT_PAGE_SIZE
     return render(
         request,
         "officer/audit.html",
@@ -199,7 +210,7 @@ def audit_log(request):
             "events": events,
             "filtered": bool(filters),
             "next_before": events[-1].seq if more else None,
-            "status": selectors.audit_status(),
+            "status": audit_selectors.audit_status(),
         },
     )
 
@@ -221,7 +232,7 @@ def _back(request, default="officer:dashboard"):
 @officer_required
 @require_POST
 def audit_verify_now(request):
-    status = selectors.audit_status(refresh=True)
+    status = audit_selectors.audit_status(refresh=True)
     if status["valid"]:
         messages.success(request, f"Audit log verified: {status['tree_size']} events, valid.")
     else:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from compliance import selectors
 from compliance.models import AccessRequest
+from compliance.selectors import certificates as certificate_selectors
+from compliance.selectors import requests as request_selectors
 from consent import selectors as consent_selectors
 from consent.models import Subject
 from matching import selectors as matching_selectors
@@ -76,7 +77,7 @@ def _erasures(subject: Subject) -> dict:
                 "refused_for_you": subject.pk in r.refused_subjects,
                 "refusal_basis": r.refusal_basis if subject.pk in r.refused_subjects else "",
             }
-            for r in selectors.erasure_requests_concerning(subject_id=subject.pk)
+            for r in request_selectors.erasure_requests_concerning(subject_id=subject.pk)
         ],
         "certificates": [
             {
@@ -87,7 +88,7 @@ def _erasures(subject: Subject) -> dict:
                 "storage_cleaned_at": c.vacuumed_at,
                 "sha256": c.sha256,
             }
-            for c in selectors.certificates_naming(subject_id=subject.pk)
+            for c in certificate_selectors.certificates_naming(subject_id=subject.pk)
         ],
     }
 

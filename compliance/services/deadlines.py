@@ -1,5 +1,5 @@
 """The hourly deadline check: reminders to officers (7 days and 1 day before, and once when overdue), and resuming
-work whose legal holds expired. "Overdue" and "due soon" are derived (compliance.deadline_selectors), never stored."""
+work whose legal holds expired. "Overdue" and "due soon" are derived (compliance.selectors.deadlines), never stored."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 
-from compliance.deadline_selectors import DUE_SOON, OVERDUE, SOON, in_state
 from compliance.models import AccessRequest, ErasureRequest
+from compliance.selectors.deadlines import DUE_SOON, OVERDUE, SOON, in_state
 from compliance.services.holds import blocked_work
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue

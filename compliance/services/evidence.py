@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from compliance.models import DeletionCertificate
-from compliance.selectors import certificate_document, order_certificates
+from compliance.selectors.certificates import certificate_document, order_certificates
 from compliance.services.scopes import scope_describe
 from core.audit import Actor, audit_append
 from core.jws import jwt_sign

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from compliance.models import ErasureRequest
-from compliance.selectors import work_blocked_by_holds
+from compliance.selectors.holds import work_blocked_by_holds
 from compliance.services.erasure_requests import ERASURE_REQUEST_ERASE_TASK
 from compliance.services.orders import ORDER_ERASE_TASK
 from compliance.services.scopes import scope_describe, scope_resolve

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from compliance.models import WebhookEvent
-from compliance.selectors import order_certificates
+from compliance.selectors.certificates import order_certificates
 from compliance.services import eraser
 from compliance.services.scopes import scope_describe, scope_resolve
 from compliance.services.webhooks import webhook_emit_subjects

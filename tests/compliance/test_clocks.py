@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 
-from compliance.deadline_selectors import erasure_requests_overdue
 from compliance.models import ErasureRequest, ErasureStatus
+from compliance.selectors.deadlines import erasure_requests_overdue
 from compliance.services import clocks, deadlines, erasure_requests, refusals
 from consent.models import Subject
 from core.audit import Actor

@@ -24,7 +24,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture(autouse=True)
 def _fresh_audit_status():
     """The dashboard keeps the last chain check in the (Redis) cache; each test starts without one."""
-    from compliance.selectors import AUDIT_STATUS_KEY
+    from compliance.selectors.audit import AUDIT_STATUS_KEY
 
     cache.delete(AUDIT_STATUS_KEY)
     yield

@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from compliance import selectors
+from compliance.selectors import audit as audit_selectors
 from core.audit import Actor, audit_append
 
 pytestmark = pytest.mark.django_db
@@ -23,10 +23,12 @@ def _events(n: int, action: str, object_id: str = "", actor: str = "system:test"
 
 
 def test_newest_first_and_the_next_page_is_older(officer_client):
-    made = _events(selectors.AUDIT_PAGE_SIZE + 3, "order.create")
+    made = _events(audit_selectors.AUDIT_PAGE_SIZE + 3, "order.create")
     first = officer_client.get("/officer/audit/").content.decode()
     seqs = _seqs(first)
-    assert seqs[0] == made[-1].seq and seqs == sorted(seqs, reverse=True) and len(seqs) == selectors.AUDIT_PAGE_SIZE
+    assert (
+        seqs[0] == made[-1].seq and seqs == sorted(seqs, reverse=True) and len(seqs) == audit_selectors.AUDIT_PAGE_SIZE
+    )
     older = re.search(r'id="next-page" href="([^"]+)"', first).group(1).replace("&amp;", "&")
     second = _seqs(officer_client.get("/officer/audit/" + older).content.decode())
     assert second and max(second) < min(seqs) and made[0].seq in second

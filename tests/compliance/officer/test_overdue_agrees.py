@@ -1,4 +1,4 @@
-"""Every view of one request's deadline gives the same answer (compliance.deadline_selectors): the API's detail and
+"""Every view of one request's deadline gives the same answer (compliance.selectors.deadlines): the API's detail and
 list, the officer list, the request's page, the dashboard, and the hourly reminders. Checked past the due date for
 a request that owes an answer (overdue everywhere) and one whose requester never confirmed it (overdue nowhere)."""
 

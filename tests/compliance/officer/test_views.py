@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from compliance.models import DeletionCertificate, ErasureRequest, ErasureStatus
 from compliance.officer.views import index
-from compliance.selectors import CERTIFICATE_SUBJECTS_SHOWN
+from compliance.selectors.certificates import CERTIFICATE_SUBJECTS_SHOWN
 from core.audit import Actor, audit_append
 from core.models import AuditEvent
 from core.transparency import audit_integrate

@@ -12,9 +12,9 @@ from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from compliance.deadline_selectors import deadline_state_of
 from compliance.models import ErasureRequest, ErasureStatus
-from compliance.selectors import holds_active, work_blocked_by_holds
+from compliance.selectors.deadlines import deadline_state_of
+from compliance.selectors.holds import holds_active, work_blocked_by_holds
 from compliance.services.erasure_requests import erasure_request_targets
 from compliance.services.holds import HoldAlreadyReleased
 from compliance.services.orders import order_reference_free
