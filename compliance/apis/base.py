@@ -9,7 +9,7 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.views import APIView
 
 from compliance.selectors.deadlines import OVERDUE, deadline_state_of
-from compliance.services.scopes import scope_describe
+from compliance.services.scopes import scope_describe, scope_sentence
 from consent.models import Tenant
 from core.officers import IsComplianceOfficer
 
@@ -37,10 +37,17 @@ class ScopeSerializer(serializers.Serializer):
 
 
 class ScopeOutputSerializer(serializers.Serializer):
-    """The scope as the officer gave it: tenant slugs, not the stored UUIDs."""
+    """The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence that reads it as
+    the union it is."""
+
+    jurisdictions = serializers.ListField(child=serializers.CharField(), read_only=True)
+    tenants = serializers.ListField(child=serializers.CharField(), read_only=True)
+    subjects = serializers.ListField(child=serializers.UUIDField(), read_only=True)
+    sentence = serializers.CharField(read_only=True, help_text="e.g. every subject in GB, or of tenant demo")
 
     def to_representation(self, instance):
-        return scope_describe(instance)
+        described = scope_describe(instance)
+        return {**described, "sentence": scope_sentence(described)}
 
 
 class SubjectRequestInputSerializer(serializers.Serializer):

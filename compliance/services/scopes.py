@@ -39,6 +39,21 @@ def scope_resolve(scope: dict) -> dict:
     }
 
 
+def scope_sentence(described: dict) -> str:
+    """The scope as officers and regulators read it, saying that it is a union: "every subject in GB or US-TX, or
+    every subject of tenant demo, or one of 2 named subjects"."""
+    phrases = []
+    if codes := described.get("jurisdictions"):
+        phrases.append("every subject in " + " or ".join(codes))
+    if slugs := described.get("tenants"):
+        phrases.append(
+            ("every subject of tenant " if len(slugs) == 1 else "every subject of tenants ") + " or ".join(slugs)
+        )
+    if subjects := described.get("subjects"):
+        phrases.append("the named subject" if len(subjects) == 1 else f"one of {len(subjects)} named subjects")
+    return ", or ".join(phrases) or "nobody"
+
+
 def scope_describe(scoped) -> dict:
     slugs = dict(Tenant.objects.filter(pk__in=scoped.scope_tenants).values_list("id", "slug"))
     return {

@@ -120,6 +120,7 @@ from .retention_rule_page import RetentionRulePage
 from .schema_list_format import SchemaListFormat
 from .schema_list_lang import SchemaListLang
 from .schema_list_response_200 import SchemaListResponse200
+from .scope_output import ScopeOutput
 from .scope_request import ScopeRequest
 from .subject_create_input_request import SubjectCreateInputRequest
 from .subject_detail import SubjectDetail
@@ -263,6 +264,7 @@ __all__ = (
     "SchemaListFormat",
     "SchemaListLang",
     "SchemaListResponse200",
+    "ScopeOutput",
     "ScopeRequest",
     "SubjectCreateInputRequest",
     "SubjectDetail",

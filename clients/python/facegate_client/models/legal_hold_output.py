@@ -2,13 +2,17 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.scope_output import ScopeOutput
+
 
 T = TypeVar("T", bound="LegalHoldOutput")
 
@@ -19,6 +23,9 @@ class LegalHoldOutput:
     Attributes:
         id (UUID):
         reason (str):
+        scope (ScopeOutput): The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence
+            that reads it as
+            the union it is.
         created_at (datetime.datetime):
         created_by (str):
         expires_at (datetime.datetime | None | Unset):
@@ -27,6 +34,7 @@ class LegalHoldOutput:
 
     id: UUID
     reason: str
+    scope: ScopeOutput
     created_at: datetime.datetime
     created_by: str
     expires_at: datetime.datetime | None | Unset = UNSET
@@ -37,6 +45,8 @@ class LegalHoldOutput:
         id = str(self.id)
 
         reason = self.reason
+
+        scope = self.scope.to_dict()
 
         created_at = self.created_at.isoformat()
 
@@ -64,6 +74,7 @@ class LegalHoldOutput:
             {
                 "id": id,
                 "reason": reason,
+                "scope": scope,
                 "created_at": created_at,
                 "created_by": created_by,
             }
@@ -77,10 +88,14 @@ class LegalHoldOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.scope_output import ScopeOutput  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
         reason = d.pop("reason")
+
+        scope = ScopeOutput.from_dict(d.pop("scope"))
 
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
@@ -123,6 +138,7 @@ class LegalHoldOutput:
         legal_hold_output = cls(
             id=id,
             reason=reason,
+            scope=scope,
             created_at=created_at,
             created_by=created_by,
             expires_at=expires_at,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from uuid import UUID
 
 from attrs import define as _attrs_define
@@ -11,6 +11,10 @@ from attrs import field as _attrs_field
 from ..models.action_enum import ActionEnum
 from ..models.order_output_status_enum import OrderOutputStatusEnum
 from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.scope_output import ScopeOutput
+
 
 T = TypeVar("T", bound="OrderOutput")
 
@@ -25,6 +29,9 @@ class OrderOutput:
         action (ActionEnum): * `erase` - Erase
             * `suspend_processing` - Suspend processing
             * `restrict_collection` - Restrict collection
+        scope (ScopeOutput): The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence
+            that reads it as
+            the union it is.
         received_at (datetime.datetime):
         created_at (datetime.datetime):
         certificate (None | str): The latest erasure pass's certificate.
@@ -47,6 +54,7 @@ class OrderOutput:
     regulator: str
     reference: str
     action: ActionEnum
+    scope: ScopeOutput
     received_at: datetime.datetime
     created_at: datetime.datetime
     certificate: None | str
@@ -70,6 +78,8 @@ class OrderOutput:
         reference = self.reference
 
         action = self.action.value
+
+        scope = self.scope.to_dict()
 
         received_at = self.received_at.isoformat()
 
@@ -137,6 +147,7 @@ class OrderOutput:
                 "regulator": regulator,
                 "reference": reference,
                 "action": action,
+                "scope": scope,
                 "received_at": received_at,
                 "created_at": created_at,
                 "certificate": certificate,
@@ -166,6 +177,8 @@ class OrderOutput:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.scope_output import ScopeOutput  # noqa: PLC0415
+
         d = dict(src_dict)
         id = UUID(d.pop("id"))
 
@@ -174,6 +187,8 @@ class OrderOutput:
         reference = d.pop("reference")
 
         action = ActionEnum(d.pop("action"))
+
+        scope = ScopeOutput.from_dict(d.pop("scope"))
 
         received_at = datetime.datetime.fromisoformat(d.pop("received_at"))
 
@@ -283,6 +298,7 @@ class OrderOutput:
             regulator=regulator,
             reference=reference,
             action=action,
+            scope=scope,
             received_at=received_at,
             created_at=created_at,
             certificate=certificate,
