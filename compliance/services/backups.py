@@ -23,13 +23,14 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 from django.utils import timezone
 
 from compliance.services import eraser
 from compliance.services.erasure_journal import JournalError, journal_head, journal_verify
 from consent.models import Subject
 from core.audit import Actor, audit_append
+from core.transparency import audit_integrate, latest_signed_head
 from matching.models import FaceTemplate
 
 SIDECAR_FORMAT = "facegate-backup/1"
@@ -229,11 +230,36 @@ def _end_other_sessions() -> int:
         return cursor.fetchone()[0]
 
 
+def _head_before_restore() -> dict | None:
+    """The latest head signed by the database about to be replaced, when it can still be read (a restore after a
+    mistake, not after a lost disk): what the restore will say it rolled back."""
+    try:
+        return latest_signed_head()
+    except DatabaseError:
+        connections.close_all()
+        return None
+
+
+def _audit_across(before: dict | None, restored: dict | None) -> dict:
+    """What the restore says of the audit log: the signed tree it restored, the one it replaced and how many
+    signed events that loses. Events of the backup's tree keep their place: every head signed before the backup is
+    consistent with the restored tree, which grows on from it (docs/audit.md)."""
+    restored_size = restored["tree_size"] if restored else 0
+    return {
+        "restored_tree_size": restored_size,
+        "restored_root": restored["root_hash"] if restored else None,
+        "replaced_tree_size": before["tree_size"] if before else None,
+        "replaced_root": before["root_hash"] if before else None,
+        "signed_events_lost": max(before["tree_size"] - restored_size, 0) if before else None,
+    }
+
+
 def backup_restore(sidecar_path: Path) -> dict:
     """Restore the backup into the default database, then replay the erasure journal. Run with the service
     stopped; raises BackupError (the database untouched) on a bad sidecar or a broken journal."""
     sidecar, dump = _read_sidecar(sidecar_path)
     entries = _checked_journal(sidecar)
+    head_before = _head_before_restore()
     marker = Path(settings.ERASURE_JOURNAL_DIR) / RESTORE_MARKER
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text(json.dumps({"backup": str(sidecar_path), "since": timezone.now().isoformat()}) + "\n")
@@ -258,7 +284,9 @@ def backup_restore(sidecar_path: Path) -> dict:
         "journal_lines": len(entries),
         "lines_newer": len(newer),
         **replayed,
+        "audit": _audit_across(head_before, latest_signed_head()),
     }
     audit_append(actor=actor, action="backup.restore", details=summary)
+    audit_integrate()  # the statement of the restore is signed before the service opens
     marker.unlink()
     return summary

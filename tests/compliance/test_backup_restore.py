@@ -23,7 +23,7 @@ from compliance.services.erasure_journal import journal_append, journal_verify
 from compliance.services.holds import legal_hold_create, legal_hold_release
 from consent.models import Subject
 from core import checks
-from core.audit import Actor, canonical
+from core.audit import Actor, audit_append, canonical
 from core.models import AuditEvent
 from matching.models import FaceTemplate
 from policy.models import LegalHold
@@ -188,3 +188,34 @@ def test_a_line_cut_short_by_a_crash_is_left_out_then_overwritten(journal):
     assert [e["certificate"] for e in journal_verify()] == ["c1"]
     journal_append(kind="subjects", certificate_id="c2", cause="order", subjects=[("s2", "t1")])
     assert [(e["seq"], e["certificate"]) for e in journal_verify()] == [(1, "c1"), (2, "c2")]
+
+
+def test_a_restore_says_which_signed_events_it_rolled_back_and_keeps_the_older_heads(journal, tmp_path):
+    from core.merkle import Tree
+    from core.models import AuditLeaf
+    from core.transparency import audit_integrate, latest_signed_head
+
+    for n in range(3):
+        audit_append(actor=ACTOR, action="test.before", object_id=str(n))
+    audit_integrate()
+    before_backup = latest_signed_head()
+    sidecar = backup(tmp_path)
+    for n in range(4):
+        audit_append(actor=ACTOR, action="test.after", object_id=str(n))
+    audit_integrate()
+    replaced = latest_signed_head()
+    assert replaced["tree_size"] > before_backup["tree_size"]
+
+    summary = restore(sidecar)
+
+    audit = summary["audit"]
+    assert audit["restored_tree_size"] == before_backup["tree_size"]
+    assert (audit["replaced_tree_size"], audit["replaced_root"]) == (replaced["tree_size"], replaced["root_hash"])
+    assert audit["signed_events_lost"] == replaced["tree_size"] - before_backup["tree_size"]
+    # The statement is an event of the restored log, signed before the service opens.
+    (event,) = AuditEvent.objects.filter(action="backup.restore")
+    assert event.details["audit"] == audit and latest_signed_head()["tree_size"] == AuditEvent.objects.count()
+    # Every head signed before the backup is a prefix of the restored tree.
+    leaves = [bytes(h) for h in AuditLeaf.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    assert Tree(leaves[: before_backup["tree_size"]]).root().hex() == before_backup["root_hash"]
+    assert not AuditEvent.objects.filter(action="test.after").exists()
