@@ -103,7 +103,12 @@ def test_an_order_takes_effect_on_the_gate_as_soon_as_the_201_is_sent(api, tenan
     assert _eligible(tenant) == {free.pk}  # no erasure has run yet: the gate alone hides them
     body = api.get(f"/api/v1/orders/{response.json()['id']}").json()
     assert body["status"] == ("received" if action == "erase" else "done")
-    assert body["scope"] == {"jurisdictions": ["GB", "IT"], "tenants": [], "subjects": [str(named.pk)]}
+    assert body["scope"] == {
+        "jurisdictions": ["GB", "IT"],
+        "tenants": [],
+        "subjects": [str(named.pk)],
+        "sentence": "every subject in GB or IT, or the named subject",
+    }
     assert {"id", "status", "subjects_total", "subjects_erased", "deadline", "certificate", "held_subjects"} <= set(
         body
     )
