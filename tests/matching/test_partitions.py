@@ -71,9 +71,8 @@ def test_promotion_keeps_every_template_findable_and_the_gate_intact(monkeypatch
         ids, _ = nearest(tenant, template)
         assert len(ids) == 5 and set(ids) <= allowed
     assert nearest(neighbour, other, 1) == ([other.id], "exact")
-    late = factories.template(
-        factories.subject(tenant, consented_at=GRANTED)
-    )  # an enrolment after promotion lands in the tenant's partition
+    # an enrolment after promotion lands in the tenant's partition
+    late = factories.template(factories.subject(tenant, consented_at=GRANTED))
     assert nearest(tenant, late, 1) == ([late.id], "hnsw") and shared_rows(tenant) == 0
     assert partitions.partition_promote(tenant_id=tenant.pk) == {}  # once only
 

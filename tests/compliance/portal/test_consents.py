@@ -58,9 +58,8 @@ def test_page_lists_consents_in_plain_language(client, subject, mailoutbox, djan
     expires = timezone.now() + timedelta(days=90)
     consent, link = _grant_and_get_link(subject, mailoutbox, django_capture_on_commit_callbacks, expires_at=expires)
     other = factories.consent_granted(subject, purpose="access_control")
-    factories.consent_granted(
-        factories.subject_created(subject.tenant, email="bob@example.org"), purpose="identity_verification"
-    )  # not Ada's
+    bob = factories.subject_created(subject.tenant, email="bob@example.org")
+    factories.consent_granted(bob, purpose="identity_verification")  # not Ada's
     page = client.get(link)
     html = page.content.decode()
     assert page.status_code == 200
