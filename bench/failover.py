@@ -67,7 +67,7 @@ from django.db import connection, connections  # noqa: E402
 from consent import services  # noqa: E402
 from consent.models import Consent, Subject  # noqa: E402
 from core.audit import Actor  # noqa: E402
-from tests.factories import make_subject, make_tenant  # noqa: E402
+from tests import factories  # noqa: E402
 
 ACTOR = Actor.system("bench.failover")
 
@@ -112,8 +112,8 @@ def main() -> None:
             cursor.execute("ALTER SYSTEM SET synchronous_commit = 'on'")
             cursor.execute("SELECT pg_reload_conf()")
         connection.close()
-    tenant = make_tenant(f"failover-{uuid.uuid4().hex[:6]}")
-    consents = [make_subject(tenant).consents.get() for _ in range(ARGS.consents)]
+    tenant = factories.tenant(f"failover-{uuid.uuid4().hex[:6]}")
+    consents = [factories.subject(tenant, consented_at=factories.GRANTED).consents.get() for _ in range(ARGS.consents)]
     stop = threading.Event()
     withdrawals = Writer("withdrawals", consents, lambda c: services.consent_withdraw(consent=c, actor=ACTOR).pk, stop)
     subjects = Writer(

@@ -38,15 +38,15 @@ from consent.services import consent_withdraw  # noqa: E402
 from core.audit import Actor  # noqa: E402
 from core.replica import REPLICA  # noqa: E402
 from devserver import standby  # noqa: E402
-from tests.factories import make_subject, make_tenant  # noqa: E402
+from tests import factories  # noqa: E402
 
 ACTOR = Actor.system("bench.replica_commit")
 
 
 def consents(n: int) -> list[Consent]:
     """n subjects of a new tenant, each with a consent in force (the tests' factories)."""
-    tenant = make_tenant(f"bench-{uuid.uuid4().hex[:8]}")
-    return [make_subject(tenant).consents.get() for _ in range(n)]
+    tenant = factories.tenant(f"bench-{uuid.uuid4().hex[:8]}")
+    return [factories.subject(tenant, consented_at=factories.GRANTED).consents.get() for _ in range(n)]
 
 
 def timed(n: int, lag: list | None = None) -> list[float]:

@@ -1,11 +1,12 @@
-"""Rows for the tests, in two kinds.
+"""Rows for the tests, one plain function each, called as `factories.x(...)` (`from tests import factories`).
 
-Module functions make rows directly with the models: any date or state, no audit trail, random unit vectors
-instead of faces where no photo is needed. The `make_*` names (matching's tests) default to the fixed `NOW`
-and give every subject a consent; the plain names (compliance's tests) default to the wall clock.
-
-`ledger` builds consent-ledger rows through the consent services, so every row is one the product could have
-written (with its audit events); the consent tests use it as `from tests.factories import ledger as f`.
+Two kinds, told apart by the name:
+- a noun (`tenant`, `notice`, `subject`, `consent`, `template`, `order`, ...) writes the row straight to the model:
+  any date or state, no audit trail, random unit vectors instead of faces where no photo is needed;
+- a noun with the service's verb (`tenant_created`, `subject_created`, `notice_created`, `consent_granted`,
+  `api_key_created`) goes through that consent service, so the row is one the product could have written, with its
+  audit events.
+Dates default to the wall clock; the fixed-clock tests pass `NOW`-based dates (e.g. `consented_at=GRANTED`).
 """
 
 from __future__ import annotations
@@ -26,15 +27,15 @@ from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
 from policy.models import OrderAction, RegulatorOrder
 
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+GRANTED = NOW - timedelta(days=30)  # when the subjects of the fixed-clock tests consented
 FRAUD = Purpose.FRAUD_PREVENTION
 ACCESS = Purpose.ACCESS_CONTROL
 MODEL = "Dlib"
-# Two seeded streams, as before the factories were merged: the make_* templates draw only from their own, so the
-# vectors matching's tests get do not depend on how many the compliance tests (some of them Hypothesis tests)
-# drew before them. test_gate's ordering test searches the HNSW index without an iterative scan, where the
-# result can depend on the vectors.
+SYSTEM = Actor.system("tests")
+# One seeded stream for every embedding. A test whose outcome depends on the exact vectors passes its own
+# generator to vector() instead of relying on how many the tests before it drew.
 _rng = np.random.default_rng(7)
-_make_rng = np.random.default_rng(7)
+_seq = itertools.count()
 
 
 def vector(rng: np.random.Generator = _rng) -> list[float]:
@@ -43,7 +44,7 @@ def vector(rng: np.random.Generator = _rng) -> list[float]:
     return (v / np.linalg.norm(v)).tolist()
 
 
-# Made directly with the models.
+# --- made directly with the models ---------------------------------------------------------------------------
 
 
 def tenant(slug: str | None = None) -> Tenant:
@@ -51,12 +52,10 @@ def tenant(slug: str | None = None) -> Tenant:
     return Tenant.objects.create(slug=slug, name=slug)
 
 
-make_tenant = tenant
-
-
 def notice(
     t: Tenant, purpose: str = FRAUD, retention_days: int | None = None, published_at: datetime | None = None
 ) -> Notice:
+    """A notice published ten years ago unless published_at."""
     text = f"Notice {uuid.uuid4()}"
     return Notice.objects.create(
         tenant=t,
@@ -69,66 +68,50 @@ def notice(
     )
 
 
-def make_notice(tenant, purpose=FRAUD, published_at=NOW - timedelta(days=400), retention_days=None) -> Notice:
-    return notice(tenant, purpose, retention_days=retention_days, published_at=published_at)
-
-
-def subject(t: Tenant, jurisdiction: str = "GB", email: str = "", ref: str | None = None) -> Subject:
-    email = email or f"{uuid.uuid4().hex[:6]}@x.test"
-    return Subject.objects.create(
+def subject(
+    t: Tenant,
+    jurisdiction: str = "GB",
+    email: str | None = None,
+    ref: str | None = None,
+    *,
+    consented_at: datetime | None = None,
+    **fields,
+) -> Subject:
+    """A subject with a random email unless email ("" for none); consenting to fraud prevention at consented_at."""
+    email = f"{uuid.uuid4().hex[:6]}@x.test" if email is None else email
+    s = Subject.objects.create(
         tenant=t,
         jurisdiction_id=jurisdiction,
         email=email,
         email_canonical=email_canonical(email),
         external_ref=ref or uuid.uuid4().hex[:10],
+        **fields,
     )
-
-
-def make_subject(tenant, jurisdiction="GB", consent=True, **fields) -> Subject:
-    """A subject without an email, consenting to fraud prevention unless consent=False."""
-    fields.setdefault("email_canonical", email_canonical(fields.get("email", "")))
-    s = Subject.objects.create(
-        tenant=tenant, external_ref=uuid.uuid4().hex[:10], jurisdiction_id=jurisdiction, **fields
-    )
-    if consent:
-        make_consent(s)
+    if consented_at is not None:
+        consent(s, granted_at=consented_at)
     return s
 
 
-def _consent_row(
-    s: Subject, n: Notice, method: str, granted_at: datetime, evidence: dict | None = None, **dates
+def consent(
+    s: Subject, n: Notice | None = None, *, purpose: str = FRAUD, granted_at: datetime | None = None, **dates
 ) -> Consent:
+    """A consent under notice n (a new notice for `purpose` when None), granted a day ago unless granted_at."""
+    n = n or notice(s.tenant, purpose)
     return Consent.objects.create(
         tenant_id=s.tenant_id,
         subject=s,
         purpose=n.purpose,
         notice=n,
         notice_sha256=n.sha256,
-        method=method,
-        granted_at=granted_at,
-        **({"evidence": evidence} if evidence else {}),
-        **dates,
-    )
-
-
-def consent(s: Subject, n: Notice, granted_at: datetime | None = None, **dates) -> Consent:
-    return _consent_row(
-        s,
-        n,
-        ConsentMethod.ELECTRONIC_SIGNATURE,
-        granted_at or timezone.now() - timedelta(days=1),
+        method=ConsentMethod.ELECTRONIC_SIGNATURE,
+        granted_at=granted_at or timezone.now() - timedelta(days=1),
         evidence={"ip": "192.0.2.1"},
         **dates,
     )
 
 
-def make_consent(subject, purpose=FRAUD, granted_at=NOW - timedelta(days=30), notice=None, **dates) -> Consent:
-    notice = notice or make_notice(subject.tenant, purpose)
-    return _consent_row(subject, notice, ConsentMethod.EXPLICIT_OPT_IN, granted_at, **dates)
-
-
-def template(s: Subject, enrolled: bool = True) -> FaceTemplate:
-    """A template with a random embedding; with its (finished) enrolment unless enrolled=False."""
+def template(s: Subject, enrolled: bool = False, model: str = MODEL) -> FaceTemplate:
+    """A template with a random embedding; with its (finished) enrolment when enrolled."""
     enrollment = None
     if enrolled:
         enrollment = Enrollment.objects.create(
@@ -138,30 +121,19 @@ def template(s: Subject, enrolled: bool = True) -> FaceTemplate:
         tenant_id=s.tenant_id,
         subject=s,
         enrollment=enrollment,
-        model_name=MODEL,
+        model_name=model,
         detector="dlib",
         embedding=vector(),
         source_sha256="1" * 64,
     )
 
 
-def make_template(subject, model=MODEL) -> FaceTemplate:
-    """A template with a random embedding and no enrolment, for any model name."""
-    return FaceTemplate.objects.create(
-        tenant=subject.tenant,
-        subject=subject,
-        model_name=model,
-        detector="dlib",
-        embedding=vector(_make_rng),
-        source_sha256="0" * 64,
-    )
-
-
 def consented_subject(t: Tenant, n: Notice, jurisdiction: str = "GB", templates: int = 2) -> Subject:
+    """A subject consenting under n a day ago, with `templates` enrolled templates."""
     s = subject(t, jurisdiction)
     consent(s, n)
     for _ in range(templates):
-        template(s)
+        template(s, enrolled=True)
     return s
 
 
@@ -182,7 +154,8 @@ def match_job_naming(
     )
 
 
-def make_order(action=OrderAction.ERASE, lifted_at=None, **scope) -> RegulatorOrder:
+def order(action=OrderAction.ERASE, lifted_at=None, **scope) -> RegulatorOrder:
+    """A regulator order received the day before NOW."""
     return RegulatorOrder.objects.create(
         regulator="UK ICO",
         reference=uuid.uuid4().hex[:8],
@@ -193,68 +166,56 @@ def make_order(action=OrderAction.ERASE, lifted_at=None, **scope) -> RegulatorOr
     )
 
 
-# Built through the consent services.
+# --- made through the consent services ------------------------------------------------------------------------
 
 
-class ledger:  # noqa: N801 - a namespace, used like a module: `from tests.factories import ledger as f`
-    """Consent-ledger rows built through the services, so every row is one the product could have written."""
+def tenant_created(slug: str | None = None) -> Tenant:
+    slug = slug or f"tenant-{next(_seq)}"
+    return services.tenant_create(slug=slug, name=slug.title(), actor=SYSTEM)[0]
 
-    SYSTEM = Actor.system("tests")
-    _seq = itertools.count()
 
-    @staticmethod
-    def tenant(slug: str | None = None):
-        slug = slug or f"tenant-{next(ledger._seq)}"
-        return services.tenant_create(slug=slug, name=slug.title(), actor=ledger.SYSTEM)[0]
+def api_key_created(t: Tenant, purposes=None):
+    """Returns (key, raw secret)."""
+    return services.api_key_create(tenant=t, purposes=purposes or list(Purpose.values), actor=SYSTEM)
 
-    @staticmethod
-    def api_key(tenant_obj, purposes=None):
-        """Returns (key, raw secret)."""
-        return services.api_key_create(
-            tenant=tenant_obj, purposes=purposes or list(Purpose.values), actor=ledger.SYSTEM
-        )
 
-    @staticmethod
-    def auth(raw: str) -> dict:
-        return {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
+def auth(raw: str) -> dict:
+    """The request headers of a client holding the raw API key."""
+    return {"HTTP_AUTHORIZATION": f"Api-Key {raw}"}
 
-    @staticmethod
-    def subject(tenant_obj, jurisdiction="GB", email="person@example.org", external_ref=None):
-        return services.subject_create(
-            tenant=tenant_obj,
-            external_ref=external_ref or f"ref-{next(ledger._seq)}",
-            jurisdiction=jurisdiction,
-            email=email,
-            actor=ledger.SYSTEM,
-        )
 
-    @staticmethod
-    def notice(tenant_obj, purpose="fraud_prevention", version=None, text="We compare your face to stop fraud."):
-        return services.notice_create(
-            tenant=tenant_obj,
-            purpose=purpose,
-            version=version or f"v{next(ledger._seq)}",
-            text=text,
-            retention_days=365,
-            actor=ledger.SYSTEM,
-        )
+def subject_created(t: Tenant, jurisdiction="GB", email="person@example.org", external_ref=None) -> Subject:
+    return services.subject_create(
+        tenant=t,
+        external_ref=external_ref or f"ref-{next(_seq)}",
+        jurisdiction=jurisdiction,
+        email=email,
+        actor=SYSTEM,
+    )
 
-    @staticmethod
-    def consent(
-        subject_obj,
-        purpose="fraud_prevention",
-        notice_obj=None,
-        method="written_release",
-        evidence=None,
-        expires_at=None,
-    ):
-        notice_obj = notice_obj or ledger.notice(subject_obj.tenant, purpose=purpose)
-        return services.consent_grant(
-            subject=subject_obj,
-            purpose=purpose,
-            notice=notice_obj,
-            method=method,
-            evidence=evidence or {},
-            expires_at=expires_at,
-            actor=ledger.SYSTEM,
-        )
+
+def notice_created(t: Tenant, purpose=FRAUD, version=None, text="We compare your face to stop fraud.") -> Notice:
+    return services.notice_create(
+        tenant=t,
+        purpose=purpose,
+        version=version or f"v{next(_seq)}",
+        text=text,
+        retention_days=365,
+        actor=SYSTEM,
+    )
+
+
+def consent_granted(
+    s: Subject, purpose=FRAUD, notice_obj=None, method="written_release", evidence=None, expires_at=None
+) -> Consent:
+    """A consent granted through services.consent_grant, under a new notice for `purpose` unless notice_obj."""
+    notice_obj = notice_obj or notice_created(s.tenant, purpose=purpose)
+    return services.consent_grant(
+        subject=s,
+        purpose=purpose,
+        notice=notice_obj,
+        method=method,
+        evidence=evidence or {},
+        expires_at=expires_at,
+        actor=SYSTEM,
+    )

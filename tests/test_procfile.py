@@ -8,8 +8,8 @@ import pytest
 
 from core.audit import Actor
 from core.officers import officer_create
+from tests import factories
 from tests.conftest import FACES_DIR
-from tests.factories import ledger as f
 from tests.helpers import wait_for
 
 pytestmark = [pytest.mark.integration]
@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.integration]
 
 def test_honcho_runs_the_procfile_and_a_request_goes_end_to_end(procfile_stack):
     base_url, output = procfile_stack
-    tenant = f.tenant()
-    _, raw = f.api_key(tenant)
-    subject = f.subject(tenant)
-    f.consent(subject)
+    tenant = factories.tenant_created()
+    _, raw = factories.api_key_created(tenant)
+    subject = factories.subject_created(tenant)
+    factories.consent_granted(subject)
     _, _, token = officer_create(username="procfile-officer", actor=Actor.system("tests"))
     photo = FACES_DIR / "people" / "df-02" / "img8.jpg"
     with photo.open("rb") as image:

@@ -12,7 +12,7 @@ import pytest
 
 from core.audit import Actor
 from core.officers import officer_create
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = [pytest.mark.integration]
 
@@ -31,7 +31,7 @@ def _answers(output: str) -> list[dict]:
 
 def test_the_readme_quickstart_runs_as_written_twice(procfile_stack):
     base_url, _ = procfile_stack
-    _, key = f.api_key(f.tenant("demo"))
+    _, key = factories.api_key_created(factories.tenant_created("demo"))
     _, _, token = officer_create(username="officer", actor=Actor.system("tests"))
     env = {"KEY": key, "TOKEN": token, "API": f"{base_url}/api/v1", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
     script = quickstart()

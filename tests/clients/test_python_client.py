@@ -13,8 +13,8 @@ import httpx
 import jwt
 import pytest
 
+from tests import factories
 from tests.clients.conftest import CLIENT_DIR
-from tests.factories import ledger as f
 from tests.helpers import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -59,7 +59,7 @@ def test_the_whole_flow_through_the_generated_client(live_server, celery_worker,
         VerificationOutput,
     )
 
-    _, raw = f.api_key(f.tenant())
+    _, raw = factories.api_key_created(factories.tenant_created())
     api = AuthenticatedClient(base_url=live_server.url, token=raw, prefix="Api-Key", timeout=httpx.Timeout(60.0))
     people = faces_dir / "people" / "df-01"
 

@@ -64,14 +64,14 @@ def world():
     notice = factories.notice(acme)
     for s in (person, bystander):
         factories.consent(s, notice)
-        factories.template(s)
-        factories.template(s)
-    factories.template(elsewhere)
+        factories.template(s, enrolled=True)
+        factories.template(s, enrolled=True)
+    factories.template(elsewhere, enrolled=True)
     factories.match_job_naming([bystander, person], t=acme)
     Verification.objects.create(
         tenant=acme, subject=person, status=JobStatus.DONE, model_name="Dlib", threshold=0.07, probe_sha256="4" * 64
     )
-    factories.make_order(action=OrderAction.SUSPEND_PROCESSING, scope_jurisdictions=["GB"])
+    factories.order(action=OrderAction.SUSPEND_PROCESSING, scope_jurisdictions=["GB"])
     LegalHold.objects.create(scope_subjects=[person.pk], reason="Litigation: Doe v. Acme", created_by="olivia")
     return {"acme": acme, "other": other, "person": person, "elsewhere": elsewhere, "bystander": bystander}
 

@@ -27,7 +27,8 @@ from core.audit import Actor, audit_append, canonical
 from core.models import AuditEvent
 from matching.models import FaceTemplate
 from policy.models import LegalHold
-from tests.factories import FRAUD, make_subject, make_template, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED
 from tests.helpers import wait_for
 from tests.matching.test_pipeline_integration import client_for, enrol, match_ids
 
@@ -54,9 +55,9 @@ def restore(sidecar) -> dict:
 
 
 def test_a_restored_backup_erases_again_before_the_first_request(celery_worker, journal, tmp_path, faces_dir):
-    tenant = make_tenant("acme")
+    tenant = factories.tenant("acme")
     client = client_for(tenant, [FRAUD])
-    person = make_subject(tenant)
+    person = factories.subject(tenant, consented_at=GRANTED)
     photos = faces_dir / "people" / "df-01"
     assert enrol(client, person, photos / "img1.jpg")["status"] == "done"
     assert match_ids(client, photos / "img2.jpg") == [str(person.pk)]
@@ -92,10 +93,10 @@ def test_a_restored_backup_erases_again_before_the_first_request(celery_worker, 
 
 
 def test_the_replay_erases_templates_again_and_sees_past_a_released_hold(journal, tmp_path):
-    tenant = make_tenant("acme")
-    held, expiring = make_subject(tenant), make_subject(tenant)
-    make_template(held)
-    expired, kept = make_template(expiring), make_template(expiring)
+    tenant = factories.tenant("acme")
+    held, expiring = factories.subject(tenant, consented_at=GRANTED), factories.subject(tenant, consented_at=GRANTED)
+    factories.template(held)
+    expired, kept = factories.template(expiring), factories.template(expiring)
     hold = legal_hold_create(scope={"subjects": [str(held.pk)]}, reason="litigation", expires_at=None, actor=ACTOR)
     sidecar = backup(tmp_path)
     legal_hold_release(hold=hold, actor=ACTOR)
@@ -116,9 +117,9 @@ def test_the_replay_erases_templates_again_and_sees_past_a_released_hold(journal
 
 @pytest.mark.parametrize("tamper", ["edit", "drop"])
 def test_a_tampered_journal_makes_restore_refuse(journal, tmp_path, tamper):
-    tenant = make_tenant("acme")
-    first, second = make_subject(tenant), make_subject(tenant)
-    make_template(first), make_template(second)
+    tenant = factories.tenant("acme")
+    first, second = factories.subject(tenant, consented_at=GRANTED), factories.subject(tenant, consented_at=GRANTED)
+    factories.template(first), factories.template(second)
     sidecar = backup(tmp_path)
     for person in (first, second):
         eraser.subjects_erase(subject_ids=[person.pk], cause="client_request", scope={}, actor=ACTOR)
@@ -154,8 +155,8 @@ def test_restore_ends_the_sessions_left_connected(journal, tmp_path):
 
 
 def test_a_dump_cut_short_changes_nothing(journal, tmp_path):
-    person = make_subject(make_tenant("acme"))
-    make_template(person)
+    person = factories.subject(factories.tenant("acme"), consented_at=GRANTED)
+    factories.template(person)
     sidecar = backup(tmp_path)
     eraser.subjects_erase(subject_ids=[person.pk], cause="client_request", scope={}, actor=ACTOR)
     dump = sidecar.with_suffix(".dump")

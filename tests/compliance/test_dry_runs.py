@@ -64,7 +64,7 @@ def test_a_dry_run_is_refused_as_the_order_would_be(api, tenant, query, body, co
 def test_a_hold_release_dry_run_lists_what_it_resumes_and_releases_nothing(api, tenant, notice):
     held = factories.consented_subject(tenant, notice, "GB")
     hold = holds.legal_hold_create(scope={"tenants": ["acme"]}, reason="Doe v. Acme", expires_at=None, actor=ACTOR)
-    order = factories.make_order(scope_subjects=[held.pk], status="blocked_by_hold", held_subjects=[held.pk])
+    order = factories.order(scope_subjects=[held.pk], status="blocked_by_hold", held_subjects=[held.pk])
 
     response = api.post(f"/api/v1/legal-holds/{hold.pk}/release?dry_run=true")
 

@@ -21,6 +21,7 @@ from matching.models import Enrollment, JobStatus
 from matching.services import enrollments, jobs
 from tests import factories
 from tests.compliance.test_webhooks import Receiver
+from tests.factories import GRANTED
 from tests.helpers import wait_finished, wait_for
 
 ACTOR = Actor.system("test")
@@ -62,8 +63,8 @@ def test_each_job_end_reaches_the_client_signed_with_ids_and_status_only(
     secret = client_app.post("/api/v1/webhooks", {"url": receiver.url, "events": EVENTS}, format="json").json()[
         "secret"
     ]
-    person = factories.make_subject(tenant)
-    factories.make_consent(person, purpose=ONE_TO_ONE)
+    person = factories.subject(tenant, consented_at=GRANTED)
+    factories.consent(person, purpose=ONE_TO_ONE, granted_at=GRANTED)
     enrolled = client_app.post(
         f"/api/v1/subjects/{person.pk}/faces",
         {"image": upload(faces_dir / "people/df-01/img1.jpg")},
@@ -105,7 +106,7 @@ def test_each_job_end_reaches_the_client_signed_with_ids_and_status_only(
 @pytest.mark.django_db
 def test_the_event_is_written_in_the_transaction_that_ends_the_job(tenant, monkeypatch):
     WebhookEndpoint.objects.create(tenant=tenant, url="https://hooks.acme.test/in", events=EVENTS, secret="whsec_x")
-    person = factories.make_subject(tenant)
+    person = factories.subject(tenant, consented_at=GRANTED)
     enrollment = Enrollment.objects.create(tenant=tenant, subject=person, image=None, image_sha256="0" * 64)
 
     def dies(**_):
@@ -134,7 +135,7 @@ def test_jobs_the_sweeper_fails_are_told_and_only_to_their_own_tenant(tenant):
     WebhookEndpoint.objects.create(
         tenant=tenant, url="https://hooks.acme.test/erasures", events=["subject.erased"], secret="whsec_z"
     )
-    person = factories.make_subject(tenant)
+    person = factories.subject(tenant, consented_at=GRANTED)
     stale = Enrollment.objects.create(tenant=tenant, subject=person, image=b"\xff\xd8", image_sha256="0" * 64)
     Enrollment.objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(hours=2))
     counts = jobs.probe_sweep(actor=ACTOR)

@@ -29,8 +29,8 @@ def _person(tenant, jurisdiction, notice=None, **consent_dates):
         notice = notice or factories.notice(tenant)
         s = factories.subject(tenant, jurisdiction)
         factories.consent(s, notice, granted_at=T0 - 30 * DAY, **consent_dates)
-        factories.template(s)
-        factories.template(s)
+        factories.template(s, enrolled=True)
+        factories.template(s, enrolled=True)
     return s
 
 

@@ -23,7 +23,7 @@ def test_every_compliance_task_of_the_beat_schedule_is_registered():
 def test_retention_sweep_task_erases_what_is_past_its_limit(tenant, notice, settings):
     person = factories.subject(tenant, "CA-QC")
     factories.consent(person, notice, purpose_ended_at=timezone.now() - timedelta(hours=1))
-    factories.template(person)
+    factories.template(person, enrolled=True)
     report = tasks.retention_sweep()
     assert report["retention"]["templates"] == 1 and not FaceTemplate.objects.filter(subject=person).exists()
 

@@ -178,7 +178,7 @@ def test_withdrawal_and_expiry_reach_the_tenant(client_app, receiver, tenant, no
     withdrawn = consent_withdraw(consent=consent, actor=ACTOR)
     webhooks.consent_withdrawn_notify(consent_id=consent.pk)  # what the named task does
     settings.WITHDRAWN_TEMPLATE_GRACE_HOURS = 0
-    factories.template(person)
+    factories.template(person, enrolled=True)
     retention.retention_sweep(at=timezone.now(), dry_run=False, actor=ACTOR)
     events = {d.type: json.loads(d.body)["data"] for d in WebhookDelivery.objects.all()}
     assert events["consent.withdrawn"] == {

@@ -8,7 +8,7 @@ from django.utils import timezone
 from consent.models import Consent, Notice, Subject
 from core.models import AuditEvent
 from policy.selectors import consents_in_force
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,12 @@ EVIDENCE = {"signed_name": "Ada Lovelace", "ip": "203.0.113.7", "user_agent": "M
 
 @pytest.fixture
 def tenant():
-    return f.tenant("acme")
+    return factories.tenant_created("acme")
 
 
 @pytest.fixture
 def raw_key(tenant):
-    return f.api_key(tenant, ["fraud_prevention", "access_control"])[1]
+    return factories.api_key_created(tenant, ["fraud_prevention", "access_control"])[1]
 
 
 @pytest.fixture
@@ -31,10 +31,10 @@ def api(client, raw_key):
 
     class Api:
         def post(self, path, data=None, key=raw_key):
-            return client.post(path, data or {}, content_type="application/json", **f.auth(key))
+            return client.post(path, data or {}, content_type="application/json", **factories.auth(key))
 
         def get(self, path, key=raw_key, **params):
-            return client.get(path, params, **f.auth(key))
+            return client.get(path, params, **factories.auth(key))
 
     return Api()
 
@@ -70,7 +70,7 @@ def test_subject_exists_is_409_within_a_tenant_but_not_across(api, tenant):
     assert api.post("/api/v1/subjects", {"external_ref": "c-1", "jurisdiction": "GB"}).status_code == 201
     again = api.post("/api/v1/subjects", {"external_ref": "c-1", "jurisdiction": "IT"})
     assert again.status_code == 409 and _code(again) == "subject_exists"
-    other_raw = f.api_key(f.tenant("globex"))[1]
+    other_raw = factories.api_key_created(factories.tenant_created("globex"))[1]
     assert api.post("/api/v1/subjects", {"external_ref": "c-1", "jurisdiction": "GB"}, key=other_raw).status_code == 201
 
 
@@ -106,7 +106,7 @@ def test_notice_hashes_its_exact_text_and_lists_per_tenant(api):
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["sha256"] == hashlib.sha256(text.encode()).hexdigest() and body["text"] == text
-    f.notice(f.tenant("globex"))  # another tenant's notice is not listed
+    factories.notice_created(factories.tenant_created("globex"))  # another tenant's notice is not listed
     listed = api.get("/api/v1/notices").json()["results"]
     assert [n["id"] for n in listed] == [body["id"]]
     assert AuditEvent.objects.filter(action="notice.create", object_id=body["id"]).exists()
@@ -144,7 +144,7 @@ def _consent_body(notice, **overrides):
 
 
 def test_consent_grant_returns_receipt_and_shows_on_subject(api, tenant):
-    subject, notice = f.subject(tenant, "US-IL"), f.notice(tenant)
+    subject, notice = factories.subject_created(tenant, "US-IL"), factories.notice_created(tenant)
     response = api.post(f"/api/v1/subjects/{subject.id}/consents", _consent_body(notice))
     assert response.status_code == 201, response.content
     body = response.json()
@@ -161,7 +161,7 @@ def test_consent_grant_returns_receipt_and_shows_on_subject(api, tenant):
 def test_subject_detail_counts_face_templates(api, tenant):
     from matching.models import FaceTemplate
 
-    subject = f.subject(tenant)
+    subject = factories.subject_created(tenant)
     FaceTemplate.objects.create(
         tenant=tenant,
         subject=subject,
@@ -174,8 +174,11 @@ def test_subject_detail_counts_face_templates(api, tenant):
 
 
 def test_notice_mismatch_for_other_purpose_other_tenant_or_unknown_notice(api, tenant):
-    subject = f.subject(tenant)
-    cases = [f.notice(tenant, purpose="access_control"), f.notice(f.tenant("globex"))]
+    subject = factories.subject_created(tenant)
+    cases = [
+        factories.notice_created(tenant, purpose="access_control"),
+        factories.notice_created(factories.tenant_created("globex")),
+    ]
     for notice in cases:
         response = api.post(
             f"/api/v1/subjects/{subject.id}/consents", _consent_body(notice, purpose="fraud_prevention")
@@ -199,7 +202,7 @@ def test_notice_mismatch_for_other_purpose_other_tenant_or_unknown_notice(api, t
     ],
 )
 def test_written_release_jurisdictions_need_a_release_or_signed_evidence(api, tenant, jurisdiction, method, evidence):
-    subject, notice = f.subject(tenant, jurisdiction), f.notice(tenant)
+    subject, notice = factories.subject_created(tenant, jurisdiction), factories.notice_created(tenant)
     response = api.post(
         f"/api/v1/subjects/{subject.id}/consents", _consent_body(notice, method=method, evidence=evidence)
     )
@@ -211,7 +214,7 @@ def test_written_release_jurisdictions_need_a_release_or_signed_evidence(api, te
 
 
 def test_gdpr_jurisdiction_accepts_explicit_opt_in(api, tenant):
-    subject, notice = f.subject(tenant, "IT"), f.notice(tenant)
+    subject, notice = factories.subject_created(tenant, "IT"), factories.notice_created(tenant)
     response = api.post(
         f"/api/v1/subjects/{subject.id}/consents", _consent_body(notice, method="explicit_opt_in", evidence={})
     )
@@ -219,12 +222,13 @@ def test_gdpr_jurisdiction_accepts_explicit_opt_in(api, tenant):
 
 
 def test_purpose_not_allowed_for_the_key_or_erasure_lookup(api, tenant):
-    subject = f.subject(tenant)
-    notice = f.notice(tenant, purpose="identity_verification")  # the key lacks identity_verification
+    subject = factories.subject_created(tenant)
+    notice = factories.notice_created(tenant, purpose="identity_verification")  # the key lacks identity_verification
     response = api.post(f"/api/v1/subjects/{subject.id}/consents", _consent_body(notice))
     assert response.status_code == 403 and _code(response) == "purpose_not_allowed"
     response = api.post(
-        f"/api/v1/subjects/{subject.id}/consents", _consent_body(f.notice(tenant), purpose="erasure_lookup")
+        f"/api/v1/subjects/{subject.id}/consents",
+        _consent_body(factories.notice_created(tenant), purpose="erasure_lookup"),
     )
     assert response.status_code == 400 and _code(response) == "validation_error"  # no such purpose
     assert not Consent.objects.exists()
@@ -241,20 +245,24 @@ def test_purpose_not_allowed_for_the_key_or_erasure_lookup(api, tenant):
     ],
 )
 def test_malformed_consent_is_validation_error(api, tenant, override):
-    subject = f.subject(tenant)
-    response = api.post(f"/api/v1/subjects/{subject.id}/consents", {**_consent_body(f.notice(tenant)), **override})
+    subject = factories.subject_created(tenant)
+    response = api.post(
+        f"/api/v1/subjects/{subject.id}/consents", {**_consent_body(factories.notice_created(tenant)), **override}
+    )
     assert response.status_code == 400 and _code(response) == "validation_error"
 
 
 def test_expiry_in_the_past_is_validation_error(api, tenant):
-    subject = f.subject(tenant)
+    subject = factories.subject_created(tenant)
     past = (timezone.now() - timedelta(days=1)).isoformat()
-    response = api.post(f"/api/v1/subjects/{subject.id}/consents", _consent_body(f.notice(tenant), expires_at=past))
+    response = api.post(
+        f"/api/v1/subjects/{subject.id}/consents", _consent_body(factories.notice_created(tenant), expires_at=past)
+    )
     assert response.status_code == 400 and _code(response) == "validation_error"
 
 
 def test_withdraw_is_idempotent_and_audited_once(api, tenant):
-    consent = f.consent(f.subject(tenant))
+    consent = factories.consent_granted(factories.subject_created(tenant))
     first = api.post(f"/api/v1/consents/{consent.id}/withdraw")
     assert first.status_code == 200 and first.json()["withdrawn_at"]
     second = api.post(f"/api/v1/consents/{consent.id}/withdraw")
@@ -266,8 +274,8 @@ def test_withdraw_is_idempotent_and_audited_once(api, tenant):
 
 
 def test_receipt_has_kantara_fields_and_notice_hash(api, tenant):
-    subject = f.subject(tenant, "US-IL")
-    consent = f.consent(subject, expires_at=timezone.now() + timedelta(days=30))
+    subject = factories.subject_created(tenant, "US-IL")
+    consent = factories.consent_granted(subject, expires_at=timezone.now() + timedelta(days=30))
     receipt = api.get(f"/api/v1/consents/{consent.id}/receipt").json()
     assert receipt["version"] == "KI-CR-v1.1.0"
     assert receipt["jurisdiction"] == "US-IL"
@@ -284,17 +292,17 @@ def test_receipt_has_kantara_fields_and_notice_hash(api, tenant):
 
 
 def test_policy_url_of_a_receipt_shows_the_notice(api, client, tenant):
-    consent = f.consent(f.subject(tenant))
+    consent = factories.consent_granted(factories.subject_created(tenant))
     url = api.get(f"/api/v1/consents/{consent.id}/receipt").json()["policyUrl"]
     page = client.get("/" + url.split("/", 3)[3])
     assert page.status_code == 200 and consent.notice.text in page.content.decode()
 
 
 def test_another_tenants_ids_answer_404(api):
-    other = f.tenant("globex")
-    subject = f.subject(other)
-    consent = f.consent(subject)
-    notice = f.notice(other, purpose="access_control")
+    other = factories.tenant_created("globex")
+    subject = factories.subject_created(other)
+    consent = factories.consent_granted(subject)
+    notice = factories.notice_created(other, purpose="access_control")
     for path in [
         f"/api/v1/subjects/{subject.id}",
         f"/api/v1/consents/{consent.id}/receipt",
@@ -334,10 +342,10 @@ def test_withdrawal_is_committed_when_the_api_answers(client):
 
     from django.db import connection
 
-    tenant = f.tenant("acme")
-    raw = f.api_key(tenant)[1]
-    consent = f.consent(f.subject(tenant))
-    response = client.post(f"/api/v1/consents/{consent.id}/withdraw", **f.auth(raw))
+    tenant = factories.tenant_created("acme")
+    raw = factories.api_key_created(tenant)[1]
+    consent = factories.consent_granted(factories.subject_created(tenant))
+    response = client.post(f"/api/v1/consents/{consent.id}/withdraw", **factories.auth(raw))
     assert response.status_code == 200
     seen = {}
 

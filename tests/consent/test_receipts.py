@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from consent.services import consent_withdraw
 from core.audit import Actor
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -33,17 +33,19 @@ def _verify(token: str, jwks: dict) -> dict:
 
 @pytest.fixture
 def tenant():
-    return f.tenant("acme")
+    return factories.tenant_created("acme")
 
 
 @pytest.fixture
 def auth(tenant):
-    return f.auth(f.api_key(tenant, ["fraud_prevention"])[1])
+    return factories.auth(factories.api_key_created(tenant, ["fraud_prevention"])[1])
 
 
 @pytest.fixture
 def consent(tenant):
-    return f.consent(f.subject(tenant, "US-IL"), expires_at=timezone.now() + timedelta(days=30))
+    return factories.consent_granted(
+        factories.subject_created(tenant, "US-IL"), expires_at=timezone.now() + timedelta(days=30)
+    )
 
 
 def test_jwt_receipt_verifies_with_the_published_key_and_carries_the_json_receipt(client, auth, consent):
@@ -211,7 +213,7 @@ def test_a_receipt_issued_before_a_withdrawal_is_shown_withdrawn_by_its_status_l
 
 def test_the_status_link_cannot_be_guessed_or_edited(client, auth, consent):
     receipt = client.get(f"/api/v1/consents/{consent.id}/receipt", **auth).json()
-    other = f.consent(f.subject(consent.subject.tenant, "US-IL"))
+    other = factories.consent_granted(factories.subject_created(consent.subject.tenant, "US-IL"))
     consent_id, signature = _status_path(receipt).split("/")[-2].split(":")
     for token in (str(consent.id), f"{other.id}:{signature}", f"{consent_id}:{signature[:-1]}A"):
         response = Client().get(f"/api/v1/receipts/{token}/status")

@@ -16,7 +16,6 @@ from core.models import AuditEvent
 from policy.seed import JURISDICTIONS
 from policy.selectors import consents_in_force
 from tests import factories
-from tests.factories import ledger as f
 
 JURISDICTION_CODES = [str(j["code"]) for j in JURISDICTIONS]
 WRITTEN_RELEASE = {str(j["code"]) for j in JURISDICTIONS if j["written_release_required"]}
@@ -97,18 +96,18 @@ def test_granted_and_withdrawn_through_services_in_force_exactly_when_expected(
     jurisdiction, granted, expires, withdraw_after, probes
 ):
     with rolled_back():
-        tenant = f.tenant("acme")
-        subject = f.subject(tenant, jurisdiction)
+        tenant = factories.tenant_created("acme")
+        subject = factories.subject_created(tenant, jurisdiction)
         with time_machine.travel(granted - timedelta(days=1), tick=False):  # published before anyone consents
-            notice = f.notice(tenant)
+            notice = factories.notice_created(tenant)
         with time_machine.travel(granted, tick=False):
-            consent = f.consent(
+            consent = factories.consent_granted(
                 subject, notice_obj=notice, method=ConsentMethod.WRITTEN_RELEASE, expires_at=_at(granted, expires)
             )
         assert consent.granted_at == granted
         if withdraw_after is not None:
             with time_machine.travel(granted + withdraw_after, tick=False):
-                consent = services.consent_withdraw(consent=consent, actor=f.SYSTEM)
+                consent = services.consent_withdraw(consent=consent, actor=factories.SYSTEM)
             assert consent.withdrawn_at == granted + withdraw_after
         consent.refresh_from_db()
         boundaries = [timedelta(0), expires, withdraw_after, timedelta(microseconds=-1)]
@@ -138,9 +137,9 @@ EVIDENCES = [{}, {"ip": "203.0.113.7"}, {"signed_name": "  "}, {"signed_name": "
 )
 def test_grant_rules_hold_in_every_jurisdiction(jurisdiction, purpose, allowed, method, evidence):
     with rolled_back():
-        tenant = f.tenant("acme")
-        subject = f.subject(tenant, jurisdiction)
-        notice = f.notice(tenant, purpose=purpose)
+        tenant = factories.tenant_created("acme")
+        subject = factories.subject_created(tenant, jurisdiction)
+        notice = factories.notice_created(tenant, purpose=purpose)
         signed = bool(evidence.get("signed_name", "").strip())
         expected: type[DomainError] | None
         if purpose not in allowed:
@@ -159,7 +158,7 @@ def test_grant_rules_hold_in_every_jurisdiction(jurisdiction, purpose, allowed, 
             method=method,
             evidence=evidence,
             allowed_purposes=allowed,
-            actor=f.SYSTEM,
+            actor=factories.SYSTEM,
         )
         if expected is None:
             consent = services.consent_grant(**call)
@@ -176,26 +175,28 @@ def test_grant_rules_hold_in_every_jurisdiction(jurisdiction, purpose, allowed, 
 def test_every_written_release_jurisdiction_in_the_seed_is_enforced():
     """The seed names the laws that need a written release; the service enforces each of them."""
     assert {"US-IL", "US-TX", "US-WA"} <= WRITTEN_RELEASE
-    tenant = f.tenant("acme")
-    notice = f.notice(tenant)
+    tenant = factories.tenant_created("acme")
+    notice = factories.notice_created(tenant)
     for code in WRITTEN_RELEASE:
         with pytest.raises(services.ConsentEvidenceRequired):
-            f.consent(f.subject(tenant, code), notice_obj=notice, method="explicit_opt_in")
+            factories.consent_granted(
+                factories.subject_created(tenant, code), notice_obj=notice, method="explicit_opt_in"
+            )
 
 
 @pytest.mark.django_db
 def test_consent_for_an_erased_subject_is_refused():
-    tenant = f.tenant("acme")
-    subject = f.subject(tenant)
+    tenant = factories.tenant_created("acme")
+    subject = factories.subject_created(tenant)
     type(subject).objects.filter(pk=subject.pk).update(erased_at=subject.created_at)
     with pytest.raises(SubjectErased):
-        f.consent(subject)
+        factories.consent_granted(subject)
 
 
 @pytest.mark.django_db
 def test_withdrawal_is_idempotent_and_writes_one_event():
-    consent = f.consent(f.subject(f.tenant("acme")))
-    first = services.consent_withdraw(consent=consent, actor=f.SYSTEM)
-    second = services.consent_withdraw(consent=consent, actor=f.SYSTEM)
+    consent = factories.consent_granted(factories.subject_created(factories.tenant_created("acme")))
+    first = services.consent_withdraw(consent=consent, actor=factories.SYSTEM)
+    second = services.consent_withdraw(consent=consent, actor=factories.SYSTEM)
     assert first.withdrawn_at == second.withdrawn_at is not None
     assert AuditEvent.objects.filter(action="consent.withdraw", object_id=str(consent.id)).count() == 1

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from config.wsgi import application
 from core.audit import Actor
 from core.officers import officer_create
-from tests.factories import ledger as f
+from tests import factories
 
 OFFICER_PATHS = (
     "/api/v1/orders",
@@ -42,10 +42,10 @@ def _keep_the_test_connection(db):
 
 @pytest.fixture
 def credentials(db):
-    tenant = f.tenant("fuzz")
-    subject = f.subject(tenant)
-    f.consent(subject)
-    _, raw = f.api_key(tenant)
+    tenant = factories.tenant_created("fuzz")
+    subject = factories.subject_created(tenant)
+    factories.consent_granted(subject)
+    _, raw = factories.api_key_created(tenant)
     _, _, token = officer_create(username="fuzz-officer", actor=Actor.system("test"))
     return {"client": f"Api-Key {raw}", "officer": f"Token {token}"}
 

@@ -8,7 +8,7 @@ from django.db import connections
 from django.test import Client
 
 from core.models import AuditEvent
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -21,8 +21,8 @@ def client():
 
 @pytest.fixture
 def key():
-    tenant = f.tenant("acme")
-    return f.api_key(tenant)[1]
+    tenant = factories.tenant_created("acme")
+    return factories.api_key_created(tenant)[1]
 
 
 def _tenant():
@@ -32,7 +32,7 @@ def _tenant():
 
 
 def post_raw(client, key, path, body: str | bytes, content_type="application/json"):
-    return client.generic("POST", path, body, content_type=content_type, **f.auth(key))
+    return client.generic("POST", path, body, content_type=content_type, **factories.auth(key))
 
 
 def error(response, status: int) -> dict:
@@ -42,17 +42,17 @@ def error(response, status: int) -> dict:
 
 
 def test_a_route_that_does_not_exist_is_a_json_404(client, key):
-    assert error(client.get("/api/v1/nothing-here", **f.auth(key)), 404)["code"] == "not_found"
+    assert error(client.get("/api/v1/nothing-here", **factories.auth(key)), 404)["code"] == "not_found"
 
 
 def test_an_id_that_is_not_a_uuid_is_a_json_404(client, key):
-    assert error(client.get("/api/v1/orders/not-a-uuid", **f.auth(key)), 404)["code"] == "not_found"
+    assert error(client.get("/api/v1/orders/not-a-uuid", **factories.auth(key)), 404)["code"] == "not_found"
 
 
 def test_a_method_not_allowed_is_a_json_405(client, key):
-    assert error(client.put("/api/v1/subjects", {}, content_type="application/json", **f.auth(key)), 405)["code"] == (
-        "method_not_allowed"
-    )
+    assert error(client.put("/api/v1/subjects", {}, content_type="application/json", **factories.auth(key)), 405)[
+        "code"
+    ] == ("method_not_allowed")
 
 
 def test_malformed_json_is_a_parse_error(client, key):
@@ -82,7 +82,7 @@ def test_a_json_body_past_its_own_limit_is_a_413(client, key, settings):
 
 def test_too_many_form_fields_is_a_json_400(client, key):
     fields = {f"f{i}": "1" for i in range(1_200)}  # multipart: only uploads take form fields
-    response = client.post("/api/v1/matches", fields, **f.auth(key))
+    response = client.post("/api/v1/matches", fields, **factories.auth(key))
     assert error(response, 400)["code"] == "too_many_fields"
 
 
@@ -92,7 +92,7 @@ def test_a_form_body_on_a_json_endpoint_is_a_json_415(client, key):
 
 
 def _consent_body(evidence) -> str:
-    notice = f.notice(_tenant())
+    notice = factories.notice_created(_tenant())
     return json.dumps(
         {"purpose": "fraud_prevention", "notice": str(notice.id), "method": "written_release", "evidence": evidence}
     )
@@ -107,7 +107,7 @@ def _consent_body(evidence) -> str:
     ],
 )
 def test_nul_and_lone_surrogates_in_values_and_keys_are_field_errors(client, key, evidence, where):
-    subject = f.subject(_tenant())
+    subject = factories.subject_created(_tenant())
     response = post_raw(client, key, f"/api/v1/subjects/{subject.id}/consents", _consent_body(evidence))
     fields = error(response, 400)["details"]["fields"]
     assert where in fields
@@ -121,12 +121,12 @@ def test_a_lone_surrogate_in_a_plain_field_is_a_field_error(client, key):
 
 @pytest.mark.parametrize("path", ["/api/v1/subjects?external_ref=%00", "/api/v1/notices?purpose=%00"])
 def test_nul_in_a_query_parameter_is_a_field_error(client, key, path):
-    fields = error(client.get(path, **f.auth(key)), 400)["details"]["fields"]
+    fields = error(client.get(path, **factories.auth(key)), 400)["details"]["fields"]
     assert list(fields) == [path.split("?")[1].split("=")[0]]
 
 
 def test_a_nul_in_a_form_field_is_a_field_error(client, key):
-    response = client.post("/api/v1/matches", {"purpose": "fraud\x00prevention"}, **f.auth(key))
+    response = client.post("/api/v1/matches", {"purpose": "fraud\x00prevention"}, **factories.auth(key))
     assert "purpose" in error(response, 400)["details"]["fields"]
 
 
@@ -138,7 +138,7 @@ def test_an_email_longer_than_its_column_is_a_field_error(client, key):
 
 
 def test_an_offset_beyond_bigint_is_a_field_error(client, key):
-    response = client.get("/api/v1/subjects?offset=9223372036854775808", **f.auth(key))
+    response = client.get("/api/v1/subjects?offset=9223372036854775808", **factories.auth(key))
     assert "offset" in error(response, 400)["details"]["fields"]
 
 
@@ -149,7 +149,7 @@ def test_retention_days_is_bounded_at_input(client, key, retention_days):
 
 
 def test_evidence_is_bounded_in_keys_and_depth(client, key):
-    subject = f.subject(_tenant())
+    subject = factories.subject_created(_tenant())
     for evidence in ({f"k{i}": 1 for i in range(101)}, {"a": {"b": {"c": {"d": {"e": 1}}}}}):
         response = post_raw(client, key, f"/api/v1/subjects/{subject.id}/consents", _consent_body(evidence))
         assert "evidence" in error(response, 400)["details"]["fields"]
@@ -163,7 +163,7 @@ def test_with_the_database_down_the_api_answers_503_json_with_retry_after(client
     # Unreachable for real: the server is asked for at a socket directory that does not exist.
     connection.settings_dict.update(HOST="/nonexistent-facegate-socket-dir", PORT="5432")
     try:
-        response = client.get("/api/v1/subjects", **f.auth(key))
+        response = client.get("/api/v1/subjects", **factories.auth(key))
         page = client.get("/portal/erasure/")
     finally:
         connection.close()

@@ -13,7 +13,7 @@ from consent.models import Subject
 from core.idempotency import idempotency_claim
 from core.models import AuditEvent, IdempotencyKey
 from matching.models import Enrollment
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 PHOTO = "tests/faces/people/amy/amy1.png"
@@ -21,17 +21,17 @@ PHOTO = "tests/faces/people/amy/amy1.png"
 
 @pytest.fixture
 def tenant():
-    return f.tenant("acme")
+    return factories.tenant_created("acme")
 
 
 @pytest.fixture
 def api_key(tenant):
-    return f.api_key(tenant, ["fraud_prevention"])
+    return factories.api_key_created(tenant, ["fraud_prevention"])
 
 
 @pytest.fixture
 def auth(api_key):
-    return f.auth(api_key[1])
+    return factories.auth(api_key[1])
 
 
 def _post(client, auth, path, body, key):
@@ -59,8 +59,8 @@ def test_the_same_key_and_body_replays_the_first_response_without_doing_it_again
 
 
 def test_a_multipart_upload_sent_again_is_one_enrollment(client, auth, tenant):
-    subject = f.subject(tenant)
-    f.consent(subject)
+    subject = factories.subject_created(tenant)
+    factories.consent_granted(subject)
 
     def enrol():
         image = io.BytesIO(open(PHOTO, "rb").read())  # noqa: SIM115 - closed with the BytesIO

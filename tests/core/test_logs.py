@@ -16,7 +16,8 @@ from core.audit import Actor
 from core.logs import JsonFormatter
 from core.models import AuditEvent
 from matching.models import MatchJob
-from tests.factories import FRAUD, make_tenant
+from tests import factories
+from tests.factories import FRAUD
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -56,7 +57,7 @@ def photo(path):
 
 
 def test_a_whole_flow_logs_json_lines_with_one_request_id_and_no_personal_data(celery_worker, faces_dir, lines):
-    tenant = make_tenant("logs")
+    tenant = factories.tenant("logs")
     _, raw = api_key_create(tenant=tenant, purposes=[FRAUD], actor=Actor.system("test"))
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")

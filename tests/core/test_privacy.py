@@ -6,16 +6,16 @@ from rest_framework.test import APIClient
 
 from core.audit import Actor
 from core.officers import officer_create
-from tests.factories import ledger as f
+from tests import factories
 from tests.helpers import rows_mentioning
 
 pytestmark = pytest.mark.django_db
 
 
 def test_evidence_keys_never_reach_the_audit_log():
-    tenant = f.tenant("acme")
-    subject = f.subject(tenant, email="")
-    f.consent(subject, evidence={"signed_name": "A", "victim.email@example.org": "x"})
+    tenant = factories.tenant_created("acme")
+    subject = factories.subject_created(tenant, email="")
+    factories.consent_granted(subject, evidence={"signed_name": "A", "victim.email@example.org": "x"})
     assert "core_auditevent" not in rows_mentioning("victim.email@example.org")
 
 
@@ -33,23 +33,24 @@ def test_healthz_gives_an_officer_the_details():
 
 
 def test_a_key_cannot_publish_a_notice_for_a_purpose_it_lacks(client):
-    tenant = f.tenant("acme")
-    raw = f.api_key(tenant, ["identity_verification"])[1]
+    tenant = factories.tenant_created("acme")
+    raw = factories.api_key_created(tenant, ["identity_verification"])[1]
     body = {"purpose": "fraud_prevention", "version": "1", "text": "t"}
-    response = client.post("/api/v1/notices", body, content_type="application/json", **f.auth(raw))
+    response = client.post("/api/v1/notices", body, content_type="application/json", **factories.auth(raw))
     assert response.status_code == 403 and response.json()["error"]["code"] == "purpose_not_allowed"
 
 
 def test_a_key_cannot_enrol_a_subject_consented_only_for_a_purpose_it_lacks(client, faces_dir):
-    tenant = f.tenant("acme")
-    raw = f.api_key(tenant, ["identity_verification"])[1]
-    subject = f.subject(tenant)
-    f.consent(subject, purpose="fraud_prevention")
+    tenant = factories.tenant_created("acme")
+    raw = factories.api_key_created(tenant, ["identity_verification"])[1]
+    subject = factories.subject_created(tenant)
+    factories.consent_granted(subject, purpose="fraud_prevention")
     with open(faces_dir / "people/df-01/img1.jpg", "rb") as image:
-        response = client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": image}, **f.auth(raw))
+        response = client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": image}, **factories.auth(raw))
     assert response.status_code == 409 and response.json()["error"]["code"] == "consent_required"
-    allowed = f.api_key(tenant, ["fraud_prevention"])[1]
+    allowed = factories.api_key_created(tenant, ["fraud_prevention"])[1]
     with open(faces_dir / "people/df-01/img1.jpg", "rb") as image:
         assert (
-            client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": image}, **f.auth(allowed)).status_code == 202
+            client.post(f"/api/v1/subjects/{subject.id}/faces", {"image": image}, **factories.auth(allowed)).status_code
+            == 202
         )

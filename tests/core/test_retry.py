@@ -9,15 +9,15 @@ import pytest
 from django.db import connection, transaction
 
 from consent.models import Consent, Subject
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_a_consent_blocked_by_a_lock_is_retried_then_503_busy_with_retry_after(client):
-    tenant = f.tenant("acme")
-    raw = f.api_key(tenant, ["fraud_prevention"])[1]
-    subject, notice = f.subject(tenant), f.notice(tenant)
+    tenant = factories.tenant_created("acme")
+    raw = factories.api_key_created(tenant, ["fraud_prevention"])[1]
+    subject, notice = factories.subject_created(tenant), factories.notice_created(tenant)
     body = {"purpose": "fraud_prevention", "notice": str(notice.id), "method": "written_release", "evidence": {}}
     locked, release = threading.Event(), threading.Event()
 

@@ -90,11 +90,11 @@ def test_idempotency_key_paging_and_media_types_are_declared(schema):
 
 
 def test_the_jwt_and_jsonld_paths_answer_their_media_types(live_server):
-    from tests.factories import ledger as f
+    from tests import factories
 
-    tenant = f.tenant()
-    _, raw = f.api_key(tenant)
-    consent = f.consent(f.subject(tenant))
+    tenant = factories.tenant_created()
+    _, raw = factories.api_key_created(tenant)
+    consent = factories.consent_granted(factories.subject_created(tenant))
     headers = {"Authorization": f"Api-Key {raw}"}
     jwt_answer = httpx.get(f"{live_server.url}/api/v1/consents/{consent.id}/receipt.jwt", headers=headers)
     assert jwt_answer.headers["Content-Type"] == "application/jwt" and jwt_answer.text.count(".") == 2

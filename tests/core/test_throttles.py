@@ -7,20 +7,20 @@ from django.test import Client
 
 from core.audit import Actor
 from core.officers import officer_create
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 def test_an_api_key_past_its_budget_gets_429_json_with_retry_after(client, settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "credential": "3/h"}
-    tenant = f.tenant("acme")
-    raw, other = f.api_key(tenant)[1], f.api_key(tenant)[1]
-    answers = [client.get("/api/v1/subjects", **f.auth(raw)).status_code for _ in range(4)]
+    tenant = factories.tenant_created("acme")
+    raw, other = factories.api_key_created(tenant)[1], factories.api_key_created(tenant)[1]
+    answers = [client.get("/api/v1/subjects", **factories.auth(raw)).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
-    response = client.get("/api/v1/subjects", **f.auth(raw))
+    response = client.get("/api/v1/subjects", **factories.auth(raw))
     assert response.json()["error"]["code"] == "throttled" and int(response["Retry-After"]) > 0
-    assert client.get("/api/v1/subjects", **f.auth(other)).status_code == 200  # another key has its own budget
+    assert client.get("/api/v1/subjects", **factories.auth(other)).status_code == 200  # another key has its own budget
 
 
 def test_one_address_past_its_budget_gets_429_even_without_credentials(client, settings):
@@ -58,7 +58,7 @@ def test_a_successful_sign_in_forgets_earlier_failures():
 def test_the_portal_sends_one_address_only_a_few_mails(django_capture_on_commit_callbacks):
     client = Client()
     form = {"email": "victim@example.org", "jurisdiction": "GB", "tenant": "acme", "external_ref": "x"}
-    f.tenant("acme")
+    factories.tenant_created("acme")
 
     def post(data):
         with django_capture_on_commit_callbacks(execute=True):

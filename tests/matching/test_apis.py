@@ -18,7 +18,8 @@ from matching.decision import fpir_at_distance
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
 from matching.services import enrollments, jobs, matches
 from policy.models import OrderAction
-from tests.factories import FRAUD, make_order, make_subject, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED
 
 pytestmark = pytest.mark.django_db
 ADMIN = Actor.system("test")
@@ -45,7 +46,7 @@ def blank_png() -> bytes:
 
 @pytest.fixture
 def tenant():
-    return make_tenant()
+    return factories.tenant()
 
 
 @pytest.fixture
@@ -81,8 +82,8 @@ def match(client, data, django_capture_on_commit_callbacks, **extra):
 
 # --- enrolment -----------------------------------------------------------------------------------------------
 def test_enrol_then_match_the_same_person(client, tenant, photo, django_capture_on_commit_callbacks):
-    person = make_subject(tenant)
-    other = make_subject(tenant)
+    person = factories.subject(tenant, consented_at=GRANTED)
+    other = factories.subject(tenant, consented_at=GRANTED)
     body = enrol(client, person, photo("people/df-01/img1.jpg"), django_capture_on_commit_callbacks)
     assert body["status"] == "done" and body["error"] is None and body["template_id"]
     enrol(client, other, photo("people/df-02/img8.jpg"), django_capture_on_commit_callbacks)
@@ -105,10 +106,10 @@ def test_enrol_then_match_the_same_person(client, tenant, photo, django_capture_
 
 
 def test_each_person_is_listed_once_and_top_k_counts_people(client, tenant, photo, django_capture_on_commit_callbacks):
-    person = make_subject(tenant)
+    person = factories.subject(tenant, consented_at=GRANTED)
     for name in ("img1.jpg", "img4.jpg", "img5.jpg"):
         enrol(client, person, photo(f"people/df-01/{name}"), django_capture_on_commit_callbacks)
-    duplicate = make_subject(tenant)  # the same face enrolled again under another reference
+    duplicate = factories.subject(tenant, consented_at=GRANTED)  # the same face enrolled again under another reference
     enrol(client, duplicate, photo("people/df-01/img10.jpg"), django_capture_on_commit_callbacks)
 
     job = match(client, photo("people/df-01/img2.jpg"), django_capture_on_commit_callbacks, top_k=2)
@@ -131,7 +132,7 @@ def test_each_person_is_listed_once_and_top_k_counts_people(client, tenant, phot
 def test_group_photo_fails_with_multiple_faces_unless_largest_face(
     client, tenant, photo, django_capture_on_commit_callbacks
 ):
-    subject = make_subject(tenant)
+    subject = factories.subject(tenant, consented_at=GRANTED)
     body = enrol(client, subject, photo("group/couple.jpg"), django_capture_on_commit_callbacks)
     assert body["status"] == "failed" and body["error"]["code"] == "multiple_faces" and body["template_id"] is None
     assert Enrollment.objects.get(pk=body["id"]).image is None
@@ -140,12 +141,19 @@ def test_group_photo_fails_with_multiple_faces_unless_largest_face(
 
 
 def test_enrollment_without_a_face_fails_with_no_face(client, tenant, django_capture_on_commit_callbacks):
-    body = enrol(client, make_subject(tenant), blank_png(), django_capture_on_commit_callbacks)
+    body = enrol(
+        client, factories.subject(tenant, consented_at=GRANTED), blank_png(), django_capture_on_commit_callbacks
+    )
     assert body["status"] == "failed" and body["error"]["code"] == "no_face"
 
 
 def test_enrollment_run_twice_makes_one_template(client, tenant, photo, django_capture_on_commit_callbacks):
-    body = enrol(client, make_subject(tenant), photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks)
+    body = enrol(
+        client,
+        factories.subject(tenant, consented_at=GRANTED),
+        photo("people/df-02/img9.jpg"),
+        django_capture_on_commit_callbacks,
+    )
     Enrollment.objects.filter(pk=body["id"]).update(status=JobStatus.RUNNING)  # as if the ack was lost
     enrollments.enrollment_run(enrollment_id=body["id"])
     assert FaceTemplate.objects.filter(enrollment_id=body["id"]).count() == 1
@@ -155,7 +163,7 @@ def test_enrollment_run_twice_makes_one_template(client, tenant, photo, django_c
 def test_consent_withdrawn_before_the_enrollment_runs_fails_it(
     client, tenant, photo, django_capture_on_commit_callbacks
 ):
-    subject = make_subject(tenant)
+    subject = factories.subject(tenant, consented_at=GRANTED)
     with django_capture_on_commit_callbacks():
         response = client.post(
             f"/api/v1/subjects/{subject.id}/faces",
@@ -174,15 +182,15 @@ def test_enrollment_refusals(client, tenant, photo):
         return client.post(f"/api/v1/subjects/{subject.id}/faces", data, format="multipart")
 
     image = photo("people/df-02/img9.jpg")
-    response = post(make_subject(tenant, consent=False), image=upload(image))
+    response = post(factories.subject(tenant), image=upload(image))
     assert (response.status_code, response.json()["error"]["code"]) == (409, "consent_required")
 
-    quebec = make_subject(tenant, jurisdiction="CA-QC")
-    make_order(OrderAction.RESTRICT_COLLECTION, scope_jurisdictions=["CA-QC"])
+    quebec = factories.subject(tenant, jurisdiction="CA-QC", consented_at=GRANTED)
+    factories.order(OrderAction.RESTRICT_COLLECTION, scope_jurisdictions=["CA-QC"])
     response = post(quebec, image=upload(image))
     assert (response.status_code, response.json()["error"]["code"]) == (403, "collection_restricted")
 
-    subject = make_subject(tenant)
+    subject = factories.subject(tenant, consented_at=GRANTED)
     response = post(subject)
     assert (response.status_code, response.json()["error"]["code"]) == (400, "validation_error")
     assert "image" in response.json()["error"]["details"]["fields"]
@@ -194,8 +202,8 @@ def test_enrollment_refusals(client, tenant, photo):
 
 
 def test_enrollment_is_tenant_scoped(client, tenant, photo, django_capture_on_commit_callbacks):
-    other_tenant = make_tenant()
-    theirs = make_subject(other_tenant)
+    other_tenant = factories.tenant()
+    theirs = factories.subject(other_tenant, consented_at=GRANTED)
     response = client.post(
         f"/api/v1/subjects/{theirs.id}/faces", {"image": upload(photo("people/df-02/img9.jpg"))}, format="multipart"
     )
@@ -204,7 +212,7 @@ def test_enrollment_is_tenant_scoped(client, tenant, photo, django_capture_on_co
 
     with django_capture_on_commit_callbacks():
         response = client.post(
-            f"/api/v1/subjects/{make_subject(tenant).id}/faces",
+            f"/api/v1/subjects/{factories.subject(tenant, consented_at=GRANTED).id}/faces",
             {"image": upload(photo("people/df-02/img9.jpg"))},
             format="multipart",
         )
@@ -278,7 +286,7 @@ def test_match_with_wait_returns_202_while_the_job_is_queued(client, photo, djan
 def test_match_job_is_tenant_scoped_and_runs_once(client, tenant, photo, django_capture_on_commit_callbacks):
     job = match(client, photo("people/df-02/img9.jpg"), django_capture_on_commit_callbacks, top_k=3, threshold=0.03)
     assert (job["status"], job["purpose"], job["results"]) == ("done", FRAUD, [])
-    assert client_for(make_tenant()).get(f"/api/v1/matches/{job['id']}").status_code == 404
+    assert client_for(factories.tenant()).get(f"/api/v1/matches/{job['id']}").status_code == 404
     finished_at = MatchJob.objects.get(pk=job["id"]).finished_at
     matches.match_job_run(job_id=job["id"])
     assert MatchJob.objects.get(pk=job["id"]).finished_at == finished_at
@@ -289,7 +297,7 @@ def test_probe_sweep_clears_old_leftovers(client, tenant, photo, django_capture_
         response = client.post(
             "/api/v1/matches", {"image": upload(photo("people/df-02/img9.jpg")), "purpose": FRAUD}, format="multipart"
         )
-    fresh = make_subject(tenant)
+    fresh = factories.subject(tenant, consented_at=GRANTED)
     with django_capture_on_commit_callbacks():
         client.post(
             f"/api/v1/subjects/{fresh.id}/faces", {"image": upload(photo("people/df-02/img9.jpg"))}, format="multipart"

@@ -20,7 +20,8 @@ from core.models import AuditEvent
 from matching import relay
 from matching.models import Enrollment, JobStatus, MatchJob, Verification
 from matching.services import enrollments, jobs, matches, verifications
-from tests.factories import FRAUD, MODEL, make_subject, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED, MODEL
 from tests.helpers import wait_for
 from tests.matching.test_pipeline_integration import client_for
 
@@ -44,8 +45,8 @@ def _run(kind, pk):
 
 
 def _job(kind, image: bytes):
-    tenant = make_tenant("tenant-poison")
-    subject = make_subject(tenant)
+    tenant = factories.tenant("tenant-poison")
+    subject = factories.subject(tenant, consented_at=GRANTED)
     if kind is Enrollment:
         return Enrollment.objects.create(tenant=tenant, subject=subject, image=image, image_sha256="a" * 64)
     common = dict(tenant=tenant, model_name=MODEL, threshold=0.03, probe=image, probe_sha256="a" * 64)
@@ -113,7 +114,7 @@ def test_a_real_worker_killed_on_every_run_ends_the_job_after_its_attempts(setti
         Image.new("L", (6320, 6320), 128).save(image, "PNG", optimize=True)
         image.seek(0)
         image.name = "poison.png"
-        client = client_for(make_tenant("tenant-poison-worker"), [FRAUD])
+        client = client_for(factories.tenant("tenant-poison-worker"), [FRAUD])
         response = client.post("/api/v1/matches", {"image": image, "purpose": FRAUD}, format="multipart")
         assert response.status_code == 202, response.content
         job_id = response.json()["id"]

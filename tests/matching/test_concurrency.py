@@ -18,7 +18,8 @@ from rest_framework.test import APIClient
 from consent.services import api_key_create
 from core.audit import Actor
 from matching.models import Enrollment
-from tests.factories import FRAUD, ledger, make_subject, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED
 from tests.helpers import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -38,11 +39,11 @@ def _in_thread(work, results: list, errors: list):
 
 
 def test_enrollments_of_one_subject_while_its_consents_are_granted(celery_worker, faces_dir):
-    tenant = make_tenant("busy")
-    subject = make_subject(tenant, consent=True)
+    tenant = factories.tenant("busy")
+    subject = factories.subject(tenant, consented_at=GRANTED)
     _, raw = api_key_create(tenant=tenant, purposes=[FRAUD, "access_control"], actor=Actor.system("test"))
     photo = (faces_dir / "people" / "amy" / "amy1.png").read_bytes()
-    notices = [ledger.notice(tenant, purpose="access_control") for _ in range(THREADS * ROUNDS)]
+    notices = [factories.notice_created(tenant, purpose="access_control") for _ in range(THREADS * ROUNDS)]
 
     def enrol():
         client = APIClient()
@@ -58,7 +59,7 @@ def test_enrollments_of_one_subject_while_its_consents_are_granted(celery_worker
     def grant(chunk):
         def work():
             return [
-                (201, ledger.consent(subject, purpose="access_control", notice_obj=n).pk)
+                (201, factories.consent_granted(subject, purpose="access_control", notice_obj=n).pk)
                 for n in notices[chunk::THREADS]
             ]
 

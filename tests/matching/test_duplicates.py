@@ -6,7 +6,8 @@ import pytest
 
 from consent.models import Purpose
 from core.models import AuditEvent
-from tests.factories import ACCESS, make_consent, make_subject, make_tenant
+from tests import factories
+from tests.factories import ACCESS, GRANTED
 from tests.matching.test_apis import client_for, enrol
 
 pytestmark = pytest.mark.django_db
@@ -18,25 +19,25 @@ def photo(faces_dir):
 
 
 def access_only(tenant):
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, purpose=ACCESS)
+    subject = factories.subject(tenant)
+    factories.consent(subject, purpose=ACCESS, granted_at=GRANTED)
     return subject
 
 
 def test_a_face_enrolled_again_under_another_subject_is_reported(photo, django_capture_on_commit_callbacks):
-    tenant = make_tenant()
+    tenant = factories.tenant()
     client = client_for(tenant, purposes=(Purpose.FRAUD_PREVENTION, ACCESS))
-    first = make_subject(tenant)
+    first = factories.subject(tenant, consented_at=GRANTED)
     assert (
         enrol(client, first, photo("people/df-01/img4.jpg"), django_capture_on_commit_callbacks)["possible_duplicates"]
         == []
     )
     hidden = access_only(tenant)  # the same face, but this person's consents do not cover fraud_prevention
     enrol(client, hidden, photo("people/df-01/img5.jpg"), django_capture_on_commit_callbacks)
-    stranger = make_subject(tenant)
+    stranger = factories.subject(tenant, consented_at=GRANTED)
     enrol(client, stranger, photo("people/df-02/img8.jpg"), django_capture_on_commit_callbacks)
 
-    second = make_subject(tenant)
+    second = factories.subject(tenant, consented_at=GRANTED)
     body = enrol(client, second, photo("people/df-01/img10.jpg"), django_capture_on_commit_callbacks)
     assert body["status"] == "done"
     assert [d["subject_id"] for d in body["possible_duplicates"]] == [str(first.id)]

@@ -20,7 +20,8 @@ from core.models import AuditEvent
 from matching import face
 from matching.models import JobStatus, MatchJob
 from matching.services import dispatch, jobs, matches
-from tests.factories import FRAUD, make_tenant
+from tests import factories
+from tests.factories import FRAUD
 from tests.helpers import wait_finished
 from tests.matching.test_pipeline_integration import TIMEOUT, client_for, upload
 
@@ -54,8 +55,8 @@ def flood(client, count: int) -> list[str]:
 
 
 def test_a_flooding_tenant_does_not_starve_another_and_every_job_ends_once(celery_worker, faces_dir):
-    client_e = client_for(make_tenant("tenant-e"), [FRAUD])
-    client_a = client_for(make_tenant("tenant-a"), [FRAUD])
+    client_e = client_for(factories.tenant("tenant-e"), [FRAUD])
+    client_a = client_for(factories.tenant("tenant-a"), [FRAUD])
     flooded = flood(client_e, 6)
 
     file = upload(faces_dir / "people/df-01/img1.jpg")
@@ -78,8 +79,8 @@ def test_a_flooding_tenant_does_not_starve_another_and_every_job_ends_once(celer
 
 def test_an_upload_past_the_tenant_decode_budget_answers_429_in_the_error_shape(settings):
     settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "decode_pixels": f"{2 * HEAVY_SIDE**2}/m"}
-    client_e = client_for(make_tenant("tenant-e"), [FRAUD])
-    client_a = client_for(make_tenant("tenant-a"), [FRAUD])
+    client_e = client_for(factories.tenant("tenant-e"), [FRAUD])
+    client_a = client_for(factories.tenant("tenant-a"), [FRAUD])
     app.control.purge()
     accepted = flood(client_e, 2)
 
@@ -94,7 +95,7 @@ def test_an_upload_past_the_tenant_decode_budget_answers_429_in_the_error_shape(
 
 
 def test_a_tenant_at_its_heavy_cap_leaves_its_heavy_jobs_waiting_and_its_end_wakes_the_next(faces_dir):
-    client_e = client_for(make_tenant("tenant-e"), [FRAUD])
+    client_e = client_for(factories.tenant("tenant-e"), [FRAUD])
     first, second = flood(client_e, 2)
     light = client_e.post(
         "/api/v1/matches", {"image": upload(faces_dir / "people/df-01/img1.jpg"), "purpose": FRAUD}, format="multipart"
@@ -118,8 +119,8 @@ def test_a_tenant_at_its_heavy_cap_leaves_its_heavy_jobs_waiting_and_its_end_wak
 
 
 def test_claims_take_turns_between_tenants_whatever_the_order_of_the_messages(faces_dir):
-    client_e = client_for(make_tenant("tenant-e"), [FRAUD])
-    client_a = client_for(make_tenant("tenant-a"), [FRAUD])
+    client_e = client_for(factories.tenant("tenant-e"), [FRAUD])
+    client_a = client_for(factories.tenant("tenant-a"), [FRAUD])
     photo = (faces_dir / "people/df-01/img1.jpg").read_bytes()
     e_jobs = [post_match(client_e, photo).json()["id"] for _ in range(3)]
     a_jobs = [post_match(client_a, photo).json()["id"] for _ in range(2)]

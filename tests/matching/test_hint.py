@@ -19,8 +19,8 @@ from matching import partitions, selectors
 from matching.models import FaceTemplate
 from policy import gate
 from policy.models import LegalHold, OrderAction, RetentionRule
-from tests.factories import ACCESS, FRAUD, MODEL, make_consent, make_notice, make_order, make_subject, make_template
-from tests.factories import tenant as make_tenant
+from tests import factories
+from tests.factories import ACCESS, FRAUD, GRANTED, MODEL
 from tests.policy.test_gate import untenanted_joins
 
 pytestmark = pytest.mark.django_db
@@ -58,9 +58,9 @@ operation = st.one_of(
 
 class World:
     def __init__(self):
-        self.tenant = make_tenant()
+        self.tenant = factories.tenant()
         self.now = timezone.now()
-        self.notices = {p: make_notice(self.tenant, p) for p in PURPOSES}
+        self.notices = {p: factories.notice(self.tenant, p) for p in PURPOSES}
         self.subjects: list[Subject] = []
         self.orders = []
 
@@ -76,22 +76,22 @@ class World:
         name, *args = op
         now = self.now
         if name == "subject":
-            created = make_subject(self.tenant, consent=args[0])
+            created = factories.subject(self.tenant, consented_at=GRANTED if args[0] else None)
             self.subjects.append(created)
-            make_template(created)
+            factories.template(created)
         elif name == "promote":
             partitions.partition_promote(tenant_id=self.tenant.pk)
         elif (s := self.subject(args[0] if args and isinstance(args[0], int) else 0)) is None:
             return
         elif name == "template":
-            make_template(s)
+            factories.template(s)
         elif name == "grant":
             if s.erased_at is None:
                 notice = self.notices[args[1]]
                 consent_grant(subject=s, purpose=args[1], notice=notice, method="written_release", actor=SYSTEM)
         elif name == "consent_row":
             expires = None if args[3] is None else now + args[2] + abs(args[3])
-            make_consent(s, args[1], granted_at=now + args[2], notice=self.notices[args[1]], expires_at=expires)
+            factories.consent(s, self.notices[args[1]], granted_at=now + args[2], expires_at=expires)
         elif name == "delete_consents":
             Consent.objects.filter(subject=s).delete()
         elif name == "erase":  # what the eraser does to the rows the gate reads
@@ -110,7 +110,7 @@ class World:
         elif name == "order":
             scope = {"scope_subjects": [s.pk]} if args[0] is not None else {"scope_tenants": [self.tenant.pk]}
             lifted = None if args[2] is None else now + args[2]
-            self.orders.append(make_order(args[1], lifted_at=lifted, **scope))
+            self.orders.append(factories.order(args[1], lifted_at=lifted, **scope))
         elif name == "lift_orders":
             for order in self.orders:
                 type(order).objects.filter(pk=order.pk).update(lifted_at=now + args[0])
@@ -184,20 +184,20 @@ def monkeypatch_module(monkeypatch):
 
 
 def test_a_grant_reaches_templates_enrolled_before_and_a_template_enrolled_after():
-    tenant = make_tenant()
-    s = make_subject(tenant, consent=False)
-    before = make_template(s)
+    tenant = factories.tenant()
+    s = factories.subject(tenant)
+    before = factories.template(s)
     assert hints(tenant) == {before.id: []}
-    make_consent(s, ACCESS, granted_at=timezone.now() + 3 * DAY)  # a future start is in the hint already
-    after = make_template(s)
+    factories.consent(s, purpose=ACCESS, granted_at=timezone.now() + 3 * DAY)  # a future start is in the hint already
+    after = factories.template(s)
     assert hints(tenant) == {before.id: [ACCESS], after.id: [ACCESS]}
 
 
 def test_the_search_runs_the_gate_on_the_hinted_candidates_in_one_statement():
     from django.test.utils import CaptureQueriesContext
 
-    tenant = make_tenant()
-    mine = make_template(make_subject(tenant))
+    tenant = factories.tenant()
+    mine = factories.template(factories.subject(tenant, consented_at=GRANTED))
     with CaptureQueriesContext(connection) as queries:
         assert nearest(tenant, FRAUD, timezone.now(), list(mine.embedding), 1) == [mine.id]
     search = [q["sql"] for q in queries if "<=>" in q["sql"]]
@@ -213,11 +213,11 @@ def test_concurrent_writers_of_one_subject_never_lose_a_purpose():
     consent and an enrolment of one subject at once; the triggers' own subject lock orders them."""
     import threading
 
-    tenant = make_tenant()
+    tenant = factories.tenant()
     for _ in range(4):
-        s = make_subject(tenant)
-        make_template(s)
-        notice = make_notice(tenant, FRAUD)
+        s = factories.subject(tenant, consented_at=GRANTED)
+        factories.template(s)
+        notice = factories.notice(tenant, FRAUD)
         withdrawn = list(Consent.objects.filter(subject=s).values_list("pk", flat=True))
         barrier, errors = threading.Barrier(3), list[Exception]()
 
@@ -233,8 +233,8 @@ def test_concurrent_writers_of_one_subject_never_lose_a_purpose():
 
         writes = [
             lambda s, n, ids=withdrawn: Consent.objects.filter(pk__in=ids).update(withdrawn_at=timezone.now()),
-            lambda s, n: make_consent(s, FRAUD, notice=n),
-            lambda s, n: make_template(s),
+            lambda s, n: factories.consent(s, n, granted_at=GRANTED),
+            lambda s, n: factories.template(s),
         ]
         threads = [threading.Thread(target=run, args=(w,)) for w in writes]
         for t in threads:

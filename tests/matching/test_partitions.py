@@ -12,7 +12,8 @@ from pgvector.django import CosineDistance
 from matching import partitions, selectors
 from matching.models import FaceTemplate
 from policy import gate
-from tests.factories import FRAUD, MODEL, make_subject, make_template, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED, MODEL
 
 pytestmark = pytest.mark.django_db
 
@@ -39,9 +40,9 @@ def shared_rows(tenant) -> int:
 
 
 def test_a_tenants_search_reads_only_its_partition():
-    big, small = make_tenant(), make_tenant()
-    mine = [make_template(make_subject(big)) for _ in range(3)]
-    make_template(make_subject(small))
+    big, small = factories.tenant(), factories.tenant()
+    mine = [factories.template(factories.subject(big, consented_at=GRANTED)) for _ in range(3)]
+    factories.template(factories.subject(small, consented_at=GRANTED))
     call_command("partition_tenants", "--tenant", big.slug)
     own = partitions.partition_name(big.pk)
     probe = list(mine[0].embedding)
@@ -52,10 +53,10 @@ def test_a_tenants_search_reads_only_its_partition():
 
 def test_promotion_keeps_every_template_findable_and_the_gate_intact(monkeypatch):
     monkeypatch.setattr(selectors, "EXACT_BELOW", 0)  # any eligible share takes the graph once there is one
-    tenant, neighbour = make_tenant(), make_tenant()
-    eligible = [make_template(make_subject(tenant)) for _ in range(20)]
-    blocked = [make_template(make_subject(tenant, consent=False)) for _ in range(10)]
-    other = make_template(make_subject(neighbour))
+    tenant, neighbour = factories.tenant(), factories.tenant()
+    eligible = [factories.template(factories.subject(tenant, consented_at=GRANTED)) for _ in range(20)]
+    blocked = [factories.template(factories.subject(tenant)) for _ in range(10)]
+    other = factories.template(factories.subject(neighbour, consented_at=GRANTED))
     assert nearest(tenant, eligible[0])[1] == "exact"  # the shared partition has no graph
 
     promoted = partitions.partitions_check(at_least=len(eligible + blocked) - 1)
@@ -70,18 +71,19 @@ def test_promotion_keeps_every_template_findable_and_the_gate_intact(monkeypatch
         ids, _ = nearest(tenant, template)
         assert len(ids) == 5 and set(ids) <= allowed
     assert nearest(neighbour, other, 1) == ([other.id], "exact")
-    late = make_template(make_subject(tenant))  # an enrolment after promotion lands in the tenant's partition
+    # an enrolment after promotion lands in the tenant's partition
+    late = factories.template(factories.subject(tenant, consented_at=GRANTED))
     assert nearest(tenant, late, 1) == ([late.id], "hnsw") and shared_rows(tenant) == 0
     assert partitions.partition_promote(tenant_id=tenant.pk) == {}  # once only
 
 
 def test_promotion_takes_along_what_changed_during_the_build():
-    tenant = make_tenant()
-    kept, erased, matched = (make_template(make_subject(tenant)) for _ in range(3))
+    tenant = factories.tenant()
+    kept, erased, matched = (factories.template(factories.subject(tenant, consented_at=GRANTED)) for _ in range(3))
     partitions.partition_build(tenant_id=tenant.pk)
     # Meanwhile (the copy and the graph build take minutes at scale): an erasure, an enrolment, a match.
     FaceTemplate.objects.filter(pk=erased.pk).delete()
-    late = make_template(kept.subject)
+    late = factories.template(kept.subject)
     FaceTemplate.objects.filter(pk=matched.pk).update(last_matched_at=timezone.now())
     partitions.partition_attach(tenant_id=tenant.pk)
     assert set(FaceTemplate.objects.filter(tenant=tenant).values_list("id", flat=True)) == {

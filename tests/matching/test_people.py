@@ -7,7 +7,8 @@ import pytest
 
 from matching.models import FaceTemplate, MatchJob
 from matching.services.people import people_nearest
-from tests.factories import FRAUD, MODEL, make_subject, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED, MODEL
 
 pytestmark = pytest.mark.django_db
 PROBE = np.eye(128)[0]
@@ -19,7 +20,7 @@ def _at(distance: float, axis: int) -> list[float]:
 
 
 def _person(tenant, distance: float, axis: int):
-    subject = make_subject(tenant)
+    subject = factories.subject(tenant, consented_at=GRANTED)
     FaceTemplate.objects.create(
         tenant=tenant,
         subject=subject,
@@ -51,7 +52,7 @@ def _named(tenant) -> list[dict]:
 
 
 def test_a_stranger_about_as_near_to_two_people_is_not_named():
-    tenant = make_tenant("tenant-ratio-a")
+    tenant = factories.tenant("tenant-ratio-a")
     _person(tenant, 0.070, 1)
     _person(tenant, 0.080, 2)
     _person(tenant, 0.120, 3)  # the cohort of the nearest: 0.070 / 0.100 = 0.70 > 0.64; of both: 0.080 / 0.120
@@ -59,7 +60,7 @@ def test_a_stranger_about_as_near_to_two_people_is_not_named():
 
 
 def test_a_person_clearly_nearer_than_the_next_people_is_named_with_the_ratio():
-    tenant = make_tenant("tenant-ratio-b")
+    tenant = factories.tenant("tenant-ratio-b")
     near = _person(tenant, 0.030, 1)
     _person(tenant, 0.080, 2)
     _person(tenant, 0.100, 3)  # the cohort's mean: 0.090; the second (0.080 / 0.100) is not clearly nearer
@@ -69,16 +70,16 @@ def test_a_person_clearly_nearer_than_the_next_people_is_named_with_the_ratio():
 
 
 def test_a_one_person_gallery_is_judged_by_the_distance_alone():
-    tenant = make_tenant("tenant-ratio-c")
+    tenant = factories.tenant("tenant-ratio-c")
     _person(tenant, 0.080, 1)
     assert [r["ratio"] for r in _named(tenant)] == [None]
-    lone = make_tenant("tenant-ratio-d")
+    lone = factories.tenant("tenant-ratio-d")
     _person(lone, 0.090, 1)  # beyond the threshold
     assert _named(lone) == []
 
 
 def test_the_review_band_returns_people_just_outside_the_decision_apart_from_the_matches():
-    tenant = make_tenant("tenant-review")
+    tenant = factories.tenant("tenant-review")
     near = _person(tenant, 0.055, 1)
     _person(tenant, 0.075, 2)
     _person(tenant, 0.090, 3)  # ratio 0.055 / 0.0825 = 0.67: beyond MATCH_RATIO_MAX, within the review band
@@ -87,7 +88,7 @@ def test_the_review_band_returns_people_just_outside_the_decision_apart_from_the
     assert results == [] and candidate["subject_id"] == str(near.pk)
     assert candidate["ratio"] == pytest.approx(0.055 / 0.0825, abs=1e-3) and 0.01 < candidate["fpir_at_score"] <= 0.1
     # A clear match stays a match, and is never a candidate as well.
-    clear = make_tenant("tenant-review-clear")
+    clear = factories.tenant("tenant-review-clear")
     near = _person(clear, 0.030, 1)
     _person(clear, 0.090, 2)
     _person(clear, 0.120, 3)

@@ -16,7 +16,8 @@ from consent.services import api_key_create
 from core.audit import Actor
 from matching import tasks
 from matching.models import Enrollment, FaceTemplate, MatchJob
-from tests.factories import ACCESS, FRAUD, make_consent, make_subject, make_tenant
+from tests import factories
+from tests.factories import ACCESS, FRAUD, GRANTED
 from tests.helpers import wait_finished
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -55,20 +56,20 @@ def match_ids(client, path, purpose=FRAUD) -> list[str]:
 
 @pytest.fixture
 def tenant_a():
-    return make_tenant("tenant-a")
+    return factories.tenant("tenant-a")
 
 
 def test_enrol_and_match_through_the_worker(celery_worker, tenant_a, faces_dir):
     people = faces_dir / "people"
     client_a = client_for(tenant_a, [FRAUD, ACCESS])
-    person = make_subject(tenant_a)
+    person = factories.subject(tenant_a, consented_at=GRANTED)
     for name in ("img1.jpg", "img2.jpg", "img4.jpg"):
         assert enrol(client_a, person, people / "df-01" / name)["status"] == "done"
-    decoy = make_subject(tenant_a)
+    decoy = factories.subject(tenant_a, consented_at=GRANTED)
     assert enrol(client_a, decoy, people / "df-02" / "img8.jpg")["status"] == "done"
     # Consent for another purpose only: enrolment is allowed, fraud matching is not.
-    access_only = make_subject(tenant_a, consent=False)
-    make_consent(access_only, purpose=ACCESS)
+    access_only = factories.subject(tenant_a)
+    factories.consent(access_only, purpose=ACCESS, granted_at=GRANTED)
     assert enrol(client_a, access_only, people / "df-03" / "img26.jpg")["status"] == "done"
     assert FaceTemplate.objects.filter(subject=person).count() == 3
 
@@ -79,12 +80,12 @@ def test_enrol_and_match_through_the_worker(celery_worker, tenant_a, faces_dir):
     assert match_ids(client_a, people / "df-03" / "img27.jpg", purpose=ACCESS) == [str(access_only.id)]
 
     # Tenant B's key never sees tenant A's faces.
-    tenant_b = make_tenant("tenant-b")
-    make_subject(tenant_b)
+    tenant_b = factories.tenant("tenant-b")
+    factories.subject(tenant_b, consented_at=GRANTED)
     assert match_ids(client_for(tenant_b, [FRAUD]), people / "df-01" / "img5.jpg") == []
 
     # A group photo at enrolment, and a photo without a face.
-    group = enrol(client_a, make_subject(tenant_a), faces_dir / "group" / "couple.jpg")
+    group = enrol(client_a, factories.subject(tenant_a, consented_at=GRANTED), faces_dir / "group" / "couple.jpg")
     assert (group["status"], group["error"]["code"]) == ("failed", "multiple_faces")
     response = client_a.post(
         "/api/v1/matches", {"image": _blank_png(), "purpose": FRAUD, "wait": 30}, format="multipart"
@@ -121,7 +122,7 @@ def _blank_png():
 def test_withdrawal_between_queueing_and_running_is_honoured(tenant_a, faces_dir):
     people = faces_dir / "people"
     client_a = client_for(tenant_a, [FRAUD])
-    person = make_subject(tenant_a)
+    person = factories.subject(tenant_a, consented_at=GRANTED)
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
         assert enrol(client_a, person, people / "df-02" / "img47.jpg")["status"] == "done"

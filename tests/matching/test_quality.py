@@ -8,7 +8,8 @@ import pytest
 from PIL import Image, ImageFilter
 
 from matching.models import Enrollment, FaceTemplate
-from tests.factories import make_subject, make_tenant
+from tests import factories
+from tests.factories import GRANTED
 from tests.matching.test_apis import client_for, enrol
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,8 @@ def crafted(faces_dir, kind: str) -> bytes:
 
 @pytest.mark.parametrize(("kind", "reasons"), [("tiny", ["face_too_small"])])
 def test_poor_faces_are_refused_with_their_reasons(faces_dir, django_capture_on_commit_callbacks, kind, reasons):
-    tenant = make_tenant()
-    subject = make_subject(tenant)
+    tenant = factories.tenant()
+    subject = factories.subject(tenant, consented_at=GRANTED)
     body = enrol(client_for(tenant), subject, crafted(faces_dir, kind), django_capture_on_commit_callbacks)
     assert body["status"] == "failed" and body["error"]["code"] == "poor_quality"
     assert body["quality"]["reasons"] == reasons
@@ -49,8 +50,8 @@ def test_poor_faces_are_refused_with_their_reasons(faces_dir, django_capture_on_
 @pytest.mark.parametrize(("kind", "warnings"), [("blurred", ["blurred"]), ("overexposed", ["overexposed"])])
 def test_measures_that_do_not_predict_errors_only_warn(faces_dir, django_capture_on_commit_callbacks, kind, warnings):
     """Sharpness and exposure set aside photos no better than chance (docs/accuracy.md): enrolled, with a warning."""
-    tenant = make_tenant()
-    subject = make_subject(tenant)
+    tenant = factories.tenant()
+    subject = factories.subject(tenant, consented_at=GRANTED)
     body = enrol(client_for(tenant), subject, crafted(faces_dir, kind), django_capture_on_commit_callbacks)
     assert body["status"] == "done" and body["quality"]["reasons"] == []
     assert body["quality"]["warnings"] == warnings
@@ -58,16 +59,19 @@ def test_measures_that_do_not_predict_errors_only_warn(faces_dir, django_capture
 
 
 def test_a_photo_turned_past_the_landmarks_finds_no_usable_face(faces_dir, django_capture_on_commit_callbacks):
-    tenant = make_tenant()
+    tenant = factories.tenant()
     body = enrol(
-        client_for(tenant), make_subject(tenant), crafted(faces_dir, "rotated"), django_capture_on_commit_callbacks
+        client_for(tenant),
+        factories.subject(tenant, consented_at=GRANTED),
+        crafted(faces_dir, "rotated"),
+        django_capture_on_commit_callbacks,
     )
     assert body["status"] == "failed" and body["error"]["code"] == "no_face"
 
 
 def test_a_good_photo_passes_and_its_measures_are_kept_on_the_template(faces_dir, django_capture_on_commit_callbacks):
-    tenant = make_tenant()
-    subject = make_subject(tenant)
+    tenant = factories.tenant()
+    subject = factories.subject(tenant, consented_at=GRANTED)
     photo = (faces_dir / "people/df-01/img1.jpg").read_bytes()
     body = enrol(client_for(tenant), subject, photo, django_capture_on_commit_callbacks)
     assert body["status"] == "done" and body["quality"]["reasons"] == [] and body["quality"]["warnings"] == []

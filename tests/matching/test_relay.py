@@ -14,7 +14,8 @@ from config.celery import app
 from matching import relay
 from matching.models import Enrollment, FaceTemplate, JobStatus, MatchJob
 from matching.services import matches
-from tests.factories import FRAUD, make_subject, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED
 from tests.helpers import wait_finished
 from tests.matching.test_pipeline_integration import TIMEOUT, client_for, upload
 
@@ -23,7 +24,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def tenant():
-    return make_tenant("tenant-relay")
+    return factories.tenant("tenant-relay")
 
 
 def _later(seconds: int):
@@ -32,7 +33,7 @@ def _later(seconds: int):
 
 def test_a_job_whose_message_was_lost_is_sent_again_and_ends_once(tenant, faces_dir, settings):
     client = client_for(tenant, [FRAUD])
-    person = make_subject(tenant)
+    person = factories.subject(tenant, consented_at=GRANTED)
     response = client.post(
         f"/api/v1/subjects/{person.id}/faces",
         {"image": upload(faces_dir / "people/df-01/img1.jpg")},

@@ -18,7 +18,8 @@ from consent.models import Consent
 from core.replica import REPLICA, on_standby
 from devserver import standby
 from matching import selectors
-from tests.factories import FRAUD, MODEL, ledger, make_subject, make_template, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED, MODEL
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 
@@ -52,9 +53,9 @@ def replica(settings):
 @pytest.fixture
 def people():
     """A tenant, its API key, and three consented subjects with one template each."""
-    tenant = make_tenant()
-    raw_key = ledger.api_key(tenant, [FRAUD])[1]
-    templates = [make_template(make_subject(tenant)) for _ in range(3)]
+    tenant = factories.tenant()
+    raw_key = factories.api_key_created(tenant, [FRAUD])[1]
+    templates = [factories.template(factories.subject(tenant, consented_at=GRANTED)) for _ in range(3)]
     return tenant, raw_key, templates
 
 
@@ -75,7 +76,7 @@ def withdraw(client, raw_key, subject_id) -> int:
 
     def post():
         response = client.post(
-            f"/api/v1/consents/{consent.pk}/withdraw", {}, content_type="application/json", **ledger.auth(raw_key)
+            f"/api/v1/consents/{consent.pk}/withdraw", {}, content_type="application/json", **factories.auth(raw_key)
         )
         answer["status"] = response.status_code
         connections.close_all()

@@ -8,17 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching import partitions, selectors
-from tests.factories import FRAUD, MODEL, make_subject, make_template, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED, MODEL
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def population():
-    tenant = make_tenant()
-    eligible = [make_template(make_subject(tenant)) for _ in range(30)]
-    blocked = [make_template(make_subject(tenant, consent=False)) for _ in range(30)]
-    other_tenant = [make_template(make_subject(make_tenant())) for _ in range(5)]
+    tenant = factories.tenant()
+    eligible = [factories.template(factories.subject(tenant, consented_at=GRANTED)) for _ in range(30)]
+    blocked = [factories.template(factories.subject(tenant)) for _ in range(30)]
+    other_tenant = [factories.template(factories.subject(factories.tenant(), consented_at=GRANTED)) for _ in range(5)]
     return tenant, eligible, blocked + other_tenant
 
 
@@ -75,7 +76,7 @@ def test_a_waiting_request_is_woken_by_its_jobs_notify_only():
 
     from matching.models import JOB_DONE_CHANNEL, JobStatus, MatchJob
 
-    tenant = make_tenant()
+    tenant = factories.tenant()
     mine, other = (
         MatchJob.objects.create(tenant=tenant, purpose=FRAUD, model_name=MODEL, threshold=0.08, probe_sha256="0" * 64)
         for _ in range(2)

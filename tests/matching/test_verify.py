@@ -9,7 +9,8 @@ from consent.models import Consent, Purpose
 from core.models import AuditEvent
 from matching.models import Enrollment, Verification
 from matching.services import verifications
-from tests.factories import FRAUD, make_consent, make_subject, make_tenant
+from tests import factories
+from tests.factories import FRAUD, GRANTED
 from tests.helpers import wait_finished
 from tests.matching.test_apis import client_for, enrol, upload
 
@@ -19,7 +20,7 @@ IDV = Purpose.IDENTITY_VERIFICATION
 
 @pytest.fixture
 def tenant():
-    return make_tenant()
+    return factories.tenant()
 
 
 @pytest.fixture
@@ -33,9 +34,9 @@ def photo(faces_dir):
 
 
 def verifiable(tenant, *purposes):
-    subject = make_subject(tenant, consent=False)
+    subject = factories.subject(tenant)
     for purpose in purposes:
-        make_consent(subject, purpose=purpose)
+        factories.consent(subject, purpose=purpose, granted_at=GRANTED)
     return subject
 
 
@@ -132,7 +133,7 @@ def test_key_without_identity_verification_is_refused(tenant, photo, django_capt
 def test_another_tenants_subject_and_verification_are_not_found(
     client, tenant, photo, django_capture_on_commit_callbacks
 ):
-    other_tenant = make_tenant()
+    other_tenant = factories.tenant()
     theirs = verifiable(other_tenant, IDV)
     response, _ = post_verify(client, theirs, photo("people/df-01/img2.jpg"), django_capture_on_commit_callbacks)
     assert (response.status_code, response.json()["error"]["code"]) == (404, "not_found")
@@ -182,7 +183,7 @@ def test_matches_refuse_identity_verification(client, photo):
 
 @pytest.mark.django_db(transaction=True)
 def test_verify_with_wait_answers_when_the_worker_is_done(celery_worker, photo):
-    tenant = make_tenant()
+    tenant = factories.tenant()
     client = client_for(tenant, purposes=(IDV,))
     person = verifiable(tenant, IDV)
     response = client.post(

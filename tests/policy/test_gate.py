@@ -13,20 +13,8 @@ from matching.models import FaceTemplate
 from policy import gate
 from policy.models import OrderAction, RetentionRule
 from policy.selectors import consents_in_force, subjects_without_consent_in_force, templates_past_retention
-from tests.factories import (
-    ACCESS,
-    FRAUD,
-    MODEL,
-    NOW,
-    make_consent,
-    make_notice,
-    make_subject,
-    make_template,
-    make_tenant,
-)
-from tests.factories import (
-    make_order as order,
-)
+from tests import factories
+from tests.factories import ACCESS, FRAUD, GRANTED, MODEL, NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +29,12 @@ def eligible(tenant, purpose=FRAUD, at=NOW, model=MODEL) -> set:
 
 @pytest.fixture
 def tenant():
-    return make_tenant()
+    return factories.tenant()
 
 
 @pytest.fixture
 def template(tenant):
-    return make_template(make_subject(tenant))
+    return factories.template(factories.subject(tenant, consented_at=GRANTED))
 
 
 # --- rule 1 and 5: tenant and model ---------------------------------------------------------------------
@@ -55,14 +43,14 @@ def test_consented_template_is_eligible(tenant, template):
 
 
 def test_other_tenant_never_sees_the_template(tenant, template):
-    other = make_tenant()
-    mine = make_template(make_subject(other))
+    other = factories.tenant()
+    mine = factories.template(factories.subject(other, consented_at=GRANTED))
     assert eligible(other) == {mine.id}
 
 
 def test_other_model_is_excluded(tenant, template):
     assert eligible(tenant, model="Facenet") == set()
-    make_template(template.subject, model="Facenet")
+    factories.template(template.subject, model="Facenet")
     assert eligible(tenant) == {template.id}
 
 
@@ -74,95 +62,95 @@ def test_erased_subject_is_excluded(tenant, template):
 
 @pytest.mark.parametrize("action", [OrderAction.ERASE, OrderAction.SUSPEND_PROCESSING])
 def test_order_by_jurisdiction_excludes_only_that_jurisdiction(tenant, template, action):
-    quebec = make_template(make_subject(tenant, jurisdiction="CA-QC"))
-    order(action, scope_jurisdictions=["GB"])
+    quebec = factories.template(factories.subject(tenant, jurisdiction="CA-QC", consented_at=GRANTED))
+    factories.order(action, scope_jurisdictions=["GB"])
     assert eligible(tenant) == {quebec.id}
 
 
 def test_order_by_tenant_excludes_the_tenant(tenant, template):
-    other = make_tenant()
-    theirs = make_template(make_subject(other))
-    order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id])
+    other = factories.tenant()
+    theirs = factories.template(factories.subject(other, consented_at=GRANTED))
+    factories.order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id])
     assert eligible(tenant) == set()
     assert eligible(other) == {theirs.id}
 
 
 def test_order_by_subject_excludes_the_subject(tenant, template):
-    kept = make_template(make_subject(tenant))
-    order(OrderAction.ERASE, scope_subjects=[template.subject_id])
+    kept = factories.template(factories.subject(tenant, consented_at=GRANTED))
+    factories.order(OrderAction.ERASE, scope_subjects=[template.subject_id])
     assert eligible(tenant) == {kept.id}
 
 
 def test_lifted_order_no_longer_excludes(tenant, template):
-    order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id], lifted_at=NOW - timedelta(minutes=1))
+    factories.order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id], lifted_at=NOW - timedelta(minutes=1))
     assert eligible(tenant) == {template.id}
     # ...but before it was lifted it did.
     assert eligible(tenant, at=NOW - timedelta(minutes=2)) == set()
 
 
 def test_restrict_collection_does_not_stop_matching(tenant, template):
-    order(OrderAction.RESTRICT_COLLECTION, scope_tenants=[tenant.id])
+    factories.order(OrderAction.RESTRICT_COLLECTION, scope_tenants=[tenant.id])
     assert eligible(tenant) == {template.id}
 
 
 # --- rule 3: consent for the purpose at t -----------------------------------------------------------------
 def test_no_consent_is_excluded(tenant):
-    make_template(make_subject(tenant, consent=False))
+    factories.template(factories.subject(tenant))
     assert eligible(tenant) == set()
 
 
 def test_consent_for_another_purpose_only_is_excluded(tenant):
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, purpose=ACCESS)
-    template = make_template(subject)
+    subject = factories.subject(tenant)
+    factories.consent(subject, purpose=ACCESS, granted_at=GRANTED)
+    template = factories.template(subject)
     assert eligible(tenant, purpose=FRAUD) == set()
     assert eligible(tenant, purpose=ACCESS) == {template.id}
 
 
 def test_expired_consent_is_excluded_from_its_expiry(tenant):
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, expires_at=NOW)
-    template = make_template(subject)
+    subject = factories.subject(tenant)
+    factories.consent(subject, expires_at=NOW, granted_at=GRANTED)
+    template = factories.template(subject)
     assert eligible(tenant, at=NOW - timedelta(seconds=1)) == {template.id}
     assert eligible(tenant, at=NOW) == set()
 
 
 def test_withdrawn_consent_is_excluded_from_its_withdrawal(tenant):
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, withdrawn_at=NOW - timedelta(days=1))
-    template = make_template(subject)
+    subject = factories.subject(tenant)
+    factories.consent(subject, withdrawn_at=NOW - timedelta(days=1), granted_at=GRANTED)
+    template = factories.template(subject)
     assert eligible(tenant) == set()
     assert eligible(tenant, at=NOW - timedelta(days=2)) == {template.id}
 
 
 def test_consent_not_yet_granted_and_purpose_ended(tenant):
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, granted_at=NOW + timedelta(days=1))
-    ended = make_subject(tenant, consent=False)
-    make_consent(ended, purpose_ended_at=NOW - timedelta(days=1))
-    make_template(subject), make_template(ended)
+    subject = factories.subject(tenant)
+    factories.consent(subject, granted_at=NOW + timedelta(days=1))
+    ended = factories.subject(tenant)
+    factories.consent(ended, purpose_ended_at=NOW - timedelta(days=1), granted_at=GRANTED)
+    factories.template(subject), factories.template(ended)
     assert eligible(tenant) == set()
 
 
 def test_consent_needs_a_notice_for_its_purpose_published_by_then_with_its_exact_text(tenant):
-    subject = make_subject(tenant, consent=False)
-    notice = make_notice(tenant, published_at=NOW + timedelta(days=1))
-    make_consent(subject, notice=notice)
-    tampered = make_subject(tenant, consent=False)
-    consent = make_consent(tampered)
+    subject = factories.subject(tenant)
+    notice = factories.notice(tenant, published_at=NOW + timedelta(days=1))
+    factories.consent(subject, notice, granted_at=GRANTED)
+    tampered = factories.subject(tenant)
+    consent = factories.consent(tampered, granted_at=GRANTED)
     Consent.objects.filter(pk=consent.pk).update(notice_sha256="f" * 64)
-    wrong_notice = make_subject(tenant, consent=False)
-    make_consent(wrong_notice, purpose=FRAUD, notice=make_notice(tenant, purpose=ACCESS))
-    make_template(subject), make_template(tampered), make_template(wrong_notice)
+    wrong_notice = factories.subject(tenant)
+    factories.consent(wrong_notice, factories.notice(tenant, purpose=ACCESS), granted_at=GRANTED)
+    factories.template(subject), factories.template(tampered), factories.template(wrong_notice)
     assert eligible(tenant) == set()
     assert eligible(tenant, at=NOW + timedelta(days=2)) == {subject.templates.get().id}
 
 
 def test_time_travel_with_the_clock(tenant):
     """The gate at 'now': eligible until the consent's expiry passes on the wall clock."""
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, expires_at=NOW + timedelta(days=10))
-    template = make_template(subject)
+    subject = factories.subject(tenant)
+    factories.consent(subject, expires_at=NOW + timedelta(days=10), granted_at=GRANTED)
+    template = factories.template(subject)
     from django.utils import timezone
 
     with time_machine.travel(NOW + timedelta(days=9), tick=False):
@@ -173,9 +161,9 @@ def test_time_travel_with_the_clock(tenant):
 
 # --- rule 4: retention ------------------------------------------------------------------------------------
 def test_notice_retention_days_from_grant(tenant):
-    subject = make_subject(tenant, consent=False)
-    make_consent(subject, granted_at=NOW - timedelta(days=100), notice=make_notice(tenant, retention_days=100))
-    template = make_template(subject)
+    subject = factories.subject(tenant)
+    factories.consent(subject, factories.notice(tenant, retention_days=100), granted_at=NOW - timedelta(days=100))
+    template = factories.template(subject)
     assert eligible(tenant) == set()
     assert eligible(tenant, at=NOW - timedelta(days=1)) == {template.id}
     assert set(templates_past_retention(FaceTemplate.objects.all(), at=NOW).values_list("id", flat=True)) == {
@@ -191,7 +179,7 @@ def test_rule_anchored_on_grant_for_this_tenant_and_purpose(tenant, template):
 
 def test_rule_for_another_purpose_tenant_or_jurisdiction_or_inactive_does_not_apply(tenant, template):
     RetentionRule.objects.create(tenant=tenant, purpose=ACCESS, anchor="granted", max_age_days=1)
-    RetentionRule.objects.create(tenant=make_tenant(), anchor="granted", max_age_days=1)
+    RetentionRule.objects.create(tenant=factories.tenant(), anchor="granted", max_age_days=1)
     RetentionRule.objects.create(jurisdiction_id="IT", anchor="granted", max_age_days=1)
     RetentionRule.objects.create(tenant=tenant, anchor="granted", max_age_days=1, active=False)
     assert eligible(tenant) == {template.id}
@@ -200,10 +188,14 @@ def test_rule_for_another_purpose_tenant_or_jurisdiction_or_inactive_does_not_ap
 def test_bipa_last_interaction_anchor(tenant):
     """Seeded US-IL rule: 3 years after the last interaction, or the template's creation if never matched.
     NOW - 1,096 days is exactly 3 calendar years before NOW (29 February 2024 lies between)."""
-    matched = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=3 * 365 + 2))
-    never = make_subject(tenant, jurisdiction="US-IL")
-    recent = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=10))
-    t_matched, t_never, t_recent = make_template(matched), make_template(never), make_template(recent)
+    matched = factories.subject(
+        tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=3 * 365 + 2), consented_at=GRANTED
+    )
+    never = factories.subject(tenant, jurisdiction="US-IL", consented_at=GRANTED)
+    recent = factories.subject(
+        tenant, jurisdiction="US-IL", last_interaction_at=NOW - timedelta(days=10), consented_at=GRANTED
+    )
+    t_matched, t_never, t_recent = factories.template(matched), factories.template(never), factories.template(recent)
     FaceTemplate.objects.filter(pk=t_never.pk).update(created_at=NOW - timedelta(days=3 * 365 + 1))
     FaceTemplate.objects.filter(pk=t_recent.pk).update(created_at=NOW - timedelta(days=5 * 365))
     assert eligible(tenant) == {t_recent.id}
@@ -216,8 +208,10 @@ def test_bipa_last_interaction_anchor(tenant):
 def test_bipa_three_years_are_calendar_years_across_a_leap_day(tenant):
     """Last interaction on 1 March 2024: the 3 years end on 1 March 2027, not 1,095 days later (29 February 2024
     lies between, so that would be 28 February 2027, a day early)."""
-    subject = make_subject(tenant, jurisdiction="US-IL", last_interaction_at=datetime(2024, 3, 1, 12, tzinfo=UTC))
-    template = make_template(subject)
+    subject = factories.subject(
+        tenant, jurisdiction="US-IL", last_interaction_at=datetime(2024, 3, 1, 12, tzinfo=UTC), consented_at=GRANTED
+    )
+    template = factories.template(subject)
     assert eligible(tenant, at=datetime(2027, 2, 28, 13, tzinfo=UTC)) == {template.id}
     assert eligible(tenant, at=datetime(2027, 3, 1, 11, 59, tzinfo=UTC)) == {template.id}
     assert eligible(tenant, at=datetime(2027, 3, 1, 12, tzinfo=UTC)) == set()
@@ -225,9 +219,9 @@ def test_bipa_three_years_are_calendar_years_across_a_leap_day(tenant):
 
 def test_texas_purpose_end_anchor(tenant):
     """Seeded US-TX rule: one year after the purpose ends. Not matchable once ended; erased a year later."""
-    subject = make_subject(tenant, jurisdiction="US-TX", consent=False)
-    make_consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=200))
-    template = make_template(subject)
+    subject = factories.subject(tenant, jurisdiction="US-TX")
+    factories.consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=200))
+    template = factories.template(subject)
     assert eligible(tenant) == set()
     assert eligible(tenant, at=NOW - timedelta(days=201)) == {template.id}
     assert not templates_past_retention(FaceTemplate.objects.all(), at=NOW).filter(pk=template.pk).exists()
@@ -239,23 +233,23 @@ def test_texas_purpose_end_anchor(tenant):
 
 
 def test_past_retention_needs_every_consent_past_its_limit(tenant):
-    subject = make_subject(tenant, jurisdiction="US-TX", consent=False)
-    make_consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=400))
-    make_consent(subject, purpose=ACCESS)
-    template = make_template(subject)
+    subject = factories.subject(tenant, jurisdiction="US-TX")
+    factories.consent(subject, granted_at=NOW - timedelta(days=800), purpose_ended_at=NOW - timedelta(days=400))
+    factories.consent(subject, purpose=ACCESS, granted_at=GRANTED)
+    template = factories.template(subject)
     assert not templates_past_retention(FaceTemplate.objects.all(), at=NOW).filter(pk=template.pk).exists()
     assert eligible(tenant, purpose=ACCESS) == {template.id}
 
 
 # --- an erasure lookup sees every tenant ------------------------------------------------------------------
 def test_erasure_lookup_is_cross_tenant_and_ignores_consent_and_orders(tenant, template):
-    other = make_tenant()
-    theirs = make_template(make_subject(other, consent=False))
-    suspended = make_template(make_subject(other, jurisdiction="IT"))
-    order(OrderAction.SUSPEND_PROCESSING, scope_jurisdictions=["IT"])
-    erased = make_template(make_subject(other))
+    other = factories.tenant()
+    theirs = factories.template(factories.subject(other))
+    suspended = factories.template(factories.subject(other, jurisdiction="IT", consented_at=GRANTED))
+    factories.order(OrderAction.SUSPEND_PROCESSING, scope_jurisdictions=["IT"])
+    erased = factories.template(factories.subject(other, consented_at=GRANTED))
     Subject.objects.filter(pk=erased.subject_id).update(erased_at=NOW)
-    make_template(template.subject, model="Facenet")
+    factories.template(template.subject, model="Facenet")
     found = set(gate.templates_erasable(FaceTemplate.objects.all(), model=MODEL).values_list("id", flat=True))
     assert found >= {template.id, theirs.id, suspended.id}
     assert erased.id not in found
@@ -268,7 +262,7 @@ def test_gate_orders_by_distance_in_one_statement(tenant, template):
     from django.test.utils import CaptureQueriesContext
     from pgvector.django import CosineDistance
 
-    blocked = make_template(make_subject(tenant, consent=False))
+    blocked = factories.template(factories.subject(tenant))
     probe = list(blocked.embedding)
     with connection.cursor() as cursor:  # as the search does: keep walking the graph until rows pass the gate
         cursor.execute("SET LOCAL hnsw.iterative_scan = strict_order")
@@ -323,12 +317,12 @@ def test_every_join_of_the_gate_carries_the_tenant(tenant, template):
 def test_a_consent_lives_in_its_subjects_tenant(tenant):
     from django.db import IntegrityError, connection, transaction
 
-    subject = make_subject(tenant, consent=False)
+    subject = factories.subject(tenant)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-    for wrong in ({"tenant_id": make_tenant().id}, {"notice": make_notice(make_tenant())}):
+    for wrong in ({"tenant_id": factories.tenant().id}, {"notice": factories.notice(factories.tenant())}):
         with pytest.raises(IntegrityError), transaction.atomic():
-            row = {"tenant_id": tenant.id, "notice": make_notice(tenant)} | wrong
+            row = {"tenant_id": tenant.id, "notice": factories.notice(tenant)} | wrong
             Consent.objects.create(
                 subject=subject,
                 purpose=FRAUD,
@@ -341,39 +335,39 @@ def test_a_consent_lives_in_its_subjects_tenant(tenant):
 
 # --- enrolment and the sweep's selectors -----------------------------------------------------------------
 def test_enrollment_check(tenant):
-    consented = make_subject(tenant)
+    consented = factories.subject(tenant, consented_at=GRANTED)
     gate.enrollment_check(subject=consented, at=NOW)
     with pytest.raises(gate.ConsentRequired):
-        gate.enrollment_check(subject=make_subject(tenant, consent=False), at=NOW)
-    withdrawn = make_subject(tenant, consent=False)
-    make_consent(withdrawn, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=1))
+        gate.enrollment_check(subject=factories.subject(tenant), at=NOW)
+    withdrawn = factories.subject(tenant)
+    factories.consent(withdrawn, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=1), granted_at=GRANTED)
     with pytest.raises(gate.ConsentRequired):
         gate.enrollment_check(subject=withdrawn, at=NOW)
 
 
 @pytest.mark.parametrize("action", [OrderAction.RESTRICT_COLLECTION, OrderAction.SUSPEND_PROCESSING])
 def test_enrollment_refused_under_collection_order(tenant, action):
-    subject = make_subject(tenant, jurisdiction="CA-QC")
-    order(action, scope_jurisdictions=["CA-QC"])
+    subject = factories.subject(tenant, jurisdiction="CA-QC", consented_at=GRANTED)
+    factories.order(action, scope_jurisdictions=["CA-QC"])
     with pytest.raises(gate.CollectionRestricted):
         gate.enrollment_check(subject=subject, at=NOW)
-    gate.enrollment_check(subject=make_subject(tenant), at=NOW)
+    gate.enrollment_check(subject=factories.subject(tenant, consented_at=GRANTED), at=NOW)
 
 
 def test_erase_order_reaches_only_subjects_created_before_it_completed(tenant, template):
     Subject.objects.filter(pk=template.subject_id).update(created_at=NOW - timedelta(days=2))
     template.subject.refresh_from_db()
-    erase = order(OrderAction.ERASE, scope_jurisdictions=["GB"])
+    erase = factories.order(OrderAction.ERASE, scope_jurisdictions=["GB"])
     # Open: what it covers is out of matching and refused new collection (it would be erased on arrival).
     with pytest.raises(gate.CollectionRestricted):
         gate.enrollment_check(subject=template.subject, at=NOW)
     assert eligible(tenant) == set()
     erase.status, erase.completed_at = "done", NOW - timedelta(hours=1)
     erase.save()
-    later = make_subject(tenant)
+    later = factories.subject(tenant, consented_at=GRANTED)
     Subject.objects.filter(pk=later.pk).update(created_at=NOW - timedelta(minutes=30))
     later.refresh_from_db()
-    later_template = make_template(later)
+    later_template = factories.template(later)
     # Done: a subject that arrived afterwards is governed by the orders in force like any other ...
     gate.enrollment_check(subject=later, at=NOW)
     assert eligible(tenant) == {later_template.pk}
@@ -383,15 +377,15 @@ def test_erase_order_reaches_only_subjects_created_before_it_completed(tenant, t
 
 
 def test_subjects_without_active_consent(tenant):
-    withdrawn_long_ago = make_subject(tenant, consent=False)
-    make_consent(withdrawn_long_ago, withdrawn_at=NOW - timedelta(days=2))
-    withdrawn_just_now = make_subject(tenant, consent=False)
-    make_consent(withdrawn_just_now, withdrawn_at=NOW - timedelta(hours=1))
-    still_consenting = make_subject(tenant)
-    make_consent(still_consenting, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=5))
-    no_template = make_subject(tenant, consent=False)
-    make_consent(no_template, withdrawn_at=NOW - timedelta(days=5))
+    withdrawn_long_ago = factories.subject(tenant)
+    factories.consent(withdrawn_long_ago, withdrawn_at=NOW - timedelta(days=2), granted_at=GRANTED)
+    withdrawn_just_now = factories.subject(tenant)
+    factories.consent(withdrawn_just_now, withdrawn_at=NOW - timedelta(hours=1), granted_at=GRANTED)
+    still_consenting = factories.subject(tenant, consented_at=GRANTED)
+    factories.consent(still_consenting, purpose=ACCESS, withdrawn_at=NOW - timedelta(days=5), granted_at=GRANTED)
+    no_template = factories.subject(tenant)
+    factories.consent(no_template, withdrawn_at=NOW - timedelta(days=5), granted_at=GRANTED)
     for subject in (withdrawn_long_ago, withdrawn_just_now, still_consenting):
-        make_template(subject)
+        factories.template(subject)
     found = subjects_without_consent_in_force(FaceTemplate.objects.all(), before=NOW - timedelta(hours=24), at=NOW)
     assert set(found.values_list("id", flat=True)) == {withdrawn_long_ago.id}

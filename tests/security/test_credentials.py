@@ -19,7 +19,6 @@ from compliance.models import ErasureRequest
 from consent.models import Consent, Purpose
 from matching.models import Enrollment, JobStatus, MatchJob
 from tests import factories
-from tests.factories import ledger as f
 
 pytestmark = pytest.mark.django_db
 FRAUD, ACCESS, IDV = Purpose.FRAUD_PREVENTION, Purpose.ACCESS_CONTROL, Purpose.IDENTITY_VERIFICATION
@@ -27,13 +26,13 @@ FRAUD, ACCESS, IDV = Purpose.FRAUD_PREVENTION, Purpose.ACCESS_CONTROL, Purpose.I
 
 def _client(tenant, purposes) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {f.api_key(tenant, purposes)[1]}")
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {factories.api_key_created(tenant, purposes)[1]}")
     return client
 
 
 @pytest.fixture
 def tenant():
-    return f.tenant("acme")
+    return factories.tenant_created("acme")
 
 
 @pytest.fixture
@@ -69,8 +68,8 @@ def _match(client, photo, purpose, key="match-1"):
 
 
 def _subject_consenting_to(tenant, *purposes):
-    subject = f.subject(tenant)
-    return subject, [f.consent(subject, purpose=p) for p in purposes]
+    subject = factories.subject_created(tenant)
+    return subject, [factories.consent_granted(subject, purpose=p) for p in purposes]
 
 
 # --- 8. Idempotency keys belong to one credential ---------------------------------------------------------
@@ -109,7 +108,7 @@ def test_a_match_job_is_read_only_with_its_purpose(tenant, fraud, access, whole,
 def test_a_verification_is_read_only_by_a_key_with_identity_verification(tenant, access, photo):
     verify = _client(tenant, [IDV])
     subject, _ = _subject_consenting_to(tenant, IDV)
-    factories.template(subject)
+    factories.template(subject, enrolled=True)
     image = io.BytesIO(photo)
     image.name = "probe.jpg"
     created = verify.post(f"/api/v1/subjects/{subject.pk}/verify", {"image": image}, format="multipart")
@@ -122,7 +121,7 @@ def test_a_verification_is_read_only_by_a_key_with_identity_verification(tenant,
 def test_an_enrollments_possible_duplicates_are_read_only_with_fraud_prevention(tenant, fraud, access):
     subject, _ = _subject_consenting_to(tenant, FRAUD, ACCESS)
     other, _ = _subject_consenting_to(tenant, FRAUD)
-    enrollment = factories.template(subject).enrollment
+    enrollment = factories.template(subject, enrolled=True).enrollment
     duplicates = [{"subject_id": str(other.pk), "distance": 0.03}]
     Enrollment.objects.filter(pk=enrollment.pk).update(possible_duplicates=duplicates)  # as the worker found them
     for url in (f"/api/v1/enrollments/{enrollment.pk}", f"/api/v1/subjects/{subject.pk}/enrollments"):

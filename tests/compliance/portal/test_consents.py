@@ -12,7 +12,7 @@ from django.utils import timezone
 from consent.links import CONSENT_PAGE_LINK
 from core.models import AuditEvent
 from policy.selectors import consents_in_force
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +27,12 @@ def _path(url: str) -> str:
 
 @pytest.fixture
 def subject():
-    return f.subject(f.tenant("acme"), "US-IL", email="ada@example.org")
+    return factories.subject_created(factories.tenant_created("acme"), "US-IL", email="ada@example.org")
 
 
 def _grant_and_get_link(subject, mailoutbox, django_capture_on_commit_callbacks, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
-        consent = f.consent(subject, **kwargs)
+        consent = factories.consent_granted(subject, **kwargs)
     message = mailoutbox[-1]
     assert message.to == ["ada@example.org"]
     link = re.search(r"https?://\S+/portal/c/\S+/", message.body).group(0)
@@ -42,7 +42,7 @@ def _grant_and_get_link(subject, mailoutbox, django_capture_on_commit_callbacks,
 
 def test_each_grant_emails_a_link_after_commit(subject, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks:
-        f.consent(subject)
+        factories.consent_granted(subject)
     assert mailoutbox == [] and len(callbacks) == 1  # nothing is sent before the consent exists for good
     callbacks[0]()
     assert len(mailoutbox) == 1 and "/portal/c/" in mailoutbox[0].body
@@ -50,15 +50,16 @@ def test_each_grant_emails_a_link_after_commit(subject, mailoutbox, django_captu
 
 def test_no_email_for_a_subject_without_one(mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        f.consent(f.subject(f.tenant("acme"), email=""))
+        factories.consent_granted(factories.subject_created(factories.tenant_created("acme"), email=""))
     assert mailoutbox == []
 
 
 def test_page_lists_consents_in_plain_language(client, subject, mailoutbox, django_capture_on_commit_callbacks):
     expires = timezone.now() + timedelta(days=90)
     consent, link = _grant_and_get_link(subject, mailoutbox, django_capture_on_commit_callbacks, expires_at=expires)
-    other = f.consent(subject, purpose="access_control")
-    f.consent(f.subject(subject.tenant, email="bob@example.org"), purpose="identity_verification")  # not Ada's
+    other = factories.consent_granted(subject, purpose="access_control")
+    bob = factories.subject_created(subject.tenant, email="bob@example.org")
+    factories.consent_granted(bob, purpose="identity_verification")  # not Ada's
     page = client.get(link)
     html = page.content.decode()
     assert page.status_code == 200
@@ -98,7 +99,7 @@ def test_withdraw_needs_a_confirmation_then_takes_effect(
 
 
 def test_withdraw_without_csrf_token_is_refused(subject):
-    consent = f.consent(subject)
+    consent = factories.consent_granted(subject)
     path = f"{_path(portal_url(subject))}withdraw/{consent.id}/"
     response = Client(enforce_csrf_checks=True).post(path)
     assert response.status_code == 403
@@ -122,7 +123,7 @@ def _assert_plain_error(response, status, *secrets):
     ],
 )
 def test_tampered_link_shows_a_plain_error_page(client, subject, tamper):
-    consent = f.consent(subject)
+    consent = factories.consent_granted(subject)
     token = _path(portal_url(subject)).split("/")[3]
     response = client.get(f"/portal/c/{tamper(token)}/")
     _assert_plain_error(response, 400, subject.email, consent.notice.text, str(consent.id))
@@ -133,7 +134,7 @@ def test_tampered_link_shows_a_plain_error_page(client, subject, tamper):
 
 
 def test_expired_link_shows_a_plain_error_page(client, subject):
-    consent = f.consent(subject)
+    consent = factories.consent_granted(subject)
     link = _path(portal_url(subject))
     with time_machine.travel(timezone.now() + timedelta(days=settings.PORTAL_LINK_MAX_AGE_DAYS, hours=1)):
         _assert_plain_error(client.get(link), 400, consent.notice.text)
@@ -141,9 +142,9 @@ def test_expired_link_shows_a_plain_error_page(client, subject):
 
 
 def test_a_link_cannot_withdraw_someone_elses_consent(client, subject):
-    f.consent(subject)
-    bob = f.subject(subject.tenant, email="bob@example.org")
-    bobs = f.consent(bob)
+    factories.consent_granted(subject)
+    bob = factories.subject_created(subject.tenant, email="bob@example.org")
+    bobs = factories.consent_granted(bob)
     response = client.post(f"{_path(portal_url(subject))}withdraw/{bobs.id}/")
     _assert_plain_error(response, 404, "bob@example.org")
     bobs.refresh_from_db()
@@ -151,7 +152,7 @@ def test_a_link_cannot_withdraw_someone_elses_consent(client, subject):
 
 
 def test_erased_subject_link_shows_nothing(client, subject):
-    consent = f.consent(subject)
+    consent = factories.consent_granted(subject)
     link = _path(portal_url(subject))
     type(subject).objects.filter(pk=subject.pk).update(erased_at=timezone.now())
     _assert_plain_error(client.get(link), 400, consent.notice.text)
@@ -163,8 +164,8 @@ def test_an_unreachable_mail_server_does_not_fail_the_committed_consent(
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2  # nothing listens on 1
     tenant = subject.tenant
-    raw = f.api_key(tenant)[1]
-    notice = f.notice(tenant)
+    raw = factories.api_key_created(tenant)[1]
+    notice = factories.notice_created(tenant)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             f"/api/v1/subjects/{subject.id}/consents",
@@ -174,7 +175,7 @@ def test_an_unreachable_mail_server_does_not_fail_the_committed_consent(
                 "method": "written_release",
             },
             content_type="application/json",
-            **f.auth(raw),
+            **factories.auth(raw),
         )
     assert response.status_code == 201
     assert "could not email the portal link" in caplog.text

@@ -6,7 +6,7 @@ import pytest
 from django.db import connections
 
 from consent.models import Consent
-from tests.factories import ledger as f
+from tests import factories
 
 
 @pytest.fixture
@@ -22,9 +22,9 @@ def page_and_url(browser_page):
 def test_subject_withdraws_a_consent_in_chromium(page_and_url, settings, mailoutbox):
     page, base_url = page_and_url
     settings.PUBLIC_BASE_URL = base_url
-    subject = f.subject(f.tenant("acme"), "US-IL", email="ada@example.org")
-    keep = f.consent(subject, purpose="access_control")
-    consent = f.consent(subject)  # committed: the emailed link is sent on commit
+    subject = factories.subject_created(factories.tenant_created("acme"), "US-IL", email="ada@example.org")
+    keep = factories.consent_granted(subject, purpose="access_control")
+    consent = factories.consent_granted(subject)  # committed: the emailed link is sent on commit
     link = re.search(r"http://\S+/portal/c/\S+/", mailoutbox[-1].body).group(0)
 
     page.goto(link)

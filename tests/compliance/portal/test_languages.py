@@ -112,7 +112,7 @@ def test_a_german_erasure_request_end_to_end(client, django_capture_on_commit_ca
     acme = factories.tenant("acme")
     person = factories.subject(acme, "DE", email="anna@example.de")
     factories.consent(person, factories.notice(acme))
-    factories.template(person)
+    factories.template(person, enrolled=True)
     german = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -21,7 +21,7 @@ def test_the_german_portal_from_home_to_erasure(celery_worker, browser_page):
     acme = factories.tenant("acme")
     person = factories.subject(acme, "DE", email="anna@example.de")
     factories.consent(person, factories.notice(acme))
-    factories.template(person)
+    factories.template(person, enrolled=True)
 
     page.goto(f"{base}/portal/")
     assert page.get_attribute("html", "lang") == "de"

@@ -14,7 +14,7 @@ import pytest
 from django.core import mail
 
 from compliance.models import AccessRequest
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -45,11 +45,11 @@ def victims(client):
     """Subjects created by two tenants through the API, each with one of VICTIMS as its address."""
     subjects: dict[str, Any] = {}
     for slug in ("bank", "school"):
-        tenant = f.tenant(slug)
-        raw = f.api_key(tenant)[1]
+        tenant = factories.tenant_created(slug)
+        raw = factories.api_key_created(tenant)[1]
         for n, email in enumerate(VICTIMS):
             body = {"external_ref": f"{slug}-{n}", "jurisdiction": "GB", "email": email}
-            response = client.post("/api/v1/subjects", body, content_type="application/json", **f.auth(raw))
+            response = client.post("/api/v1/subjects", body, content_type="application/json", **factories.auth(raw))
             assert response.status_code == 201, response.content
             subjects.setdefault(email, set()).add(response.json()["id"])
     return subjects

@@ -42,7 +42,7 @@ def test_a_request_a_hold_blocks_entirely_says_so_and_gets_no_certificate(client
     acme = factories.tenant("acme")
     person = factories.subject(acme, "GB", email="owner@x.test")
     factories.consent(person, factories.notice(acme))
-    factories.template(person)
+    factories.template(person, enrolled=True)
     holds.legal_hold_create(scope={"subjects": [str(person.pk)]}, reason="litigation", expires_at=None, actor=ACTOR)
     request = erasure_requests.erasure_request_create(
         email="owner@x.test",

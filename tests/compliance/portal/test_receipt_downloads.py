@@ -8,7 +8,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from consent.links import CONSENT_PAGE_LINK
-from tests.factories import ledger as f
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def _path(url: str) -> str:
 
 
 def test_the_consent_page_offers_each_receipt_and_the_jwt_verifies(client):
-    subject = f.subject(f.tenant("acme"), "GB", email="ada@example.org")
-    consent = f.consent(subject)
+    subject = factories.subject_created(factories.tenant_created("acme"), "GB", email="ada@example.org")
+    consent = factories.consent_granted(subject)
     page_path = _path(CONSENT_PAGE_LINK.url(subject.id))
     page = client.get(page_path).content.decode()
     for form in ("jwt", "json", "jsonld"):
@@ -45,11 +45,11 @@ def test_the_consent_page_offers_each_receipt_and_the_jwt_verifies(client):
 
 
 def test_no_receipt_of_someone_else_nor_through_a_tampered_link(client):
-    tenant = f.tenant("acme")
-    ada, bob = f.subject(tenant, "GB"), f.subject(tenant, "GB")
-    bobs = f.consent(bob)
+    tenant = factories.tenant_created("acme")
+    ada, bob = factories.subject_created(tenant, "GB"), factories.subject_created(tenant, "GB")
+    bobs = factories.consent_granted(bob)
     adas_page = _path(CONSENT_PAGE_LINK.url(ada.id))
     assert client.get(f"{adas_page}receipt/{bobs.id}.jwt").status_code == 404
-    assert client.get(f"{adas_page}receipt/{f.consent(ada).id}.pdf").status_code == 404
+    assert client.get(f"{adas_page}receipt/{factories.consent_granted(ada).id}.pdf").status_code == 404
     tampered = adas_page.replace("/c/", "/c/x", 1)
     assert client.get(f"{tampered}receipt/{bobs.id}.json").status_code == 400
