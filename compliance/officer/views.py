@@ -173,13 +173,16 @@ def erasure_request_detail(request, request_id):
 def certificate_detail(request, certificate_id):
     certificate = _get_or_404(certificate_selectors.certificate_get, certificate_id=certificate_id)
     document = certificate_selectors.certificate_document(certificate=certificate)
+    shown = certificate_selectors.CERTIFICATE_SUBJECTS_SHOWN
     return render(
         request,
         "officer/certificate.html",
         {
             "certificate": certificate,
             "document": document,
-            "pretty": certificate_selectors.certificate_pretty(document=document),
+            # An order over 100,000 subjects lists only the first ones (the download has all).
+            "shown_subjects": document["subjects"][:shown],
+            "subjects_hidden": max(len(document["subjects"]) - shown, 0),
         },
     )
 

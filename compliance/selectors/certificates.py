@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 
 from django.db.models import F, Func, IntegerField, QuerySet, Sum
@@ -48,16 +47,6 @@ def certificate_document(*, certificate: DeletionCertificate) -> dict:
         "sha256": certificate.sha256,
         "sha256_valid": certificate_sha256(certificate) == certificate.sha256,
         "transparency": certificate.transparency,
-    }
-
-
-def certificate_pretty(*, document: dict) -> dict:
-    """Pretty JSON for the page; an order over 100,000 subjects lists only the first ones (the download has all)."""
-    subjects = document["subjects"]
-    shown = {**document, "subjects": subjects[:CERTIFICATE_SUBJECTS_SHOWN]}
-    return {
-        "json": json.dumps(shown, indent=2, ensure_ascii=False),
-        "subjects_hidden": max(len(subjects) - CERTIFICATE_SUBJECTS_SHOWN, 0),
     }
 
 

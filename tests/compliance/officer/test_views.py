@@ -171,7 +171,7 @@ def test_erasures_chart_has_a_bar_per_day_sized_by_subjects_erased(officer_clien
 
 
 @pytest.mark.django_db
-def test_certificate_page_shows_pretty_json_and_sha256(officer_client, tenant):
+def test_certificate_page_is_a_document_with_its_counts_and_sha256(officer_client, tenant):
     subject = make_subject(tenant, "c-1")
     certificate = make_certificate(subjects=[subject.pk])
     order = make_order(
@@ -181,7 +181,8 @@ def test_certificate_page_shows_pretty_json_and_sha256(officer_client, tenant):
     url = f"/officer/certificates/{certificate.pk}/"
     html = officer_client.get(url).content.decode()
     assert certificate.sha256 in html and "matches its content" in html
-    assert "&quot;matching.facetemplate&quot;: 2" in html and str(subject.pk) in html
+    assert "<td>matching.facetemplate</td><td>2</td>" in html and str(subject.pk) in html
+    assert "<pre" not in html and f"?object_id={certificate.pk}" in html  # no raw JSON; its audit events linked
     assert url in officer_client.get(f"/officer/orders/{order.pk}/").content.decode()
 
     download = officer_client.get(f"/officer/certificates/{certificate.pk}.json")
