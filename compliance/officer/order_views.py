@@ -76,17 +76,14 @@ def order_new(request):
     confirmed POST records it. A refusal, of the preview or of the order, is shown on the form."""
     title, submit = "Record a regulator order", "Preview order"
 
-    def record(form):
+    def order_fields(form) -> dict:
+        """What the preview shows and the order records: the same inputs for both."""
         data = form.cleaned_data
-        order = orders.order_create(
-            regulator=data["regulator"],
-            reference=data["reference"],
-            action=data["action"],
-            scope=form.scope(),
-            received_at=data["received_at"],
-            deadline=data["deadline"],
-            actor=Actor.user(request.user),
-        )
+        names = ("regulator", "reference", "action", "received_at", "deadline")
+        return {**{name: data[name] for name in names}, "scope": form.scope()}
+
+    def record(form):
+        order = orders.order_create(**order_fields(form), actor=Actor.user(request.user))
         messages.success(request, "Order recorded: it is in force from now.")
         return redirect("officer:order", order_id=order.pk)
 
@@ -98,14 +95,7 @@ def order_new(request):
         return preview_or_act(
             request,
             title=f"record the {OrderAction(data['action']).label.lower()} order {data['reference']}",
-            preview=lambda: preview_selectors.order_preview(
-                regulator=data["regulator"],
-                reference=data["reference"],
-                action=data["action"],
-                scope=form.scope(),
-                received_at=data["received_at"],
-                deadline=data["deadline"],
-            ),
+            preview=lambda: preview_selectors.order_preview(**order_fields(form)),
             act=lambda: record(form),
             back=reverse("officer:order-new"),
             refused=refused,
