@@ -70,9 +70,16 @@ class OrderStatus(models.TextChoices):
 OPEN_ORDER_STATUSES = (OrderStatus.RECEIVED, OrderStatus.RUNNING, OrderStatus.BLOCKED_BY_HOLD)
 
 
-class ScopedModel(models.Model):
-    """A scope is the union of the jurisdictions, tenants and subjects it names."""
+class ScopeMatch(models.TextChoices):
+    ANY = "any", "Any of them (union)"
+    ALL = "all", "All of them (intersection)"
 
+
+class ScopedModel(models.Model):
+    """A scope is the union of the jurisdictions, tenants and subjects it names (`any`, the default), or, when
+    written so, their intersection (`all`: a tenant's subjects within a jurisdiction; an empty list does not narrow)."""
+
+    scope_match = models.CharField(max_length=3, choices=ScopeMatch.choices, default=ScopeMatch.ANY)
     scope_jurisdictions = ArrayField(models.CharField(max_length=8), default=list, blank=True)
     scope_tenants = ArrayField(models.UUIDField(), default=list, blank=True)
     scope_subjects = ArrayField(models.UUIDField(), default=list, blank=True)

@@ -53,10 +53,16 @@ def subject_of(row: str) -> str:
 
 # --- Scopes: orders and holds name jurisdictions, tenants and subjects ---------------------------------------
 def scope_covers(scope: str, subject: str) -> str:
-    """Scope row `scope` (an order or a hold) covers subject row `subject`: the union of what it names."""
-    return f"""({subject}.jurisdiction_id = ANY({scope}.scope_jurisdictions)
-               OR {subject}.tenant_id = ANY({scope}.scope_tenants)
-               OR {subject}.id = ANY({scope}.scope_subjects))"""
+    """Scope row `scope` (an order or a hold) covers subject row `subject`: the union of what it names, or with
+    `scope_match = 'all'` their intersection (a list left empty does not narrow; a scope names something, so an
+    all-empty one is refused before it is stored)."""
+    return f"""(CASE WHEN {scope}.scope_match = 'all' THEN
+                  (cardinality({scope}.scope_jurisdictions) = 0 OR {subject}.jurisdiction_id = ANY({scope}.scope_jurisdictions))
+                  AND (cardinality({scope}.scope_tenants) = 0 OR {subject}.tenant_id = ANY({scope}.scope_tenants))
+                  AND (cardinality({scope}.scope_subjects) = 0 OR {subject}.id = ANY({scope}.scope_subjects))
+               ELSE {subject}.jurisdiction_id = ANY({scope}.scope_jurisdictions)
+                  OR {subject}.tenant_id = ANY({scope}.scope_tenants)
+                  OR {subject}.id = ANY({scope}.scope_subjects) END)"""
 
 
 # --- Rule 2: regulator orders and legal holds in force ---------------------------------------------------------

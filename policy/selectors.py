@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from consent.models import Consent, Subject
 from policy import rules
-from policy.models import LegalHold, RegulatorOrder
+from policy.models import LegalHold, RegulatorOrder, ScopeMatch
 
 S = Subject._meta.db_table
 C = Consent._meta.db_table
@@ -58,17 +58,27 @@ def consent_status(*, consent_id: str, at: datetime) -> tuple[str, datetime | No
 def subjects_covered(*, scoped: RegulatorOrder | LegalHold) -> QuerySet[Subject]:
     """Every subject (erased or not) the scope of an order or a legal hold covers."""
     return subjects_in_scope(
-        jurisdictions=scoped.scope_jurisdictions, tenants=scoped.scope_tenants, subjects=scoped.scope_subjects
+        jurisdictions=scoped.scope_jurisdictions,
+        tenants=scoped.scope_tenants,
+        subjects=scoped.scope_subjects,
+        match=scoped.scope_match,
     )
 
 
 def subjects_in_scope(
-    *, jurisdictions: Collection[str], tenants: Collection[uuid.UUID], subjects: Collection[uuid.UUID | str]
+    *,
+    jurisdictions: Collection[str],
+    tenants: Collection[uuid.UUID],
+    subjects: Collection[uuid.UUID | str],
+    match: str = ScopeMatch.ANY,
 ) -> QuerySet[Subject]:
     """Every subject (erased or not) a scope covers, recorded or not yet (an order's preview): the one rule."""
-    scope = "(SELECT %s::varchar[] AS scope_jurisdictions, %s::uuid[] AS scope_tenants, %s::uuid[] AS scope_subjects)"
+    scope = (
+        "(SELECT %s::varchar AS scope_match, %s::varchar[] AS scope_jurisdictions, %s::uuid[] AS scope_tenants,"
+        " %s::uuid[] AS scope_subjects)"
+    )
     sql = f"EXISTS (SELECT 1 FROM {scope} x WHERE {rules.scope_covers('x', S)})"
-    params = [list(jurisdictions), [str(t) for t in tenants], [str(s) for s in subjects]]
+    params = [str(match), list(jurisdictions), [str(t) for t in tenants], [str(s) for s in subjects]]
     return Subject.objects.extra(where=[sql], params=params)
 
 

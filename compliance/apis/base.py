@@ -12,6 +12,7 @@ from compliance.selectors.deadlines import OVERDUE, deadline_state_of
 from compliance.services.scopes import scope_describe, scope_sentence
 from consent.models import Tenant
 from core.officers import IsComplianceOfficer
+from policy.models import ScopeMatch
 
 
 class OfficerApi(APIView):
@@ -20,30 +21,43 @@ class OfficerApi(APIView):
 
 
 class ScopeSerializer(serializers.Serializer):
-    """Whom an order or a legal hold reaches: a UNION. A subject is in scope when its jurisdiction is one of
-    `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the lists never narrow each
-    other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of demo, wherever it lives,
-    and every US-TX subject of every tenant). At least one list must name something."""
+    """Whom an order or a legal hold reaches. By default (`match: any`) a UNION: a subject is in scope when its
+    jurisdiction is one of `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the
+    lists never narrow each other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of
+    demo, wherever it lives, and every US-TX subject of every tenant). With `match: all` an INTERSECTION: a subject
+    must satisfy every list that names something (`{"match": "all", "tenants": ["demo"], "jurisdictions":
+    ["US-TX"]}` reaches demo's US-TX subjects only); an empty list does not narrow. At least one list must name
+    something."""
+
+    match = serializers.ChoiceField(
+        choices=ScopeMatch.choices,
+        required=False,
+        default=ScopeMatch.ANY,
+        help_text="any: the union of the lists (default); all: their intersection.",
+    )
 
     jurisdictions = serializers.ListField(
-        child=serializers.CharField(max_length=8), required=False, default=list, help_text="Any of these (union)."
+        child=serializers.CharField(max_length=8), required=False, default=list, help_text="One of these."
     )
     tenants = serializers.ListField(
-        child=serializers.SlugField(max_length=64), required=False, default=list, help_text="Any of these (union)."
+        child=serializers.SlugField(max_length=64), required=False, default=list, help_text="One of these."
     )
     subjects = serializers.ListField(
-        child=serializers.UUIDField(), required=False, default=list, help_text="Any of these (union)."
+        child=serializers.UUIDField(), required=False, default=list, help_text="One of these."
     )
 
 
 class ScopeOutputSerializer(serializers.Serializer):
     """The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence that reads it as
-    the union it is."""
+    the union or intersection it is."""
 
+    match = serializers.ChoiceField(choices=ScopeMatch.choices, read_only=True)
     jurisdictions = serializers.ListField(child=serializers.CharField(), read_only=True)
     tenants = serializers.ListField(child=serializers.CharField(), read_only=True)
     subjects = serializers.ListField(child=serializers.UUIDField(), read_only=True)
-    sentence = serializers.CharField(read_only=True, help_text="e.g. every subject in GB, or of tenant demo")
+    sentence = serializers.CharField(
+        read_only=True, help_text="e.g. every subject in GB, or every subject of tenant demo"
+    )
 
     def to_representation(self, instance):
         described = scope_describe(instance)

@@ -7,6 +7,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
+from policy.models import ScopeMatch
+
 DRY_RUN = OpenApiParameter(
     "dry_run",
     OpenApiTypes.BOOL,
@@ -67,6 +69,7 @@ class PreviewResumedSerializer(serializers.Serializer):
 
 
 class PreviewScopeSerializer(serializers.Serializer):
+    match = serializers.ChoiceField(choices=ScopeMatch.choices)
     jurisdictions = serializers.ListField(child=serializers.CharField())
     tenants = serializers.ListField(child=serializers.CharField())
     subjects = serializers.ListField(child=serializers.UUIDField())
@@ -75,7 +78,7 @@ class PreviewScopeSerializer(serializers.Serializer):
 class ActionPreviewSerializer(serializers.Serializer):
     action = serializers.CharField(help_text="e.g. order.erase, legal_hold.release")
     summary = serializers.CharField(help_text="What confirming does, in one or two sentences")
-    scope = PreviewScopeSerializer(allow_null=True, help_text="The union of what it names (orders and holds)")
+    scope = PreviewScopeSerializer(allow_null=True, help_text="Whom it names (orders and holds): see Scope")
     reach = PreviewReachSerializer(help_text="The subjects the action reaches (a refusal: those it keeps)")
     held_subjects = serializers.IntegerField(help_text="Subjects reached that a legal hold in force keeps")
     holds = PreviewHoldSerializer(many=True, help_text="The legal holds in force that conflict with the erasure")

@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from consent.models import Purpose
-from policy.models import OrderAction, RetentionAnchor
+from policy.models import OrderAction, RetentionAnchor, ScopeMatch
 
 
 def _split(value: str) -> list[str]:
@@ -16,6 +16,15 @@ def _split(value: str) -> list[str]:
 
 
 class ScopeForm(forms.Form):
+    match = forms.ChoiceField(
+        choices=ScopeMatch.choices,
+        initial=ScopeMatch.ANY,
+        required=False,
+        widget=forms.RadioSelect,
+        label="Reach subjects matching",
+        help_text="Any: everyone in a listed jurisdiction, or of a listed tenant, or named. "
+        "All: only those who meet every list given (a tenant's subjects within a jurisdiction).",
+    )
     jurisdictions = forms.CharField(required=False, help_text="Jurisdiction codes, e.g. GB, US-IL")
     tenants = forms.CharField(required=False, help_text="Tenant slugs")
     subjects = forms.CharField(
@@ -35,6 +44,7 @@ class ScopeForm(forms.Form):
 
     def scope(self) -> dict:
         return {
+            "match": self.cleaned_data["match"] or ScopeMatch.ANY,
             "jurisdictions": [c.upper() for c in _split(self.cleaned_data["jurisdictions"])],
             "tenants": _split(self.cleaned_data["tenants"]),
             "subjects": self.cleaned_data["subjects"],
@@ -54,6 +64,7 @@ class OrderForm(ScopeForm):
         "regulator",
         "reference",
         "action",
+        "match",
         "jurisdictions",
         "tenants",
         "subjects",
@@ -65,7 +76,7 @@ class OrderForm(ScopeForm):
 class HoldForm(ScopeForm):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
     expires_at = forms.DateTimeField(widget=_WHEN, required=False, label="Expires (UTC, optional)")
-    field_order = ["reason", "jurisdictions", "tenants", "subjects", "expires_at"]
+    field_order = ["reason", "match", "jurisdictions", "tenants", "subjects", "expires_at"]
 
 
 class ReceivedRequestForm(forms.Form):

@@ -19,9 +19,9 @@ from compliance.services.erasure_requests import erasure_request_targets
 from compliance.services.holds import HoldAlreadyReleased
 from compliance.services.orders import order_reference_free
 from compliance.services.refusals import refusal_decide
-from compliance.services.scopes import scope_resolve
+from compliance.services.scopes import scope_describe, scope_named, scope_resolve
 from compliance.services.subject_requests import NotAwaitingOfficer
-from consent.models import Subject, Tenant
+from consent.models import Subject
 from matching.models import FaceTemplate
 from policy.models import LegalHold, OrderAction, RegulatorOrder
 from policy.selectors import subjects_covered, subjects_in_scope, subjects_under_hold
@@ -105,6 +105,7 @@ def order_preview(
         jurisdictions=resolved["scope_jurisdictions"],
         tenants=resolved["scope_tenants"],
         subjects=resolved["scope_subjects"],
+        match=resolved["scope_match"],
     )
     reached = reach(covered)
     erase = action == OrderAction.ERASE
@@ -123,22 +124,13 @@ def order_preview(
         "summary": _ORDER_EFFECT[OrderAction(action)].format(
             n=reached["subjects"], t=reached["templates"], erased=reached["subjects"] - conflicts["held_subjects"]
         ),
-        "scope": _scope_named(resolved),
+        "scope": scope_named(resolved),
         "reach": reached,
         **conflicts,
         # Not recorded yet: no state (the order's page and the dashboard derive it once it is).
         "deadlines": [{"what": "Order deadline", "due_at": deadline, "state": ""}] if deadline else [],
         "resumes": [],
         "notes": notes,
-    }
-
-
-def _scope_named(resolved: dict) -> dict:
-    slugs = dict(Tenant.objects.filter(pk__in=resolved["scope_tenants"]).values_list("id", "slug"))
-    return {
-        "jurisdictions": resolved["scope_jurisdictions"],
-        "tenants": [slugs[t] for t in resolved["scope_tenants"]],
-        "subjects": resolved["scope_subjects"],
     }
 
 
@@ -177,11 +169,7 @@ def hold_release_preview(*, hold: LegalHold, now: datetime | None = None) -> dic
         "reach_label": "Subjects then erased",
         "summary": f"Releases the legal hold “{hold.reason}”. {reached['subjects']} subject(s) it kept are erased "
         f"at once by the {len(resumes)} order(s) and request(s) it blocked; erased data cannot be restored.",
-        "scope": {
-            "jurisdictions": hold.scope_jurisdictions,
-            "tenants": list(Tenant.objects.filter(pk__in=hold.scope_tenants).values_list("slug", flat=True)),
-            "subjects": hold.scope_subjects,
-        },
+        "scope": scope_describe(hold),
         "reach": reached,
         # Other holds in force that go on keeping some of what this one kept.
         "held_subjects": len(still_held),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from consent.models import Jurisdiction, Subject, Tenant
 from core.errors import DomainError, UnknownJurisdiction, UnknownTenant
+from policy.models import ScopeMatch
 
 
 class EmptyScope(DomainError):
@@ -17,7 +18,8 @@ class UnknownSubject(DomainError):
 
 
 def scope_resolve(scope: dict) -> dict:
-    """{"jurisdictions": codes, "tenants": slugs, "subjects": ids} -> the model's scope_* fields (tenant UUIDs)."""
+    """{"jurisdictions": codes, "tenants": slugs, "subjects": ids, "match": "any" | "all"} -> the model's scope_*
+    fields (tenant UUIDs)."""
     codes = sorted(set(scope.get("jurisdictions") or []))
     slugs = sorted(set(scope.get("tenants") or []))
     subject_ids = sorted({str(s) for s in scope.get("subjects") or []})
@@ -33,6 +35,7 @@ def scope_resolve(scope: dict) -> dict:
     if unknown := set(subject_ids) - found:
         raise UnknownSubject(f"Unknown subjects: {sorted(unknown)}", subjects=sorted(unknown))
     return {
+        "scope_match": ScopeMatch(scope.get("match") or ScopeMatch.ANY).value,
         "scope_jurisdictions": codes,
         "scope_tenants": [tenants[s] for s in slugs],
         "scope_subjects": subject_ids,
@@ -40,8 +43,11 @@ def scope_resolve(scope: dict) -> dict:
 
 
 def scope_sentence(described: dict) -> str:
-    """The scope as officers and regulators read it, saying that it is a union: "every subject in GB or US-TX, or
-    every subject of tenant demo, or one of 2 named subjects"."""
+    """The scope as officers and regulators read it, saying whether it is a union ("every subject in GB or US-TX,
+    or every subject of tenant demo, or one of 2 named subjects") or an intersection ("every subject in US-TX and
+    of tenant demo")."""
+    if described.get("match") == ScopeMatch.ALL:
+        return _intersection_sentence(described)
     phrases = []
     if codes := described.get("jurisdictions"):
         phrases.append("every subject in " + " or ".join(codes))
@@ -54,10 +60,35 @@ def scope_sentence(described: dict) -> str:
     return ", or ".join(phrases) or "nobody"
 
 
+def _intersection_sentence(described: dict) -> str:
+    conditions = []
+    if codes := described.get("jurisdictions"):
+        conditions.append("in " + " or ".join(codes))
+    if slugs := described.get("tenants"):
+        conditions.append(("of tenant " if len(slugs) == 1 else "of tenants ") + " or ".join(slugs))
+    subjects = described.get("subjects")
+    if not subjects:
+        return "every subject " + " and ".join(conditions) if conditions else "nobody"
+    named = "the named subject" if len(subjects) == 1 else f"each of {len(subjects)} named subjects"
+    return named + (" that is " + " and ".join(conditions) if conditions else "")
+
+
 def scope_describe(scoped) -> dict:
-    slugs = dict(Tenant.objects.filter(pk__in=scoped.scope_tenants).values_list("id", "slug"))
+    """An order's or a hold's stored scope as officers wrote it (tenant slugs)."""
+    return scope_named(
+        {
+            name: getattr(scoped, name)
+            for name in ("scope_match", "scope_jurisdictions", "scope_tenants", "scope_subjects")
+        }
+    )
+
+
+def scope_named(fields: dict) -> dict:
+    """Scope fields (scope_resolve's answer, or a row's) -> {"match", "jurisdictions", "tenants", "subjects"}."""
+    slugs = dict(Tenant.objects.filter(pk__in=fields["scope_tenants"]).values_list("id", "slug"))
     return {
-        "jurisdictions": list(scoped.scope_jurisdictions),
-        "tenants": [slugs.get(t, str(t)) for t in scoped.scope_tenants],
-        "subjects": [str(s) for s in scoped.scope_subjects],
+        "match": fields["scope_match"],
+        "jurisdictions": list(fields["scope_jurisdictions"]),
+        "tenants": [slugs.get(t, str(t)) for t in fields["scope_tenants"]],
+        "subjects": [str(s) for s in fields["scope_subjects"]],
     }

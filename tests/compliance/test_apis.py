@@ -104,6 +104,7 @@ def test_an_order_takes_effect_on_the_gate_as_soon_as_the_201_is_sent(api, tenan
     body = api.get(f"/api/v1/orders/{response.json()['id']}").json()
     assert body["status"] == ("received" if action == "erase" else "done")
     assert body["scope"] == {
+        "match": "any",
         "jurisdictions": ["GB", "IT"],
         "tenants": [],
         "subjects": [str(named.pk)],

@@ -35,7 +35,12 @@ def test_an_erase_order_dry_run_previews_its_reach_and_records_nothing(api, tena
     assert response.status_code == 200, response.content
     body = response.json()
     assert not RegulatorOrder.objects.exists() and AuditEvent.objects.count() == events
-    assert body["action"] == "order.erase" and body["scope"] == {"jurisdictions": ["GB"], "tenants": [], "subjects": []}
+    assert body["action"] == "order.erase" and body["scope"] == {
+        "match": "any",
+        "jurisdictions": ["GB"],
+        "tenants": [],
+        "subjects": [],
+    }
     assert body["reach"]["subjects"] == 3 and body["reach"]["templates"] == 4
     assert body["reach"]["tenants"] == [{"tenant": "acme", "subjects": 2}, {"tenant": "globex", "subjects": 1}]
     assert {s["id"] for s in body["reach"]["shown"]} == {str(s.pk) for s in gb}

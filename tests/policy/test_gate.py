@@ -81,6 +81,31 @@ def test_order_by_subject_excludes_the_subject(tenant, template):
     assert eligible(tenant) == {kept.id}
 
 
+@pytest.mark.parametrize(
+    "match, excluded",
+    [("any", {"demo_tx", "demo_gb", "other_tx"}), ("all", {"demo_tx"})],
+)
+def test_an_order_over_a_tenant_and_a_jurisdiction_is_a_union_unless_it_says_all(match, excluded):
+    demo, other = factories.tenant(), factories.tenant()
+    templates = {
+        "demo_tx": factories.template(factories.subject(demo, jurisdiction="US-TX", consented_at=GRANTED)),
+        "demo_gb": factories.template(factories.subject(demo, jurisdiction="GB", consented_at=GRANTED)),
+        "other_tx": factories.template(factories.subject(other, jurisdiction="US-TX", consented_at=GRANTED)),
+        "other_gb": factories.template(factories.subject(other, jurisdiction="GB", consented_at=GRANTED)),
+    }
+    factories.order(
+        OrderAction.SUSPEND_PROCESSING, scope_match=match, scope_tenants=[demo.id], scope_jurisdictions=["US-TX"]
+    )
+    kept = eligible(demo) | eligible(other)
+    assert {name for name, t in templates.items() if t.id not in kept} == excluded
+
+
+def test_an_all_scope_with_one_list_is_that_list(tenant, template):
+    kept = factories.template(factories.subject(tenant, jurisdiction="FR", consented_at=GRANTED))
+    factories.order(OrderAction.SUSPEND_PROCESSING, scope_match="all", scope_jurisdictions=["GB"])
+    assert eligible(tenant) == {kept.id}
+
+
 def test_lifted_order_no_longer_excludes(tenant, template):
     factories.order(OrderAction.SUSPEND_PROCESSING, scope_tenants=[tenant.id], lifted_at=NOW - timedelta(minutes=1))
     assert eligible(tenant) == {template.id}

@@ -89,6 +89,7 @@ from .legal_hold_output import LegalHoldOutput
 from .legal_hold_page import LegalHoldPage
 from .lookup_status_enum import LookupStatusEnum
 from .match_create_input_request import MatchCreateInputRequest
+from .match_enum import MatchEnum
 from .match_job_output import MatchJobOutput
 from .match_job_output_error_type_0 import MatchJobOutputErrorType0
 from .match_job_output_timings import MatchJobOutputTimings
@@ -233,6 +234,7 @@ __all__ = (
     "LegalHoldPage",
     "LookupStatusEnum",
     "MatchCreateInputRequest",
+    "MatchEnum",
     "MatchJobOutput",
     "MatchJobOutputErrorType0",
     "MatchJobOutputTimings",

@@ -23,7 +23,7 @@ class ActionPreview:
     Attributes:
         action (str): e.g. order.erase, legal_hold.release
         summary (str): What confirming does, in one or two sentences
-        scope (None | PreviewScope): The union of what it names (orders and holds)
+        scope (None | PreviewScope): Whom it names (orders and holds): see Scope
         reach (PreviewReach):
         held_subjects (int): Subjects reached that a legal hold in force keeps
         holds (list[PreviewHold]): The legal holds in force that conflict with the erasure

@@ -25,7 +25,7 @@ class LegalHoldOutput:
         reason (str):
         scope (ScopeOutput): The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence
             that reads it as
-            the union it is.
+            the union or intersection it is.
         created_at (datetime.datetime):
         created_by (str):
         expires_at (datetime.datetime | None | Unset):

@@ -26,11 +26,14 @@ class OrderCreateInputRequest:
         action (ActionEnum): * `erase` - Erase
             * `suspend_processing` - Suspend processing
             * `restrict_collection` - Restrict collection
-        scope (ScopeRequest): Whom an order or a legal hold reaches: a UNION. A subject is in scope when its
-            jurisdiction is one of
-            `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the lists never narrow each
-            other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of demo, wherever it lives,
-            and every US-TX subject of every tenant). At least one list must name something.
+        scope (ScopeRequest): Whom an order or a legal hold reaches. By default (`match: any`) a UNION: a subject is in
+            scope when its
+            jurisdiction is one of `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the
+            lists never narrow each other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of
+            demo, wherever it lives, and every US-TX subject of every tenant). With `match: all` an INTERSECTION: a subject
+            must satisfy every list that names something (`{"match": "all", "tenants": ["demo"], "jurisdictions":
+            ["US-TX"]}` reaches demo's US-TX subjects only); an empty list does not narrow. At least one list must name
+            something.
         received_at (datetime.datetime):
         issued_at (datetime.datetime | None | Unset):
         deadline (datetime.datetime | None | Unset):

@@ -31,7 +31,7 @@ class OrderOutput:
             * `restrict_collection` - Restrict collection
         scope (ScopeOutput): The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence
             that reads it as
-            the union it is.
+            the union or intersection it is.
         received_at (datetime.datetime):
         created_at (datetime.datetime):
         certificate (None | str): The latest erasure pass's certificate.

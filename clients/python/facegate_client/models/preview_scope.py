@@ -7,6 +7,8 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.match_enum import MatchEnum
+
 T = TypeVar("T", bound="PreviewScope")
 
 
@@ -14,17 +16,22 @@ T = TypeVar("T", bound="PreviewScope")
 class PreviewScope:
     """
     Attributes:
+        match (MatchEnum): * `any` - Any of them (union)
+            * `all` - All of them (intersection)
         jurisdictions (list[str]):
         tenants (list[str]):
         subjects (list[UUID]):
     """
 
+    match: MatchEnum
     jurisdictions: list[str]
     tenants: list[str]
     subjects: list[UUID]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        match = self.match.value
+
         jurisdictions = self.jurisdictions
 
         tenants = self.tenants
@@ -38,6 +45,7 @@ class PreviewScope:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "match": match,
                 "jurisdictions": jurisdictions,
                 "tenants": tenants,
                 "subjects": subjects,
@@ -49,6 +57,8 @@ class PreviewScope:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        match = MatchEnum(d.pop("match"))
+
         jurisdictions = cast(list[str], d.pop("jurisdictions"))
 
         tenants = cast(list[str], d.pop("tenants"))
@@ -61,6 +71,7 @@ class PreviewScope:
             subjects.append(subjects_item)
 
         preview_scope = cls(
+            match=match,
             jurisdictions=jurisdictions,
             tenants=tenants,
             subjects=subjects,

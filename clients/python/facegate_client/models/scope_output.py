@@ -7,21 +7,26 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.match_enum import MatchEnum
+
 T = TypeVar("T", bound="ScopeOutput")
 
 
 @_attrs_define
 class ScopeOutput:
     """The scope as the officer gave it (tenant slugs, not the stored UUIDs), and as a sentence that reads it as
-    the union it is.
+    the union or intersection it is.
 
         Attributes:
+            match (MatchEnum): * `any` - Any of them (union)
+                * `all` - All of them (intersection)
             jurisdictions (list[str]):
             tenants (list[str]):
             subjects (list[UUID]):
-            sentence (str): e.g. every subject in GB, or of tenant demo
+            sentence (str): e.g. every subject in GB, or every subject of tenant demo
     """
 
+    match: MatchEnum
     jurisdictions: list[str]
     tenants: list[str]
     subjects: list[UUID]
@@ -29,6 +34,8 @@ class ScopeOutput:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        match = self.match.value
+
         jurisdictions = self.jurisdictions
 
         tenants = self.tenants
@@ -44,6 +51,7 @@ class ScopeOutput:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "match": match,
                 "jurisdictions": jurisdictions,
                 "tenants": tenants,
                 "subjects": subjects,
@@ -56,6 +64,8 @@ class ScopeOutput:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        match = MatchEnum(d.pop("match"))
+
         jurisdictions = cast(list[str], d.pop("jurisdictions"))
 
         tenants = cast(list[str], d.pop("tenants"))
@@ -70,6 +80,7 @@ class ScopeOutput:
         sentence = d.pop("sentence")
 
         scope_output = cls(
+            match=match,
             jurisdictions=jurisdictions,
             tenants=tenants,
             subjects=subjects,

@@ -7,6 +7,7 @@ from uuid import UUID
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.match_enum import MatchEnum
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ScopeRequest")
@@ -14,23 +15,33 @@ T = TypeVar("T", bound="ScopeRequest")
 
 @_attrs_define
 class ScopeRequest:
-    """Whom an order or a legal hold reaches: a UNION. A subject is in scope when its jurisdiction is one of
-    `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the lists never narrow each
-    other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of demo, wherever it lives,
-    and every US-TX subject of every tenant). At least one list must name something.
+    """Whom an order or a legal hold reaches. By default (`match: any`) a UNION: a subject is in scope when its
+    jurisdiction is one of `jurisdictions`, OR its tenant is one of `tenants`, OR it is one of `subjects`; the
+    lists never narrow each other (`{"tenants": ["demo"], "jurisdictions": ["US-TX"]}` reaches every subject of
+    demo, wherever it lives, and every US-TX subject of every tenant). With `match: all` an INTERSECTION: a subject
+    must satisfy every list that names something (`{"match": "all", "tenants": ["demo"], "jurisdictions":
+    ["US-TX"]}` reaches demo's US-TX subjects only); an empty list does not narrow. At least one list must name
+    something.
 
         Attributes:
-            jurisdictions (list[str] | Unset): Any of these (union).
-            tenants (list[str] | Unset): Any of these (union).
-            subjects (list[UUID] | Unset): Any of these (union).
+            match (MatchEnum | Unset): * `any` - Any of them (union)
+                * `all` - All of them (intersection) Default: MatchEnum.ANY.
+            jurisdictions (list[str] | Unset): One of these.
+            tenants (list[str] | Unset): One of these.
+            subjects (list[UUID] | Unset): One of these.
     """
 
+    match: MatchEnum | Unset = MatchEnum.ANY
     jurisdictions: list[str] | Unset = UNSET
     tenants: list[str] | Unset = UNSET
     subjects: list[UUID] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        match: str | Unset = UNSET
+        if not isinstance(self.match, Unset):
+            match = self.match.value
+
         jurisdictions: list[str] | Unset = UNSET
         if not isinstance(self.jurisdictions, Unset):
             jurisdictions = self.jurisdictions
@@ -49,6 +60,8 @@ class ScopeRequest:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if match is not UNSET:
+            field_dict["match"] = match
         if jurisdictions is not UNSET:
             field_dict["jurisdictions"] = jurisdictions
         if tenants is not UNSET:
@@ -61,6 +74,13 @@ class ScopeRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        _match = d.pop("match", UNSET)
+        match: MatchEnum | Unset
+        if isinstance(_match, Unset):
+            match = UNSET
+        else:
+            match = MatchEnum(_match)
+
         jurisdictions = cast(list[str], d.pop("jurisdictions", UNSET))
 
         tenants = cast(list[str], d.pop("tenants", UNSET))
@@ -75,6 +95,7 @@ class ScopeRequest:
                 subjects.append(subjects_item)
 
         scope_request = cls(
+            match=match,
             jurisdictions=jurisdictions,
             tenants=tenants,
             subjects=subjects,
