@@ -16,10 +16,11 @@ from django.utils import timezone
 from compliance.services.erasure_journal import JournalError, body_hash, journal_append, journal_verify
 from core.audit import Actor, audit_append, canonical
 from core.jws import jwt_sign
-from core.keys import b64url, key_ring, raw_public, thumbprint
+from core.keys import b64url, key_ring, public_jwk, raw_public, thumbprint
 from core.models import AuditEvent
 from core.transparency import audit_integrate, audit_verify, head_json, head_signature_valid, signed_bytes
 from tests import factories
+from tests.helpers import load_tool
 
 pytestmark = pytest.mark.django_db
 ACTOR = Actor.system("test")
@@ -88,6 +89,8 @@ def test_after_a_rotation_heads_receipts_and_journal_lines_signed_before_still_v
     assert _verify_receipt(new_receipt, jwks)["consentReceiptID"] == str(consent.id)
     assert (old_head["key_id"], new_head["key_id"]) == (old_kid, new_kid)
     assert head_signature_valid(old_head) and head_signature_valid(new_head)
+    verifier = load_tool("verify_audit")  # offline, with the published history only
+    assert all(verifier.head_valid(h, verifier.jwks_key(h, jwks)) for h in (old_head, new_head))
     assert audit_verify()["valid"]
     assert [line["kid"] for line in journal_verify()] == [old_kid, new_kid]
     # The retired seed is gone from the ring: only its public half is kept.
@@ -154,6 +157,8 @@ def test_a_retired_key_signing_after_its_retirement_is_refused(signing_key_ring,
         "key_id": rotated["retired_kid"],
     }
     assert not head_signature_valid(head)
+    jwks = {"keys": [public_jwk(k) for k in key_ring().history]}
+    assert load_tool("verify_audit").jwks_key(head, jwks) is None
     early = int((retired_at - timedelta(seconds=1)).timestamp() * 1000)
     signature = base64.b64encode(retired_private.sign(signed_bytes(1, early, root))).decode()
     assert head_signature_valid({**head, "timestamp": early, "signature": signature})
