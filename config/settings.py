@@ -35,9 +35,12 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-# Ed25519 key signing the audit tree heads: base64 of the 32-byte seed, or generated once into this file.
+# The Ed25519 signing keys (core/keys.py): the key ring file (active seed + the retired keys' public halves), or
+# AUDIT_SIGNING_KEY (base64 of the 32-byte seed) with the retired keys' public entries as a JSON list.
 AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
-AUDIT_SIGNING_KEY_FILE = DATA_DIR / "audit_signing_key"
+AUDIT_RETIRED_SIGNING_KEYS = env.str("AUDIT_RETIRED_SIGNING_KEYS", default="")
+AUDIT_KEY_RING_FILE = Path(env.str("AUDIT_KEY_RING_FILE", default="") or DATA_DIR / "signing_keys.json")
+AUDIT_SIGNING_KEY_FILE = DATA_DIR / "audit_signing_key"  # an earlier release's seed file, adopted by the ring
 DEBUG = env.bool("DEBUG", default=False)
 PORT = env.int("PORT", default=8000)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.keys import b64url, key_id, signing_key
+from core.keys import b64url, key_ring
 
 
 def _segment(value: dict[str, Any]) -> str:
@@ -13,6 +13,8 @@ def _segment(value: dict[str, Any]) -> str:
 
 
 def jwt_sign(claims: dict[str, Any]) -> str:
-    """header.payload.signature; the header names the key (`kid`) published at /.well-known/jwks.json."""
-    signing_input = f"{_segment({'alg': 'EdDSA', 'typ': 'JWT', 'kid': key_id()})}.{_segment(claims)}"
-    return f"{signing_input}.{b64url(signing_key().sign(signing_input.encode('ascii')))}"
+    """header.payload.signature; the header names the key (`kid`), published with the whole key history at
+    /.well-known/jwks.json."""
+    ring = key_ring()  # one read: the kid and the key that signs are the same key's
+    signing_input = f"{_segment({'alg': 'EdDSA', 'typ': 'JWT', 'kid': ring.active.kid})}.{_segment(claims)}"
+    return f"{signing_input}.{b64url(ring.private.sign(signing_input.encode('ascii')))}"

@@ -12,15 +12,14 @@ import base64
 import json
 import struct
 import time
+from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
 
 from core.audit import canonical, leaf_fields
 from core.errors import DomainError, NotFound
-from core.keys import public_key_bytes, signing_key
+from core.keys import history_key, key_ring, thumbprint
 from core.merkle import Tree, compact_append, compact_root, leaf_hash
 from core.models import AuditEvent, AuditLeaf, AuditTreeHead
 
@@ -35,7 +34,18 @@ class InvalidTreeSize(DomainError):
 
 
 def signed_bytes(tree_size: int, timestamp: int, root_hash: bytes) -> bytes:
+    """The kid is not signed: it is the thumbprint of the key that verifies, so naming another key only picks one
+    whose check fails, and heads signed before key ids existed keep their bytes (docs/audit.md)."""
     return HEAD_CONTEXT + struct.pack(">QQ", tree_size, timestamp) + root_hash
+
+
+def _head_verifies(kid: str | None, signature: bytes, tree_size: int, timestamp: int, root_hash: bytes) -> bool:
+    """Signed by the key of the history with that kid while it was active; a kid outside the history fails."""
+    key = history_key(kid)
+    signed_at = datetime.fromtimestamp(timestamp / 1000, tz=UTC)
+    return key is not None and key.verifies(
+        signature, signed_bytes(tree_size, timestamp, root_hash), signed_at=signed_at
+    )
 
 
 def head_json(head: AuditTreeHead) -> dict[str, Any]:
@@ -45,18 +55,17 @@ def head_json(head: AuditTreeHead) -> dict[str, Any]:
         "timestamp": head.timestamp,
         "signature": base64.b64encode(bytes(head.signature)).decode(),
         "public_key": base64.b64encode(bytes(head.public_key)).decode(),
+        "key_id": thumbprint(bytes(head.public_key)),
     }
 
 
 def head_signature_valid(head: dict[str, Any]) -> bool:
-    """A head (as head_json gives it) is signed by the key this deployment publishes, not merely the one it names."""
-    published = Ed25519PublicKey.from_public_bytes(public_key_bytes())
-    message = signed_bytes(head["tree_size"], head["timestamp"], bytes.fromhex(head["root_hash"]))
-    try:
-        published.verify(base64.b64decode(head["signature"]), message)
-    except InvalidSignature:
-        return False
-    return True
+    """A head (as head_json gives it) is signed by the key of this deployment's history that its key_id names
+    (the key itself from the history, never the public_key the head carries)."""
+    kid = head.get("key_id") or thumbprint(base64.b64decode(head["public_key"]))  # a copy kept from before kids
+    return _head_verifies(
+        kid, base64.b64decode(head["signature"]), head["tree_size"], head["timestamp"], bytes.fromhex(head["root_hash"])
+    )
 
 
 # --- Sequencer ------------------------------------------------------------------------------------------------
@@ -89,12 +98,13 @@ def audit_integrate(*, limit: int = BATCH) -> AuditTreeHead | None:
         compact, size = compact_append(compact, size, hashes)
         root = compact_root(compact)
         timestamp = int(time.time() * 1000)
+        ring = key_ring()  # read after the timestamp: a key retired meanwhile is not read, so never signs later
         return AuditTreeHead.objects.create(
             tree_size=size,
             root_hash=root,
             timestamp=timestamp,
-            signature=signing_key().sign(signed_bytes(size, timestamp, root)),
-            public_key=public_key_bytes(),
+            signature=ring.private.sign(signed_bytes(size, timestamp, root)),
+            public_key=ring.active.public,
             compact=[h.hex() for h in compact],
         )
 
@@ -180,8 +190,6 @@ def audit_verify() -> dict[str, Any]:
     events = AuditEvent.objects.filter(leaf_index__isnull=False).order_by("leaf_index").iterator(chunk_size=2000)
     compact: list[bytes] = []
     size, good_size, checked = 0, 0, 0
-    # The key this deployment publishes, not the one a row names: a rewritten head signed by another key fails.
-    published = Ed25519PublicKey.from_public_bytes(public_key_bytes())
 
     def broken(index: int, reason: str) -> dict[str, Any]:
         return {"valid": False, "bad_index": index, "reason": reason, "heads_checked": checked}
@@ -196,11 +204,9 @@ def audit_verify() -> dict[str, Any]:
         compact, size = compact_append(compact, size, [h])
         while checked < len(heads) and heads[checked].tree_size == size:
             head = heads[checked]
-            try:
-                published.verify(
-                    bytes(head.signature), signed_bytes(head.tree_size, head.timestamp, bytes(head.root_hash))
-                )
-            except InvalidSignature:
+            # The history's key with the row's key id, not the row's key: a head rewritten with another key fails.
+            kid = thumbprint(bytes(head.public_key))
+            if not _head_verifies(kid, bytes(head.signature), head.tree_size, head.timestamp, bytes(head.root_hash)):
                 return broken(good_size, "head_signature")
             if compact_root(compact) != bytes(head.root_hash):
                 return broken(good_size, "head_root")

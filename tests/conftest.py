@@ -224,3 +224,21 @@ def procfile_web(transactional_db):
     import httpx
 
     yield from _procfile("web", ready=lambda url: httpx.get(f"{url}/healthz", timeout=5) is not None)
+
+
+@pytest.fixture
+def signing_key_ring(settings, tmp_path):
+    """This test's own copy of the checkout's key ring (a rotation here leaves the checkout's keys, and the other
+    processes of the suite, alone); yields the ring file."""
+    import shutil
+
+    from core.keys import key_ring
+
+    key_ring()  # the checkout's ring exists (adopted or created)
+    path = tmp_path / "keys" / "signing_keys.json"
+    path.parent.mkdir()
+    shutil.copy2(settings.AUDIT_KEY_RING_FILE, path)
+    settings.AUDIT_SIGNING_KEY = ""
+    settings.AUDIT_KEY_RING_FILE = path
+    settings.AUDIT_SIGNING_KEY_FILE = tmp_path / "keys" / "audit_signing_key"  # no legacy seed to remove
+    return path

@@ -4,7 +4,10 @@
 Needs only hashlib and `cryptography` (pip install cryptography), no Facegate code. The verification
 algorithms are those of RFC 9162 sections 2.1.3.2 and 2.1.4.2.
 
-    python tools/verify_audit.py https://facegate.example/api/v1 TOKEN [--index N] [--from M]
+    python tools/verify_audit.py https://facegate.example/api/v1 TOKEN [--index N] [--from M] [--jwks jwks.json]
+
+Trust the JWK Set you fetched yourself from Facegate's /.well-known/jwks.json (--jwks: every key of its history,
+so heads signed before a key rotation verify), or one raw public key (--public-key).
 
 Signed bytes of a tree head (docs/audit.md):
     b"facegate-audit-tree-head-v1\\n" + tree_size (8 bytes, big-endian) + timestamp in ms since the Unix epoch
@@ -41,6 +44,27 @@ def head_valid(head: dict, public_key_b64: str | None = None) -> bool:
     except InvalidSignature:
         return False
     return True
+
+
+def jwks_key(head: dict, jwks: dict) -> str | None:
+    """The base64 public key of the head's key_id in the JWK Set, or None: a kid outside the set, or a head dated
+    after its key's retired_at, is not trusted."""
+    from datetime import datetime
+
+    for jwk in jwks.get("keys", []):
+        if jwk.get("kid") == head.get("key_id") and jwk.get("crv") == "Ed25519":
+            retired = jwk.get("retired_at")
+            if retired and head["timestamp"] > datetime.fromisoformat(retired).timestamp() * 1000:
+                return None
+            return base64.b64encode(base64.urlsafe_b64decode(jwk["x"] + "=" * (-len(jwk["x"]) % 4))).decode()
+    return None
+
+
+def _trusted_head_valid(head: dict, public_key_b64: str | None, jwks: dict | None) -> bool:
+    if jwks is None:
+        return head_valid(head, public_key_b64)
+    key = jwks_key(head, jwks)
+    return key is not None and head_valid(head, key)
 
 
 def _node(left: bytes, right: bytes) -> bytes:
@@ -111,9 +135,11 @@ def main() -> int:
         "--from", dest="first", type=int, help="check that the tree of this earlier signed head is a prefix"
     )
     parser.add_argument("--public-key", help="the published public key (base64) to trust instead of the head's")
+    parser.add_argument("--jwks", help="the JWK Set fetched from /.well-known/jwks.json (a file): the key history")
     args = parser.parse_args()
+    jwks = json.loads(open(args.jwks).read()) if args.jwks else None  # noqa: SIM115, PTH123 - a one-shot read
     head = _get(args.api, args.token, "/audit/head")
-    ok = head_valid(head, args.public_key)
+    ok = _trusted_head_valid(head, args.public_key, jwks)
     print(f"head {head['tree_size']} {head['root_hash']} signature {'valid' if ok else 'INVALID'}")
     root = bytes.fromhex(head["root_hash"])
     if args.index is not None:
@@ -127,7 +153,7 @@ def main() -> int:
         old = _get(args.api, args.token, f"/audit/head?tree_size={args.first}")
         proof = _get(args.api, args.token, f"/audit/consistency?from={args.first}&to={head['tree_size']}")
         path = [bytes.fromhex(h) for h in proof["proof"]]
-        good = head_valid(old, args.public_key) and consistency_valid(
+        good = _trusted_head_valid(old, args.public_key, jwks) and consistency_valid(
             args.first, head["tree_size"], bytes.fromhex(old["root_hash"]), root, path
         )
         print(f"tree {args.first} is a prefix of {head['tree_size']}: {good}")

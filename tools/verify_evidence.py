@@ -94,6 +94,15 @@ def trusted_key(files: dict[str, bytes], jwks: dict | None, public_key_b64: str 
     return _b64url(found[0]["x"])
 
 
+def head_key(files: dict[str, bytes], jwks: dict | None, manifest_key: bytes) -> bytes:
+    """The key of the signed head: by its key_id from the JWK Set (a head signed before a key rotation is signed by
+    a retired key of the history), else the manifest's key."""
+    head = json.loads(files["signed_head.json"])
+    kid = (head or {}).get("key_id")
+    found = [k for k in (jwks or {}).get("keys", []) if kid and k.get("kid") == kid and k.get("crv") == "Ed25519"]
+    return _b64url(found[0]["x"]) if found else manifest_key
+
+
 def manifest_checks(files: dict[str, bytes], key: bytes) -> list[tuple[str, bool]]:
     header_b64, payload_b64, signature_b64 = files["manifest.jwt"].decode().split(".")
     try:
@@ -171,7 +180,7 @@ def verify_pack(path, jwks: dict | None = None, public_key_b64: str | None = Non
                 raise Malformed(f"no {required}")
         key = trusted_key(files, jwks, public_key_b64)
         checks = manifest_checks(files, key)
-        logged, notes = log_checks(files, key)
+        logged, notes = log_checks(files, head_key(files, jwks, key))
         checks += logged + certificate_checks(files)
     except Malformed as error:
         return False, [f"FAIL  {error}", "evidence pack INVALID"]

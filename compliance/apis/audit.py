@@ -75,6 +75,9 @@ HeadOutput = inline_serializer(
         "timestamp": serializers.IntegerField(help_text="ms since the Unix epoch"),
         "signature": serializers.CharField(help_text="base64 Ed25519 over the bytes in docs/audit.md"),
         "public_key": serializers.CharField(help_text="base64, raw 32 bytes"),
+        "key_id": serializers.CharField(
+            help_text="RFC 7638 thumbprint of the signing key: its kid in /.well-known/jwks.json (not signed)"
+        ),
     },
 )
 

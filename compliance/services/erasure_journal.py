@@ -8,7 +8,9 @@ One file, `$ERASURE_JOURNAL_DIR/erasures.jsonl`, append-only, one JSON line per 
      "templates": [...], "kid": "<platform key id>", "sig": "<Ed25519 signature of the body>"}
 
 The body is the line without "sig", in canonical JSON; each line names the SHA-256 of the previous body, so a
-line edited, dropped or inserted breaks the chain, and the platform key (core/keys.py) signs every body. Writers
+line edited, dropped or inserted breaks the chain, and the platform key (core/keys.py) signs every body. A line
+verifies with the key of the history its kid names, if that key was not yet retired at the line's "at": lines
+written before a key rotation stay valid, a kid outside the history is refused. Writers
 on one host are serialised by an exclusive flock on the file; several hosts need a shared filesystem with
 working locks (NFSv4) for the directory.
 """
@@ -21,15 +23,15 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
 from django.conf import settings
 from django.utils import timezone
 
 from core.audit import canonical
-from core.keys import key_id, signing_key
+from core.keys import history_key, key_ring
 
 JOURNAL_FILE = "erasures.jsonl"
 GENESIS = "0" * 64  # the "prev" of line 1
@@ -91,18 +93,20 @@ def journal_append(*, kind: str, certificate_id, cause: str, subjects, templates
     with open(path, "a+b") as f:
         fcntl.flock(f, fcntl.LOCK_EX)  # released when the file closes
         previous = _head_of(_last_line(f))
+        at = timezone.now()
+        ring = key_ring()  # read after `at`: a key retired meanwhile is not read, so it never signs a later line
         body: dict[str, Any] = {
             "seq": previous.seq + 1,
             "prev": previous.hash,
-            "at": timezone.now().isoformat(),
+            "at": at.isoformat(),
             "kind": kind,
             "certificate": str(certificate_id),
             "cause": cause,
             "subjects": sorted([str(s), str(t)] for s, t in subjects),
             "templates": sorted(str(t) for t in templates),
-            "kid": key_id(),
+            "kid": ring.active.kid,
         }
-        signature = base64.b64encode(signing_key().sign(canonical(body).encode())).decode()
+        signature = base64.b64encode(ring.private.sign(canonical(body).encode())).decode()
         f.write((canonical({**body, "sig": signature}) + "\n").encode())
         f.flush()
         os.fsync(f.fileno())
@@ -126,14 +130,13 @@ def journal_head() -> Head:
 
 
 def journal_verify() -> list[dict]:
-    """Every line, checked: numbered 1, 2, …, each chained to the one before and signed by the platform key.
+    """Every line, checked: numbered 1, 2, …, each chained to the one before and signed by the key of the history
+    its kid names, while that key was active.
     Returns the bodies (with "hash" added); raises JournalError naming the first bad line. An unterminated last
     fragment is a write cut short by a crash (its erasure never committed) and is left out."""
     path = journal_path()
     if not path.exists():
         return []
-    public = signing_key().public_key()
-    kid = key_id()
     entries, previous = [], GENESIS
     with open(path, "rb") as f:
         lines = [raw for raw in f if raw.endswith(b"\n")]
@@ -145,12 +148,20 @@ def journal_verify() -> list[dict]:
             raise JournalError(f"{path} line {number}: not a journal line ({exc})") from exc
         if body.get("seq") != number or body.get("prev") != previous:
             raise JournalError(f"{path} line {number}: the hash chain is broken (a line was changed, removed or added)")
-        if body.get("kid") != kid:
-            raise JournalError(f"{path} line {number}: signed by key {body.get('kid')!r}, not the platform key {kid!r}")
+        key = history_key(body.get("kid"))
+        if key is None:
+            raise JournalError(f"{path} line {number}: signed by key {body.get('kid')!r}, not a key of the history")
         try:
-            public.verify(signature, canonical(body).encode())
-        except InvalidSignature as exc:
-            raise JournalError(f"{path} line {number}: the signature does not match the line") from exc
+            at = datetime.fromisoformat(body["at"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise JournalError(f"{path} line {number}: no valid time ({exc})") from exc
+        if key.retired_at is not None and at > key.retired_at:
+            raise JournalError(
+                f"{path} line {number}: dated {body['at']}, after its key {key.kid!r} was retired"
+                f" ({key.retired_at.isoformat()})"
+            )
+        if not key.verifies(signature, canonical(body).encode(), signed_at=at):
+            raise JournalError(f"{path} line {number}: the signature does not match the line")
         previous = body_hash(body)
         entries.append({**body, "hash": previous})
     return entries

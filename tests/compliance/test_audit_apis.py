@@ -37,7 +37,7 @@ def two_heads(db):
 def test_head_event_and_proofs_verify_offline(api, two_heads):
     first, second = two_heads
     head = api.get("/api/v1/audit/head").json()
-    assert set(head) == {"tree_size", "root_hash", "timestamp", "signature", "public_key"}
+    assert set(head) == {"tree_size", "root_hash", "timestamp", "signature", "public_key", "key_id"}
     assert head["tree_size"] == second and len(base64.b64decode(head["public_key"])) == 32
     assert verifier.head_valid(head)
     forged = {**head, "tree_size": second + 1}

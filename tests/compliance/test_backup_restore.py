@@ -220,3 +220,20 @@ def test_a_restore_says_which_signed_events_it_rolled_back_and_keeps_the_older_h
     leaves = [bytes(h) for h in AuditLeaf.objects.order_by("index").values_list("leaf_hash", flat=True)]
     assert Tree(leaves[: before_backup["tree_size"]]).root().hex() == before_backup["root_hash"]
     assert not AuditEvent.objects.filter(action="test.after").exists()
+
+
+def test_a_journal_spanning_a_key_rotation_restores_and_replays_every_line(journal, signing_key_ring, tmp_path):
+    tenant = factories.tenant("acme")
+    first, second = factories.subject(tenant, consented_at=GRANTED), factories.subject(tenant, consented_at=GRANTED)
+    factories.template(first), factories.template(second)
+    sidecar = backup(tmp_path)
+    eraser.subjects_erase(subject_ids=[first.pk], cause="client_request", scope={}, actor=ACTOR)
+    call_command("rotate_signing_key", stdout=io.StringIO())
+    eraser.subjects_erase(subject_ids=[second.pk], cause="client_request", scope={}, actor=ACTOR)
+    assert len({line["kid"] for line in journal_verify()}) == 2
+
+    summary = restore(sidecar)
+
+    assert summary["lines_newer"] == 2 and summary["subjects"] == sorted([str(first.pk), str(second.pk)])
+    assert Subject.objects.filter(pk__in=[first.pk, second.pk], erased_at__isnull=False).count() == 2
+    assert not FaceTemplate.objects.filter(subject__in=[first, second]).exists()

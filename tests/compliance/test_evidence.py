@@ -230,3 +230,29 @@ def test_the_script_says_invalid_never_a_traceback(api, client, ran_order, tmp_p
         )
         assert run.returncode == 1 and run.stderr == "", f"{forgery}: {run.stderr}"
         assert run.stdout.strip().endswith("evidence pack INVALID"), forgery
+
+
+@pytest.mark.django_db
+def test_a_pack_whose_head_a_retired_key_signed_verifies_with_the_key_history(
+    api, client, ran_order, settings, signing_key_ring, tmp_path
+):
+    """Rotated in the secret store (no rotation event, so no new head): the pack's head is the retired key's, its
+    manifest the new key's; the verifier takes each by its kid from the published history."""
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from core.keys import key_ring
+
+    audit_integrate()
+    old = key_ring().active
+    settings.AUDIT_SIGNING_KEY = base64.b64encode(Ed25519PrivateKey.generate().private_bytes_raw()).decode()
+    settings.AUDIT_RETIRED_SIGNING_KEYS = json.dumps([{**old.entry(), "retired_at": "2999-01-01T00:00:00+00:00"}])
+    pack = tmp_path / "evidence.zip"
+    pack.write_bytes(api.get(f"/api/v1/orders/{ran_order.pk}/evidence").content)
+    with zipfile.ZipFile(pack) as z:
+        head = json.loads(z.read(next(n for n in z.namelist() if n.endswith("/signed_head.json"))))
+    assert head["key_id"] == old.kid != key_ring().active.kid
+
+    passed, report = _verifier().verify_pack(pack, jwks=client.get("/.well-known/jwks.json").json())
+    assert passed, "\n".join(report)

@@ -18,6 +18,7 @@ class AuditSignedTreeHead:
         timestamp (int): ms since the Unix epoch
         signature (str): base64 Ed25519 over the bytes in docs/audit.md
         public_key (str): base64, raw 32 bytes
+        key_id (str): RFC 7638 thumbprint of the signing key: its kid in /.well-known/jwks.json (not signed)
     """
 
     tree_size: int
@@ -25,6 +26,7 @@ class AuditSignedTreeHead:
     timestamp: int
     signature: str
     public_key: str
+    key_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +40,8 @@ class AuditSignedTreeHead:
 
         public_key = self.public_key
 
+        key_id = self.key_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -47,6 +51,7 @@ class AuditSignedTreeHead:
                 "timestamp": timestamp,
                 "signature": signature,
                 "public_key": public_key,
+                "key_id": key_id,
             }
         )
 
@@ -65,12 +70,15 @@ class AuditSignedTreeHead:
 
         public_key = d.pop("public_key")
 
+        key_id = d.pop("key_id")
+
         audit_signed_tree_head = cls(
             tree_size=tree_size,
             root_hash=root_hash,
             timestamp=timestamp,
             signature=signature,
             public_key=public_key,
+            key_id=key_id,
         )
 
         audit_signed_tree_head.additional_properties = d
