@@ -19,6 +19,11 @@ SHOTS = Path("/tmp/axe-shots")
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 FAILING_IMPACTS = ("critical", "serious")
+# The outermost elements that reach past the window's right edge, to say what makes a page too wide.
+WIDER_THAN_WINDOW = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !(e.parentElement.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 5).map(e => e.outerHTML.slice(0, 120))"""
 
 
 def officer_page_names() -> set[str]:
@@ -63,7 +68,8 @@ class PageAudit:
             page.set_viewport_size(size)
             scroll, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if scroll > window:
-                self.too_wide.append(f"{slug}: {scroll} px wide in a {window} px window")
+                culprits = page.evaluate(WIDER_THAN_WINDOW)
+                self.too_wide.append(f"{slug}: {scroll} px wide in a {window} px window: {culprits}")
             page.screenshot(path=str(SHOTS / f"{self.label}-{slug}-{size['width']}.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
 
