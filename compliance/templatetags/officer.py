@@ -40,7 +40,7 @@ def details_rows(details) -> list[dict]:
     """An audit event's details as key/value rows to read, not JSON: nested keys flattened ("scope.tenants: acme"),
     a long value with `short`, its start."""
     rows = []
-    for key, value in _flattened(details or {}):
+    for key, value in _flattened(details) if details else ():
         short = value[:DETAIL_SHOWN_CHARS] + "…" if len(value) > DETAIL_SHOWN_CHARS else ""
         rows.append({"key": key or "value", "value": value, "short": short})
     return rows

@@ -141,6 +141,10 @@ def test_every_officer_page_is_accessible_and_fits(browser_page, officer_scene):
     ]:
         visit(slug, path)
 
+    page.goto(f"{base}/officer/audit/")
+    details = page.locator("table.events dl.details").first.inner_text()
+    assert "scope.tenants\nacme" in details and "batch\n2" in details  # key/value rows, not JSON
+
     # A form sent empty shows its errors; the confirmation previews are what one click on an action shows.
     page.goto(f"{base}/officer/holds/new/")
     page.click("form.officer-form button[type=submit]")
