@@ -53,23 +53,22 @@ class PageAudit:
         SHOTS.mkdir(exist_ok=True)
 
     def check(self, slug: str) -> None:
-        """The page now open: axe at the desktop size, then the width of the page at both sizes, each shot."""
+        """The page now open, at the desktop size then on a phone: axe, the page's width, a screenshot."""
         page = self.page
         page.wait_for_load_state()
         self.visited.add(_url_name(page.url))
-        page.set_viewport_size(DESKTOP)
-        for violation in self.axe.run(page).response["violations"]:
-            nodes = [(", ".join(map(str, n["target"])), n["html"][:160]) for n in violation["nodes"]]
-            self.violations.append(
-                {"page": slug, "id": violation["id"], "impact": violation["impact"], "help": violation["help"]}
-                | {"nodes": nodes}
-            )
         for size in (DESKTOP, PHONE):
             page.set_viewport_size(size)
+            at = f"{slug} at {size['width']} px"
+            for violation in self.axe.run(page).response["violations"]:
+                nodes = [(", ".join(map(str, n["target"])), n["html"][:160]) for n in violation["nodes"]]
+                self.violations.append(
+                    {"page": at, "id": violation["id"], "impact": violation["impact"], "help": violation["help"]}
+                    | {"nodes": nodes}
+                )
             scroll, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if scroll > window:
-                culprits = page.evaluate(WIDER_THAN_WINDOW)
-                self.too_wide.append(f"{slug}: {scroll} px wide in a {window} px window: {culprits}")
+                self.too_wide.append(f"{at}: {scroll} px wide: {page.evaluate(WIDER_THAN_WINDOW)}")
             page.screenshot(path=str(SHOTS / f"{self.label}-{slug}-{size['width']}.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
 
