@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 
 from django.core.cache import cache
@@ -43,13 +42,6 @@ def audit_status(*, refresh: bool = False) -> dict:
     return {**status, "signed_head": head}
 
 
-def _with_details_json(events) -> list[AuditEvent]:
-    events = list(events)
-    for event in events:
-        event.details_json = json.dumps(event.details, ensure_ascii=False, sort_keys=True)
-    return events
-
-
 def audit_events(
     *,
     before: int | None = None,
@@ -75,12 +67,10 @@ def audit_events(
         rows = rows.filter(at__gte=since)
     if until:
         rows = rows.filter(at__lt=until)
-    return _with_details_json(rows.order_by("-seq")[:limit])
+    return list(rows.order_by("-seq")[:limit])
 
 
 def audit_events_for(*, obj, page: str | None = None, per_page: int = AUDIT_PAGE_SIZE):
     """One page (?page-like value `page`) of the events about an order or a request, oldest first."""
     rows = AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq")
-    events = Paginator(rows, per_page).get_page(page)
-    events.object_list = _with_details_json(events.object_list)
-    return events
+    return Paginator(rows, per_page).get_page(page)
