@@ -27,7 +27,10 @@ class ListFilterForm(forms.Form):
     def __init__(self, data=None):
         super().__init__(data)
         self.fields["status"].choices = [*_ANY, *self.status_choices]
-        self.fields["jurisdiction"].choices = [*_ANY, *Jurisdiction.objects.order_by("code").values_list("code", "code")]
+        self.fields["jurisdiction"].choices = [
+            *_ANY,
+            *Jurisdiction.objects.order_by("code").values_list("code", "code"),
+        ]
         if not self.with_due:
             del self.fields["due"]
 

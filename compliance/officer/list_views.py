@@ -11,10 +11,10 @@ from compliance.officer.filter_forms import ErasureRequestFilterForm, HoldFilter
 from compliance.officer.views import officer_required
 from compliance.selectors import certificates as certificate_selectors
 from compliance.selectors import holds as hold_selectors
+from compliance.selectors import list_filters
 from compliance.selectors import orders as order_selectors
 from compliance.selectors import requests as request_selectors
 from compliance.selectors import webhooks as webhook_selectors
-from compliance.selectors import list_filters
 from compliance.selectors.deadlines import with_deadline_state
 
 PAGE_SIZE = 50

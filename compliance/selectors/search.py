@@ -87,5 +87,3 @@ def only_match(results: dict[str, list]) -> tuple[str, object] | None:
     """(kind, row) when exactly one record matched, else None."""
     rows = [(kind, row) for kind, found in results.items() for row in found]
     return rows[0] if len(rows) == 1 else None
-
-

@@ -32,7 +32,9 @@ class HistoryEntry:
 
 def _consents(subject: Subject):
     for c in subject.consents.order_by("granted_at"):
-        yield HistoryEntry(c.granted_at, "consent", f"Consent granted: {c.get_purpose_display()} ({c.method})", str(c.pk))
+        yield HistoryEntry(
+            c.granted_at, "consent", f"Consent granted: {c.get_purpose_display()} ({c.method})", str(c.pk)
+        )
         ended = [
             (c.withdrawn_at, "withdrawn"),
             (c.purpose_ended_at, "ended with its purpose"),
@@ -80,10 +82,14 @@ def _orders_and_holds(subject: Subject):
 def _requests(subject: Subject):
     for r in erasure_requests_concerning(subject_id=subject.pk):
         link = ("officer:erasure-request", str(r.pk))
-        yield HistoryEntry(r.received_at, "erasure_request", f"Erasure request ({r.get_status_display()})", str(r.pk), link)
+        yield HistoryEntry(
+            r.received_at, "erasure_request", f"Erasure request ({r.get_status_display()})", str(r.pk), link
+        )
     for r in AccessRequest.objects.filter(subjects__contains=[subject.pk]).order_by("received_at"):
         link = ("officer:access-request", str(r.pk))
-        yield HistoryEntry(r.received_at, "access_request", f"Access request ({r.get_status_display()})", str(r.pk), link)
+        yield HistoryEntry(
+            r.received_at, "access_request", f"Access request ({r.get_status_display()})", str(r.pk), link
+        )
     for c in certificates_naming(subject_id=subject.pk):
         link = ("officer:certificate", str(c.pk))
         yield HistoryEntry(c.finished_at, "certificate", f"Deletion certificate ({c.cause})", str(c.pk), link)
