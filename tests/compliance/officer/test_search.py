@@ -24,7 +24,12 @@ def _search(client, q):
 def _request(model, tenant, ref, **fields):
     now = timezone.now()
     return model.objects.create(
-        jurisdiction_id="GB", tenant=tenant, external_ref=ref, received_at=now, due_at=now + timedelta(days=30), **fields
+        jurisdiction_id="GB",
+        tenant=tenant,
+        external_ref=ref,
+        received_at=now,
+        due_at=now + timedelta(days=30),
+        **fields,
     )
 
 
