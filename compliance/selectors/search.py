@@ -47,39 +47,30 @@ def _subjects(text: str, found_id: uuid.UUID | None) -> QuerySet[Subject]:
     return rows.filter(external_ref=text)
 
 
+def _requests(model, text: str, found_id: uuid.UUID | None) -> list:
+    """Erasure or access requests by id, or by the subject reference they name (an address names none here)."""
+    if not found_id and "@" in text:
+        return []
+    rows = model.objects.select_related("tenant").filter(**({"pk": found_id} if found_id else {"external_ref": text}))
+    return list(rows.order_by("-received_at")[:RESULTS_PER_KIND])
+
+
 def search(*, text: str) -> dict[str, list]:
     """{kind: [rows]} for subjects, orders, erasure requests, access requests and certificates (each kind capped
-    at RESULTS_PER_KIND). An id matches exactly; a subject reference or order reference matches exactly too
-    (references are codes, not prose)."""
+    at RESULTS_PER_KIND). Ids and references match exactly (references are codes, not prose; an order's reference
+    ignores case, as regulators write it either way)."""
     text = text.strip()
     if not text:
         return {}
     found_id = _uuid(text)
-    by_id = {"pk": found_id} if found_id else None
+    orders = RegulatorOrder.objects.filter(**({"pk": found_id} if found_id else {"reference__iexact": text}))
+    certificates = DeletionCertificate.objects.filter(pk=found_id) if found_id else DeletionCertificate.objects.none()
     return {
         "subjects": list(_subjects(text, found_id).order_by("tenant__slug", "external_ref")[:RESULTS_PER_KIND]),
-        "orders": list(
-            RegulatorOrder.objects.filter(**(by_id or {"reference__iexact": text})).order_by("-received_at")[
-                :RESULTS_PER_KIND
-            ]
-        ),
-        "erasure_requests": list(
-            ErasureRequest.objects.select_related("tenant")
-            .filter(**(by_id or {"external_ref": text}))
-            .order_by("-received_at")[:RESULTS_PER_KIND]
-        )
-        if by_id or "@" not in text
-        else [],
-        "access_requests": list(
-            AccessRequest.objects.select_related("tenant")
-            .filter(**(by_id or {"external_ref": text}))
-            .order_by("-received_at")[:RESULTS_PER_KIND]
-        )
-        if by_id or "@" not in text
-        else [],
-        "certificates": list(
-            DeletionCertificate.objects.filter(pk=found_id).order_by("-finished_at") if found_id else []
-        ),
+        "orders": list(orders.order_by("-received_at")[:RESULTS_PER_KIND]),
+        "erasure_requests": _requests(ErasureRequest, text, found_id),
+        "access_requests": _requests(AccessRequest, text, found_id),
+        "certificates": list(certificates),
     }
 
 
