@@ -1,13 +1,9 @@
 """Finding things in the officer console: one search over every kind of record, and a data subject's whole
 history on one page with its export. Officers read every tenant's records (as the lists do); the export of a
-subject's history is audited as a read of their data (subject.history_exported), the pages are not, like every
-other officer page."""
+subject's history is audited as a read of their data (compliance.services.subject_history); viewing a page is not,
+as no officer page is."""
 
 from __future__ import annotations
-
-import csv
-import io
-import json
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -15,8 +11,10 @@ from django.shortcuts import redirect, render
 from compliance.officer.views import officer_required
 from compliance.selectors.search import only_match, search
 from compliance.selectors.subject_history import subject_get, subject_history
+from compliance.services import subject_history as history_service
+from compliance.services.subject_history import EXPORT_FORMATS
 from consent.models import Subject
-from core.audit import Actor, audit_append
+from core.audit import Actor
 
 MAX_QUERY = 320  # the longest e-mail address
 _PAGE_OF = {
@@ -26,7 +24,6 @@ _PAGE_OF = {
     "access_requests": "officer:access-request",
     "certificates": "officer:certificate",
 }
-EXPORT_FORMATS = ("json", "csv")
 
 
 @officer_required
@@ -67,24 +64,9 @@ def subject_history_export(request, subject_id, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     subject = _subject_or_404(subject_id)
-    rows = [entry.as_row() for entry in subject_history(subject=subject)]
-    audit_append(
-        actor=Actor.user(request.user),
-        action="subject.history_exported",
-        obj=subject,
-        details={"format": fmt, "entries": len(rows)},
+    body, content_type = history_service.subject_history_export(
+        subject=subject, fmt=fmt, actor=Actor.user(request.user)
     )
-    filename = f"subject-history-{subject.pk}.{fmt}"
-    if fmt == "json":
-        body = json.dumps(
-            {"subject": str(subject.pk), "tenant": subject.tenant.slug, "entries": rows}, indent=2, ensure_ascii=False
-        )
-        response = HttpResponse(body, content_type="application/json")
-    else:
-        out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=["at", "kind", "summary", "id"])
-        writer.writeheader()
-        writer.writerows(rows)
-        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="subject-history-{subject.pk}.{fmt}"'
     return response

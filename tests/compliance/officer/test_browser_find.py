@@ -60,4 +60,4 @@ def test_officer_searches_filters_and_exports_a_subject_history(browser_page, te
     download.value.save_as(saved)
     document = json.loads(saved.read_text())
     assert document["subject"] == str(subject.pk) and any(e["kind"] == "consent" for e in document["entries"])
-    assert AuditEvent.objects.filter(action="subject.history_exported", object_id=str(subject.pk)).count() == 1
+    assert AuditEvent.objects.filter(action="subject.history_export", object_id=str(subject.pk)).count() == 1

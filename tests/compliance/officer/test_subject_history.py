@@ -111,7 +111,7 @@ def test_the_json_export_has_the_same_entries_and_is_audited_as_a_read(officer_c
     assert document["subject"] == str(subject.pk)
     assert [e["summary"] for e in document["entries"]] == [e.summary for e in page_entries]
     assert [e["at"] for e in document["entries"]] == sorted(e["at"] for e in document["entries"])
-    event = AuditEvent.objects.get(action="subject.history_exported")
+    event = AuditEvent.objects.get(action="subject.history_export")
     assert event.object_id == str(subject.pk) and event.actor == f"user:{officer.username}"
     assert event.details["format"] == "json" and event.details["entries"] == len(page_entries)
 
@@ -123,13 +123,13 @@ def test_the_csv_export_has_one_row_per_entry(officer_client, history):
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
 
     assert response["Content-Type"].startswith("text/csv") and {r["kind"] for r in rows} >= {"consent", "order"}
-    assert AuditEvent.objects.filter(action="subject.history_exported", details__format="csv").count() == 1
+    assert AuditEvent.objects.filter(action="subject.history_export", details__format="csv").count() == 1
 
 
 def test_viewing_is_not_audited_but_an_unknown_subject_or_format_is_a_404(officer_client, history):
     subject, _ = history
     officer_client.get(f"/officer/subjects/{subject.pk}/")
-    assert not AuditEvent.objects.filter(action="subject.history_exported").exists()
+    assert not AuditEvent.objects.filter(action="subject.history_export").exists()
     assert officer_client.get("/officer/subjects/00000000-0000-0000-0000-000000000000/").status_code == 404
     assert officer_client.get(f"/officer/subjects/{subject.pk}/history.xml").status_code == 404
 
@@ -155,4 +155,4 @@ def test_an_erased_subject_still_has_its_history(officer_client, history):
 def test_subject_pages_are_for_officers_only(client, history):
     subject, _ = history
     assert client.get(f"/officer/subjects/{subject.pk}/history.json").status_code == 302
-    assert not AuditEvent.objects.filter(action="subject.history_exported").exists()
+    assert not AuditEvent.objects.filter(action="subject.history_export").exists()
