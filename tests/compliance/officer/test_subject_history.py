@@ -138,6 +138,7 @@ def test_pages_naming_the_subject_link_to_its_history(officer_client, history):
     subject, rows = history
     link = f"/officer/subjects/{subject.pk}/"
     assert link in officer_client.get(f"/officer/access-requests/{rows['access'].pk}/").content.decode()
+    assert link in officer_client.get(f"/officer/erasure-requests/{rows['erasure'].pk}/").content.decode()
     assert link in officer_client.get(f"/officer/certificates/{rows['certificate'].pk}/").content.decode()
     assert link in officer_client.get("/officer/search/", {"q": "cust-7"}).content.decode()
 
