@@ -159,3 +159,8 @@ def holds_covering_subject(*, subject: Subject, at: datetime | None = None) -> Q
     """The legal holds in force whose scope covers the subject."""
     sql, params = rules.hold_in_force(LegalHold._meta.db_table, at or timezone.now())
     return _covering(LegalHold, subject=subject).extra(where=[sql], params=params).order_by("created_at")
+
+
+def holds_ever_covering(*, subject: Subject) -> QuerySet[LegalHold]:
+    """Every legal hold whose scope covers the subject, released and expired ones too (its history)."""
+    return _covering(LegalHold, subject=subject).order_by("created_at")

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance.models import AccessRequest, AccessStatus
+from compliance.officer.filter_forms import AccessRequestFilterForm
 from compliance.officer.forms import ReceivedAccessRequestForm
 from compliance.officer.request_views import act_on, extend_deadline, record_received
 from compliance.officer.views import officer_required
 from compliance.selectors import audit as audit_selectors
+from compliance.selectors import list_filters
 from compliance.selectors import requests as request_selectors
 from compliance.selectors.deadlines import deadline_state_of, with_deadline_state
 from compliance.services import access_requests
@@ -26,9 +28,11 @@ _DETAIL = "officer:access-request"
 @officer_required
 def access_request_list(request):
     now = timezone.now()
+    form = AccessRequestFilterForm(request.GET)
     rows = with_deadline_state(request_selectors.access_request_list(), at=now)
+    rows = list_filters.requests_filtered(rows, at=now, **form.filters())
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "officer/access_requests.html", {"page": page, "now": now})
+    return render(request, "officer/access_requests.html", {"page": page, "now": now, "filter_form": form})
 
 
 @officer_required

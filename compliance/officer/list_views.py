@@ -1,4 +1,4 @@
-"""Officer pages that list records, each paged (PAGE_SIZE rows, ?page=N) with a filter where one helps: orders,
+"""Officer pages that list records, each paged (PAGE_SIZE rows, ?page=N) with filters (status, jurisdiction, tenant, due window) where they help: orders,
 erasure requests, legal holds, deletion certificates, webhook deliveries."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
+from compliance.officer.filter_forms import ErasureRequestFilterForm, HoldFilterForm, OrderFilterForm
 from compliance.officer.views import officer_required
 from compliance.selectors import certificates as certificate_selectors
 from compliance.selectors import holds as hold_selectors
+from compliance.selectors import list_filters
 from compliance.selectors import orders as order_selectors
 from compliance.selectors import requests as request_selectors
 from compliance.selectors import webhooks as webhook_selectors
@@ -31,23 +33,33 @@ def _list(request, template: str, rows, **context):
 @officer_required
 def orders(request):
     open_only = request.GET.get("state") == "open"
-    return _list(request, "orders.html", order_selectors.order_list(open_only=open_only), open_only=open_only)
+    form = OrderFilterForm(request.GET)
+    now = timezone.now()
+    rows = with_deadline_state(order_selectors.order_list(open_only=open_only), at=now)
+    rows = list_filters.orders_filtered(rows, at=now, **form.filters())
+    return _list(request, "orders.html", rows, open_only=open_only, filter_form=form)
 
 
 @officer_required
 def erasure_requests(request):
     open_only = request.GET.get("state") == "open"
+    form = ErasureRequestFilterForm(request.GET)
+    now = timezone.now()
     rows = with_deadline_state(
-        request_selectors.erasure_request_list(open_only=open_only).select_related("tenant"), at=timezone.now()
+        request_selectors.erasure_request_list(open_only=open_only).select_related("tenant"), at=now
     )
-    return _list(request, "erasure_requests.html", rows, open_only=open_only)
+    rows = list_filters.requests_filtered(rows, at=now, **form.filters())
+    return _list(request, "erasure_requests.html", rows, open_only=open_only, filter_form=form)
 
 
 @officer_required
 def holds(request):
     active_only = request.GET.get("state") == "active"
-    rows = hold_selectors.holds_active(now=timezone.now()) if active_only else hold_selectors.legal_hold_list()
-    return _list(request, "holds.html", rows, active_only=active_only)
+    form = HoldFilterForm(request.GET)
+    now = timezone.now()
+    rows = hold_selectors.holds_active(now=now) if active_only else hold_selectors.legal_hold_list()
+    rows = list_filters.holds_filtered(rows, at=now, **form.filters())
+    return _list(request, "holds.html", rows, active_only=active_only, filter_form=form)
 
 
 @officer_required

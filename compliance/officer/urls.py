@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.officer import access_views, list_views, order_views, request_views, retention_views
+from compliance.officer import access_views, find_views, list_views, order_views, request_views, retention_views
 from compliance.officer import views as officer_views
 
 app_name = "officer"
@@ -61,6 +61,13 @@ urlpatterns = [
         "retention-rules/<int:rule_id>/deactivate/",
         retention_views.retention_rule_deactivate,
         name="retention-rule-deactivate",
+    ),
+    path("search/", find_views.search_view, name="search"),
+    path("subjects/<uuid:subject_id>/", find_views.subject_history_view, name="subject"),
+    path(
+        "subjects/<uuid:subject_id>/history.<str:fmt>",
+        find_views.subject_history_export,
+        name="subject-history-export",
     ),
     path("audit/", officer_views.audit_log, name="audit"),
     path("audit/verify/", officer_views.audit_verify_now, name="audit-verify"),
