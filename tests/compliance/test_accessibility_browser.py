@@ -36,6 +36,7 @@ OFFICER_EXCEPTIONS = {
     "officer:access-request-extend": "acts and redirects to the request",
     "officer:retention-rule-deactivate": "acts and redirects to the retention rules",
     "officer:audit-verify": "recomputes the check and redirects back",
+    "officer:subject-history-export": "a JSON or CSV download",
 }
 PORTAL_EXCEPTIONS = {
     "consent-portal:consent-receipt": "a receipt download (JSON or JWT)",
@@ -138,6 +139,9 @@ def test_every_officer_page_is_accessible_and_fits(browser_page, officer_scene):
         ("erasure-request", f"/officer/erasure-requests/{officer_scene['erasure'].pk}/"),
         ("access-request", f"/officer/access-requests/{officer_scene['access'].pk}/"),
         ("certificate", f"/officer/certificates/{officer_scene['certificate'].pk}/"),
+        ("search", "/officer/search/?q=OPC-QC"),
+        ("subject", f"/officer/subjects/{officer_scene['erasure'].subject_id}/"),
+        ("orders-filtered", "/officer/orders/?status=blocked_by_hold&jurisdiction=GB&tenant=&due=any"),
     ]:
         visit(slug, path)
 
