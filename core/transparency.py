@@ -18,6 +18,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import connection, transaction
 
+from core import replica
 from core.audit import canonical, leaf_fields
 from core.errors import DomainError, NotFound
 from core.keys import public_key_bytes, signing_key
@@ -75,6 +76,8 @@ def audit_integrate(*, limit: int = BATCH) -> AuditTreeHead | None:
         rows = cursor.fetchall()
         if not rows:
             return None
+        # A head is published as soon as it commits (GET /audit/head): a failover must not lose one a client kept.
+        replica.kept_by_standby()
         head = AuditTreeHead.objects.order_by("-tree_size").first()
         size = head.tree_size if head else 0
         compact = [bytes.fromhex(h) for h in head.compact] if head else []
