@@ -15,7 +15,8 @@ go on for --after seconds. Then: every accepted job is polled until it ends (at 
 verify_audit` runs on the new primary, and each kept head is checked with a consistency proof to the new tree
 (GET /audit/consistency, verified by tools/verify_audit.py, RFC 9162). Printed and appended to --json: acknowledged
 writes missing per kind, jobs that never end / end twice / keep their image bytes, seconds with 5xx or connection
-errors, the audit verification and the heads that are not a prefix of the new tree.
+errors, the audit verification and the heads that are not a prefix of the new tree. --sync-all: every commit on
+the primary waits for the standby's flush (synchronous_commit = on as its default), not only the bounded ones.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ def parse_args():
     parser.add_argument("--after", type=float, default=30.0, help="load on the promoted standby")
     parser.add_argument("--clients", type=int, default=3, help="clients enrolling and matching")
     parser.add_argument("--writers", type=int, default=3, help="clients granting and withdrawing consents")
+    parser.add_argument(
+        "--sync-all", action="store_true", help="every commit waits for the standby's flush (synchronous_commit = on)"
+    )
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/facegate-failover"))
     parser.add_argument("--json", type=Path, default=ROOT / "docs" / "bench" / "failover.json")
     return parser.parse_args()
@@ -345,6 +349,8 @@ def main() -> int:
     os.environ["REDIS_URL"] = embedded.start_redis()
     prepare()  # migrate before the copy: the standby starts with the schema
     replica_url = standby.start_standby(fresh=True)
+    if args.sync_all:
+        standby._primary_configure(embedded._pg_server(embedded.data_dir()), {"synchronous_commit": "on"})
     port = free_port()
     env = stack_env(port, os.environ["DATABASE_URL"], replica_url)
     stack_log = open(args.data_dir.parent / f"{args.data_dir.name}-stack.log", "ab")  # noqa: SIM115
@@ -400,6 +406,7 @@ def main() -> int:
         result.update(
             promote_s=round(promoted - clients.killed_at, 2),
             stack_restart_s=round(healthy - promoted, 2),
+            sync_all=args.sync_all,
             clients={"full": args.clients, "writers": args.writers, "seconds": args.seconds, "after": args.after},
             **outcome(clients, final),
             errors=errors_seen(clients),
