@@ -291,11 +291,13 @@ def errors_seen(clients: Clients) -> dict:
         "http_503": sum(1 for _, s in failed if s == 503),
         "connection_errors": sum(1 for _, s in failed if s == 599),
         "seconds_with_errors": len({int(t) for t in after}),
+        # From the kill to the first write acknowledged after the first failure (an answer already on its way
+        # when the primary died is no sign of recovery).
         "first_write_acknowledged_after_kill_s": next(
             (
                 round(t - clients.killed_at, 2)
                 for t, name, s in clients.answers
-                if t >= clients.killed_at and name.startswith("POST") and s < 300
+                if after and t > clients.killed_at + min(after) and name.startswith("POST") and s < 300
             ),
             None,
         ),
