@@ -73,7 +73,8 @@ class Clients:
     def __init__(self, base: str, key: str, token: str, notice: str):
         self.base, self.key, self.token, self.notice = base, key, token, notice
         self.lock = threading.Lock()
-        self.answers: list[tuple[float, str, int]] = []  # (time answered, endpoint, status; 599 = no answer)
+        # (time sent, time answered, endpoint, status; 599 = no answer)
+        self.answers: list[tuple[float, float, str, int]] = []
         self.acked: dict[str, list[str]] = defaultdict(list)
         self.jobs: dict[str, tuple[str, dict]] = {}  # id -> (kind, the job as last answered before the kill)
         self.heads: dict[int, dict] = {}
@@ -81,15 +82,16 @@ class Clients:
         self.killed_at: float | None = None
 
     def call(self, session, name: str, method: str, path: str, **kw):
+        sent = time.monotonic()
         try:
             r = session.request(method, self.base + path, timeout=60, **kw)
         except requests.RequestException:
             with self.lock:
-                self.answers.append((time.monotonic(), name, 599))
+                self.answers.append((sent, time.monotonic(), name, 599))
             time.sleep(0.2)  # the server is gone: an app would back off too
             return None
         with self.lock:
-            self.answers.append((time.monotonic(), name, r.status_code))
+            self.answers.append((sent, time.monotonic(), name, r.status_code))
         return r
 
     def session(self, auth: str) -> requests.Session:
@@ -282,7 +284,7 @@ def outcome(clients: Clients, final: dict[str, dict | None]) -> dict:
 
 
 def errors_seen(clients: Clients) -> dict:
-    failed = [(t, status) for t, _, status in clients.answers if status >= 500]
+    failed = [(t, status) for _, t, _, status in clients.answers if status >= 500]
     after = [t - clients.killed_at for t, _ in failed if t >= clients.killed_at]
     return {
         "answers": len(clients.answers),
@@ -291,13 +293,13 @@ def errors_seen(clients: Clients) -> dict:
         "http_503": sum(1 for _, s in failed if s == 503),
         "connection_errors": sum(1 for _, s in failed if s == 599),
         "seconds_with_errors": len({int(t) for t in after}),
-        # From the kill to the first write acknowledged after the first failure (an answer already on its way
-        # when the primary died is no sign of recovery).
+        # From the kill to the first write acknowledged that was sent after the first failure (an answer already
+        # on its way when the primary died is no sign of recovery).
         "first_write_acknowledged_after_kill_s": next(
             (
                 round(t - clients.killed_at, 2)
-                for t, name, s in clients.answers
-                if after and t > clients.killed_at + min(after) and name.startswith("POST") and s < 300
+                for sent, t, name, s in clients.answers
+                if after and sent > clients.killed_at + min(after) and name.startswith("POST") and s < 300
             ),
             None,
         ),
