@@ -37,13 +37,16 @@ def free_port() -> int:
 
 
 class Stack:
-    def __init__(self, data_dir: Path, port: int | None = None, purposes: str = "fraud_prevention"):
+    def __init__(
+        self, data_dir: Path, port: int | None = None, purposes: str = "fraud_prevention", standby: bool = False
+    ):
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}/api/v1"
         self.env = {**os.environ, "FACEGATE_DATA_DIR": str(data_dir), "PORT": str(self.port)}
         self.env.pop("DATABASE_URL", None)
         self.env.pop("REDIS_URL", None)
         self.data_dir, self.purposes = data_dir, purposes
+        self.standby = standby  # `devserver run --standby`: a synchronous hot standby (docs/replication.md)
         self.log = open(data_dir.parent / f"{data_dir.name}-stack.log", "ab")  # noqa: SIM115 - closed in stop()
 
     def manage(self, *args: str) -> list[str]:
@@ -55,7 +58,7 @@ class Stack:
 
     def start(self) -> Self:
         self.proc = subprocess.Popen(
-            [PYTHON, "-m", "devserver", "run"],
+            [PYTHON, "-m", "devserver", "run", *(["--standby"] if self.standby else [])],
             cwd=ROOT,
             env=self.env,
             stdout=self.log,

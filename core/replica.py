@@ -76,6 +76,19 @@ def _lsn_text(lsn: int) -> str:
 def eligibility_removed() -> None:
     """Call inside a transaction that makes templates ineligible: when it commits, no search on the standby that
     starts afterwards can miss it (see the module docstring). Without a standby configured it does nothing."""
+    _commit_on_standby(fence=True)
+
+
+def kept_by_standby() -> None:
+    """Call inside a transaction whose commit is published at once and must outlive the primary (a signed tree
+    head: a client keeps it, and a failover must not fork the log under it). While a synchronous standby streams,
+    the commit returns once the standby has applied it, within the same bound; past the bound, or with none
+    streaming, it commits on the primary alone (no fence: searches do not read it). Without a standby configured
+    it does nothing."""
+    _commit_on_standby(fence=False)
+
+
+def _commit_on_standby(*, fence: bool) -> None:
     if not configured():
         return
     with connection.cursor() as cursor:
@@ -86,14 +99,21 @@ def eligibility_removed() -> None:
             [_lsn_text(_fence_read(default=0) or 0)],
         )
         pid, started, streaming = cursor.fetchone()
-        if streaming:
+    waiting = getattr(connection, "facegate_standby_wait", None)
+    if waiting is not None and waiting["started"] == started:  # this transaction asked already: one guard
+        waiting["fence"] |= fence
+        return
+    waiting = connection.facegate_standby_wait = {"started": started, "fence": fence}
+    if streaming:
+        with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = remote_apply")
     guard = _CommitGuard(pid, started) if streaming else None
     if guard:
         guard.start()
 
     def after_commit() -> None:
-        if guard is None or guard.stop():  # not sent to the standby, or its wait was cut short
+        cut_short = guard is None or guard.stop()  # not sent to the standby, or its wait was cut short
+        if cut_short and waiting["fence"]:
             _fence()
 
     transaction.on_commit(after_commit)

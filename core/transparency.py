@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from core import replica
 from core.audit import canonical, leaf_fields
 from core.errors import DomainError, NotFound
 from core.keys import history_key, key_ring, thumbprint
@@ -84,6 +85,8 @@ def audit_integrate(*, limit: int = BATCH) -> AuditTreeHead | None:
         rows = cursor.fetchall()
         if not rows:
             return None
+        # A head is published as soon as it commits (GET /audit/head): a failover must not lose one a client kept.
+        replica.kept_by_standby()
         head = AuditTreeHead.objects.order_by("-tree_size").first()
         size = head.tree_size if head else 0
         compact = [bytes.fromhex(h) for h in head.compact] if head else []

@@ -61,6 +61,37 @@ def _manage(*args: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, cwd=ROOT)
 
 
+def prepare() -> None:
+    """What runs once against the database before the processes start."""
+    _manage("preflight")
+    _manage("migrate", "--no-input", "-v", "0")
+    _manage("partition_tenants")  # tenants past the size threshold get their own partition and HNSW index
+    _manage("bootstrap")
+
+
+def stack_children(port: str, env: dict[str, str] | None = None) -> list[Child]:
+    """The processes of the stack (web first: stopped first). `env`: theirs instead of this process's
+    (bench/failover.py restarts them on a promoted standby's DATABASE_URL)."""
+    # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
+    # which then stops them in order (web first, servers last).
+    spawn = dict(cwd=ROOT, start_new_session=True, env=env)
+    concurrency = (env or os.environ).get("WORKER_CONCURRENCY", "2")
+    # fmt: off
+    return [
+        Child("web", [
+            PYTHON, "-m", "gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn_conf",
+            "--bind", f"127.0.0.1:{port}",
+        ], spawn),
+        Child("worker", [
+            PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "-Q", "matches,enrollments,celery",
+            "--concurrency", concurrency, "--hostname", "facegate@%h",
+        ], spawn),
+        Child("beat", [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], spawn),
+        Child("audit_sequencer", [PYTHON, "manage.py", "audit_sequencer"], spawn),
+    ]
+    # fmt: on
+
+
 def run(*, with_standby: bool = False) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     # Local use: webhooks may go to a receiver on this machine (production refuses private addresses).
@@ -77,27 +108,8 @@ def run(*, with_standby: bool = False) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        _manage("preflight")
-        _manage("migrate", "--no-input", "-v", "0")
-        _manage("partition_tenants")  # tenants past the size threshold get their own partition and HNSW index
-        _manage("bootstrap")
-        # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
-        # which then stops them in order (web first, servers last).
-        spawn = dict(cwd=ROOT, start_new_session=True)
-        # fmt: off
-        supervisor.children = [
-            Child("web", [
-                PYTHON, "-m", "gunicorn", "config.wsgi:application", "--config", "python:config.gunicorn_conf",
-                "--bind", f"127.0.0.1:{port}",
-            ], spawn),
-            Child("worker", [
-                PYTHON, "-m", "celery", "-A", "config", "worker", "--loglevel", "INFO", "-Q", "matches,enrollments,celery",
-                "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2"), "--hostname", "facegate@%h",
-            ], spawn),
-            Child("beat", [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO"], spawn),
-            Child("audit_sequencer", [PYTHON, "manage.py", "audit_sequencer"], spawn),
-        ]
-        # fmt: on
+        prepare()
+        supervisor.children = stack_children(port)
         supervisor.start()
         print(f"facegate: running on http://127.0.0.1:{port}/ (Ctrl-C stops everything)", flush=True)
         # A child that exits (a killed worker, a crashed beat) is restarted with backoff; the others keep running.

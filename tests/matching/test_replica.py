@@ -2,7 +2,8 @@
 synchronous streaming standby of the first, started by this module's fixture (devserver/standby.py).
 
 A withdrawal answered by the API is never missed by a gated search on the standby; with the standby stopped, or
-not applying WAL, searches are answered by the primary and withdrawals still commit.
+not applying WAL, searches are answered by the primary and withdrawals still commit. A signed tree head is on the
+standby before it is published, so a failover never forks the audit log under a head a client kept.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from django.db import connections
 from django.utils import timezone
 
 from consent.models import Consent
+from core.audit import Actor, audit_append
 from core.replica import REPLICA, on_standby
+from core.transparency import audit_integrate
 from devserver import standby
 from matching import selectors
 from tests import factories
@@ -156,3 +159,17 @@ def test_a_standby_that_stops_applying_is_fenced_off(replica, people, client, se
         with replica.cursor() as cursor:
             cursor.execute("SELECT pg_wal_replay_resume()")
     assert withdrawn.subject_id not in wait_until_standby_serves(tenant, withdrawn)
+
+
+def test_a_signed_head_is_on_the_standby_once_published(replica, late_replay):
+    """The sequencer signs a head; GET /audit/head publishes it at once, and a client keeps it. The standby replays
+    300 ms late, so a head committed on the primary alone would not be there yet: promoted then (the primary
+    lost), it would sign another tree of that size, and the kept head would be no prefix of the new log."""
+    for n in range(3):
+        audit_append(actor=Actor.system("test"), action="test.failover", object_type="test", object_id=str(n))
+    head = audit_integrate()
+    with replica.cursor() as cursor:
+        cursor.execute("SELECT root_hash FROM core_audittreehead WHERE tree_size = %s", [head.tree_size])
+        row = cursor.fetchone()
+    assert row is not None, "the published head is not on the standby"
+    assert bytes(row[0]) == bytes(head.root_hash)
