@@ -223,7 +223,7 @@ def kill_primary() -> None:
 
 
 # --- The outcome --------------------------------------------------------------------------------------------
-def jobs_polled(clients: Clients, within: float = 120) -> dict[str, dict]:
+def jobs_polled(clients: Clients, within: float = 120) -> dict[str, dict | None]:
     """Each accepted job as the API answers it once it has ended (or at the deadline); None when it is gone."""
     session = clients.session(f"Api-Key {clients.key}")
     final: dict[str, dict | None] = {}
@@ -266,8 +266,8 @@ def outcome(clients: Clients, final: dict[str, dict | None]) -> dict:
         for pk, (kind, seen) in clients.jobs.items()
         if seen.get("status") in ENDED
         and (
-            final.get(pk) is None
-            or (final[pk]["status"], final[pk].get("finished_at")) != (seen["status"], seen.get("finished_at"))
+            (body := final.get(pk)) is None
+            or (body["status"], body.get("finished_at")) != (seen["status"], seen.get("finished_at"))
         )
     ]
     images = Enrollment.objects.filter(pk__in=clients.acked["enrollments"], image__isnull=False).count()
@@ -284,11 +284,13 @@ def outcome(clients: Clients, final: dict[str, dict | None]) -> dict:
 
 
 def errors_seen(clients: Clients) -> dict:
+    killed_at = clients.killed_at
+    assert killed_at is not None, "errors are counted after the kill"
     failed = [(t, status) for _, t, _, status in clients.answers if status >= 500]
-    after = [t - clients.killed_at for t, _ in failed if t >= clients.killed_at]
+    after = [t - killed_at for t, _ in failed if t >= killed_at]
     return {
         "answers": len(clients.answers),
-        "errors_before_kill": sum(1 for t, _ in failed if t < clients.killed_at),
+        "errors_before_kill": sum(1 for t, _ in failed if t < killed_at),
         "http_5xx": sum(1 for _, s in failed if 500 <= s < 599 and s != 503),
         "http_503": sum(1 for _, s in failed if s == 503),
         "connection_errors": sum(1 for _, s in failed if s == 599),
@@ -297,9 +299,9 @@ def errors_seen(clients: Clients) -> dict:
         # on its way when the primary died is no sign of recovery).
         "first_write_acknowledged_after_kill_s": next(
             (
-                round(t - clients.killed_at, 2)
+                round(t - killed_at, 2)
                 for sent, t, name, s in clients.answers
-                if after and sent > clients.killed_at + min(after) and name.startswith("POST") and s < 300
+                if after and sent > killed_at + min(after) and name.startswith("POST") and s < 300
             ),
             None,
         ),

@@ -50,7 +50,7 @@ def main() -> int:
     args.data_dir.mkdir(parents=True, exist_ok=True)
     stack = LoadStack(args.data_dir, standby=True).start()
     try:
-        stop, samples, missing = threading.Event(), [], []
+        stop, samples, missing = threading.Event(), list[dict](), list[float]()
         sampler = threading.Thread(target=sample, args=(stack.env["DATABASE_URL"], stop, samples, missing))
         load_before = os.getloadavg()
         sampler.start()

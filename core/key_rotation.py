@@ -51,7 +51,7 @@ def _replace_ring(path: Path, seed: bytes, *, expect_kid: str, now: datetime) ->
     return retired
 
 
-def signing_key_rotate(*, actor: Actor) -> dict:
+def signing_key_rotate(*, actor: Actor) -> dict[str, object]:
     """Rotate the file ring and audit it (`signing_key.rotated` with both kids), in one step: the event commits
     only if the new ring is in place, and a failed write leaves both the ring and the log as they were."""
     if settings.AUDIT_SIGNING_KEY:

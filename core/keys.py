@@ -162,10 +162,10 @@ def _ring_file_created(path: Path) -> None:
         temporary.unlink()
 
 
-_cache: tuple[tuple, KeyRing] | None = None
+_cache: tuple[tuple[object, ...], KeyRing] | None = None
 
 
-def _source() -> tuple:
+def _source() -> tuple[object, ...]:
     """What the ring is read from, down to the file's identity: a rotation (a new file renamed over the old one)
     changes it, so every process signs with the new key from its next signature on."""
     if settings.AUDIT_SIGNING_KEY:
@@ -187,7 +187,7 @@ def key_ring() -> KeyRing:
             retired = json.loads(settings.AUDIT_RETIRED_SIGNING_KEYS or "[]")
             document = {"format": RING_FORMAT, "active": {"seed": settings.AUDIT_SIGNING_KEY}, "retired": retired}
         else:
-            document = json.loads(Path(source[1]).read_text())
+            document = json.loads(Path(str(source[1])).read_text())
         try:
             _cache = (source, ring_from_document(document))
         except (KeyError, TypeError, ValueError) as exc:

@@ -103,7 +103,7 @@ def _commit_on_standby(*, fence: bool) -> None:
     if waiting is not None and waiting["started"] == started:  # this transaction asked already: one guard
         waiting["fence"] |= fence
         return
-    waiting = connection.facegate_standby_wait = {"started": started, "fence": fence}
+    waiting = connection.facegate_standby_wait = {"started": started, "fence": fence}  # type: ignore[attr-defined]
     if streaming:
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit = remote_apply")

@@ -25,7 +25,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from verify_audit import head_valid, inclusion_valid  # noqa: E402
+from verify_audit import head_valid, inclusion_valid  # type: ignore[import-not-found]  # noqa: E402
 
 EVENT_FIELDS = ("seq", "at", "actor", "action", "object_type", "object_id", "details")
 CERTIFICATE_FIELDS = (

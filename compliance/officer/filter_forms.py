@@ -26,8 +26,8 @@ class ListFilterForm(forms.Form):
 
     def __init__(self, data=None):
         super().__init__(data)
-        self.fields["status"].choices = [*_ANY, *self.status_choices]
-        self.fields["jurisdiction"].choices = [
+        self.fields["status"].choices = [*_ANY, *self.status_choices]  # type: ignore[attr-defined]
+        self.fields["jurisdiction"].choices = [  # type: ignore[attr-defined]
             *_ANY,
             *Jurisdiction.objects.order_by("code").values_list("code", "code"),
         ]
@@ -41,7 +41,7 @@ class ListFilterForm(forms.Form):
 
 
 class OrderFilterForm(ListFilterForm):
-    status_choices = list(OrderStatus.choices)
+    status_choices = [(value, str(label)) for value, label in OrderStatus.choices]
 
 
 class HoldFilterForm(ListFilterForm):
@@ -50,8 +50,8 @@ class HoldFilterForm(ListFilterForm):
 
 
 class ErasureRequestFilterForm(ListFilterForm):
-    status_choices = list(ErasureStatus.choices)
+    status_choices = [(value, str(label)) for value, label in ErasureStatus.choices]
 
 
 class AccessRequestFilterForm(ListFilterForm):
-    status_choices = list(AccessStatus.choices)
+    status_choices = [(value, str(label)) for value, label in AccessStatus.choices]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 from django.db.models import F, Func, QuerySet, TextField, Value
 
@@ -74,7 +75,7 @@ def search(*, text: str) -> dict[str, list]:
     }
 
 
-def only_match(results: dict[str, list]) -> tuple[str, object] | None:
+def only_match(results: dict[str, list]) -> tuple[str, Any] | None:
     """(kind, row) when exactly one record matched, else None."""
     rows = [(kind, row) for kind, found in results.items() for row in found]
     return rows[0] if len(rows) == 1 else None

@@ -85,10 +85,10 @@ def _requests(subject: Subject):
         yield HistoryEntry(
             r.received_at, "erasure_request", f"Erasure request ({r.get_status_display()})", str(r.pk), link
         )
-    for r in AccessRequest.objects.filter(subjects__contains=[subject.pk]).order_by("received_at"):
-        link = ("officer:access-request", str(r.pk))
+    for a in AccessRequest.objects.filter(subjects__contains=[subject.pk]).order_by("received_at"):
+        link = ("officer:access-request", str(a.pk))
         yield HistoryEntry(
-            r.received_at, "access_request", f"Access request ({r.get_status_display()})", str(r.pk), link
+            a.received_at, "access_request", f"Access request ({a.get_status_display()})", str(a.pk), link
         )
     for c in certificates_naming(subject_id=subject.pk):
         link = ("officer:certificate", str(c.pk))

@@ -40,7 +40,9 @@ def _rotate() -> dict:
 
 def _signed_head():
     audit_append(actor=ACTOR, action="test.event", details={"n": AuditEvent.objects.count()})
-    return head_json(audit_integrate())
+    head = audit_integrate()
+    assert head is not None
+    return head_json(head)
 
 
 def _line() -> None:
@@ -141,6 +143,7 @@ def test_a_retired_key_signing_after_its_retirement_is_refused(signing_key_ring,
     _line()
     rotated = _rotate()
     retired_at = key_ring().get(rotated["retired_kid"]).retired_at
+    assert retired_at is not None
 
     _foreign_line(journal, retired_private, at=retired_at + timedelta(seconds=1))
     with pytest.raises(JournalError, match="line 2: dated .*, after its key .* was retired"):
