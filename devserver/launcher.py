@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from config import services_env
 from devserver import embedded, standby
 from devserver.supervisor import Child, Supervisor
 
@@ -81,6 +82,8 @@ def run(*, with_standby: bool = False) -> int:
         _manage("migrate", "--no-input", "-v", "0")
         _manage("partition_tenants")  # tenants past the size threshold get their own partition and HNSW index
         _manage("bootstrap")
+        for file in services_env.metrics_dir().glob("*.db"):  # the last run's metrics: every process starts afresh
+            file.unlink()
         # Children get their own process group so a terminal Ctrl-C reaches only the launcher,
         # which then stops them in order (web first, servers last).
         spawn = dict(cwd=ROOT, start_new_session=True)
