@@ -166,21 +166,27 @@ def _catch_up(cursor, name: str, tenant: uuid.UUID) -> None:
     )
 
 
-def _locked(cursor, *statements: tuple[str, list]) -> float:
-    """Statements taking ACCESS EXCLUSIVE on the shared partition, in a savepoint: each waits at most LOCK_TIMEOUT
-    for the lock rather than queue every reader behind it, then all are tried again. Returns their seconds."""
+def _locked(cursor, *statements: tuple[str, list], before=None) -> dict:
+    """Statements taking ACCESS EXCLUSIVE on the shared partition, after `before` (the long phase), in a savepoint.
+    Each waits at most LOCK_TIMEOUT for its lock rather than queue every reader behind it; then the savepoint is
+    rolled back, which also frees any writer waiting on the long phase's row locks (it then yields: migration
+    0012), and all is tried again. Returns the seconds of the long phase and of the locking statements."""
     for attempt in range(1, LOCK_ATTEMPTS + 1):
         try:
             with transaction.atomic():
                 # Keys checked per statement: ALTER TABLE refuses a table with deferred checks pending.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                started = time.perf_counter()
+                if before is not None:
+                    before()
+                long_phase = time.perf_counter() - started
                 cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
                 started = time.perf_counter()
                 for statement, params in statements:
                     cursor.execute(statement, params)
-                elapsed = time.perf_counter() - started
+                locked = time.perf_counter() - started
                 cursor.execute("SET LOCAL lock_timeout = 0")
-                return elapsed
+                return {"long_phase_s": long_phase, "lock_s": locked, "lock_attempts": attempt}
         except OperationalError as exc:
             if not is_retryable(exc) or attempt == LOCK_ATTEMPTS:
                 raise
@@ -210,22 +216,29 @@ def partition_attach(*, tenant_id, paused=None) -> dict:
                 _catch_up(cursor, name, tenant)
                 timings["catch_up_s"] = time.perf_counter() - started
             with transaction.atomic():
-                timings["guard_lock_s"] = _locked(
+                added = _locked(
                     cursor, (f"ALTER TABLE {SHARED} ADD CONSTRAINT {guard} CHECK (tenant_id <> %s) NOT VALID", [tenant])
                 )
-            with transaction.atomic():
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                started = time.perf_counter()
+                timings["guard_lock_s"] = added["lock_s"]
+
+            def long_phase():
                 cursor.execute(f"DELETE FROM {SHARED} WHERE tenant_id = %s", [tenant])
                 cursor.execute(f"ALTER TABLE {SHARED} VALIDATE CONSTRAINT {guard}")
                 if paused is not None:
                     paused()
-                timings["long_phase_s"] = time.perf_counter() - started
-                timings["attach_lock_s"] = _locked(
+
+            with transaction.atomic():
+                attached = _locked(
                     cursor,
                     (f"ALTER TABLE {TEMPLATES} ATTACH PARTITION {name} FOR VALUES IN (%s)", [tenant]),
                     (f"ALTER TABLE {SHARED} DROP CONSTRAINT {guard}", []),
                     (f"ALTER TABLE {name} DROP CONSTRAINT {name}_tenant", []),
+                    before=long_phase,
+                )
+                timings.update(
+                    long_phase_s=attached["long_phase_s"],
+                    attach_lock_s=attached["lock_s"],
+                    attach_attempts=attached["lock_attempts"],
                 )
         except BaseException:
             with transaction.atomic():  # before the tenant's writers may write again
