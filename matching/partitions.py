@@ -86,8 +86,8 @@ def _set(cursor, settings: dict) -> None:
 def partition_promote(*, tenant_id) -> dict:
     """Move a tenant's templates from the shared partition to its own, with its own HNSW index. Returns timings.
 
-    Readers and writers of other partitions never wait; those of the shared partition wait only for the
-    final step (partition_attach). Idempotent: an existing partition is left alone.
+    Readers and writers of other partitions never wait; those of the shared partition wait only for its ATTACH,
+    which scans nothing (partition_attach). Idempotent: an existing partition is left alone.
     """
     if tenant_partition_rows(tenant_id) is not None:
         return {}
