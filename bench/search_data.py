@@ -100,6 +100,7 @@ def load_group(cursor, group: int, size: int, count: int, rng, now, seconds: dic
             "external_ref": pg_text([f"{r:09d}" for r in ranks]),
             "jurisdiction_id": JURISDICTION.encode(),
             "email": b"",
+            "email_canonical": b"",
             "created_at": at,
             "erasure_cause": b"",
         },

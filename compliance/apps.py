@@ -22,7 +22,8 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         # Imported here, as Django wants: the service module touches models, which exist only once apps are ready.
         from compliance.services import webhooks
-        from core import checks, events
+        from core import checks, events, metrics
 
         events.writer_register(webhooks.webhook_emit)
+        metrics.collector_register(webhooks.webhook_pending_metrics)
         checks.register("restore", restore_check)

@@ -4,7 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import setup_logging, task_postrun, task_prerun
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_process_shutdown
 
 from core import logs
 
@@ -33,6 +33,14 @@ def task_log_start(task=None, **_) -> None:
 @task_postrun.connect
 def task_log_end(task=None, state=None, **_) -> None:
     logs.task_ended(task, state)
+
+
+@worker_process_shutdown.connect
+def metrics_process_dead(pid=None, **_) -> None:
+    """A pool process ended: its live gauges leave the scrape (core/metrics.py)."""
+    from core.metrics import process_dead
+
+    process_dead(pid or os.getpid())
 
 
 app.conf.beat_schedule = {

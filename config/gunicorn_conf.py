@@ -23,6 +23,24 @@ timeout = 60
 limit_request_line = 8190  # gunicorn's maximum; 0 would mean no bound at all
 worker_class = "config.gunicorn_conf.JsonErrorWorker"
 
+
+def on_starting(server):
+    """The metric files of the processes of an earlier start go (a restart reads as a counter reset); those of
+    processes still running (a Celery worker of the same deployment) stay."""
+    from config.services_env import metrics_dir, metrics_files_of_dead_processes
+
+    for file in metrics_files_of_dead_processes(metrics_dir()):
+        file.unlink(missing_ok=True)
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    from config.services_env import metrics_dir
+
+    multiprocess.mark_process_dead(worker.pid, path=str(metrics_dir()))
+
+
 REFUSALS = {LimitRequestLine: (414, "URI Too Long"), LimitRequestHeaders: (431, "Request Header Fields Too Large")}
 
 

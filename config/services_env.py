@@ -32,6 +32,23 @@ def data_dir(create: bool = True) -> Path:
     return path
 
 
+def metrics_dir() -> Path:
+    """$PROMETHEUS_MULTIPROC_DIR, or metrics/ in the data dir: each process's metric files (core/metrics.py)."""
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or data_dir() / "metrics").resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def metrics_files_of_dead_processes(path: Path) -> list[Path]:
+    """The metric files (`<kind>_<pid>.db`) of processes no longer running, left by an earlier start."""
+    dead = []
+    for file in path.glob("*_*.db"):
+        pid = file.stem.rpartition("_")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            dead.append(file)
+    return dead
+
+
 # --- PostgreSQL -----------------------------------------------------------
 
 

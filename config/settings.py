@@ -21,6 +21,11 @@ env = environ.Env()
 
 DATA_DIR = services_env.data_dir()
 os.environ["FACEGATE_DATA_DIR"] = str(DATA_DIR)
+# prometheus_client's multiprocess mode (core/metrics.py) reads it from the environment before any metric exists.
+PROMETHEUS_MULTIPROC_DIR = str(services_env.metrics_dir())
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR
+# The bearer token of GET /metrics; unset, there is no /metrics (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
 
 def _secret_key() -> str:

@@ -6,10 +6,12 @@ from compliance.officer import views as officer_views
 from compliance.portal.urls import access_urlpatterns, consent_urlpatterns, erasure_urlpatterns
 from core.health import healthz
 from core.keys import jwks_view
+from core.metrics import metrics_view
 
 urlpatterns = [
     path("", officer_views.index, name="index"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path(".well-known/jwks.json", jwks_view, name="jwks"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

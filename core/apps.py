@@ -10,6 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from core import metrics
         from core.signin import signin_completed
+        from core.transparency import audit_lag_metrics
 
         user_logged_in.connect(signin_completed, dispatch_uid="core.signin.signin_completed")
+        metrics.collector_register(audit_lag_metrics)

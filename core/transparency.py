@@ -12,16 +12,19 @@ import base64
 import json
 import struct
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
+from prometheus_client.core import Metric
 
 from core import replica
 from core.audit import canonical, leaf_fields
 from core.errors import DomainError, NotFound
 from core.keys import history_key, key_ring, thumbprint
 from core.merkle import Tree, compact_append, compact_root, leaf_hash
+from core.metrics import gauge
 from core.models import AuditEvent, AuditLeaf, AuditTreeHead
 
 SEQUENCER_LOCK = 0x46474151  # pg advisory lock id, taken by the sequencer alone
@@ -223,3 +226,29 @@ def audit_verify() -> dict[str, Any]:
         "heads": checked,
         "pending": AuditEvent.objects.filter(leaf_index__isnull=True).count(),
     }
+
+
+def audit_lag_metrics() -> Iterable[Metric]:
+    """Scrape time (core/metrics.py): committed events no signed head covers yet, and the age of the newest head."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT (SELECT count(*) FROM core_auditevent WHERE leaf_index IS NULL),
+                      (SELECT extract(epoch FROM clock_timestamp() - min(at)) FROM core_auditevent
+                       WHERE leaf_index IS NULL),
+                      (SELECT max(timestamp) FROM core_audittreehead)"""
+        )
+        pending, oldest, head_ms = cursor.fetchone()
+    since_head = time.time() - head_ms / 1000 if head_ms is not None else float("nan")
+    yield gauge("facegate_audit_pending_events", "Audit events not yet in a signed tree head", [], [([], pending)])
+    yield gauge(
+        "facegate_audit_oldest_pending_seconds",
+        "Age of the oldest audit event no signed head covers (0: none)",
+        [],
+        [([], float(oldest or 0))],
+    )
+    yield gauge(
+        "facegate_audit_seconds_since_signed_head",
+        "Seconds since the newest signed tree head (NaN: none yet)",
+        [],
+        [([], since_head)],
+    )

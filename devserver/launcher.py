@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+from config import services_env
 from devserver import embedded, standby
 from devserver.supervisor import Child, Supervisor
 
@@ -67,6 +68,8 @@ def prepare() -> None:
     _manage("migrate", "--no-input", "-v", "0")
     _manage("partition_tenants")  # tenants past the size threshold get their own partition and HNSW index
     _manage("bootstrap")
+    for file in services_env.metrics_dir().glob("*.db"):  # the last run's metrics: every process starts afresh
+        file.unlink()
 
 
 def stack_children(port: str, env: dict[str, str] | None = None) -> list[Child]:

@@ -22,8 +22,10 @@ class MatchingConfig(AppConfig):
 
     def ready(self):
         # Imported here, as Django wants: app modules may touch models, which exist only once apps are ready.
-        from core import checks
+        from core import checks, metrics
         from matching import weights
+        from matching.metrics import jobs_waiting_metrics
 
         weights.install()
         checks.register("weights", weights_check)
+        metrics.collector_register(jobs_waiting_metrics)

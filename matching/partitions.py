@@ -5,8 +5,9 @@ A tenant's search names its tenant_id, so PostgreSQL prunes it to one partition:
 its own templates only, and the eligible share that chooses the search path is a share of that tenant.
 
 Promotion moves a tenant out of the shared partition online: the copy and the HNSW build run on a table
-nobody reads yet; only the last step (catch up with writes made meanwhile, delete the tenant's rows from the
-shared partition, attach) locks the shared partition, for a time bounded by that partition's size.
+nobody reads yet; the catch-up, the delete from the shared partition and the validation of its CHECK run under
+locks that let every reader and writer of other tenants go on; only the ATTACH, which scans nothing, locks the
+shared partition (partition_attach; bench/promotion.py measures it).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from __future__ import annotations
 import time
 import uuid
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 
 from core.replica import search_connection
+from core.retry import is_retryable
 
 TEMPLATES = "matching_facetemplate"
 SHARED = "matching_facetemplate_shared"
@@ -28,6 +30,10 @@ BUILD_SETTINGS = {"maintenance_work_mem": "1GB", "max_parallel_maintenance_worke
 HNSW = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
 # The purposes a tenant searches among others, each with a partial index of its hinted templates (migration 0008).
 HINTED_PURPOSES = ("fraud_prevention", "access_control")
+# The longest a promotion's ACCESS EXCLUSIVE statement waits for the lock (queueing everyone behind it) before it
+# gives up and is retried.
+LOCK_TIMEOUT = "500ms"
+LOCK_ATTEMPTS = 5
 
 
 def hinted(purpose: str) -> str:
@@ -80,14 +86,14 @@ def _set(cursor, settings: dict) -> None:
 def partition_promote(*, tenant_id) -> dict:
     """Move a tenant's templates from the shared partition to its own, with its own HNSW index. Returns timings.
 
-    Readers and writers of other partitions never wait; those of the shared partition wait only for the
-    final step (partition_attach). Idempotent: an existing partition is left alone.
+    Readers and writers of other partitions never wait; those of the shared partition wait only for its ATTACH,
+    which scans nothing (partition_attach). Idempotent: an existing partition is left alone.
     """
     if tenant_partition_rows(tenant_id) is not None:
         return {}
     timings = partition_build(tenant_id=tenant_id)
     started = time.perf_counter()
-    partition_attach(tenant_id=tenant_id)
+    timings.update(partition_attach(tenant_id=tenant_id))
     timings["attach_s"] = time.perf_counter() - started
     return timings
 
@@ -135,39 +141,114 @@ def partition_build(*, tenant_id) -> dict:
     return timings
 
 
-def partition_attach(*, tenant_id) -> None:
-    """The one locking step: catch up with writes made since partition_build, then attach."""
+def _tenant_key(tenant: uuid.UUID) -> str:
+    return f"hashtextextended('{tenant}'::text, 0)"
+
+
+def _catch_up(cursor, name: str, tenant: uuid.UUID) -> None:
+    """What happened to the tenant's templates since the copy (erased, enrolled, matched), rows that differ only:
+    each rewritten row is another insert into the HNSW graph."""
+    cursor.execute(
+        f"""DELETE FROM {name} p WHERE NOT EXISTS
+                (SELECT 1 FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id)"""
+    )
+    cursor.execute(
+        f"""INSERT INTO {name} SELECT * FROM {SHARED} s WHERE s.tenant_id = %s
+            AND NOT EXISTS (SELECT 1 FROM {name} p WHERE p.tenant_id = s.tenant_id AND p.id = s.id)""",
+        [tenant],
+    )
+    cursor.execute(
+        f"""UPDATE {name} p SET last_matched_at = s.last_matched_at, enrollment_id = s.enrollment_id,
+                purposes_hint = s.purposes_hint
+            FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id
+            AND (s.last_matched_at, s.enrollment_id, s.purposes_hint)
+                IS DISTINCT FROM (p.last_matched_at, p.enrollment_id, p.purposes_hint)"""
+    )
+
+
+def _locked(cursor, *statements: tuple[str, list], before=None) -> dict:
+    """Statements taking ACCESS EXCLUSIVE on the shared partition, after `before` (the long phase), in a savepoint.
+    Each waits at most LOCK_TIMEOUT for its lock rather than queue every reader behind it; then the savepoint is
+    rolled back, which also frees any writer waiting on the long phase's row locks (it then yields: migration
+    0012), and all is tried again. Returns the seconds of the long phase and of the locking statements."""
+    for attempt in range(1, LOCK_ATTEMPTS + 1):
+        try:
+            with transaction.atomic():
+                # Keys checked per statement: ALTER TABLE refuses a table with deferred checks pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                started = time.perf_counter()
+                if before is not None:
+                    before()
+                long_phase = time.perf_counter() - started
+                cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+                started = time.perf_counter()
+                for statement, params in statements:
+                    cursor.execute(statement, params)
+                locked = time.perf_counter() - started
+                cursor.execute("SET LOCAL lock_timeout = 0")
+                return {"long_phase_s": long_phase, "lock_s": locked, "lock_attempts": attempt}
+        except OperationalError as exc:
+            if not is_retryable(exc) or attempt == LOCK_ATTEMPTS:
+                raise
+            time.sleep(0.1 * attempt)
+    raise AssertionError("unreachable")
+
+
+def partition_attach(*, tenant_id, paused=None) -> dict:
+    """Catch up with writes made since partition_build, then attach; returns the seconds of each step.
+
+    No step holds a strong lock on the shared partition for longer than its ATTACH, which scans nothing: the new
+    partition's CHECK proves its rows are the tenant's, and a CHECK on the shared partition, added NOT VALID (no
+    scan) and validated under SHARE UPDATE EXCLUSIVE (readers and writers go on), proves none of the tenant's rows
+    are left there. The tenant's own template writes yield for those steps (its advisory lock, migration 0012);
+    its searches read its rows in the shared partition until the ATTACH commits. `paused`: called in the long
+    phase (tests).
+    """
     name, tenant = partition_name(tenant_id), uuid.UUID(str(tenant_id))
-    with transaction.atomic(), connection.cursor() as cursor:
-        # Keys checked per statement: ALTER TABLE refuses a table with deferred checks pending.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        # First the tenant's hint writers (consent triggers, migration 0008): those in flight commit, later ones
-        # wait and then update the attached partition; then the shared partition.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s::text, 0))", [str(tenant)])
-        cursor.execute(f"LOCK TABLE {SHARED} IN ACCESS EXCLUSIVE MODE")
-        # Catch up with what happened to the tenant's templates since the copy: erased, enrolled, matched.
-        cursor.execute(
-            f"""DELETE FROM {name} p WHERE NOT EXISTS
-                    (SELECT 1 FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id)"""
-        )
-        # Only the rows that differ: each rewritten row is another insert into the HNSW graph, under the lock.
-        cursor.execute(
-            f"""INSERT INTO {name} SELECT * FROM {SHARED} s WHERE s.tenant_id = %s
-                AND NOT EXISTS (SELECT 1 FROM {name} p WHERE p.tenant_id = s.tenant_id AND p.id = s.id)""",
-            [tenant],
-        )
-        cursor.execute(
-            f"""UPDATE {name} p SET last_matched_at = s.last_matched_at, enrollment_id = s.enrollment_id,
-                    purposes_hint = s.purposes_hint
-                FROM {SHARED} s WHERE s.tenant_id = p.tenant_id AND s.id = p.id
-                AND (s.last_matched_at, s.enrollment_id, s.purposes_hint)
-                    IS DISTINCT FROM (p.last_matched_at, p.enrollment_id, p.purposes_hint)"""
-        )
-        cursor.execute(f"DELETE FROM {SHARED} WHERE tenant_id = %s", [tenant])
-        cursor.execute(f"ALTER TABLE {TEMPLATES} ATTACH PARTITION {name} FOR VALUES IN (%s)", [tenant])
-        cursor.execute(f"ALTER TABLE {name} DROP CONSTRAINT {name}_tenant")
-    with connection.cursor() as cursor:  # the planner's row count chooses the search path; outside the lock
-        cursor.execute(f"ANALYZE {name}")
+    guard = f"{SHARED}_not_t{tenant.hex}"
+    timings: dict = {}
+    with connection.cursor() as cursor:
+        # Session-level: held across the transactions below. Waits for the tenant's writers in flight.
+        cursor.execute(f"SELECT pg_advisory_lock({_tenant_key(tenant)})")
+        try:
+            with transaction.atomic():  # the tenant's writers in flight have committed; later ones yield
+                started = time.perf_counter()
+                _catch_up(cursor, name, tenant)
+                timings["catch_up_s"] = time.perf_counter() - started
+            with transaction.atomic():
+                added = _locked(
+                    cursor, (f"ALTER TABLE {SHARED} ADD CONSTRAINT {guard} CHECK (tenant_id <> %s) NOT VALID", [tenant])
+                )
+                timings["guard_lock_s"] = added["lock_s"]
+
+            def long_phase():
+                cursor.execute(f"DELETE FROM {SHARED} WHERE tenant_id = %s", [tenant])
+                cursor.execute(f"ALTER TABLE {SHARED} VALIDATE CONSTRAINT {guard}")
+                if paused is not None:
+                    paused()
+
+            with transaction.atomic():
+                attached = _locked(
+                    cursor,
+                    (f"ALTER TABLE {TEMPLATES} ATTACH PARTITION {name} FOR VALUES IN (%s)", [tenant]),
+                    (f"ALTER TABLE {SHARED} DROP CONSTRAINT {guard}", []),
+                    (f"ALTER TABLE {name} DROP CONSTRAINT {name}_tenant", []),
+                    before=long_phase,
+                )
+                timings.update(
+                    long_phase_s=attached["long_phase_s"],
+                    attach_lock_s=attached["lock_s"],
+                    attach_attempts=attached["lock_attempts"],
+                )
+        except BaseException:
+            with transaction.atomic():  # before the tenant's writers may write again
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(f"ALTER TABLE {SHARED} DROP CONSTRAINT IF EXISTS {guard}")
+            raise
+        finally:
+            cursor.execute(f"SELECT pg_advisory_unlock({_tenant_key(tenant)})")
+        cursor.execute(f"ANALYZE {name}")  # the planner's row count chooses the search path; outside the lock
+    return timings
 
 
 def partitions_check(*, at_least: int = PROMOTE_AT) -> dict:

@@ -18,6 +18,7 @@ from django.db.models import Model, QuerySet
 
 from consent.models import Subject, Tenant
 from core.errors import Conflict, Forbidden
+from core.metrics import gate_refusals
 from core.replica import search_connection
 from policy import rules
 from policy.models import COLLECTION_BLOCKING_ACTIONS, MATCH_BLOCKING_ACTIONS
@@ -137,6 +138,8 @@ def enrollment_check(*, subject: Subject, at: datetime, purposes: list[str] | No
         )
         live, restricted, consented = cursor.fetchone()
     if restricted:
+        gate_refusals.labels(reason=CollectionRestricted.code).inc()
         raise CollectionRestricted()
     if not (live and consented):
+        gate_refusals.labels(reason=ConsentRequired.code).inc()
         raise ConsentRequired()

@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Min
 from django.utils import timezone
 
 from compliance.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
@@ -24,6 +25,7 @@ from compliance.services.webhook_transport import url_check, webhook_post
 from consent.models import Consent, Tenant
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
+from core.metrics import gauge, webhook_failures
 
 WEBHOOK_DELIVER_TASK = "compliance.tasks.webhook_deliver"
 SUBJECTS_PER_EVENT = 500  # an event naming subjects names at most this many; more go in further parts
@@ -195,4 +197,22 @@ def webhook_deliver_run(*, delivery_id) -> float | None:
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
         attempts=attempts, status=state, delivered_at=now if delivered else None
     )
+    if not delivered:
+        webhook_failures.labels(final=str(state == "failed").lower()).inc()
     return delay if state == "pending" else None
+
+
+def webhook_pending_metrics():
+    """Scrape time (core/metrics.py): deliveries still to be delivered, by tenant, and the oldest one's age."""
+    now = timezone.now()
+    rows = (
+        WebhookDelivery.objects.filter(status="pending")
+        .values("endpoint__tenant__slug")
+        .annotate(deliveries=Count("pk"), since=Min("created_at"))
+    )
+    by_tenant = [([row["endpoint__tenant__slug"]], row["deliveries"]) for row in rows]
+    oldest = max(((now - row["since"]).total_seconds() for row in rows), default=0.0)
+    yield gauge("facegate_webhook_deliveries_pending", "Webhook deliveries not yet delivered", ["tenant"], by_tenant)
+    yield gauge(
+        "facegate_webhook_oldest_pending_seconds", "Age of the oldest pending webhook delivery", [], [([], oldest)]
+    )

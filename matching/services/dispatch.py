@@ -43,7 +43,7 @@ def _reaped_before(now: datetime) -> datetime:
     return now - timedelta(seconds=settings.JOB_REAP_AFTER_SECONDS)
 
 
-def _waiting(model, *, now: datetime):
+def waiting_jobs(model, *, now: datetime):
     """Queued, or running on a worker taken for dead."""
     return model.objects.filter(
         Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, started_at__lt=_reaped_before(now)),
@@ -65,7 +65,7 @@ def _fairest(model, hint_id, *, now: datetime, capped: list):
     """The waiting job to run next, locked (skipping rows another worker is claiming): the tenant served longest
     ago first (never served: first of all), then the message's own job, then the oldest."""
     turn = TenantTurn.objects.filter(tenant_id=OuterRef("tenant_id")).values("last_started_at")[:1]
-    jobs = _waiting(model, now=now)
+    jobs = waiting_jobs(model, now=now)
     if capped:
         jobs = jobs.exclude(tenant_id__in=capped, decode_pixels__gt=settings.JOB_HEAVY_PIXELS)
     return (
@@ -112,7 +112,7 @@ def heavy_successor_wake(job) -> None:
     now = timezone.now()
     for model, task in TASKS.items():
         successor = (
-            _waiting(model, now=now)
+            waiting_jobs(model, now=now)
             .filter(tenant_id=job.tenant_id, decode_pixels__gt=settings.JOB_HEAVY_PIXELS)
             .exclude(pk=job.pk)
             .order_by("created_at")

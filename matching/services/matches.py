@@ -13,6 +13,7 @@ from consent.purposes import purpose_check
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import DomainError, Unprocessable
+from core.metrics import job_timings_observe
 from core.retry import retrying
 from matching import face
 from matching.images import decode_image, decode_pixels
@@ -160,4 +161,5 @@ def match_job_run(*, job_id) -> MatchJob | None:
         timings["total_ms"] = elapsed_ms(started)
         job.timings = timings
         _match_job_end(job, error=error)
+        job_timings_observe("match", timings)
     return job

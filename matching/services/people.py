@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from consent.models import Subject
+from core.metrics import gate_refusals
 from core.replica import on_standby
 from matching.decision import COHORT, MAX_NAMED, fpir_at_distance, fpir_at_ratio, named, review_ratio_max
 from matching.models import FaceTemplate, MatchJob
@@ -87,6 +88,8 @@ def people_nearest(job: MatchJob, embedding: list[float]) -> tuple[list[dict], l
     per_person: dict = {}
     for t in templates:  # nearest first
         per_person.setdefault(t.subject_id, []).append(t)
+    if dropped := len(set(people + candidates) - set(per_person)):
+        gate_refusals.labels(reason="recheck").inc(dropped)  # the search found them, the re-check refused them
     ranked = _judged([per_person[p] for p in people if p in per_person], cohort, **rule)
     matched = {ts[0].subject_id for ts, _ in ranked}
     review = [

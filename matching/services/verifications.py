@@ -17,6 +17,7 @@ from consent.purposes import purpose_check
 from core.audit import Actor, audit_append
 from core.enqueue import enqueue
 from core.errors import Conflict, DomainError
+from core.metrics import job_timings_observe
 from matching import face
 from matching.images import decode_image, decode_pixels
 from matching.models import FINISHED, FaceTemplate, Verification
@@ -132,6 +133,7 @@ def verification_run(*, verification_id) -> Verification | None:
         timings["total_ms"] = elapsed_ms(started)
         verification.timings = timings
         _verification_end(verification, error=error)
+        job_timings_observe("verification", timings)
     return verification
 
 
