@@ -10,7 +10,9 @@ tenant of each group. For each and each F, on --queries probes (stored faces see
   - facegate: matching.selectors.templates_nearest, the path match_job_run uses, gate in the statement;
   - recall@1/@5 against the exact eligible top k computed in NumPy from the generated vectors and ranks;
   - ineligible: rows returned that the gate should have kept out (must be 0);
-  - exact: PostgreSQL's exact scan of the eligible rows, on --exact-queries probes only (a latency baseline).
+  - exact: PostgreSQL's exact scan of the eligible rows, on --exact-queries probes only (a latency baseline);
+  - numpy, faiss: the physical limit on the same vectors and eligibility (bench/search_baselines.py), and Facegate's
+    p50 and p95 as multiples of the best of them (x p50, x p95).
 The bench tenants' rows are deleted at the end (unless --keep).
 """
 
@@ -25,6 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# NumPy's baseline on one core: its BLAS reads these as it loads.
+os.environ.update(OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
 
 import django  # noqa: E402
 
@@ -36,6 +40,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from pgvector.django import CosineDistance  # noqa: E402
 
+from bench.search_baselines import Baselines, ratios  # noqa: E402
 from bench.search_data import MODEL, PURPOSE, Bench, cleanup, load_mix, set_eligible  # noqa: E402
 from bench.stack import percentile  # noqa: E402
 from matching import partitions, selectors  # noqa: E402
@@ -67,7 +72,7 @@ def timed(fn, *args):
     return out, (time.perf_counter() - started) * 1000
 
 
-def run_fraction(bench: Bench, fraction: float, queries, k: int, exact_queries: int) -> dict:
+def run_fraction(bench: Bench, baselines: Baselines, fraction: float, queries, k: int, exact_queries: int) -> dict:
     cutoff = set_eligible(bench, fraction)
     eligible = bench.eligible(fraction)
     allowed = {row.tobytes() for row in bench.ids[eligible]}
@@ -86,7 +91,7 @@ def run_fraction(bench: Bench, fraction: float, queries, k: int, exact_queries: 
             r5.append(len(set(found) & set(want)) / len(want))
         if i < exact_queries:
             exact_lat.append(timed(exact, bench.tenant, at, query.tolist(), k)[1])
-    return {
+    row = {
         "tenant_templates": len(bench),
         "partition": "own" if partitions.tenant_partition_rows(bench.tenant.pk) is not None else "shared",
         "eligible_fraction": fraction,
@@ -102,7 +107,9 @@ def run_fraction(bench: Bench, fraction: float, queries, k: int, exact_queries: 
         "exact_queries": len(exact_lat),
         "exact_p50_ms": percentile(exact_lat, 50),
         "exact_p95_ms": percentile(exact_lat, 95),
+        **baselines.run(eligible, queries, k),
     }
+    return {**row, **ratios(row)} if "numpy_p50_ms" in row else row
 
 
 def parse_mix(values: list[str]) -> list[tuple[int, int]]:
@@ -159,11 +166,14 @@ def main() -> None:
     parser.add_argument("--ef-search", type=int, default=selectors.EF_SEARCH)
     parser.add_argument("--max-scan-tuples", type=int, default=selectors.MAX_SCAN_TUPLES)
     parser.add_argument("--candidates", type=int, default=selectors.CANDIDATES)
+    parser.add_argument("--min-graph-share", type=float, default=selectors.MIN_GRAPH_SHARE)
     args = parser.parse_args()
     selectors.EF_SEARCH, selectors.MAX_SCAN_TUPLES = args.ef_search, args.max_scan_tuples
+    selectors.MIN_GRAPH_SHARE = args.min_graph_share
     selectors.CANDIDATES = args.candidates
     mix = parse_mix(args.tenants)
 
+    load_at_start = [round(x, 1) for x in os.getloadavg()]
     call_command("migrate", verbosity=0)
     cleanup()
     rng = np.random.default_rng(20261126)
@@ -182,28 +192,34 @@ def main() -> None:
     try:
         print(
             f"{'tenant':>7} {'part':>6} {'F':>6} {'elig':>7} | {'p50':>6} {'p95':>6} {'R@1':>5} {'R@5':>5} "
-            f"{'inelig':>6} {'paths':>24} | {'exact p95':>9}",
+            f"{'inelig':>6} {'paths':>24} | {'exact p95':>9} | {'numpy':>11} {'faiss':>11} {'R@1':>4} | {'x p50':>5} {'x p95':>5}",
             flush=True,
         )
         for bench in benched:
             picks = bench.data[rng.integers(0, len(bench), args.queries)]
             queries = picks + rng.normal(scale=0.03, size=picks.shape).astype(np.float32)
             queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+            baselines = Baselines(bench.data)
+            print(f"faiss HNSW of {len(bench)}: {baselines.build_s:.1f} s", flush=True)
             for fraction in args.eligible:
-                row = run_fraction(bench, fraction, queries, args.k, args.exact_queries)
+                row = run_fraction(bench, baselines, fraction, queries, args.k, args.exact_queries)
                 rows.append(row)
                 print(
                     f"{row['tenant_templates']:>7} {row['partition']:>6} {fraction:>6.3f} {row['eligible']:>7} | "
                     f"{row['facegate_p50_ms']:>6.1f} {row['facegate_p95_ms']:>6.1f} "
                     f"{row['recall_at_1'] or 0:>5.2f} {row['recall_at_5'] or 0:>5.2f} {row['ineligible_returned']:>6} "
-                    f"{json.dumps(row['paths']):>24} | {row['exact_p95_ms'] or 0:>9.1f}",
+                    f"{json.dumps(row['paths']):>24} | {row['exact_p95_ms'] or 0:>9.1f} | "
+                    f"{row.get('numpy_p50_ms', 0):>5.2f}/{row.get('numpy_p95_ms', 0):>5.2f} "
+                    f"{row.get('faiss_p50_ms', 0):>5.2f}/{row.get('faiss_p95_ms', 0):>5.2f} "
+                    f"{row.get('faiss_recall_at_1', 0):>4.2f} | {row.get('ratio_p50') or 0:>5.1f} {row.get('ratio_p95') or 0:>5.1f}",
                     flush=True,
                 )
         # The search settings of this checkout, by name (absent ones are reported as null).
-        names = ("EF_SEARCH", "MAX_SCAN_TUPLES", "CANDIDATES", "EXACT_BELOW")
+        names = ("EF_SEARCH", "MAX_SCAN_TUPLES", "CANDIDATES", "EXACT_BELOW", "MIN_GRAPH_SHARE")
         if args.json:
             out = {
                 "command": " ".join(sys.argv),
+                "load_average_at_start": load_at_start,
                 "load_average_1m_at_end": round(os.getloadavg()[0], 1),
                 "tenants": args.tenants,
                 "templates": total,
