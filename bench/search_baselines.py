@@ -10,6 +10,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 import faiss
 import numpy as np
@@ -17,7 +20,7 @@ import numpy as np
 M, EF_CONSTRUCTION, EF_SEARCH = 16, 64, 64
 
 
-def _timed_ms(fn) -> tuple[object, float]:
+def _timed_ms(fn: Callable[[], Any]) -> tuple[Any, float]:
     started = time.perf_counter()
     out = fn()
     return out, (time.perf_counter() - started) * 1000
@@ -41,12 +44,14 @@ class Baselines:
             return {}
         vectors = np.ascontiguousarray(self.data[rows])
         selector = faiss.IDSelectorBatch(rows.astype(np.int64))
-        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(EF_SEARCH, k))
+        params = faiss.SearchParametersHNSW(  # type: ignore[attr-defined]  # SWIG: not in faiss's stubs
+            sel=selector, efSearch=max(EF_SEARCH, k)
+        )
         numpy_ms, faiss_ms, hits = [], [], []
         for query in queries.astype(np.float32):
-            top, ms = _timed_ms(lambda q=query: _numpy_top(vectors, q, k))
+            top, ms = _timed_ms(partial(_numpy_top, vectors, query, k))
             numpy_ms.append(ms)
-            (_, found), ms = _timed_ms(lambda q=query: self.index.search(q[None, :], k, params=params))
+            (_, found), ms = _timed_ms(partial(self.index.search, query[None, :], k, params=params))
             faiss_ms.append(ms)
             hits.append(1.0 if found[0][0] == rows[top[0]] else 0.0)
         return {
