@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import Stack, percentile  # noqa: E402
+from bench.stack import Stack, percentile, result_written  # noqa: E402
 
 PHOTO = ROOT / "tests/faces/people/df-01/img1.jpg"
 PURPOSE = "fraud_prevention"
@@ -174,9 +173,7 @@ def main() -> int:
             "a_under_flood": flooded,
             "flood": flood,
         }
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"written {args.json}")
+        result_written(args.json, result)
     finally:
         stack.stop()
     return 0

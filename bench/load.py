@@ -32,7 +32,7 @@ import psycopg
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.stack import ROOT, Stack, percentile  # noqa: E402
+from bench.stack import ROOT, Stack, percentile, result_written  # noqa: E402
 
 PHOTOS = sorted((ROOT / "tests" / "faces" / "people").glob("*/*"))
 WRITE_METHODS = {"POST", "DELETE"}
@@ -255,9 +255,7 @@ def main() -> int:
             f"deadlocks in the PostgreSQL log: {result['deadlocks_in_pg_log']}; "
             f"audit verify: {json.dumps(result['audit_verify'])}; integration lag: {result.get('integration_lag')}"
         )
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2))
-        print(f"written {args.json}")
+        result_written(args.json, result)
     finally:
         stack.stop()
     return 0

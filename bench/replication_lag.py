@@ -12,7 +12,6 @@ bytes not yet replayed. Printed and written: p50/p95/max of each, the samples, t
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import threading
@@ -23,7 +22,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.load import LoadStack, run_load  # noqa: E402
-from bench.stack import ROOT, percentile  # noqa: E402
+from bench.stack import ROOT, percentile, result_written  # noqa: E402
 
 SAMPLE = """SELECT coalesce(extract(epoch FROM write_lag), 0) * 1000, coalesce(extract(epoch FROM flush_lag), 0) * 1000,
                   coalesce(extract(epoch FROM replay_lag), 0) * 1000, pg_current_wal_lsn() - replay_lsn
@@ -80,9 +79,7 @@ def main() -> int:
         for name in columns:
             print(f"{name:20} {result[name]}")
         print(f"load: {result['load']}; uptime {load_before} -> {result['uptime_after']}")
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"written {args.json}")
+        result_written(args.json, result)
     finally:
         stack.stop()
     return 0

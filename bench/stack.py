@@ -7,6 +7,7 @@ and Redis) in its own data directory on a loopback port, so a bench never touche
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -28,6 +29,13 @@ PYTHON = sys.executable
 def percentile(values: Sequence[float], p: float) -> float | None:
     """The p-th percentile (0-100), linearly interpolated (NumPy's default), to 0.01; None without values."""
     return round(float(np.percentile(values, p)), 2) if len(values) else None
+
+
+def result_written(path: Path, result: dict) -> None:
+    """A bench's figures as JSON beside the printed table (docs/bench/ keeps the runs)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written {path}")
 
 
 def free_port() -> int:
