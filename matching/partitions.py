@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
+from typing import NamedTuple
 
 from django.db import OperationalError, connection, transaction
 
@@ -38,6 +39,12 @@ LOCK_ATTEMPTS = 5
 # autovacuum holding the lock, and one starts on a freshly filled partition (the 1M bench failed all five 500 ms
 # attempts behind the autovacuum of a 500,000-row tenant's new partition).
 LAST_LOCK_TIMEOUT = "3s"
+# A tenant partition's statistics are refreshed by autovacuum soon after a mass change (a consent campaign rewrites
+# hints, leaving dead row versions the graph's scan would fetch): ANALYZE after 2 % of its rows changed (it keeps
+# the hinted share that picks the search path), VACUUM after 5 % (PostgreSQL's defaults: 10 % and 20 %).
+AUTOVACUUM = {"autovacuum_analyze_scale_factor": "0.02", "autovacuum_vacuum_scale_factor": "0.05"}
+# How long a process reuses a partition's statistics for its searches' path choice (they change at ANALYZE only).
+STATS_TTL_S = 10.0
 
 
 def hinted(purpose: str) -> str:
@@ -59,6 +66,42 @@ def tenant_partition_rows(tenant_id) -> int | None:
         )
         row = cursor.fetchone()
     return None if row is None else max(0, int(row[0]))
+
+
+class PartitionStats(NamedTuple):
+    rows: int  # the tenant partition's rows, as the planner counts them
+    hinted: int  # ... and those whose hint names the purpose (the partial index's entries)
+
+
+_stats: dict[tuple[str, str, str], tuple[float, PartitionStats | None]] = {}
+
+
+def tenant_partition_stats(tenant_id, purpose: str) -> PartitionStats | None:
+    """The statistics of the tenant's own partition for `purpose` (one of HINTED_PURPOSES), or None when the tenant
+    is in the shared partition; reused for STATS_TTL_S. They only choose a search path, never who is eligible."""
+    alias = search_connection().alias
+    key = (alias, str(tenant_id), purpose)
+    now = time.monotonic()
+    cached = _stats.get(key)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    with search_connection().cursor() as cursor:
+        cursor.execute(
+            """SELECT c.reltuples, ix.reltuples FROM pg_class c
+               LEFT JOIN pg_index i ON i.indrelid = c.oid AND pg_get_expr(i.indpred, i.indrelid) LIKE %s
+               LEFT JOIN pg_class ix ON ix.oid = i.indexrelid
+               WHERE c.relname = %s AND c.relispartition""",
+            [f"%{purpose}%", partition_name(tenant_id)],
+        )
+        row = cursor.fetchone()
+    stats = None if row is None else PartitionStats(max(0, int(row[0])), max(0, int(row[1] or 0)))
+    _stats[key] = (now + STATS_TTL_S, stats)
+    return stats
+
+
+def stats_forget() -> None:
+    """Forget the cached statistics (a promotion or a test changed them)."""
+    _stats.clear()
 
 
 def templates_hnsw_indexes(cursor) -> list[str]:
@@ -131,6 +174,7 @@ def partition_build(*, tenant_id) -> dict:
             cursor.execute(f"CREATE INDEX ON {name} ({columns})")
         for purpose in HINTED_PURPOSES:
             cursor.execute(f"CREATE INDEX ON {name} (tenant_id, model_name) WHERE {hinted(purpose)}")
+        cursor.execute(f"ALTER TABLE {name} SET ({', '.join(f'{k} = {v}' for k, v in AUTOVACUUM.items())})")
         started = time.perf_counter()
         cursor.execute("SHOW maintenance_work_mem")
         previous = {"maintenance_work_mem": cursor.fetchone()[0]}
@@ -253,6 +297,7 @@ def partition_attach(*, tenant_id, paused=None) -> dict:
         finally:
             cursor.execute(f"SELECT pg_advisory_unlock({_tenant_key(tenant)})")
         cursor.execute(f"ANALYZE {name}")  # the planner's row count chooses the search path; outside the lock
+    stats_forget()
     return timings
 
 

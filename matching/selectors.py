@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import select
 import time
 import uuid
@@ -39,12 +40,20 @@ NearTemplate: TypeAlias = "WithAnnotations[FaceTemplate, _Distance]"
 # the nearest hinted templates, exactly (a partial index reaches them) when they are few, else through the graph,
 # and runs the full gate on those candidates only.
 CANDIDATES = 2  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)
-EXACT_BELOW = 3_000  # consents of the tenant for the purpose at or under this: exact
+EXACT_BELOW = 3_000  # hinted templates of the tenant's partition for the purpose at or under this: exact
 # ... and under this share of the tenant's partition too: the graph's walk filtered on a rare purpose wanders among
 # rows the hint drops and misses neighbours (recall@1 0.90, @5 0.66 at 1 % of a 500,000 partition).
 MIN_GRAPH_SHARE = 0.05
+# The graph's candidate list: EF_SEARCH at least (recall@1 0.99 at 64, 1.00 at 100 over an unfiltered 500,000
+# graph), and EF_PER_PASSING candidates per hinted row the walk must find at the tenant's hinted share, so that one
+# batch holds them (at 10 %: 0.99 at 100, 1.00 at 200; a second batch doubles the time).
 EF_SEARCH = 100
-MAX_SCAN_TUPLES = 20_000
+EF_PER_PASSING = 2
+EF_SEARCH_MAX = 1_000  # pgvector's limit
+# The graph's walk gives up after this many rows times the rows it must find over the hinted share (the exact
+# search follows), between MAX_SCAN_TUPLES_MIN and MAX_SCAN_TUPLES.
+SCAN_PER_PASSING = 100
+MAX_SCAN_TUPLES_MIN, MAX_SCAN_TUPLES = 1_000, 20_000
 # The erasure lookup's walk of the graphs (every tenant, no purpose, so no hint): its filter checked row by row.
 ROW_BY_ROW_EF_SEARCH = 400
 
@@ -163,32 +172,44 @@ def templates_nearest(
     """
     tenant_id = getattr(tenant, "pk", tenant)
     if purpose in partitions.HINTED_PURPOSES:
-        rows = partitions.tenant_partition_rows(tenant_id)  # None: the shared partition, which has no graph
-        limit = EXACT_BELOW if rows is None else max(EXACT_BELOW, int(MIN_GRAPH_SHARE * rows))
-        # The consents for the purpose bound the hinted subjects, and are counted without touching templates.
-        few = gate.eligible_upper_bound(tenant=tenant_id, purpose=purpose, limit=limit + 1) <= limit
-        indexed = not few and rows is not None
+        stats = partitions.tenant_partition_stats(tenant_id, purpose)  # None: the shared partition has no graph
+        indexed = stats is not None and stats.hinted > max(EXACT_BELOW, MIN_GRAPH_SHARE * stats.rows)
         # The graph's walk may end before k candidates pass (max_scan_tuples); the exact one only when they ran out.
         for path in ("hnsw", "exact") if indexed else ("exact",):
-            found = _nearest_hinted(tenant_id, purpose, model, at, embedding, k, indexed=path == "hnsw")
+            found = _nearest_hinted(
+                tenant_id, purpose, model, at, embedding, k, graph=stats if path == "hnsw" else None
+            )
             if found is not None:
                 return found, path
     eligible = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at)
     return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
 
 
-def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> list[NearTemplate] | None:
-    """The k eligible templates nearest to `embedding`, in one statement: the CANDIDATES x k nearest hinted
-    templates (a superset of the eligible ones, so the eligible top k is among them once k of them pass), then the
-    full gate on those alone. None when fewer than k passed and more hinted templates may exist: the caller
-    searches gate-first."""
+def graph_settings(stats: partitions.PartitionStats, limit: int) -> dict[str, int]:
+    """ef_search and max_scan_tuples for a walk of the tenant's graph that must find `limit` hinted rows."""
+    share = max(stats.hinted, 1) / max(stats.rows, stats.hinted, 1)
+    needed = limit / share  # rows the walk sees before `limit` of them are hinted
+    return {
+        "hnsw.ef_search": min(EF_SEARCH_MAX, max(EF_SEARCH, limit, math.ceil(EF_PER_PASSING * needed))),
+        "hnsw.max_scan_tuples": min(MAX_SCAN_TUPLES, max(MAX_SCAN_TUPLES_MIN, math.ceil(SCAN_PER_PASSING * needed))),
+    }
+
+
+def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, graph) -> list[NearTemplate] | None:
+    """The k eligible templates nearest to `embedding`: the CANDIDATES x k nearest hinted templates (a superset
+    of the eligible ones, so the eligible top k is among them once k of them pass), then the full gate on those
+    alone; through the graph when `graph` (the partition's statistics) is given, else exactly. One round trip:
+    the settings, the search and their restoring in one message. None when fewer than k passed and more hinted
+    templates may exist: the caller searches exactly, or gate-first."""
     limit = CANDIDATES * k
-    fields = FaceTemplate._meta.concrete_fields
+    # Every column but the vector (deferred: a caller that reads it loads it): it is compared in the index scan,
+    # and carrying 128 floats per candidate through the statement and into Python costs more than the gate.
+    fields = [f for f in FaceTemplate._meta.concrete_fields if f.name != "embedding"]
     columns = [f.column for f in fields if f.column is not None]  # every concrete field has one
     probe = f"[{','.join(str(float(x)) for x in embedding)}]"
     gate_sql, gate_params = gate.eligible("nearest", tenant=tenant_id, purpose=purpose, model=model, at=at)
     # Exact: `+ 0` is not an ordering the HNSW index serves, so every row of the partial index is compared.
-    order, order_params = ("distance", []) if indexed else ("(embedding <=> %s::vector) + 0", [probe])
+    order, order_params = ("distance", []) if graph else ("(embedding <=> %s::vector) + 0", [probe])
     sql = f"""WITH candidates AS MATERIALIZED (
             SELECT {", ".join(columns)}, embedding <=> %s::vector AS distance
             FROM {partitions.TEMPLATES}
@@ -200,25 +221,48 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, indexed) -> 
         ORDER BY nearest.distance"""
     params = [probe, tenant_id, model, *order_params, limit, *gate_params, k]
     # Hints change faster than statistics, so the plan is not left to estimates: the partial index (exact) or the
-    # graph, never a scan of the partition, and no parallel workers to start for a few rows. Relaxed order: the
-    # graph's batches come nearly in distance order, and the statement sorts them again.
-    settings = dict(
-        enable_seqscan="off",
-        max_parallel_workers_per_gather=0,
-        hnsw__iterative_scan="relaxed_order",
-        hnsw__ef_search=max(EF_SEARCH, limit),
-    )
-    if indexed:
-        settings.update(enable_sort="off", enable_bitmapscan="off")
-    with _local_settings(**settings, hnsw__max_scan_tuples=MAX_SCAN_TUPLES), search_connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        result = cursor.fetchall()
+    # graph, never a scan of the partition, no parallel workers to start and no JIT to compile for a few rows.
+    # Relaxed order: the graph's batches come nearly in distance order, and the statement sorts them again.
+    settings: dict[str, object] = {
+        "enable_seqscan": "off",
+        "max_parallel_workers_per_gather": 0,
+        "jit": "off",
+        "hnsw.iterative_scan": "relaxed_order",
+        "hnsw.ef_search": max(EF_SEARCH, limit),
+    }
+    if graph:
+        settings.update(enable_sort="off", enable_bitmapscan="off", **graph_settings(graph, limit))
+    with search_connection().cursor() as cursor:
+        result = _execute_with(cursor, settings, sql, params)
     candidates = result[0][0]
     found = [_template([f.attname for f in fields], row[1:]) for row in result if row[1] is not None]
     # Exact and fewer candidates than asked: every hinted template was compared, so the answer is complete.
-    if len(found) == k or (not indexed and candidates < limit):
+    if len(found) == k or (not graph and candidates < limit):
         return found
     return None
+
+
+def _execute_with(cursor, settings: Mapping[str, object], sql: str, params: list) -> list[tuple]:
+    """The rows of `sql` run under `settings` (SET LOCAL), which are then put back as they were, in one round trip:
+    one message of three statements (the cursor binds parameters on the client), the previous values kept in
+    placeholder settings of this transaction. The `'[1]'::vector` literal loads pgvector before its hnsw.*
+    settings are read (until then they are undefined placeholders)."""
+    names = list(settings)
+    saved = [f"facegate.saved_{i}" for i in range(len(names))]
+    save = ", ".join("set_config(%s, coalesce(current_setting(%s, true), ''), true)" for _ in names)
+    assign = ", ".join("set_config(%s, %s, true)" for _ in names)
+    restore = ", ".join("set_config(%s, current_setting(%s), true)" for _ in names)
+    cursor.execute(
+        f"SELECT '[1]'::vector, {save}, {assign}; {sql}; SELECT {restore}",
+        [
+            *[x for pair in zip(saved, names, strict=True) for x in pair],
+            *[x for name in names for x in (name, str(settings[name]))],
+            *params,
+            *[x for pair in zip(names, saved, strict=True) for x in pair],
+        ],
+    )
+    cursor.nextset()
+    return cursor.fetchall()
 
 
 def _template(columns, values) -> NearTemplate:
