@@ -8,6 +8,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
@@ -54,6 +55,8 @@ EF_SEARCH_MAX = 1_000  # pgvector's limit
 # search follows), between MAX_SCAN_TUPLES_MIN and MAX_SCAN_TUPLES.
 SCAN_PER_PASSING = 100
 MAX_SCAN_TUPLES_MIN, MAX_SCAN_TUPLES = 1_000, 20_000
+# The ef_search of this context's last search when it walked a graph (None: it did not), for the job's metrics.
+last_ef_search: ContextVar[int | None] = ContextVar("last_ef_search", default=None)
 # The erasure lookup's walk of the graphs (every tenant, no purpose, so no hint): its filter checked row by row.
 ROW_BY_ROW_EF_SEARCH = 400
 
@@ -171,6 +174,7 @@ def templates_nearest(
     inside core.replica.on_standby, every statement runs on the database it chose.
     """
     tenant_id = getattr(tenant, "pk", tenant)
+    last_ef_search.set(None)
     if purpose in partitions.HINTED_PURPOSES:
         stats = partitions.tenant_partition_stats(tenant_id, purpose)  # None: the shared partition has no graph
         indexed = stats is not None and stats.hinted > max(EXACT_BELOW, MIN_GRAPH_SHARE * stats.rows)
@@ -230,10 +234,13 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, graph) -> li
         "hnsw.iterative_scan": "relaxed_order",
         "hnsw.ef_search": max(EF_SEARCH, limit),
     }
+    walk = graph_settings(graph, limit) if graph else {}
+    settings.update(walk)
     if graph:
-        settings.update(enable_sort="off", enable_bitmapscan="off", **graph_settings(graph, limit))
+        settings.update(enable_sort="off", enable_bitmapscan="off")
     with search_connection().cursor() as cursor:
         result = _execute_with(cursor, settings, sql, params)
+    last_ef_search.set(walk.get("hnsw.ef_search"))
     candidates = result[0][0]
     found = [_template([f.attname for f in fields], row[1:]) for row in result if row[1] is not None]
     # Exact and fewer candidates than asked: every hinted template was compared, so the answer is complete.

@@ -18,6 +18,7 @@ from core.retry import retrying
 from matching import face
 from matching.images import decode_image, decode_pixels
 from matching.models import FINISHED, MatchJob
+from matching.selectors import last_ef_search
 from matching.services.jobs import (
     done_notify,
     elapsed_ms,
@@ -148,6 +149,8 @@ def match_job_run(*, job_id) -> MatchJob | None:
         if error is None and faces:  # no error: a face was found
             # Lock order (docs/concurrency.md): the search locks the subjects it returns, then the job is locked.
             results, review, timings["search_path"] = people_nearest(job, faces[0].embedding)
+            if (ef_search := last_ef_search.get()) is not None:
+                timings["ef_search"] = ef_search
             timings["search_ms"] = elapsed_ms(step)
         job = MatchJob.objects.select_for_update().get(pk=job.pk)
         if job.status in FINISHED:

@@ -45,6 +45,7 @@ def test_a_search_is_one_statement_and_leaves_the_settings_as_they_were(promoted
     assert path == ("hnsw" if promoted else "exact")
     assert len(statements.captured_queries) == 1, [q["sql"][:80] for q in statements.captured_queries]
     assert after == before
+    assert selectors.last_ef_search.get() == (selectors.EF_SEARCH if promoted else None)  # for the job's metrics
 
 
 def test_the_graph_walk_widens_as_the_hinted_share_falls():
