@@ -157,7 +157,7 @@ def promote_all(benched: list[Bench], size_of: dict) -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tenants", nargs="+", default=["500000", "40000x10", "100x1000"])
-    parser.add_argument("--eligible", type=float, nargs="+", default=[0.001, 0.01, 0.05, 0.1, 0.5, 1.0])
+    parser.add_argument("--eligible", type=float, nargs="+", default=[0.001, 0.01, 0.1, 0.5, 1.0])
     parser.add_argument("--queries", type=int, default=100)
     parser.add_argument("--exact-queries", type=int, default=3)
     parser.add_argument("--k", type=int, default=5)
