@@ -104,12 +104,19 @@ def run_fraction(bench: Bench, baselines: Baselines, fraction: float, queries, k
         "recall_at_5": round(float(np.mean(r5)), 3) if r5 else None,
         "ineligible_returned": ineligible,
         "paths": paths,
+        "graph_settings": _graph_settings(bench, k),
         "exact_queries": len(exact_lat),
         "exact_p50_ms": percentile(exact_lat, 50),
         "exact_p95_ms": percentile(exact_lat, 95),
         **baselines.run(eligible, queries, k),
     }
     return {**row, **ratios(row)} if "numpy_p50_ms" in row else row
+
+
+def _graph_settings(bench: Bench, k: int) -> dict | None:
+    """The ef_search and max_scan_tuples a walk of the tenant's graph uses at this share (None: no graph)."""
+    stats = partitions.tenant_partition_stats(bench.tenant.pk, PURPOSE)
+    return None if stats is None else selectors.graph_settings(stats, selectors.CANDIDATES * k)
 
 
 def parse_mix(values: list[str]) -> list[tuple[int, int]]:
@@ -166,8 +173,10 @@ def main() -> None:
     parser.add_argument("--ef-search", type=int, default=selectors.EF_SEARCH)
     parser.add_argument("--max-scan-tuples", type=int, default=selectors.MAX_SCAN_TUPLES)
     parser.add_argument("--candidates", type=int, default=selectors.CANDIDATES)
+    parser.add_argument("--min-graph-share", type=float, default=selectors.MIN_GRAPH_SHARE)
     args = parser.parse_args()
     selectors.EF_SEARCH, selectors.MAX_SCAN_TUPLES = args.ef_search, args.max_scan_tuples
+    selectors.MIN_GRAPH_SHARE = args.min_graph_share
     selectors.CANDIDATES = args.candidates
     mix = parse_mix(args.tenants)
 
@@ -215,9 +224,12 @@ def main() -> None:
         # The search settings of this checkout, by name (absent ones are reported as null).
         names = (
             "EF_SEARCH",
+            "EF_PER_PASSING",
             "MAX_SCAN_TUPLES",
+            "SCAN_PER_PASSING",
             "CANDIDATES",
             "EXACT_BELOW",
+            "MIN_GRAPH_SHARE",
         )
         if args.json:
             out = {

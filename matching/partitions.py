@@ -29,10 +29,7 @@ PROMOTE_AT = 10_000
 # HNSW build: memory for the graph (a 500k x 128-d graph fits in ~400 MB) and parallel workers.
 BUILD_SETTINGS = {"maintenance_work_mem": "1GB", "max_parallel_maintenance_workers": "2"}
 HNSW = "USING hnsw (embedding vector_cosine_ops) WITH (m = 16, ef_construction = 64)"
-# The purposes a tenant searches among others, each with a partial index of its hinted templates (migration 0008)
-# and, in a tenant partition, a graph of its hinted templates only (migration 0012): a walk of the whole graph
-# filtered by the hint wanders among rows it drops (at 5 % of a 500,000 partition: 13 ms at recall@1 0.99, where
-# the purpose's own graph takes 4.2 ms at 1.00; bench/search.py).
+# The purposes a tenant searches among others, each with a partial index of its hinted templates (migration 0008).
 HINTED_PURPOSES = ("fraud_prevention", "access_control")
 # The longest a promotion's ACCESS EXCLUSIVE statement waits for the lock (queueing everyone behind it) before it
 # gives up and is retried.
@@ -53,11 +50,6 @@ STATS_TTL_S = 10.0
 def hinted(purpose: str) -> str:
     """A template's hint names `purpose`, one of HINTED_PURPOSES: as a literal, the partial index's own predicate."""
     return f"purposes_hint @> ARRAY['{purpose}']::varchar(32)[]"
-
-
-def purpose_graph_sql(table: str, purpose: str) -> str:
-    """The HNSW graph of the templates of `table` (a tenant partition) whose hint names `purpose`."""
-    return f"CREATE INDEX ON {table} {HNSW} WHERE {hinted(purpose)}"
 
 
 def partition_name(tenant_id) -> str:
@@ -191,13 +183,9 @@ def partition_build(*, tenant_id) -> dict:
         _set(cursor, BUILD_SETTINGS)
         try:
             cursor.execute(f"CREATE INDEX {name}_hnsw ON {name} {HNSW}")
-            timings["hnsw_build_s"] = time.perf_counter() - started
-            started = time.perf_counter()
-            for purpose in HINTED_PURPOSES:
-                cursor.execute(purpose_graph_sql(name, purpose))
-            timings["purpose_graphs_build_s"] = time.perf_counter() - started
         finally:
             _set(cursor, previous)
+        timings["hnsw_build_s"] = time.perf_counter() - started
     return timings
 
 

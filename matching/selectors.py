@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import select
 import time
 import uuid
@@ -41,11 +42,19 @@ NearTemplate: TypeAlias = "WithAnnotations[FaceTemplate, _Distance]"
 # and runs the full gate on those candidates only.
 CANDIDATES = 2  # candidates per row asked: the gate drops only what the hint cannot foresee (time, orders, ...)
 EXACT_BELOW = 3_000  # hinted templates of the tenant's partition for the purpose at or under this: exact
-# Above it, the walk of the purpose's own graph (matching.partitions.purpose_graph_sql): every row it meets is
-# hinted, so its candidate list needs no widening for a rare purpose (recall@1 0.99 at 64, 1.00 at 100 over a
-# 500,000 graph). The walk gives up after MAX_SCAN_TUPLES rows (the gate dropped too many: the exact search follows).
+# ... and under this share of the tenant's partition too: the graph's walk filtered on a rare purpose wanders among
+# rows the hint drops and misses neighbours (recall@1 0.90, @5 0.66 at 1 % of a 500,000 partition).
+MIN_GRAPH_SHARE = 0.05
+# The graph's candidate list: EF_SEARCH at least (recall@1 0.99 at 64, 1.00 at 100 over an unfiltered 500,000
+# graph), and EF_PER_PASSING candidates per hinted row the walk must find at the tenant's hinted share, so that one
+# batch holds them (at 10 %: 0.99 at 100, 1.00 at 200; a second batch doubles the time).
 EF_SEARCH = 100
-MAX_SCAN_TUPLES = 20_000
+EF_PER_PASSING = 2
+EF_SEARCH_MAX = 1_000  # pgvector's limit
+# The graph's walk gives up after this many rows times the rows it must find over the hinted share (the exact
+# search follows), between MAX_SCAN_TUPLES_MIN and MAX_SCAN_TUPLES.
+SCAN_PER_PASSING = 100
+MAX_SCAN_TUPLES_MIN, MAX_SCAN_TUPLES = 1_000, 20_000
 # The ef_search of this context's last search when it walked a graph (None: it did not), for the job's metrics.
 last_ef_search: ContextVar[int | None] = ContextVar("last_ef_search", default=None)
 # The erasure lookup's walk of the graphs (every tenant, no purpose, so no hint): its filter checked row by row.
@@ -168,24 +177,35 @@ def templates_nearest(
     last_ef_search.set(None)
     if purpose in partitions.HINTED_PURPOSES:
         stats = partitions.tenant_partition_stats(tenant_id, purpose)  # None: the shared partition has no graph
-        indexed = stats is not None and stats.hinted > EXACT_BELOW
+        indexed = stats is not None and stats.hinted > max(EXACT_BELOW, MIN_GRAPH_SHARE * stats.rows)
         # The graph's walk may end before k candidates pass (max_scan_tuples); the exact one only when they ran out.
         for path in ("hnsw", "exact") if indexed else ("exact",):
-            found = _nearest_hinted(tenant_id, purpose, model, at, embedding, k, graph=path == "hnsw")
+            found = _nearest_hinted(
+                tenant_id, purpose, model, at, embedding, k, graph=stats if path == "hnsw" else None
+            )
             if found is not None:
                 return found, path
     eligible = gate.templates_eligible(FaceTemplate.objects.all(), tenant=tenant, purpose=purpose, model=model, at=at)
     return nearest_among(eligible, embedding=embedding, k=k, indexed=False)[0], "gate-first"
 
 
-def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, graph: bool) -> list[NearTemplate] | None:
+def graph_settings(stats: partitions.PartitionStats, limit: int) -> dict[str, int]:
+    """ef_search and max_scan_tuples for a walk of the tenant's graph that must find `limit` hinted rows."""
+    share = max(stats.hinted, 1) / max(stats.rows, stats.hinted, 1)
+    needed = limit / share  # rows the walk sees before `limit` of them are hinted
+    return {
+        "hnsw.ef_search": min(EF_SEARCH_MAX, max(EF_SEARCH, limit, math.ceil(EF_PER_PASSING * needed))),
+        "hnsw.max_scan_tuples": min(MAX_SCAN_TUPLES, max(MAX_SCAN_TUPLES_MIN, math.ceil(SCAN_PER_PASSING * needed))),
+    }
+
+
+def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, graph) -> list[NearTemplate] | None:
     """The k eligible templates nearest to `embedding`: the CANDIDATES x k nearest hinted templates (a superset
     of the eligible ones, so the eligible top k is among them once k of them pass), then the full gate on those
-    alone; through the purpose's graph when `graph`, else exactly. One round trip:
+    alone; through the graph when `graph` (the partition's statistics) is given, else exactly. One round trip:
     the settings, the search and their restoring in one message. None when fewer than k passed and more hinted
     templates may exist: the caller searches exactly, or gate-first."""
     limit = CANDIDATES * k
-    ef_search = max(EF_SEARCH, limit)
     # Every column but the vector (deferred: a caller that reads it loads it): it is compared in the index scan,
     # and carrying 128 floats per candidate through the statement and into Python costs more than the gate.
     fields = [f for f in FaceTemplate._meta.concrete_fields if f.name != "embedding"]
@@ -205,20 +225,22 @@ def _nearest_hinted(tenant_id, purpose, model, at, embedding, k, *, graph: bool)
         ORDER BY nearest.distance"""
     params = [probe, tenant_id, model, *order_params, limit, *gate_params, k]
     # Hints change faster than statistics, so the plan is not left to estimates: the partial index (exact) or the
-    # purpose's graph (the smallest graph that holds every hinted row, which the planner prefers), never a scan of the partition, no parallel workers to start and no JIT to compile for a few rows.
+    # graph, never a scan of the partition, no parallel workers to start and no JIT to compile for a few rows.
     # Relaxed order: the graph's batches come nearly in distance order, and the statement sorts them again.
     settings: dict[str, object] = {
         "enable_seqscan": "off",
         "max_parallel_workers_per_gather": 0,
         "jit": "off",
         "hnsw.iterative_scan": "relaxed_order",
-        "hnsw.ef_search": ef_search,
+        "hnsw.ef_search": max(EF_SEARCH, limit),
     }
+    walk = graph_settings(graph, limit) if graph else {}
+    settings.update(walk)
     if graph:
-        settings.update({"enable_sort": "off", "enable_bitmapscan": "off", "hnsw.max_scan_tuples": MAX_SCAN_TUPLES})
+        settings.update(enable_sort="off", enable_bitmapscan="off")
     with search_connection().cursor() as cursor:
         result = _execute_with(cursor, settings, sql, params)
-    last_ef_search.set(ef_search if graph else None)
+    last_ef_search.set(walk.get("hnsw.ef_search"))
     candidates = result[0][0]
     found = [_template([f.attname for f in fields], row[1:]) for row in result if row[1] is not None]
     # Exact and fewer candidates than asked: every hinted template was compared, so the answer is complete.

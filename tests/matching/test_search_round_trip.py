@@ -48,31 +48,16 @@ def test_a_search_is_one_statement_and_leaves_the_settings_as_they_were(promoted
     assert selectors.last_ef_search.get() == (selectors.EF_SEARCH if promoted else None)  # for the job's metrics
 
 
-def test_the_walk_is_over_the_purposes_own_graph(monkeypatch):
-    """The graph of the hinted rows only, not the tenant's whole graph filtered row by row: the planner must pick
-    it under the search's own settings (the statement is explained as it was sent, after its settings)."""
-    monkeypatch.setattr(selectors, "EXACT_BELOW", 0)
-    tenant = factories.tenant()
-    templates = [factories.template(factories.subject(tenant, consented_at=GRANTED)) for _ in range(6)]
-    templates += [factories.template(factories.subject(tenant)) for _ in range(6)]  # no consent: not hinted
-    partitions.partitions_check(at_least=len(templates) - 1)
-    name = partitions.partition_name(tenant.pk)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s", [name, "%hnsw%"]
-        )
-        graphs = dict(cursor.fetchall())
-    purpose_graph = next(index for index, definition in graphs.items() if FRAUD in definition)
-    assert len(graphs) == 1 + len(partitions.HINTED_PURPOSES)
-    with transaction.atomic(), connection.cursor() as cursor:
-        with CaptureQueriesContext(connection) as statements:
-            assert search(tenant, templates[0])[1] == "hnsw"
-        settings, query, _restore = statements.captured_queries[-1]["sql"].split(";")
-        cursor.execute(settings)
-        cursor.execute(f"EXPLAIN {query}")
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert f"Index Scan using {purpose_graph} " in plan, plan
-    assert f"{name}_hnsw " not in plan
+def test_the_graph_walk_widens_as_the_hinted_share_falls():
+    def ef(hinted):
+        return selectors.graph_settings(PartitionStats(rows=500_000, hinted=hinted), limit=10)
+
+    everyone, tenth, twentieth = ef(500_000), ef(50_000), ef(25_000)
+    assert everyone == {"hnsw.ef_search": selectors.EF_SEARCH, "hnsw.max_scan_tuples": selectors.MAX_SCAN_TUPLES_MIN}
+    assert tenth["hnsw.ef_search"] == 200 and twentieth["hnsw.ef_search"] == 400
+    assert tenth["hnsw.max_scan_tuples"] == 10_000
+    assert ef(100)["hnsw.ef_search"] == selectors.EF_SEARCH_MAX
+    assert ef(100)["hnsw.max_scan_tuples"] == selectors.MAX_SCAN_TUPLES
 
 
 def test_a_promoted_partition_is_vacuumed_and_analysed_soon_after_a_mass_change():

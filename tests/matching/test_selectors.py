@@ -38,14 +38,19 @@ def nearest(tenant, query, k):
 
 
 @pytest.mark.parametrize(
-    "promoted, exact_below, expected_path", [(False, 0, "exact"), (True, 1000, "exact"), (True, 0, "hnsw")]
+    "promoted, exact_below, min_graph_share, expected_path",
+    [(False, 0, 0.0, "exact"), (True, 1000, 0.0, "exact"), (True, 0, 0.9, "exact"), (True, 0, 0.0, "hnsw")],
 )
-def test_both_paths_return_the_exact_eligible_top_k(population, monkeypatch, promoted, exact_below, expected_path):
-    """In the shared partition (no graph) always exact; in its own partition by the hinted count (30 of 60)."""
+def test_both_paths_return_the_exact_eligible_top_k(
+    population, monkeypatch, promoted, exact_below, min_graph_share, expected_path
+):
+    """In the shared partition (no graph) always exact; in its own partition by the eligible count and share
+    (30 eligible of 60: under a minimum share of 90 %, exact)."""
     tenant, eligible, excluded = population
     if promoted:
         partitions.partition_promote(tenant_id=tenant.pk)
     monkeypatch.setattr(selectors, "EXACT_BELOW", exact_below)
+    monkeypatch.setattr(selectors, "MIN_GRAPH_SHARE", min_graph_share)
     for blocked in excluded[:5]:
         # Probing right at an excluded face must still return only eligible ones.
         query = np.asarray(blocked.embedding)
